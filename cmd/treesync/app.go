@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/urfave/cli/v2"
+
+	"github.com/treesync/treesync/executor"
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "dev"
+
+// usageError marks command-line mistakes (exit 1).
+type usageError struct{ error }
+
+// run is main without the process: it parses args, runs the sync and
+// returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	code := executor.ExitOK
+	verbosity := 0
+	app := &cli.App{
+		Name:                   "treesync",
+		Usage:                  "mirror directory trees fast: a parallel, rsync-compatible sync engine",
+		UsageText:              "treesync [OPTIONS] SRC... DST\n\n" + usageExamples,
+		HideVersion:            true, // its default -v alias is rsync's --verbose
+		UseShortOptionHandling: true,
+		HideHelpCommand:        true,
+		Writer:                 stdout,
+		ErrWriter:              stderr,
+		Flags:                  appFlags(),
+		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				fmt.Fprintln(stdout, "treesync", versionString())
+				return nil
+			}
+			var err error
+			code, err = runSync(ctx, c, verbosity, stdout, stderr)
+			return err
+		},
+	}
+	app.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+	args = reorderArgs(args, app.Flags)
+	verbosity = countVerbose(args, app.Flags)
+	if err := app.RunContext(ctx, args); err != nil {
+		fmt.Fprintf(stderr, "treesync: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) || strings.Contains(err.Error(), "flag provided but not defined") {
+			fmt.Fprintln(stderr, "treesync: see 'treesync --help'")
+			return executor.ExitUsage
+		}
+		if code == executor.ExitOK {
+			code = executor.ExitUsage
+		}
+	}
+	return code
+}
+
+const usageExamples = `Examples:
+   treesync -a --delete src/ /backup/src/      mirror the contents of src
+   treesync -a src /backup/                    copy the directory src itself into /backup
+   treesync -ai --dry-run src/ dst/            show what would change, change nothing`
+
+func versionString() string {
+	v := Version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (commit " + s.Value[:12] + ")"
+			}
+		}
+		v += " " + bi.GoVersion
+	}
+	return v
+}
+
+// runSync turns the parsed options into an executor run.
+func runSync(ctx context.Context, c *cli.Context, verbosity int, stdout, stderr io.Writer) (int, error) {
+	paths := c.Args().Slice()
+	if len(paths) < 2 {
+		return executor.ExitUsage, usageError{errors.New("need at least one source and a destination: treesync [OPTIONS] SRC... DST")}
+	}
+	opts, err := buildOptions(c, verbosity, stdout, stderr)
+	if err != nil {
+		return executor.ExitUsage, usageError{err}
+	}
+	ex := executor.New(opts)
+	res := ex.Run(ctx, paths[:len(paths)-1], paths[len(paths)-1])
+	if c.Bool("stats") {
+		writeStats(stdout, res, opts.DryRun)
+	}
+	if res.ExitCode != 0 {
+		fmt.Fprintf(stderr, "treesync: %s (code %d)\n", exitMessage(res.ExitCode), res.ExitCode)
+	}
+	return res.ExitCode, nil
+}
+
+func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (executor.Options, error) {
+	pol, err := buildPolicy(c)
+	if err != nil {
+		return executor.Options{}, err
+	}
+	cp, err := copyOptions(c)
+	if err != nil {
+		return executor.Options{}, err
+	}
+	if c.Int("jobs") < 0 {
+		return executor.Options{}, fmt.Errorf("--jobs must be at least 1")
+	}
+	return executor.Options{
+		Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
+		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, Out: stdout,
+		Log: newLogger(stderr, verbosity, c.Bool("quiet")), OneFileSystem: c.Bool("one-file-system"),
+		Umask: platform.Umask(),
+	}, nil
+}
+
+func buildPolicy(c *cli.Context) (planner.Policy, error) {
+	a := c.Bool("archive")
+	root := platform.Geteuid() == 0
+	pol := planner.Policy{
+		Recursive: a || c.Bool("recursive"), Links: a || c.Bool("links"), Perms: a || c.Bool("perms"),
+		Times: a || c.Bool("times"), Owner: root && (a || c.Bool("owner")), Group: root && (a || c.Bool("group")),
+		Devices: a || c.Bool("D") || c.Bool("devices"), Specials: a || c.Bool("D") || c.Bool("specials"),
+		Delete: c.Bool("delete"), Force: c.Bool("force"),
+		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),
+		Update: c.Bool("update"), IgnoreExisting: c.Bool("ignore-existing"), Existing: c.Bool("existing"),
+	}
+	w := c.Float64("modify-window")
+	if w < 0 {
+		w = 0 // rsync's -1 means "compare nanoseconds", which is the default here
+	}
+	pol.ModifyWindow = int64(math.Round(w * 1e9))
+	var err error
+	if pol.MaxSize, err = parseSize(c.String("max-size")); err != nil {
+		return pol, fmt.Errorf("--max-size: %w", err)
+	}
+	if pol.MinSize, err = parseSize(c.String("min-size")); err != nil {
+		return pol, fmt.Errorf("--min-size: %w", err)
+	}
+	return pol, nil
+}
+
+func copyOptions(c *cli.Context) (platform.CopyOptions, error) {
+	var o platform.CopyOptions
+	switch c.String("reflink") {
+	case "auto", "":
+	case "always":
+		o.Reflink = platform.ReflinkAlways
+	case "never":
+		o.Reflink = platform.ReflinkNever
+	default:
+		return o, fmt.Errorf("--reflink must be auto, always or never, not %q", c.String("reflink"))
+	}
+	switch c.String("copy-method") {
+	case "auto", "":
+	case "kernel":
+		o.Method = platform.CopyKernel
+	case "buffered":
+		o.Method = platform.CopyBuffered
+	default:
+		return o, fmt.Errorf("--copy-method must be auto, kernel or buffered, not %q", c.String("copy-method"))
+	}
+	return o, nil
+}
+
+// parseSize reads rsync-style sizes: 100, 10K, 1.5M, 2G (powers of 1024).
+func parseSize(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	mult := 1.0
+	switch strings.ToUpper(s[len(s)-1:]) {
+	case "K":
+		mult = 1 << 10
+	case "M":
+		mult = 1 << 20
+	case "G":
+		mult = 1 << 30
+	case "T":
+		mult = 1 << 40
+	}
+	if mult != 1 {
+		s = s[:len(s)-1]
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return int64(v * mult), nil
+}
+
+func newLogger(w io.Writer, verbosity int, quiet bool) zerolog.Logger {
+	level := zerolog.WarnLevel
+	switch {
+	case quiet:
+		level = zerolog.ErrorLevel
+	case verbosity >= 2:
+		level = zerolog.DebugLevel
+	case verbosity == 1:
+		level = zerolog.InfoLevel
+	}
+	cw := zerolog.ConsoleWriter{Out: w, NoColor: true, PartsOrder: []string{zerolog.LevelFieldName, zerolog.MessageFieldName}}
+	return zerolog.New(cw).Level(level)
+}
+
+func exitMessage(code int) string {
+	switch code {
+	case executor.ExitUsage:
+		return "syntax or usage error"
+	case executor.ExitFileIO:
+		return "error in file IO"
+	case executor.ExitSignal:
+		return "received SIGINT, SIGTERM, or SIGHUP"
+	case executor.ExitPartial:
+		return "some files/attrs were not transferred (see previous errors)"
+	case executor.ExitVanished:
+		return "some files vanished before they could be transferred"
+	case executor.ExitDelLimit:
+		return "the --max-delete limit stopped deletions"
+	}
+	return "error"
+}

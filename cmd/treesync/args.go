@@ -1,0 +1,89 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// reorderArgs moves options that follow the paths in front of them, as
+// rsync accepts `treesync src/ dst/ --delete`; urfave/cli stops parsing
+// options at the first path. Options that take a value keep it; "--"
+// ends the options.
+func reorderArgs(args []string, flags []cli.Flag) []string {
+	if len(args) == 0 {
+		return args
+	}
+	takesValue := valueFlags(flags)
+	opts, paths := []string{args[0]}, []string{}
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			paths = append(paths, args[i+1:]...)
+			i = len(args)
+		case len(a) > 1 && a[0] == '-':
+			opts = append(opts, a)
+			if needsNext(a, takesValue) && i+1 < len(args) {
+				i++
+				opts = append(opts, args[i])
+			}
+		default:
+			paths = append(paths, a)
+		}
+	}
+	return append(append(opts, "--"), paths...)
+}
+
+// needsNext reports whether option a takes its value from the next argument.
+func needsNext(a string, takesValue map[string]bool) bool {
+	if strings.HasPrefix(a, "--") {
+		return !strings.Contains(a, "=") && takesValue[a[2:]]
+	}
+	// -j 4, or a cluster ending in a value option with nothing after it (-avj 4)
+	last := a[len(a)-1:]
+	for i := 1; i < len(a); i++ {
+		if takesValue[a[i:i+1]] {
+			return i == len(a)-1 && takesValue[last]
+		}
+	}
+	return false
+}
+
+func valueFlags(flags []cli.Flag) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range flags {
+		if _, isBool := f.(*cli.BoolFlag); isBool {
+			continue
+		}
+		for _, n := range f.Names() {
+			m[n] = true
+		}
+	}
+	return m
+}
+
+// countVerbose counts -v options (-v, -vv, -av, --verbose) before "--":
+// urfave/cli's own counter miscounts aliases.
+func countVerbose(args []string, flags []cli.Flag) int {
+	takesValue := valueFlags(flags)
+	n := 0
+	for _, a := range args[1:] {
+		switch {
+		case a == "--":
+			return n
+		case a == "--verbose":
+			n++
+		case len(a) > 1 && a[0] == '-' && a[1] != '-':
+			for _, c := range a[1:] {
+				if takesValue[string(c)] {
+					break // the rest of the cluster is a value
+				}
+				if c == 'v' {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}

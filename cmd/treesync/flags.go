@@ -1,0 +1,64 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+const (
+	catCopy    = "What to copy and preserve"
+	catCompare = "Deciding what changed"
+	catDelete  = "Deleting"
+	catSafety  = "Safety and speed"
+	catOutput  = "Output"
+)
+
+func boolFlag(name, alias, usage, cat string) *cli.BoolFlag {
+	f := &cli.BoolFlag{Name: name, Usage: usage, Category: cat}
+	if alias != "" {
+		f.Aliases = []string{alias}
+	}
+	return f
+}
+
+func appFlags() []cli.Flag {
+	return []cli.Flag{
+		boolFlag("archive", "a", "archive mode: the same as -rlptgoD", catCopy),
+		boolFlag("recursive", "r", "recurse into directories", catCopy),
+		boolFlag("links", "l", "copy symlinks as symlinks", catCopy),
+		boolFlag("perms", "p", "preserve permissions (including setuid, setgid, sticky)", catCopy),
+		boolFlag("times", "t", "preserve modification times (to the nanosecond)", catCopy),
+		boolFlag("group", "g", "preserve group (as root)", catCopy),
+		boolFlag("owner", "o", "preserve owner (as root)", catCopy),
+		boolFlag("D", "", "the same as --devices --specials", catCopy),
+		boolFlag("devices", "", "preserve character and block devices (as root)", catCopy),
+		boolFlag("specials", "", "preserve fifos and sockets", catCopy),
+		boolFlag("one-file-system", "x", "do not cross filesystem boundaries", catCopy),
+
+		boolFlag("checksum", "c", "compare contents (xxhash64) instead of size and mtime", catCompare),
+		boolFlag("size-only", "", "skip files whose size matches, whatever their mtime", catCompare),
+		boolFlag("ignore-times", "I", "transfer files even when size and mtime match", catCompare),
+		boolFlag("update", "u", "skip files that are newer at the destination", catCompare),
+		boolFlag("ignore-existing", "", "skip files that exist at the destination", catCompare),
+		boolFlag("existing", "", "skip creating new files: only update what exists", catCompare),
+		&cli.Float64Flag{Name: "modify-window", Category: catCompare,
+			Usage: "treat mtimes within `SECONDS` as equal (default 0: exact to the nanosecond)"},
+		&cli.StringFlag{Name: "max-size", Category: catCompare, Usage: "skip files larger than `SIZE` (K, M, G suffixes)"},
+		&cli.StringFlag{Name: "min-size", Category: catCompare, Usage: "skip files smaller than `SIZE`"},
+
+		boolFlag("delete", "", "delete destination entries the source lacks", catDelete),
+		boolFlag("force", "", "replace a non-empty directory by a non-directory", catDelete),
+
+		boolFlag("dry-run", "n", "change nothing; report what would be done", catSafety),
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Category: catSafety,
+			Usage: "copy `N` files at once (default 4, chosen by benchmark)"},
+		&cli.StringFlag{Name: "reflink", Value: "auto", Category: catSafety,
+			Usage: "`WHEN` to clone files: auto (where the filesystem can), always (or fail), never"},
+		&cli.StringFlag{Name: "copy-method", Value: "auto", Category: catSafety,
+			Usage: "`METHOD` for data (diagnostics): auto, kernel (copy_file_range, no reflink), buffered"},
+		boolFlag("fsync", "", "fsync each file before renaming it into place, and each changed directory", catSafety),
+
+		boolFlag("verbose", "v", "list transferred files (-vv: more detail)", catOutput),
+		boolFlag("quiet", "q", "print errors only", catOutput),
+		boolFlag("itemize-changes", "i", "print a change summary per item, as rsync", catOutput),
+		boolFlag("stats", "", "print transfer statistics at the end", catOutput),
+		boolFlag("version", "V", "print the version, commit and Go version", catOutput),
+	}
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/treesync/treesync/executor"
+	"github.com/treesync/treesync/platform"
+)
+
+// writeStats prints rsync's --stats fields, then treesync's own lines.
+func writeStats(w io.Writer, r *executor.Result, dryRun bool) {
+	s := r.Stats
+	fmt.Fprintf(w, "\nNumber of files: %s\n", counts(&s.Files))
+	fmt.Fprintf(w, "Number of created files: %s\n", counts(&s.Created))
+	fmt.Fprintf(w, "Number of deleted files: %s\n", counts(&s.Deleted))
+	fmt.Fprintf(w, "Number of regular files transferred: %s\n", comma(s.Transferred.Load()))
+	fmt.Fprintf(w, "Total file size: %s bytes\n", comma(s.TotalSize.Load()))
+	fmt.Fprintf(w, "Total transferred file size: %s bytes\n", comma(s.TransferredBytes.Load()))
+	fmt.Fprintf(w, "Literal data: %s bytes\n", comma(s.TransferredBytes.Load()))
+	fmt.Fprintf(w, "Matched data: 0 bytes\n")
+	fmt.Fprintf(w, "File list generation time: %.3f seconds\n", float64(s.ListNanos.Load())/1e9)
+	fmt.Fprintf(w, "Total bytes sent: %s\n", comma(s.TransferredBytes.Load()))
+	fmt.Fprintf(w, "Total bytes received: 0\n")
+	for _, m := range []platform.Method{platform.MethodReflink, platform.MethodKernel, platform.MethodBuffered} {
+		ms := s.Method(m)
+		fmt.Fprintf(w, "Files copied by %s: %s (%s bytes)\n", m, comma(ms.Files.Load()), comma(ms.Bytes.Load()))
+	}
+	fmt.Fprintf(w, "Hole bytes skipped: %s\n", comma(s.HoleBytes.Load()))
+	secs := r.Elapsed.Seconds()
+	fmt.Fprintf(w, "Elapsed time: %.3f seconds\n", secs)
+	fmt.Fprintf(w, "Throughput: %s bytes/sec\n", comma(int64(float64(s.TransferredBytes.Load())/max(secs, 1e-9))))
+	if dryRun {
+		fmt.Fprintln(w, "(DRY RUN)")
+	}
+}
+
+func counts(c *executor.Counts) string {
+	t := c.Total()
+	if t == 0 {
+		return "0"
+	}
+	out := comma(t) + " ("
+	sep := ""
+	for _, p := range []struct {
+		name string
+		n    int64
+	}{{"reg", c.Reg.Load()}, {"dir", c.Dir.Load()}, {"link", c.Link.Load()}, {"dev", c.Dev.Load()}, {"special", c.Special.Load()}} {
+		if p.n > 0 {
+			out += sep + p.name + ": " + comma(p.n)
+			sep = ", "
+		}
+	}
+	return out + ")"
+}
+
+// comma formats n with thousands separators, as rsync does.
+func comma(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}

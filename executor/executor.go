@@ -1,0 +1,142 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/treesync/treesync/hashing"
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// Executor runs one sync. Create it with New, run it once with Run.
+type Executor struct {
+	opts   Options
+	pol    planner.Policy
+	copier *platform.Copier
+	hasher *hashing.Hasher
+	stats  Stats
+	errs   errorLog
+	tasks  chan task
+	cancel context.CancelFunc
+	ctx    context.Context
+	outMu  sync.Mutex
+	start  time.Time
+}
+
+type task struct {
+	d *walker.Dir
+	a planner.Action
+}
+
+// New returns an Executor for opts.
+func New(opts Options) *Executor {
+	opts.fill()
+	return &Executor{opts: opts, pol: opts.Policy, copier: platform.NewCopier(opts.Copy), hasher: hashing.New()}
+}
+
+// Stats returns the live counters (for progress displays).
+func (e *Executor) Stats() *Stats { return &e.stats }
+
+// Result is the outcome of a run.
+type Result struct {
+	ExitCode int
+	Stats    *Stats
+	Errors   []ItemError // the first errors, at most 1000
+	ErrCount int         // all per-file errors, vanished files excluded
+	Vanished int
+	Fatal    error
+	Elapsed  time.Duration
+}
+
+// Run syncs every source into dest, following rsync's trailing-slash rule,
+// and returns the outcome. It stops early when ctx is cancelled.
+func (e *Executor) Run(ctx context.Context, sources []string, dest string) *Result {
+	e.start = time.Now()
+	ctx, e.cancel = context.WithCancel(ctx)
+	defer e.cancel()
+	e.ctx = ctx
+	e.tasks = make(chan task, 4*e.opts.Jobs)
+	var wg sync.WaitGroup
+	for range e.opts.Jobs {
+		wg.Go(e.worker)
+	}
+	e.runSources(ctx, sources, dest)
+	close(e.tasks)
+	wg.Wait()
+	return e.result(ctx)
+}
+
+func (e *Executor) runSources(ctx context.Context, sources []string, dest string) {
+	roots, err := e.resolve(sources, dest)
+	if err != nil {
+		e.fatal("", err)
+		return
+	}
+	defer roots.close()
+	for _, r := range roots.list {
+		if ctx.Err() != nil {
+			return
+		}
+		e.walk(ctx, r)
+	}
+}
+
+func (e *Executor) walk(ctx context.Context, r walker.Root) {
+	opts := walker.Options{
+		Workers: e.opts.Listers, OnError: e.listError, OnDone: e.dirDone,
+		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r),
+	}
+	walker.Walk(ctx, r, opts, e.visit)
+}
+
+func (e *Executor) worker() {
+	for t := range e.tasks {
+		if e.ctx.Err() == nil {
+			e.do(t.d, t.a)
+		}
+		t.d.Release()
+	}
+}
+
+func (e *Executor) result(ctx context.Context) *Result {
+	e.errs.mu.Lock()
+	defer e.errs.mu.Unlock()
+	r := &Result{Stats: &e.stats, Errors: e.errs.items, ErrCount: e.errs.count,
+		Vanished: e.errs.vanished, Fatal: e.errs.fatal, Elapsed: time.Since(e.start)}
+	switch {
+	case e.errs.fatal != nil:
+		r.ExitCode = ExitFileIO
+		var ec exitCoder
+		if errors.As(e.errs.fatal, &ec) {
+			r.ExitCode = ec.ExitCode()
+		}
+	case ctx.Err() != nil:
+		r.ExitCode = ExitSignal
+	case e.errs.count > 0:
+		r.ExitCode = ExitPartial
+	case e.errs.vanished > 0:
+		r.ExitCode = ExitVanished
+	case e.errs.delLimit:
+		r.ExitCode = ExitDelLimit
+	}
+	return r
+}
+
+// exitCoder lets a fatal error choose its exit code.
+type exitCoder interface{ ExitCode() int }
+
+// CodedError is an error with the exit code it should end the run with.
+type CodedError struct {
+	Code int
+	Err  error
+}
+
+func (e *CodedError) Error() string { return e.Err.Error() }
+func (e *CodedError) Unwrap() error { return e.Err }
+
+// ExitCode returns the code.
+func (e *CodedError) ExitCode() int { return e.Code }

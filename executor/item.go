@@ -1,0 +1,120 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+var mkdirat = platform.Mkdirat
+
+// do carries out one non-directory action and records its outcome.
+func (e *Executor) do(d *walker.Dir, a planner.Action) {
+	var err error
+	switch a.Op {
+	case planner.OpCopy:
+		err = e.copyFile(d, a)
+	case planner.OpSymlink, planner.OpSpecial:
+		err = e.makeNode(d, a)
+	case planner.OpMeta:
+		err = e.fixMeta(d, a, a.Change)
+	}
+	if err != nil {
+		e.fail(planner.Join(d.Path, a.Name), err)
+	}
+}
+
+// makeNode creates a symlink, fifo, socket or device under a temporary
+// name, gives it its owner, mode and times, and renames it into place.
+func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
+	path := itemPath(d, a.Name, a.Src.Kind)
+	if e.opts.DryRun {
+		e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target)
+		return nil
+	}
+	want, err := e.makeWay(d, a)
+	if err != nil {
+		return err
+	}
+	tmp := planner.TempName(rand.Uint64())
+	if a.Src.Kind == planner.KindSymlink {
+		err = platform.Symlinkat(a.Src.Target, d.DstFd, tmp)
+	} else {
+		err = platform.Mknodat(d.DstFd, tmp, typeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
+	}
+	if err != nil {
+		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
+	}
+	if err := e.setPathMeta(d.DstFd, tmp, a.Src, nil, planner.ChangeNew); err != nil {
+		_ = platform.Unlinkat(d.DstFd, tmp)
+		return err
+	}
+	if err := e.commit(d, tmp, a.Name, want); err != nil {
+		return err
+	}
+	e.stats.Created.add(a.Src.Kind)
+	e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target)
+	return nil
+}
+
+// makeWay checks that the destination entry is the one planned and, when
+// a non-file must replace a directory, removes the directory. It returns
+// what the destination entry is expected to be at the rename.
+func (e *Executor) makeWay(d *walker.Dir, a planner.Action) (*planner.Entry, error) {
+	if err := e.expect(d, a.Name, a.Dst); err != nil {
+		return nil, err
+	}
+	if a.Dst == nil || a.Dst.Kind != planner.KindDir {
+		return a.Dst, nil
+	}
+	if err := e.removeEntry(d, a.Name, a.Dst, e.pol.Delete || e.pol.Force); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// commit renames a finished temporary over name, after checking once more
+// that name is still what the plan expected. On failure the temporary is
+// removed.
+func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) error {
+	err := e.ctx.Err()
+	switch {
+	case err != nil:
+	case want == nil:
+		err = platform.RenameNoReplace(d.DstFd, tmp, name)
+		if errors.Is(err, fs.ErrExist) {
+			err = ErrChangedSinceScan
+		}
+	default:
+		if err = e.expect(d, name, want); err == nil {
+			err = platform.Renameat(d.DstFd, tmp, d.DstFd, name)
+		}
+	}
+	if err != nil && !errors.Is(err, ErrChangedSinceScan) && !errors.Is(err, context.Canceled) {
+		err = fmt.Errorf("rename: %w", err)
+	}
+	if err != nil {
+		_ = platform.Unlinkat(d.DstFd, tmp)
+	}
+	return err
+}
+
+func typeBits(k planner.Kind) uint32 {
+	switch k {
+	case planner.KindFIFO:
+		return platform.ModeFIFO
+	case planner.KindSocket:
+		return platform.ModeSocket
+	case planner.KindChar:
+		return platform.ModeChar
+	case planner.KindBlock:
+		return platform.ModeBlock
+	}
+	return platform.ModeRegular
+}

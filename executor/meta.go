@@ -1,0 +1,165 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// modeFor returns the permission bits an entry must end up with: the
+// source's under -p; otherwise an existing entry keeps its own and a new
+// one gets the source's masked by the umask, without special bits (rsync).
+func (e *Executor) modeFor(want, old *planner.Entry) uint32 {
+	switch {
+	case e.pol.Perms:
+		return want.Mode
+	case old != nil && old.Kind == want.Kind:
+		return old.Mode
+	}
+	return want.Mode & 0o777 &^ e.opts.Umask
+}
+
+// owner returns the uid and gid to set (-1: leave), and whether to set any.
+func (e *Executor) owner(want, old *planner.Entry, change planner.Change) (int, int, bool) {
+	uid, gid := -1, -1
+	isNew := change&planner.ChangeNew != 0
+	if e.pol.Owner && (isNew || old == nil || old.UID != want.UID) {
+		uid = int(want.UID)
+	}
+	if e.pol.Group && (isNew || old == nil || old.GID != want.GID) {
+		gid = int(want.GID)
+	}
+	return uid, gid, uid != -1 || gid != -1
+}
+
+// setFdMeta gives an open file its owner, then mode (chown clears
+// setuid), then times.
+func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, change planner.Change) error {
+	if uid, gid, ok := e.owner(want, old, change); ok {
+		if err := platform.Fchown(fd, uid, gid); err != nil {
+			return fmt.Errorf("chown: %w", err)
+		}
+	}
+	if err := platform.Fchmod(fd, e.modeFor(want, old)); err != nil {
+		return fmt.Errorf("chmod: %w", err)
+	}
+	if e.pol.Times {
+		if err := platform.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
+			return fmt.Errorf("set times: %w", err)
+		}
+	}
+	return nil
+}
+
+// setPathMeta fixes the attributes named by change of name inside dirfd,
+// never following a symlink.
+func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry, change planner.Change) error {
+	isNew := change&planner.ChangeNew != 0
+	if uid, gid, ok := e.owner(want, old, change); ok {
+		if err := platform.Lchownat(dirfd, name, uid, gid); err != nil {
+			return fmt.Errorf("chown: %w", err)
+		}
+	}
+	if want.Kind != planner.KindSymlink && (isNew || change&planner.ChangePerms != 0) {
+		if err := platform.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
+			return fmt.Errorf("chmod: %w", err)
+		}
+	}
+	if e.pol.Times && (isNew || change&planner.ChangeTime != 0) {
+		if err := platform.LutimesAt(dirfd, name, platform.OmitTime, want.Mtime); err != nil {
+			return fmt.Errorf("set times: %w", err)
+		}
+	}
+	return nil
+}
+
+// fixMeta applies attribute changes to an up-to-date entry in place: the
+// inode stays the same, the content is not rewritten.
+func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Change) error {
+	path := itemPath(d, a.Name, a.Src.Kind)
+	if !e.opts.DryRun {
+		if err := e.expect(d, a.Name, a.Dst); err != nil {
+			return err
+		}
+		if err := e.setPathMeta(d.DstFd, a.Name, a.Src, a.Dst, change); err != nil {
+			return err
+		}
+	}
+	e.stats.MetaUpdated.Add(1)
+	e.print(planner.OpMeta, a.Src.Kind, change, path, a.Src.Target)
+	return nil
+}
+
+// dirDone gives a finished directory its owner, mode and times, now that
+// nothing more will be written inside it.
+func (e *Executor) dirDone(d *walker.Dir) {
+	want := d.Action.Src
+	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil {
+		return
+	}
+	if err := e.applyDirMeta(d.DstFd, want, d.Action.Dst); err != nil {
+		e.fail(itemPath(d, "", planner.KindDir), err)
+	}
+}
+
+func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
+	st, err := platform.Fstat(fd)
+	if err != nil {
+		return fmt.Errorf("stat: %w", err)
+	}
+	have := walker.FromStat("", st)
+	if uid, gid, ok := e.owner(want, &have, 0); ok {
+		if err := platform.Fchown(fd, uid, gid); err != nil {
+			return fmt.Errorf("chown: %w", err)
+		}
+	}
+	if old == nil || old.Kind != planner.KindDir {
+		old = nil // created by this run
+	}
+	if mode := e.modeFor(want, old); mode != have.Mode {
+		if err := platform.Fchmod(fd, mode); err != nil {
+			return fmt.Errorf("chmod: %w", err)
+		}
+	}
+	if e.pol.Times && have.Mtime != want.Mtime {
+		if err := platform.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
+			return fmt.Errorf("set times: %w", err)
+		}
+	}
+	if e.opts.Fsync {
+		return platform.Fsync(fd)
+	}
+	return nil
+}
+
+// expect checks that name inside d is still what the planner saw: absent
+// when want is nil, else the same inode, type and (for files) size and
+// mtime. treesync never overwrites or deletes what it did not plan for.
+func (e *Executor) expect(d *walker.Dir, name string, want *planner.Entry) error {
+	st, err := platform.Lstatat(d.DstFd, name)
+	if want == nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err == nil {
+			return ErrChangedSinceScan
+		}
+		return fmt.Errorf("stat: %w", err)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrChangedSinceScan
+	}
+	if err != nil {
+		return fmt.Errorf("stat: %w", err)
+	}
+	got := walker.FromStat(name, st)
+	if got.Kind != want.Kind || got.Ino != want.Ino ||
+		(got.Kind == planner.KindFile && (got.Size != want.Size || got.Mtime != want.Mtime)) {
+		return ErrChangedSinceScan
+	}
+	return nil
+}

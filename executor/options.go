@@ -1,0 +1,50 @@
+package executor
+
+import (
+	"io"
+
+	"github.com/rs/zerolog"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+)
+
+// Options configures a run.
+type Options struct {
+	Policy  planner.Policy
+	Copy    platform.CopyOptions
+	Jobs    int  // copy workers; 0 means DefaultJobs
+	Listers int  // directory listers; 0 means the walker's default
+	DryRun  bool // -n: change nothing, report what would be done
+	Fsync   bool // fsync each file before its rename, each changed directory after
+	// Itemize prints rsync's -i lines; Verbose prints names as rsync -v.
+	Itemize bool
+	Verbose int
+	Out     io.Writer // itemize and -v lines (stdout); nil discards
+	Log     zerolog.Logger
+	// OneFileSystem is rsync's -x.
+	OneFileSystem bool
+	// Umask applies to new entries whose permissions are not preserved.
+	Umask uint32
+	// ChangedRetries is how many times a file that changes while it is
+	// copied is copied again before the run gives up on it.
+	ChangedRetries int
+}
+
+// DefaultJobs is the number of copy workers when Options.Jobs is 0.
+// Measured on the project's 2-core machine (docs/benchmarks.md): 4
+// workers keep both cores busy through syscall waits without the
+// contention that 8 brought.
+const DefaultJobs = 4
+
+func (o *Options) fill() {
+	if o.Jobs <= 0 {
+		o.Jobs = DefaultJobs
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.ChangedRetries <= 0 {
+		o.ChangedRetries = 3
+	}
+}

@@ -1,0 +1,116 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"syscall"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// remove deletes an extraneous destination entry (--delete).
+func (e *Executor) remove(d *walker.Dir, a planner.Action) {
+	path := planner.Join(d.Path, a.Name)
+	if !e.opts.DryRun {
+		if err := e.expect(d, a.Name, a.Dst); err != nil {
+			e.fail(path, err)
+			return
+		}
+	}
+	if err := e.removeEntry(d, a.Name, a.Dst, true); err != nil {
+		e.fail(path, err)
+	}
+}
+
+// removeEntry removes name (expected to be old) from d; a directory only
+// with its contents when recursive, else only when empty. Every removed
+// entry is counted and printed, contents before their directory.
+func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, recursive bool) error {
+	path := planner.Join(d.Path, name)
+	if old.Kind != planner.KindDir {
+		return e.unlink(d.DstFd, name, old.Kind, path)
+	}
+	if !recursive {
+		err := platform.Rmdirat(d.DstFd, name)
+		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+			return fmt.Errorf("cannot delete non-empty directory %s to replace it (use --force or --delete)", path)
+		}
+		if err == nil {
+			e.noteDelete(planner.KindDir, path+"/")
+		}
+		return err
+	}
+	return e.removeTree(d.DstFd, name, path)
+}
+
+func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) error {
+	if !e.opts.DryRun {
+		if err := platform.Unlinkat(dirfd, name); err != nil {
+			return fmt.Errorf("delete: %w", err)
+		}
+	}
+	e.noteDelete(k, path)
+	return nil
+}
+
+// removeTree deletes the directory name inside dirfd with everything in
+// it, descending through descriptors opened with O_NOFOLLOW: a symlink in
+// the tree is removed, never followed.
+func (e *Executor) removeTree(dirfd int, name, path string) error {
+	fd, err := platform.OpenDirAt(dirfd, name)
+	if err != nil {
+		return fmt.Errorf("open %s for deletion: %w", path, err)
+	}
+	defer platform.Close(fd)
+	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
+	if err != nil {
+		return fmt.Errorf("readdir %s: %w", path, err)
+	}
+	for _, n := range names {
+		st, err := platform.Lstatat(fd, n)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
+		}
+		child := walker.FromStat(n, st)
+		if child.Kind == planner.KindDir {
+			err = e.removeTree(fd, n, planner.Join(path, n))
+		} else {
+			err = e.unlink(fd, n, child.Kind, planner.Join(path, n))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !e.opts.DryRun {
+		if err := platform.Rmdirat(dirfd, name); err != nil {
+			return fmt.Errorf("delete %s: %w", path, err)
+		}
+	}
+	e.noteDelete(planner.KindDir, path+"/")
+	return nil
+}
+
+func (e *Executor) noteDelete(k planner.Kind, path string) {
+	e.stats.Deleted.add(k)
+	e.print(planner.OpDelete, k, 0, path, "")
+}
+
+// cleanup removes temporaries an interrupted earlier run left behind.
+func (e *Executor) cleanup(d *walker.Dir, names []string) {
+	if e.opts.DryRun || d.DstFd < 0 {
+		return
+	}
+	for _, n := range names {
+		if err := platform.Unlinkat(d.DstFd, n); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			e.fail(planner.Join(d.Path, n), fmt.Errorf("remove stale temporary: %w", err))
+			continue
+		}
+		e.opts.Log.Debug().Str("path", planner.Join(d.Path, n)).Msg("removed stale temporary file")
+	}
+}

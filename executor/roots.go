@@ -1,0 +1,181 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// source is one command-line source, inspected.
+type source struct {
+	path     string
+	contents bool // "SRC/": copy what is inside, not the directory itself
+	st       platform.Stat
+}
+
+type roots struct {
+	list   []walker.Root
+	destFd int
+}
+
+func (r *roots) close() { _ = platform.Close(r.destFd) }
+
+// resolve inspects the sources and the destination and returns one
+// walker root per source. Problems with one source are recorded and the
+// others still run; a destination that cannot be used is fatal.
+func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
+	var srcs []source
+	for _, p := range paths {
+		s, err := inspect(p)
+		if err != nil {
+			e.fail(p, err)
+			continue
+		}
+		srcs = append(srcs, s)
+	}
+	r := &roots{destFd: -1}
+	if len(srcs) == 0 {
+		return r, nil
+	}
+	destFd, rename, err := e.openDest(srcs, dest)
+	if err != nil {
+		return r, err
+	}
+	r.destFd = destFd
+	for _, s := range srcs {
+		root, err := e.root(s, destFd, rename)
+		if err != nil {
+			e.fail(s.path, err)
+			continue
+		}
+		if root != nil {
+			r.list = append(r.list, *root)
+		}
+	}
+	return r, nil
+}
+
+func inspect(path string) (source, error) {
+	base := filepath.Base(path)
+	s := source{path: path, contents: strings.HasSuffix(path, "/") || base == "." || base == ".."}
+	var err error
+	if s.contents {
+		s.st, err = platform.Statat(platform.CurrentDir, path)
+		if err == nil && !s.st.IsDir() {
+			err = fmt.Errorf("not a directory (a trailing slash asks for a directory's contents)")
+		}
+	} else {
+		s.st, err = platform.Lstatat(platform.CurrentDir, path)
+	}
+	if err != nil {
+		return s, fmt.Errorf("source %s: %w", path, err) // exit 23, as rsync: not a vanished file
+	}
+	return s, nil
+}
+
+// openDest opens (or, as rsync does, creates) the destination directory.
+// A single non-directory source with a destination that is not a
+// directory names the copy: rename is then its new name, and the returned
+// descriptor is the directory that will hold it.
+func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
+	single := len(srcs) == 1 && !srcs[0].contents && !srcs[0].st.IsDir()
+	st, err := platform.Statat(platform.CurrentDir, dest)
+	switch {
+	case err == nil && st.IsDir():
+		fd, err := platform.OpenRoot(dest)
+		return fd, "", fatalIO(err)
+	case (err == nil || errors.Is(err, fs.ErrNotExist)) && single && !strings.HasSuffix(dest, "/"):
+		fd, err := platform.OpenRoot(filepath.Dir(dest))
+		return fd, filepath.Base(dest), fatalIO(err)
+	case err == nil:
+		return -1, "", fatalIO(fmt.Errorf("destination %s exists and is not a directory", dest))
+	case !errors.Is(err, fs.ErrNotExist):
+		return -1, "", fatalIO(fmt.Errorf("destination %s: %w", dest, err))
+	}
+	if e.opts.DryRun {
+		return -1, "", nil
+	}
+	if err := platform.Mkdirat(platform.CurrentDir, dest, 0o777); err != nil {
+		return -1, "", fatalIO(fmt.Errorf("mkdir %s: %w", dest, err))
+	}
+	e.opts.Log.Info().Str("path", dest).Msg("created directory")
+	fd, err := platform.OpenRoot(dest)
+	return fd, "", fatalIO(err)
+}
+
+func fatalIO(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &CodedError{Code: ExitFileIO, Err: err}
+}
+
+// root builds the walker root of one source.
+func (e *Executor) root(s source, destFd int, rename string) (*walker.Root, error) {
+	if s.contents {
+		return e.contentsRoot(s, destFd)
+	}
+	parent, err := platform.OpenRoot(filepath.Dir(s.path))
+	if err != nil {
+		return nil, srcErr(err)
+	}
+	dst, err := platform.Dup(destFd)
+	if err != nil {
+		_ = platform.Close(parent)
+		return nil, err
+	}
+	name := filepath.Base(s.path)
+	onlyDst := name
+	if rename != "" {
+		onlyDst = rename
+	}
+	return &walker.Root{SrcFd: parent, DstFd: dst, Only: name, OnlyDst: onlyDst}, nil
+}
+
+// contentsRoot is the root of "SRC/": the source directory itself maps
+// onto the destination directory and gets its attributes.
+func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
+	if destFd >= 0 {
+		if dst, err := platform.Fstat(destFd); err == nil && dst.Dev == s.st.Dev && dst.Ino == s.st.Ino {
+			e.opts.Log.Warn().Str("path", s.path).Msg("source and destination are the same directory: nothing to do")
+			return nil, nil
+		}
+	}
+	srcFd, err := platform.OpenRoot(s.path)
+	if err != nil {
+		return nil, srcErr(err)
+	}
+	dst, err := platform.Dup(destFd)
+	if err != nil {
+		_ = platform.Close(srcFd)
+		return nil, err
+	}
+	src := walker.FromStat("", s.st)
+	var a planner.Action
+	if dst < 0 {
+		a = planner.Action{Op: planner.OpMkdir, Src: &src, Change: planner.ChangeNew}
+	} else if dst, err := platform.Fstat(dst); err == nil {
+		d := walker.FromStat("", dst)
+		a = planner.PlanRoot(&src, &d, e.pol)
+	}
+	return &walker.Root{SrcFd: srcFd, DstFd: dst, Action: a}, nil
+}
+
+// excludeDest returns the destination root's identity, so a destination
+// inside the source is never walked into.
+func (e *Executor) excludeDest(r walker.Root) *[2]uint64 {
+	if r.DstFd < 0 {
+		return nil
+	}
+	st, err := platform.Fstat(r.DstFd)
+	if err != nil {
+		return nil
+	}
+	return &[2]uint64{st.Dev, st.Ino}
+}

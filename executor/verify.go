@@ -1,0 +1,27 @@
+package executor
+
+import (
+	"fmt"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// sameContent compares the source and destination files of a (-c),
+// hashing both at once.
+func (e *Executor) sameContent(d *walker.Dir, a planner.Action, src int) (bool, error) {
+	if d.DstFd < 0 {
+		return false, nil
+	}
+	dst, err := platform.OpenFileAt(d.DstFd, a.Name)
+	if err != nil {
+		return false, fmt.Errorf("open destination for checksum: %w", err)
+	}
+	defer platform.Close(dst)
+	same, err := e.hasher.Equal(platform.FdReader(src), platform.FdReader(dst))
+	if err != nil {
+		return false, fmt.Errorf("checksum: %w", err)
+	}
+	return same, nil
+}

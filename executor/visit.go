@@ -1,0 +1,128 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/walker"
+)
+
+// visit plans one directory pair and starts its work: stale temporaries
+// and deletes are handled here, files go to the copy workers, and the
+// subdirectories to walk next are created and returned.
+func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
+	d := p.Dir
+	pol := e.pol
+	if d.Top() {
+		pol.Delete = false // the directory above a source named without a slash
+	} else if d.Parent == nil {
+		e.stats.Files.add(planner.KindDir)
+		e.printDir(d, d.Action)
+	}
+	start := time.Now()
+	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
+	e.stats.ListNanos.Add(int64(time.Since(start)))
+	if !e.opts.DryRun && d.DstFd < 0 && p.Src.Err == nil && len(p.Src.Entries) > 0 {
+		e.fail(d.Path, fmt.Errorf("destination directory %s is not available", itemPath(d, "", planner.KindDir)))
+		return nil
+	}
+	e.countSources(&p.Src)
+	e.skipped(d, &plan)
+	e.cleanup(d, plan.Cleanup)
+	for _, a := range plan.Deletes {
+		e.remove(d, a)
+	}
+	for _, a := range plan.Items {
+		e.submit(ctx, d, a)
+	}
+	return e.subdirs(d, plan.Subdirs)
+}
+
+// countSources adds the source entries taking part to the file counts.
+func (e *Executor) countSources(src *planner.Listing) {
+	for i := range src.Entries {
+		e.stats.countSource(&src.Entries[i])
+	}
+}
+
+func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
+	if plan.DeletesHeld {
+		e.opts.Log.Warn().Str("path", itemPath(d, "", planner.KindDir)).
+			Msg("IO error encountered -- skipping file deletion")
+	}
+	if e.opts.Verbose == 0 && !e.opts.Itemize {
+		return
+	}
+	for _, s := range plan.Skipped {
+		e.outMu.Lock()
+		fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", s.Reason, escape(planner.Join(d.Path, s.Name)))
+		e.outMu.Unlock()
+	}
+}
+
+// submit hands one item to the copy workers (inline in a dry run).
+func (e *Executor) submit(ctx context.Context, d *walker.Dir, a planner.Action) {
+	d.Hold()
+	if e.opts.DryRun {
+		e.do(d, a)
+		d.Release()
+		return
+	}
+	select {
+	case e.tasks <- task{d: d, a: a}:
+	case <-ctx.Done():
+		d.Release()
+	}
+}
+
+// subdirs creates the new subdirectories and returns all of them to walk.
+func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action) []*walker.Dir {
+	kids := make([]*walker.Dir, 0, len(actions))
+	for _, a := range actions {
+		path := planner.Join(d.Path, a.Name)
+		if err := e.prepareDir(d, a); err != nil {
+			e.fail(path, err)
+			continue
+		}
+		kids = append(kids, d.Child(a))
+	}
+	return kids
+}
+
+// prepareDir creates a new directory (replacing a non-directory in the
+// way) before the walker descends into it.
+func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) error {
+	e.printDir(d, a)
+	if a.Op != planner.OpMkdir || e.opts.DryRun {
+		return nil
+	}
+	if a.Dst != nil {
+		if err := e.expect(d, a.Name, a.Dst); err != nil {
+			return err
+		}
+		if err := e.removeEntry(d, a.Name, a.Dst, false); err != nil {
+			return err
+		}
+	}
+	// Owner-only until its contents are done; dirDone sets the real mode.
+	if err := mkdirat(d.DstFd, a.Name, 0o700); err != nil {
+		return fmt.Errorf("mkdir: %w", err)
+	}
+	e.stats.Created.add(planner.KindDir)
+	return nil
+}
+
+func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
+	if a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0) {
+		return
+	}
+	var path string
+	if d.Parent == nil && d.Path == "" && a.Name == "" {
+		path = "./"
+	} else {
+		path = itemPath(d, a.Name, planner.KindDir)
+	}
+	e.print(a.Op, planner.KindDir, a.Change, path, "")
+}

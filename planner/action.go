@@ -1,0 +1,61 @@
+package planner
+
+// Op is what an Action does.
+type Op uint8
+
+// The operations.
+const (
+	OpCopy    Op = iota + 1 // write a regular file's data (new, changed or replacing another type)
+	OpSymlink               // create or retarget a symlink
+	OpSpecial               // create a fifo, socket or device node
+	OpMeta                  // set mode, owner, times of an up-to-date entry in place
+	OpMkdir                 // create a directory, then descend
+	OpDir                   // descend into an existing directory; fix its metadata after
+	OpDelete                // remove an extraneous entry (a directory with its contents)
+)
+
+// Change is a set of itemize flags: what differs between source and destination.
+type Change uint16
+
+// The change flags, in rsync's YXcstpoguax order.
+const (
+	ChangeNew     Change = 1 << iota // the entry is created
+	ChangeContent                    // checksum, symlink target or device number differs
+	ChangeSize
+	ChangeTime
+	ChangePerms
+	ChangeOwner
+	ChangeGroup
+	ChangeACL
+	ChangeXattr
+)
+
+// Action is one step toward the source's state for one name.
+type Action struct {
+	Op     Op
+	Name   string // name in the directory
+	Src    *Entry // the state wanted (nil for deletes)
+	Dst    *Entry // the destination entry expected now (nil: expect none)
+	Change Change
+	// Verify asks the executor to compare contents (-c) before copying: when
+	// they match, only metadata is applied.
+	Verify bool
+}
+
+// Skip is an entry left out, with rsync's reason.
+type Skip struct {
+	Name   string
+	Reason string // e.g. "skipping non-regular file"
+}
+
+// DirPlan is the plan for one directory pair.
+type DirPlan struct {
+	Deletes []Action // extraneous destination entries, under --delete
+	Items   []Action // non-directory entries to create, update or fix
+	Subdirs []Action // OpMkdir or OpDir, in name order
+	Skipped []Skip
+	// Cleanup names stale temporary files of an interrupted earlier run.
+	Cleanup []string
+	// DeletesHeld is set when --delete was asked but a listing failed here.
+	DeletesHeld bool
+}

@@ -1,0 +1,213 @@
+package planner
+
+// PlanDir merges the sorted source and destination listings of the
+// directory dir (root-relative, "" for the root) and returns what to do.
+func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
+	var p DirPlan
+	canDelete := pol.Delete && src.Err == nil && dst.Err == nil
+	p.DeletesHeld = pol.Delete && !canDelete
+	i, j := 0, 0
+	for i < len(src.Entries) || j < len(dst.Entries) {
+		var s, d *Entry
+		switch {
+		case j == len(dst.Entries) || (i < len(src.Entries) && src.Entries[i].Name < dst.Entries[j].Name):
+			s = &src.Entries[i]
+			i++
+		case i == len(src.Entries) || dst.Entries[j].Name < src.Entries[i].Name:
+			d = &dst.Entries[j]
+			j++
+		default:
+			s, d = &src.Entries[i], &dst.Entries[j]
+			i, j = i+1, j+1
+		}
+		p.add(dir, s, d, pol, canDelete)
+	}
+	return p
+}
+
+// add plans one name present on one side or both.
+func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
+	if s != nil && pol.Filter != nil && pol.Filter.Excluded(Join(dir, s.Name), s.Kind == KindDir) {
+		s = nil
+		if d == nil {
+			return
+		}
+	}
+	switch {
+	case s == nil:
+		p.planExtraneous(dir, d, pol, canDelete)
+	case s.Kind == KindDir:
+		p.planDir(s, d, pol)
+	default:
+		p.planItem(s, d, pol)
+	}
+}
+
+// planExtraneous handles a destination entry the source lacks.
+func (p *DirPlan) planExtraneous(dir string, d *Entry, pol Policy, canDelete bool) {
+	if IsTempName(d.Name) {
+		p.Cleanup = append(p.Cleanup, d.Name)
+		return
+	}
+	if !canDelete {
+		return
+	}
+	if f := pol.Filter; f != nil {
+		path := Join(dir, d.Name)
+		if f.Excluded(path, d.Kind == KindDir) || f.Protected(path, d.Kind == KindDir) {
+			return
+		}
+	}
+	p.Deletes = append(p.Deletes, Action{Op: OpDelete, Name: d.Name, Dst: d})
+}
+
+func (p *DirPlan) planDir(s, d *Entry, pol Policy) {
+	switch {
+	case !pol.Recursive:
+		p.Skipped = append(p.Skipped, Skip{Name: s.Name, Reason: "skipping directory"})
+	case d == nil:
+		if !pol.Existing {
+			p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Change: ChangeNew})
+		}
+	case d.Kind != KindDir:
+		p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
+	default:
+		p.Subdirs = append(p.Subdirs, Action{Op: OpDir, Name: s.Name, Src: s, Dst: d, Change: pol.metaChange(s, d)})
+	}
+}
+
+func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
+	if reason := pol.skipReason(s); reason != "" {
+		p.Skipped = append(p.Skipped, Skip{Name: s.Name, Reason: reason})
+		return
+	}
+	if s.Kind == KindFile && !pol.sizeWanted(s.Size) {
+		return
+	}
+	if d == nil || d.Kind != s.Kind {
+		if d == nil && pol.Existing {
+			return
+		}
+		p.Items = append(p.Items, Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
+		return
+	}
+	var a Action
+	switch s.Kind {
+	case KindFile:
+		a = pol.planFile(s, d)
+	case KindSymlink:
+		a = pol.planRecreate(s, d, s.Target != d.Target)
+	default:
+		a = pol.planRecreate(s, d, s.Rdev != d.Rdev)
+	}
+	if a.Op != 0 {
+		p.Items = append(p.Items, a)
+	}
+}
+
+// planFile applies rsync's quick check (or the chosen compare mode) to a
+// regular file present on both sides.
+func (pol Policy) planFile(s, d *Entry) Action {
+	if pol.IgnoreExisting || (pol.Update && pol.newer(d.Mtime, s.Mtime)) {
+		return Action{}
+	}
+	meta := pol.metaChange(s, d)
+	if !pol.sameTime(s.Mtime, d.Mtime) {
+		meta |= ChangeTime // shown as T without -t: the copy gets the transfer time
+	}
+	copyIt := Action{Op: OpCopy, Name: s.Name, Src: s, Dst: d, Change: meta}
+	switch {
+	case s.Size != d.Size:
+		copyIt.Change |= ChangeSize
+		return copyIt
+	case pol.IgnoreTimes:
+		return copyIt
+	case pol.SizeOnly:
+		return pol.metaOnly(s, d)
+	case pol.Checksum:
+		copyIt.Verify = true
+		return copyIt
+	case !pol.sameTime(s.Mtime, d.Mtime):
+		return copyIt
+	}
+	return pol.metaOnly(s, d)
+}
+
+// planRecreate handles a symlink or special file present on both sides:
+// recreated when its value differs, else its metadata fixed in place.
+func (pol Policy) planRecreate(s, d *Entry, differs bool) Action {
+	if differs {
+		return Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeContent | pol.metaChange(s, d)}
+	}
+	return pol.metaOnly(s, d)
+}
+
+// metaOnly returns an OpMeta action when attributes differ, else nothing.
+func (pol Policy) metaOnly(s, d *Entry) Action {
+	if c := pol.metaChange(s, d); c != 0 {
+		return Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d, Change: c}
+	}
+	return Action{}
+}
+
+// metaChange lists the preserved attributes that differ.
+func (pol Policy) metaChange(s, d *Entry) Change {
+	var c Change
+	if pol.Times && !pol.sameTime(s.Mtime, d.Mtime) {
+		c |= ChangeTime
+	}
+	if pol.Perms && s.Kind != KindSymlink && s.Mode != d.Mode {
+		c |= ChangePerms
+	}
+	if pol.Owner && s.UID != d.UID {
+		c |= ChangeOwner
+	}
+	if pol.Group && s.GID != d.GID {
+		c |= ChangeGroup
+	}
+	return c
+}
+
+func (pol Policy) skipReason(s *Entry) string {
+	switch {
+	case s.Kind == KindSymlink && !pol.Links,
+		s.Kind.IsDevice() && !pol.Devices,
+		s.Kind.IsSpecial() && !pol.Specials:
+		return "skipping non-regular file"
+	}
+	return ""
+}
+
+func (pol Policy) sizeWanted(size int64) bool {
+	return (pol.MaxSize <= 0 || size <= pol.MaxSize) && size >= pol.MinSize
+}
+
+func opFor(k Kind) Op {
+	switch k {
+	case KindFile:
+		return OpCopy
+	case KindSymlink:
+		return OpSymlink
+	case KindDir:
+		return OpMkdir
+	}
+	return OpSpecial
+}
+
+// Join joins a root-relative directory and a name with "/".
+func Join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// PlanRoot plans the transfer root of "SRC/" onto an existing destination
+// directory d (or a non-directory to replace): the same decision as for
+// any subdirectory.
+func PlanRoot(s, d *Entry, pol Policy) Action {
+	var p DirPlan
+	pol.Recursive = true
+	p.planDir(s, d, pol)
+	return p.Subdirs[0]
+}

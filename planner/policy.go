@@ -1,0 +1,51 @@
+package planner
+
+// Policy is what the user asked for, in the planner's terms. Its zero
+// value copies regular files only, with no metadata, comparing by size
+// and modification time.
+type Policy struct {
+	Recursive bool // -r: descend into directories
+	Links     bool // -l: recreate symlinks as symlinks
+	Perms     bool // -p
+	Times     bool // -t
+	Owner     bool // -o (effective only as root)
+	Group     bool // -g
+	Devices   bool // --devices (part of -D)
+	Specials  bool // --specials (part of -D)
+
+	Delete bool // --delete: remove what the source lacks
+	Force  bool // --force: replace a non-empty directory by a non-directory
+
+	SizeOnly       bool  // --size-only
+	IgnoreTimes    bool  // -I: transfer even when size and mtime match
+	Checksum       bool  // -c: same size then compare content
+	ModifyWindow   int64 // --modify-window, in nanoseconds (0: exact)
+	Update         bool  // -u: skip files newer at the destination
+	IgnoreExisting bool  // --ignore-existing
+	Existing       bool  // --existing: create nothing new
+	MaxSize        int64 // --max-size (0: no limit)
+	MinSize        int64 // --min-size
+
+	Filter Filter // exclude/include rules; nil includes everything
+}
+
+// Filter decides which entries take part in the transfer. path is the
+// entry's path relative to the transfer root, "/"-separated.
+type Filter interface {
+	// Excluded reports whether the entry is excluded from the transfer.
+	Excluded(path string, isDir bool) bool
+	// Protected reports whether a destination entry must survive --delete.
+	Protected(path string, isDir bool) bool
+}
+
+// sameTime compares modification times within the modify window.
+func (p Policy) sameTime(a, b int64) bool {
+	d := a - b
+	if d < 0 {
+		d = -d
+	}
+	return d <= p.ModifyWindow
+}
+
+// newer reports whether a is later than b by more than the window.
+func (p Policy) newer(a, b int64) bool { return a-b > p.ModifyWindow }

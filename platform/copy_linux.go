@@ -1,0 +1,171 @@
+//go:build linux
+
+package platform
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// reflinkByDescriptor: Linux clones into an already created file (FICLONE).
+const reflinkByDescriptor = true
+
+// maxKernelChunk is the most copy_file_range moves in one call (MAX_RW_COUNT).
+const maxKernelChunk = 0x7ffff000
+
+// cloneNew is the clonefile hook of other systems; Linux clones by descriptor.
+func (c *Copier) cloneNew(*pairCaps, int, Stat, int, string, uint32) (int, CopyResult, bool, error) {
+	return -1, CopyResult{}, false, nil
+}
+
+// copyData copies the data of src (stat st) into the new, empty dst:
+// FICLONE, else data extents only for sparse files, else copy_file_range,
+// else buffered.
+func (c *Copier) copyData(p *pairCaps, src, dst int, st Stat) (CopyResult, error) {
+	if res, handled, err := c.reflink(p, src, dst, st); handled {
+		return res, err
+	}
+	if st.Sparse() {
+		return c.copySparse(p, src, dst, st)
+	}
+	end := st.Size
+	if st.Size == 0 {
+		end = -1 // procfs-like files report size 0 yet have content: read them
+	}
+	m, n, err := c.copyRange(p, src, dst, 0, end)
+	return CopyResult{Method: m, Bytes: n}, err
+}
+
+// reflink clones src into dst. handled is false when the caller should
+// copy instead.
+func (c *Copier) reflink(p *pairCaps, src, dst int, st Stat) (CopyResult, bool, error) {
+	if !c.useReflink(p) || (st.Size == 0 && c.opts.Reflink != ReflinkAlways) {
+		return CopyResult{}, false, nil
+	}
+	err := retryErr(func() error { return unix.IoctlFileClone(dst, src) })
+	if err == nil {
+		p.reflink.Store(capYes)
+		return CopyResult{Method: MethodReflink, Bytes: st.Size}, true, nil
+	}
+	if c.opts.Reflink == ReflinkAlways {
+		return CopyResult{}, true, fmt.Errorf("%w: %w", ErrCannotClone, err)
+	}
+	switch {
+	case errors.Is(err, unix.EXDEV), errors.Is(err, unix.EOPNOTSUPP), errors.Is(err, unix.ENOTTY),
+		errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EINVAL):
+		if p.reflink.Load() != capYes {
+			p.reflink.Store(capNo) // this filesystem pair cannot clone at all
+		}
+		return CopyResult{}, false, nil
+	case isTerminal(err):
+		return CopyResult{}, true, fmt.Errorf("clone: %w", err)
+	}
+	return CopyResult{}, false, nil // a per-file refusal (EPERM, ETXTBSY, ...): copy instead
+}
+
+// copyKernel copies [off, end) with copy_file_range at explicit offsets.
+// It returns handled false, with the bytes already copied, when the caller
+// should continue with a buffered copy.
+func copyKernel(p *pairCaps, src, dst int, off, end int64) (int64, bool, error) {
+	var total int64
+	for off < end {
+		roff, woff := off, off
+		chunk := min(end-off, maxKernelChunk)
+		n, err := unix.CopyFileRange(src, &roff, dst, &woff, int(chunk), 0)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			if kernelFallback(err) {
+				if total == 0 && stableRefusal(err) {
+					p.kernel.Store(capNo)
+				}
+				return total, false, nil
+			}
+			return total, true, fmt.Errorf("copy_file_range: %w", err)
+		}
+		if n == 0 {
+			if total == 0 {
+				return 0, false, nil // copies nothing (procfs-like, or lying fs): read instead
+			}
+			break // the source shrank under us
+		}
+		off += int64(n)
+		total += int64(n)
+	}
+	p.kernel.Store(capYes)
+	return total, true, nil
+}
+
+// kernelFallback lists the errors after which a read/write copy may still work.
+func kernelFallback(err error) bool {
+	for _, e := range []unix.Errno{unix.ENOSYS, unix.EXDEV, unix.EINVAL, unix.EOPNOTSUPP,
+		unix.EPERM, unix.EBADF, unix.ENOENT, unix.ETXTBSY, unix.EACCES, unix.ENOTTY, unix.EIO} {
+		if errors.Is(err, e) {
+			return !isTerminal(err)
+		}
+	}
+	return false
+}
+
+// stableRefusal lists the errors that hold for every file of a device pair.
+func stableRefusal(err error) bool {
+	return errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EXDEV) || errors.Is(err, unix.EOPNOTSUPP)
+}
+
+// isTerminal reports errors no other copy method can get around.
+func isTerminal(err error) bool {
+	return errors.Is(err, unix.ENOSPC) || errors.Is(err, unix.EDQUOT) ||
+		errors.Is(err, unix.EROFS) || errors.Is(err, unix.ENOMEM)
+}
+
+// copySparse copies only the data extents of src, found with SEEK_DATA and
+// SEEK_HOLE, then sets the full size so the holes stay holes. Every step
+// moves the offset forward and stops at the size seen at the start, so a
+// file that changes while it is copied cannot make the loop spin.
+func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat) (CopyResult, error) {
+	res := CopyResult{Method: MethodNone}
+	for off := int64(0); off < st.Size; {
+		data, err := unix.Seek(src, off, unix.SEEK_DATA)
+		if errors.Is(err, unix.ENXIO) {
+			break // only a hole remains
+		}
+		if err != nil {
+			return c.sparseFallback(p, src, dst, st, err)
+		}
+		hole, err := unix.Seek(src, data, unix.SEEK_HOLE)
+		if err != nil {
+			return res, fmt.Errorf("seek hole: %w", err)
+		}
+		hole = min(hole, st.Size)
+		if data >= hole {
+			break
+		}
+		m, n, err := c.copyRange(p, src, dst, data, hole)
+		res.Bytes += n
+		if m > res.Method {
+			res.Method = m
+		}
+		if err != nil {
+			return res, err
+		}
+		off = hole
+	}
+	res.HoleBytes = max(st.Size-res.Bytes, 0)
+	if err := Ftruncate(dst, st.Size); err != nil {
+		return res, fmt.Errorf("truncate: %w", err)
+	}
+	return res, nil
+}
+
+// sparseFallback copies the whole file when the filesystem cannot seek
+// for data (EINVAL: SEEK_DATA unsupported).
+func (c *Copier) sparseFallback(p *pairCaps, src, dst int, st Stat, err error) (CopyResult, error) {
+	if !errors.Is(err, unix.EINVAL) {
+		return CopyResult{}, fmt.Errorf("seek data: %w", err)
+	}
+	m, n, err := c.copyRange(p, src, dst, 0, st.Size)
+	return CopyResult{Method: m, Bytes: n}, err
+}

@@ -1,0 +1,288 @@
+//go:build unix
+
+package platform
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"golang.org/x/sys/unix"
+)
+
+// CurrentDir stands for the working directory in the *At calls.
+const CurrentDir = unix.AT_FDCWD
+
+const (
+	openDirFlags  = unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC
+	nofollowFlags = unix.O_NOFOLLOW | unix.O_CLOEXEC
+)
+
+// OpenRoot opens a directory named by an ordinary path, following
+// symlinks (a root given by the user may be reached through one).
+func OpenRoot(path string) (int, error) {
+	fd, err := retry(func() (int, error) { return unix.Open(path, openDirFlags, 0) })
+	if err != nil {
+		return -1, fmt.Errorf("open directory %s: %w", path, err)
+	}
+	return fd, nil
+}
+
+// OpenDirAt opens the directory name inside dirfd without following a
+// symlink: a symlink where a directory is expected fails with ENOTDIR or ELOOP.
+func OpenDirAt(dirfd int, name string) (int, error) {
+	return retry(func() (int, error) {
+		return unix.Openat(dirfd, name, openDirFlags|unix.O_NOFOLLOW, 0)
+	})
+}
+
+// OpenFileAt opens the regular file name inside dirfd for reading, never
+// through a symlink, and refuses to block on a fifo.
+func OpenFileAt(dirfd int, name string) (int, error) {
+	fd, err := retry(func() (int, error) {
+		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags|noatime, 0)
+	})
+	if errors.Is(err, unix.EPERM) && noatime != 0 { // O_NOATIME needs ownership
+		fd, err = retry(func() (int, error) {
+			return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags, 0)
+		})
+	}
+	return fd, err
+}
+
+// OpenForMeta opens name inside dirfd without following a symlink, for
+// changing the mode, owner or times of a file or directory through its
+// descriptor.
+func OpenForMeta(dirfd int, name string) (int, error) {
+	return retry(func() (int, error) {
+		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags, 0)
+	})
+}
+
+// CreateExcl creates a new file name inside dirfd, failing if it exists.
+func CreateExcl(dirfd int, name string, perm uint32) (int, error) {
+	return retry(func() (int, error) {
+		return unix.Openat(dirfd, name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|nofollowFlags, perm)
+	})
+}
+
+// Close closes fd, ignoring EINTR as the kernel has released it anyway.
+func Close(fd int) error {
+	if fd < 0 {
+		return nil
+	}
+	if err := unix.Close(fd); err != nil && !errors.Is(err, unix.EINTR) {
+		return err
+	}
+	return nil
+}
+
+// ReadDirNames lists the names in the open directory fd (without "." and
+// ".."), sorted bytewise. buf is scratch space for getdents; it is reused.
+func ReadDirNames(fd int, buf []byte) ([]string, error) {
+	var names []string
+	if _, err := unix.Seek(fd, 0, 0); err != nil {
+		return nil, err
+	}
+	for {
+		n, err := unix.ReadDirent(fd, buf)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n <= 0 {
+			break
+		}
+		_, _, names = unix.ParseDirent(buf[:n], -1, names)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Lstatat stats name inside dirfd without following a symlink.
+func Lstatat(dirfd int, name string) (Stat, error) {
+	var st unix.Stat_t
+	err := retryErr(func() error { return unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) })
+	if err != nil {
+		return Stat{}, err
+	}
+	return fromUnix(&st), nil
+}
+
+// Statat stats name inside dirfd, following a symlink.
+func Statat(dirfd int, name string) (Stat, error) {
+	var st unix.Stat_t
+	if err := retryErr(func() error { return unix.Fstatat(dirfd, name, &st, 0) }); err != nil {
+		return Stat{}, err
+	}
+	return fromUnix(&st), nil
+}
+
+// Fstat stats an open descriptor.
+func Fstat(fd int) (Stat, error) {
+	var st unix.Stat_t
+	if err := retryErr(func() error { return unix.Fstat(fd, &st) }); err != nil {
+		return Stat{}, err
+	}
+	return fromUnix(&st), nil
+}
+
+// Readlinkat returns the target of the symlink name inside dirfd.
+func Readlinkat(dirfd int, name string) (string, error) {
+	for size := 256; ; size *= 2 {
+		buf := make([]byte, size)
+		n, err := unix.Readlinkat(dirfd, name, buf)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if n < size {
+			return string(buf[:n]), nil
+		}
+	}
+}
+
+// Mkdirat creates directory name inside dirfd.
+func Mkdirat(dirfd int, name string, perm uint32) error {
+	return retryErr(func() error { return unix.Mkdirat(dirfd, name, perm) })
+}
+
+// Symlinkat creates a symlink name inside dirfd pointing at target.
+func Symlinkat(target string, dirfd int, name string) error {
+	return retryErr(func() error { return unix.Symlinkat(target, dirfd, name) })
+}
+
+// Linkat makes newName inside newDirfd a hard link to oldName inside
+// oldDirfd (never following a symlink).
+func Linkat(oldDirfd int, oldName string, newDirfd int, newName string) error {
+	return retryErr(func() error { return unix.Linkat(oldDirfd, oldName, newDirfd, newName, 0) })
+}
+
+// Renameat renames oldName in oldDirfd to newName in newDirfd, replacing
+// a non-directory at the new name atomically.
+func Renameat(oldDirfd int, oldName string, newDirfd int, newName string) error {
+	return retryErr(func() error { return unix.Renameat(oldDirfd, oldName, newDirfd, newName) })
+}
+
+// Unlinkat removes the non-directory name inside dirfd.
+func Unlinkat(dirfd int, name string) error {
+	return retryErr(func() error { return unix.Unlinkat(dirfd, name, 0) })
+}
+
+// Rmdirat removes the empty directory name inside dirfd.
+func Rmdirat(dirfd int, name string) error {
+	return retryErr(func() error { return unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) })
+}
+
+// Fchmod sets the permission bits (including setuid, setgid, sticky) of fd.
+func Fchmod(fd int, mode uint32) error {
+	return retryErr(func() error { return unix.Fchmod(fd, mode&ModePerm) })
+}
+
+// Fchown sets the owner and group of fd; -1 leaves one unchanged.
+func Fchown(fd int, uid, gid int) error {
+	return retryErr(func() error { return unix.Fchown(fd, uid, gid) })
+}
+
+// Lchownat sets owner and group of name inside dirfd without following a symlink.
+func Lchownat(dirfd int, name string, uid, gid int) error {
+	return retryErr(func() error { return unix.Fchownat(dirfd, name, uid, gid, unix.AT_SYMLINK_NOFOLLOW) })
+}
+
+// OmitTime leaves a time unchanged in Futimes and LutimesAt.
+const OmitTime = -1 << 62
+
+func timespecs(atime, mtime int64) []unix.Timespec {
+	ts := []unix.Timespec{unix.NsecToTimespec(atime), unix.NsecToTimespec(mtime)}
+	for i, t := range []int64{atime, mtime} {
+		if t == OmitTime {
+			ts[i] = unix.Timespec{Nsec: utimeOmit}
+		}
+	}
+	return ts
+}
+
+// LutimesAt sets the times (ns) of name inside dirfd, not following a symlink.
+func LutimesAt(dirfd int, name string, atime, mtime int64) error {
+	ts := timespecs(atime, mtime)
+	return retryErr(func() error { return unix.UtimesNanoAt(dirfd, name, ts, unix.AT_SYMLINK_NOFOLLOW) })
+}
+
+// Fsync flushes fd to stable storage.
+func Fsync(fd int) error { return retryErr(func() error { return unix.Fsync(fd) }) }
+
+// Ftruncate sets the size of fd.
+func Ftruncate(fd int, size int64) error {
+	return retryErr(func() error { return unix.Ftruncate(fd, size) })
+}
+
+// Flock takes an exclusive advisory lock on fd; with wait false it fails
+// at once with EWOULDBLOCK when another process holds it.
+func Flock(fd int, wait bool) error {
+	how := unix.LOCK_EX
+	if !wait {
+		how |= unix.LOCK_NB
+	}
+	return retryErr(func() error { return unix.Flock(fd, how) })
+}
+
+// Geteuid returns the effective user id.
+func Geteuid() int { return unix.Geteuid() }
+
+// Umask returns the process umask without changing it for long.
+func Umask() uint32 {
+	old := unix.Umask(0o022)
+	unix.Umask(old)
+	return uint32(old)
+}
+
+func retry(f func() (int, error)) (int, error) {
+	for {
+		fd, err := f()
+		if !errors.Is(err, unix.EINTR) {
+			return fd, err
+		}
+	}
+}
+
+func retryErr(f func() error) error {
+	for {
+		if err := f(); !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}
+
+// Dup duplicates fd (close-on-exec).
+func Dup(fd int) (int, error) {
+	if fd < 0 {
+		return -1, nil
+	}
+	return retry(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) })
+}
+
+func renameIfAbsent(dirfd int, oldName, newName string) error {
+	if _, err := Lstatat(dirfd, newName); err == nil {
+		return unix.EEXIST
+	} else if !errors.Is(err, unix.ENOENT) {
+		return err
+	}
+	return Renameat(dirfd, oldName, dirfd, newName)
+}
+
+// FdReader reads an open descriptor at offsets (io.ReaderAt).
+type FdReader int
+
+// ReadAt implements io.ReaderAt with pread.
+func (f FdReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := pread(int(f), p, off)
+	if err == nil && n == 0 && len(p) > 0 {
+		return 0, io.EOF
+	}
+	return n, err
+}

@@ -1,0 +1,20 @@
+//go:build linux
+
+package platform
+
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
+
+// RenameNoReplace renames oldName to newName inside dirfd, failing with
+// EEXIST when newName exists (renameat2 RENAME_NOREPLACE). Filesystems
+// without the flag get a check-then-rename, which is racy but no worse.
+func RenameNoReplace(dirfd int, oldName, newName string) error {
+	err := retryErr(func() error { return unix.Renameat2(dirfd, oldName, dirfd, newName, unix.RENAME_NOREPLACE) })
+	if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOSYS) {
+		return err
+	}
+	return renameIfAbsent(dirfd, oldName, newName)
+}

@@ -1,0 +1,72 @@
+package walker
+
+import (
+	"sync/atomic"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+)
+
+// Dir is one directory pair under way.
+type Dir struct {
+	Parent  *Dir
+	SrcName string // name inside Parent's source directory
+	DstName string // name inside Parent's destination directory
+	Path    string // path relative to the transfer root, "" for the root
+	SrcFd   int    // open source directory, -1 if it could not be opened
+	DstFd   int    // open destination directory, -1 if absent
+	DstDev  uint64 // device of the destination directory
+	// Action is what the parent's plan said of this directory (OpMkdir or
+	// OpDir, with the source entry whose metadata it must end up with).
+	Action planner.Action
+	// Only restricts the listing to one name (a source named without a
+	// trailing slash); OnlyDst is that entry's name at the destination.
+	Only, OnlyDst string
+	// NoDescend marks a mount point under -x: created, not entered.
+	NoDescend bool
+
+	pending atomic.Int64
+	w       *walk
+}
+
+// Top reports whether d is the pseudo-directory above a source named
+// without a trailing slash (its attributes belong to nobody).
+func (d *Dir) Top() bool { return d.Only != "" }
+
+// SourceName maps a name in d's listing back to the source's own name.
+func (d *Dir) SourceName(name string) string {
+	if d.OnlyDst != "" && name == d.OnlyDst {
+		return d.Only
+	}
+	return name
+}
+
+// Child returns a new, not yet listed subdirectory of d for action a.
+func (d *Dir) Child(a planner.Action) *Dir {
+	c := &Dir{Parent: d, SrcName: d.SourceName(a.Name), DstName: a.Name, Path: planner.Join(d.Path, a.Name),
+		SrcFd: -1, DstFd: -1, Action: a, w: d.w}
+	if d.w.opts.OneFileSystem && a.Src != nil && a.Src.Dev != d.w.rootDev {
+		c.NoDescend = true
+	}
+	c.pending.Store(1) // released after its listing is planned
+	d.Hold()
+	return c
+}
+
+// Hold records one more pending piece of work inside d.
+func (d *Dir) Hold() { d.pending.Add(1) }
+
+// Release records that a piece of work inside d finished. The last
+// release completes d: OnDone runs, its descriptors close, and its
+// parent is released in turn.
+func (d *Dir) Release() {
+	for d != nil && d.pending.Add(-1) == 0 {
+		if d.w.opts.OnDone != nil {
+			d.w.opts.OnDone(d)
+		}
+		_ = platform.Close(d.SrcFd)
+		_ = platform.Close(d.DstFd)
+		d.SrcFd, d.DstFd = -1, -1
+		d = d.Parent
+	}
+}

@@ -1,0 +1,121 @@
+package walker
+
+import (
+	"errors"
+	"fmt"
+
+	"io/fs"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+)
+
+// list reads one side of d and stats every entry relative to fd. An entry
+// that vanishes between readdir and stat is reported and left out; any
+// other failure is reported and makes the listing partial (Err set).
+func (w *walk) list(d *Dir, fd int, buf []byte, src bool) ([]planner.Entry, error) {
+	names, err := w.names(d, fd, buf, src)
+	if err != nil {
+		err = fmt.Errorf("readdir %s: %w", displayDir(d.Path), err)
+		w.report(d.Path, err)
+		return nil, err
+	}
+	entries := make([]planner.Entry, 0, len(names))
+	var partial error
+	for _, name := range names {
+		e, err := w.entry(fd, name)
+		if err != nil {
+			path := planner.Join(d.Path, name)
+			err = fmt.Errorf("stat %s: %w", path, err)
+			w.report(path, err)
+			if !errors.Is(err, fs.ErrNotExist) {
+				partial = err
+			}
+			continue
+		}
+		if src && w.skipSource(d, &e) {
+			continue
+		}
+		if !src && d.OnlyDst != "" {
+			e.Name = name
+		}
+		entries = append(entries, e)
+	}
+	return entries, partial
+}
+
+// names lists fd, restricted to the one name of a top pseudo-directory.
+func (w *walk) names(d *Dir, fd int, buf []byte, src bool) ([]string, error) {
+	if d.Only == "" {
+		return platform.ReadDirNames(fd, buf)
+	}
+	name := d.Only
+	if !src {
+		name = d.OnlyDst
+	}
+	if _, err := platform.Lstatat(fd, name); errors.Is(err, fs.ErrNotExist) && !src {
+		return nil, nil
+	}
+	return []string{name}, nil
+}
+
+// skipSource leaves out the destination when it lies inside the source,
+// renames the top entry, and marks mount points under -x.
+func (w *walk) skipSource(d *Dir, e *planner.Entry) bool {
+	if x := w.opts.Exclude; x != nil && e.Kind == planner.KindDir && e.Dev == x[0] && e.Ino == x[1] {
+		return true
+	}
+	if d.OnlyDst != "" {
+		e.Name = d.OnlyDst
+	}
+	return false
+}
+
+// entry stats name and reads its link target.
+func (w *walk) entry(fd int, name string) (planner.Entry, error) {
+	st, err := platform.Lstatat(fd, name)
+	if err != nil {
+		return planner.Entry{}, err
+	}
+	e := FromStat(name, st)
+	if e.Kind == planner.KindSymlink {
+		if e.Target, err = platform.Readlinkat(fd, name); err != nil {
+			return planner.Entry{}, err
+		}
+	}
+	return e, nil
+}
+
+// FromStat converts a stat to a planner entry.
+func FromStat(name string, st platform.Stat) planner.Entry {
+	return planner.Entry{
+		Name: name, Kind: kindOf(st.Type()), Mode: st.Mode & platform.ModePerm,
+		Size: st.Size, Blocks: st.Blocks, Mtime: st.Mtime, Atime: st.Atime, Ctime: st.Ctime,
+		UID: st.UID, GID: st.GID, Rdev: st.Rdev, Dev: st.Dev, Ino: st.Ino, Nlink: st.Nlink,
+	}
+}
+
+func kindOf(t uint32) planner.Kind {
+	switch t {
+	case platform.ModeDir:
+		return planner.KindDir
+	case platform.ModeSymlink:
+		return planner.KindSymlink
+	case platform.ModeFIFO:
+		return planner.KindFIFO
+	case platform.ModeSocket:
+		return planner.KindSocket
+	case platform.ModeChar:
+		return planner.KindChar
+	case platform.ModeBlock:
+		return planner.KindBlock
+	}
+	return planner.KindFile
+}
+
+func displayDir(path string) string {
+	if path == "" {
+		return "."
+	}
+	return path
+}

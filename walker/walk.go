@@ -1,0 +1,187 @@
+package walker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"io/fs"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+)
+
+// Pair is one listed directory pair handed to Visit.
+type Pair struct {
+	Dir      *Dir
+	Src, Dst planner.Listing
+}
+
+// Visit plans and starts the work for one directory pair and returns the
+// subdirectories to walk next (made with Dir.Child). It is called from
+// several listers at once and may block to apply back-pressure.
+type Visit func(ctx context.Context, p *Pair) []*Dir
+
+// ErrorFunc receives an error about one path; the walk goes on.
+type ErrorFunc func(path string, err error)
+
+// Options configures a walk.
+type Options struct {
+	Workers int       // listers; 0 means 2 per CPU
+	OnError ErrorFunc // listing and stat errors (nil: ignored)
+	OnDone  func(*Dir)
+	// OneFileSystem (-x) does not enter source directories on another device.
+	OneFileSystem bool
+	// Exclude is a source directory (device, inode) never entered: a
+	// destination that lies inside the source.
+	Exclude *[2]uint64
+}
+
+type walk struct {
+	opts    Options
+	visit   Visit
+	mu      sync.Mutex
+	cond    *sync.Cond
+	stack   []*Dir
+	active  int
+	rootDev uint64
+}
+
+// Root describes where a transfer starts: the open source and destination
+// directories (the destination may be -1 when it does not exist yet, as in
+// a dry run) and the root Dir's fields.
+type Root struct {
+	SrcFd, DstFd  int
+	Action        planner.Action
+	Only, OnlyDst string
+}
+
+// Walk lists the tree below root in lockstep with the destination, calling
+// visit for every directory pair, until everything is done or ctx ends.
+// It takes ownership of root's descriptors.
+func Walk(ctx context.Context, root Root, opts Options, visit Visit) {
+	if opts.Workers <= 0 {
+		opts.Workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	w := &walk{opts: opts, visit: visit}
+	w.cond = sync.NewCond(&w.mu)
+	if st, err := platform.Fstat(root.SrcFd); err == nil {
+		w.rootDev = st.Dev
+	}
+	d := &Dir{SrcFd: root.SrcFd, DstFd: root.DstFd, Action: root.Action, Only: root.Only, OnlyDst: root.OnlyDst, w: w}
+	d.pending.Store(1)
+	w.stack = append(w.stack, d)
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Go(func() { w.worker(ctx) })
+	}
+	wg.Wait()
+}
+
+func (w *walk) worker(ctx context.Context) {
+	buf := make([]byte, 32<<10)
+	for {
+		d := w.pop()
+		if d == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			d.Release() // drop it unvisited; its parent still completes
+		} else {
+			w.process(ctx, d, buf)
+		}
+		w.mu.Lock()
+		w.active--
+		if w.active == 0 && len(w.stack) == 0 {
+			w.cond.Broadcast()
+		}
+		w.mu.Unlock()
+	}
+}
+
+// pop takes the most recently pushed directory (depth first), waiting
+// while others may still push; it returns nil when the walk is over.
+func (w *walk) pop() *Dir {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for len(w.stack) == 0 {
+		if w.active == 0 {
+			return nil
+		}
+		w.cond.Wait()
+	}
+	d := w.stack[len(w.stack)-1]
+	w.stack = w.stack[:len(w.stack)-1]
+	w.active++
+	return d
+}
+
+func (w *walk) push(children []*Dir) {
+	if len(children) == 0 {
+		return
+	}
+	w.mu.Lock()
+	for i := len(children) - 1; i >= 0; i-- { // first child on top
+		w.stack = append(w.stack, children[i])
+	}
+	w.mu.Unlock()
+	w.cond.Broadcast()
+}
+
+func (w *walk) process(ctx context.Context, d *Dir, buf []byte) {
+	p := &Pair{Dir: d}
+	w.open(d, p)
+	if d.SrcFd >= 0 && !d.NoDescend {
+		p.Src.Entries, p.Src.Err = w.list(d, d.SrcFd, buf, true)
+	}
+	if d.DstFd >= 0 && !d.NoDescend {
+		p.Dst.Entries, p.Dst.Err = w.list(d, d.DstFd, buf, false)
+	}
+	children := w.visit(ctx, p)
+	w.push(children)
+	d.Release()
+}
+
+// open opens d's directories relative to its parent's.
+func (w *walk) open(d *Dir, p *Pair) {
+	if d.Parent == nil {
+		w.setDstDev(d)
+		return
+	}
+	var err error
+	if d.SrcFd, err = platform.OpenDirAt(d.Parent.SrcFd, d.SrcName); err != nil {
+		p.Src.Err = fmt.Errorf("opendir %s: %w", d.Path, err)
+		w.report(d.Path, p.Src.Err)
+	}
+	if d.Parent.DstFd < 0 {
+		p.Dst.Missing = true
+		return
+	}
+	d.DstFd, err = platform.OpenDirAt(d.Parent.DstFd, d.DstName)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.Dst.Missing = true
+	case err != nil:
+		p.Dst.Err = fmt.Errorf("opendir %s (destination): %w", d.Path, err)
+		w.report(d.Path, p.Dst.Err)
+	default:
+		w.setDstDev(d)
+	}
+}
+
+func (w *walk) setDstDev(d *Dir) {
+	if d.DstFd < 0 {
+		return
+	}
+	if st, err := platform.Fstat(d.DstFd); err == nil {
+		d.DstDev = st.Dev
+	}
+}
+
+func (w *walk) report(path string, err error) {
+	if w.opts.OnError != nil {
+		w.opts.OnError(path, err)
+	}
+}
