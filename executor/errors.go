@@ -11,6 +11,7 @@ import (
 const (
 	ExitOK        = 0
 	ExitUsage     = 1
+	ExitSelect    = 3 // errors selecting input/output files or directories
 	ExitFileIO    = 11
 	ExitSignal    = 20
 	ExitPartial   = 23

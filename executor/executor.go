@@ -25,6 +25,8 @@ type Executor struct {
 	ctx    context.Context
 	outMu  sync.Mutex
 	start  time.Time
+	// destCreated is set when this run created the destination root.
+	destCreated bool
 }
 
 type task struct {

@@ -94,7 +94,8 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 		fd, err := platform.OpenRoot(filepath.Dir(dest))
 		return fd, filepath.Base(dest), fatalIO(err)
 	case err == nil:
-		return -1, "", fatalIO(fmt.Errorf("destination %s exists and is not a directory", dest))
+		return -1, "", &CodedError{Code: ExitSelect,
+			Err: fmt.Errorf("destination %s must be a directory when copying a directory or several files", dest)}
 	case !errors.Is(err, fs.ErrNotExist):
 		return -1, "", fatalIO(fmt.Errorf("destination %s: %w", dest, err))
 	}
@@ -105,6 +106,7 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 		return -1, "", fatalIO(fmt.Errorf("mkdir %s: %w", dest, err))
 	}
 	e.opts.Log.Info().Str("path", dest).Msg("created directory")
+	e.destCreated = true
 	fd, err := platform.OpenRoot(dest)
 	return fd, "", fatalIO(err)
 }
@@ -158,7 +160,7 @@ func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
 	}
 	src := walker.FromStat("", s.st)
 	var a planner.Action
-	if dst < 0 {
+	if dst < 0 || e.destCreated {
 		a = planner.Action{Op: planner.OpMkdir, Src: &src, Change: planner.ChangeNew}
 	} else if dst, err := platform.Fstat(dst); err == nil {
 		d := walker.FromStat("", dst)

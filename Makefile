@@ -1,0 +1,62 @@
+# treesync — see README.md. Every target works on a fresh clone.
+GO       ?= go
+BIN      ?= bin/treesync
+PKGS     := ./...
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 freebsd/amd64 freebsd/arm64 windows/amd64 windows/arm64
+DEMO_DIR ?= $(shell mktemp -d /tmp/treesync-demo.XXXXXX)
+
+.PHONY: all build test unit e2e race lint cross demo bench fuzz clean
+
+all: lint build test
+
+build:
+	$(GO) build -o $(BIN) ./cmd/treesync
+
+# The whole suite: lint, unit tests with the race detector, then the
+# end-to-end tests (real binary, real filesystems; as root they mount
+# XFS, btrfs and tmpfs on loop devices).
+test: lint
+	$(GO) test -race -count=1 ./planner/... ./walker/... ./executor/... ./hashing/... ./platform/... ./cmd/...
+	$(GO) test -count=1 -timeout 40m ./e2e/...
+
+unit:
+	$(GO) test -count=1 ./planner/... ./walker/... ./executor/... ./hashing/... ./platform/... ./cmd/...
+
+e2e:
+	$(GO) test -count=1 -timeout 40m -v ./e2e/...
+
+race:
+	$(GO) test -race -count=1 $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	@$(MAKE) --no-print-directory cross
+
+# vet and build every package for every supported OS and architecture.
+cross:
+	@for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; \
+	  GOOS=$$os GOARCH=$$arch $(GO) vet $(PKGS) || exit 1; \
+	  GOOS=$$os GOARCH=$$arch $(GO) build -o /dev/null ./cmd/treesync || exit 1; \
+	done; echo "cross: vet and build clean for $(PLATFORMS)"
+
+# Mirror the Go distribution's source tree twice: a full copy, then a no-op resync.
+demo: build
+	@src=$$($(GO) env GOROOT)/src; \
+	echo "== full mirror of $$src into $(DEMO_DIR)/src"; \
+	./$(BIN) -a --delete --stats $$src/ $(DEMO_DIR)/src/; \
+	echo; echo "== no-op resync (nothing changed)"; \
+	./$(BIN) -a --delete --stats $$src/ $(DEMO_DIR)/src/; \
+	rm -rf $(DEMO_DIR)
+
+bench: build
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./planner/... ./hashing/... ./platform/...
+	$(GO) run ./e2e/bench -bin $(BIN)
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzPlanDir -fuzztime=60s ./planner
+
+clean:
+	rm -rf bin
