@@ -27,6 +27,8 @@ type Executor struct {
 	start  time.Time
 	// destCreated is set when this run created the destination root.
 	destCreated bool
+	links       linkMap
+	rootFd      int // the destination root that walker paths are relative to
 }
 
 type task struct {
@@ -79,6 +81,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		return
 	}
 	defer roots.close()
+	e.rootFd = roots.destFd
 	for _, r := range roots.list {
 		if ctx.Err() != nil {
 			return

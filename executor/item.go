@@ -17,17 +17,30 @@ var mkdirat = platform.Mkdirat
 // do carries out one non-directory action and records its outcome.
 func (e *Executor) do(d *walker.Dir, a planner.Action) {
 	var err error
+	if a.HardLink {
+		err = e.doHardLink(d, a)
+	} else {
+		err = e.doPlain(d, a)
+	}
+	if err != nil {
+		e.fail(planner.Join(d.Path, a.Name), err)
+	}
+}
+
+// doPlain carries out an action on its own.
+func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {
+	var err error
 	switch a.Op {
 	case planner.OpCopy:
 		err = e.copyFile(d, a)
 	case planner.OpSymlink, planner.OpSpecial:
 		err = e.makeNode(d, a)
 	case planner.OpMeta:
-		err = e.fixMeta(d, a, a.Change)
+		if a.Change != 0 {
+			err = e.fixMeta(d, a, a.Change)
+		}
 	}
-	if err != nil {
-		e.fail(planner.Join(d.Path, a.Name), err)
-	}
+	return err
 }
 
 // makeNode creates a symlink, fifo, socket or device under a temporary

@@ -73,7 +73,11 @@ func (e *Executor) print(op planner.Op, k planner.Kind, change planner.Change, p
 		b.WriteString("deleting ")
 	}
 	b.WriteString(escape(path))
-	if k == planner.KindSymlink && op != planner.OpDelete {
+	switch {
+	case op == planner.OpLink:
+		b.WriteString(" => ")
+		b.WriteString(escape(target))
+	case k == planner.KindSymlink && op != planner.OpDelete:
 		b.WriteString(" -> ")
 		b.WriteString(escape(target))
 	}

@@ -40,6 +40,11 @@ type Action struct {
 	// Verify asks the executor to compare contents (-c) before copying: when
 	// they match, only metadata is applied.
 	Verify bool
+	// HardLink marks a file of a hard-link group under -H: the executor
+	// copies the group's first member and links the others to it. Such a
+	// file gets an action even when up to date (OpMeta with no Change), so
+	// the executor can check that it is linked as in the source.
+	HardLink bool
 }
 
 // Skip is an entry left out, with rsync's reason.

@@ -1,5 +1,9 @@
 package planner
 
+// OpLink is the itemize-only operation of a file hard-linked to another
+// member of its group ("hf" lines); the planner never emits it.
+const OpLink Op = 100
+
 // Itemize returns rsync's 11-character change string (YXcstpoguax) for
 // an action that was carried out; change is the final set of changes
 // (the executor may add ChangeContent after a checksum comparison).
@@ -40,6 +44,8 @@ func updateLetter(op Op) byte {
 		return '>'
 	case OpMeta, OpDir:
 		return '.'
+	case OpLink:
+		return 'h'
 	}
 	return 'c'
 }

@@ -88,13 +88,20 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 		if d == nil && pol.Existing {
 			return
 		}
-		p.Items = append(p.Items, Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
+		p.Items = append(p.Items, Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeNew,
+			HardLink: pol.HardLinks && s.Kind == KindFile && s.Nlink > 1})
 		return
 	}
 	var a Action
 	switch s.Kind {
 	case KindFile:
 		a = pol.planFile(s, d)
+		if pol.HardLinks && s.Nlink > 1 {
+			if a.Op == 0 {
+				a = Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d}
+			}
+			a.HardLink = true
+		}
 	case KindSymlink:
 		a = pol.planRecreate(s, d, s.Target != d.Target)
 	default:

@@ -12,6 +12,7 @@ type Policy struct {
 	Group     bool // -g
 	Devices   bool // --devices (part of -D)
 	Specials  bool // --specials (part of -D)
+	HardLinks bool // -H: keep hard-link groups
 
 	Delete bool // --delete: remove what the source lacks
 	Force  bool // --force: replace a non-empty directory by a non-directory

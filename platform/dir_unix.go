@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -285,4 +286,30 @@ func (f FdReader) ReadAt(p []byte, off int64) (int, error) {
 		return 0, io.EOF
 	}
 	return n, err
+}
+
+// OpenBeneath opens the directory at the "/"-separated relative path below
+// rootFd one component at a time, never following a symlink, so the
+// result is always inside the root (and paths beyond PATH_MAX work).
+func OpenBeneath(rootFd int, rel string) (int, error) {
+	fd, err := Dup(rootFd)
+	if err != nil {
+		return -1, err
+	}
+	for _, name := range strings.Split(rel, "/") {
+		if name == "" || name == "." {
+			continue
+		}
+		if name == ".." {
+			_ = Close(fd)
+			return -1, unix.EXDEV
+		}
+		next, err := OpenDirAt(fd, name)
+		_ = Close(fd)
+		if err != nil {
+			return -1, err
+		}
+		fd = next
+	}
+	return fd, nil
 }

@@ -64,3 +64,5 @@ type FdReader int
 
 // ReadAt always fails on Windows.
 func (FdReader) ReadAt([]byte, int64) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+func OpenBeneath(int, string) (int, error) { return -1, ErrUnsupported }

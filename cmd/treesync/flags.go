@@ -30,6 +30,7 @@ func appFlags() []cli.Flag {
 		boolFlag("D", "", "the same as --devices --specials", catCopy),
 		boolFlag("devices", "", "preserve character and block devices (as root)", catCopy),
 		boolFlag("specials", "", "preserve fifos and sockets", catCopy),
+		boolFlag("hard-links", "H", "preserve hard links (also across directories)", catCopy),
 		boolFlag("one-file-system", "x", "do not cross filesystem boundaries", catCopy),
 
 		boolFlag("checksum", "c", "compare contents (xxhash64) instead of size and mtime", catCompare),
