@@ -51,7 +51,7 @@ func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *pl
 		if !st.IsRegular() {
 			return srcErr(fmt.Errorf("no longer a regular file"))
 		}
-		tmp, res, err := e.writeTemp(d, src, st, a.Dst)
+		tmp, res, err := e.writeTemp(d, src, st, a)
 		if err != nil {
 			return err
 		}
@@ -77,14 +77,17 @@ func unchanged(a, b platform.Stat) bool {
 
 // writeTemp copies src into a new temporary file and gives it its final
 // owner, mode and times; it returns the temporary's name.
-func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, old *planner.Entry) (string, platform.CopyResult, error) {
+func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action) (string, platform.CopyResult, error) {
 	tmp := planner.TempName(rand.Uint64())
 	fd, res, err := e.copier.CopyToNew(src, st, d.DstFd, tmp, 0o600, d.DstDev)
 	if err != nil {
 		return "", res, fmt.Errorf("copy: %w", err)
 	}
 	want := walker.FromStat("", st)
-	err = e.setFdMeta(fd, &want, old, planner.ChangeNew)
+	err = e.setFdMeta(fd, &want, a.Dst, planner.ChangeNew)
+	if err == nil {
+		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
+	}
 	if err == nil && e.opts.Fsync {
 		if err = platform.Fsync(fd); err != nil {
 			err = fmt.Errorf("fsync: %w", err)

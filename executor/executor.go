@@ -95,6 +95,9 @@ func (e *Executor) walk(ctx context.Context, r walker.Root) {
 		Workers: e.opts.Listers, OnError: e.listError, OnDone: e.dirDone,
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r),
 	}
+	if e.pol.Xattrs || e.pol.ACLs {
+		opts.Xattrs = e.pol.XattrKind
+	}
 	walker.Walk(ctx, r, opts, e.visit)
 }
 

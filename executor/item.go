@@ -64,7 +64,11 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	if err != nil {
 		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
 	}
-	if err := e.setPathMeta(d.DstFd, tmp, a.Src, nil, planner.ChangeNew); err != nil {
+	err = e.setPathMeta(d.DstFd, tmp, a.Src, nil, planner.ChangeNew)
+	if err == nil {
+		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
+	}
+	if err != nil {
 		_ = platform.Unlinkat(d.DstFd, tmp)
 		return err
 	}

@@ -88,6 +88,11 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 		if err := e.setPathMeta(d.DstFd, a.Name, a.Src, a.Dst, change); err != nil {
 			return err
 		}
+		if change&(planner.ChangeXattr|planner.ChangeACL) != 0 {
+			if err := e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name); err != nil {
+				return err
+			}
+		}
 	}
 	e.stats.MetaUpdated.Add(1)
 	e.print(planner.OpMeta, a.Src.Kind, change, path, a.Src.Target)
@@ -101,7 +106,11 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil {
 		return
 	}
-	if err := e.applyDirMeta(d.DstFd, want, d.Action.Dst); err != nil {
+	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst)
+	if err == nil && d.SrcFd >= 0 {
+		err = e.syncXattrs(d.SrcFd, "", d.DstFd, "")
+	}
+	if err != nil {
 		e.fail(itemPath(d, "", planner.KindDir), err)
 	}
 }

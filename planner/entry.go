@@ -57,6 +57,10 @@ type Entry struct {
 	Ino    uint64
 	Nlink  uint64
 	Target string // symlink target
+	// XattrSum and ACLSum digest the extended attributes and POSIX ACLs
+	// that take part in the transfer (-X, -A); zero when none or not read.
+	XattrSum uint64
+	ACLSum   uint64
 }
 
 // Listing is one side of a directory: its entries sorted by Name, or the

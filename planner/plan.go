@@ -172,6 +172,12 @@ func (pol Policy) metaChange(s, d *Entry) Change {
 	if pol.Group && s.GID != d.GID {
 		c |= ChangeGroup
 	}
+	if pol.Xattrs && s.XattrSum != d.XattrSum {
+		c |= ChangeXattr
+	}
+	if pol.ACLs && s.ACLSum != d.ACLSum {
+		c |= ChangeACL
+	}
 	return c
 }
 

@@ -13,6 +13,10 @@ type Policy struct {
 	Devices   bool // --devices (part of -D)
 	Specials  bool // --specials (part of -D)
 	HardLinks bool // -H: keep hard-link groups
+	Xattrs    bool // -X: extended attributes
+	ACLs      bool // -A: POSIX ACLs (implies Perms)
+	Atimes    bool // -U: access times
+	Root      bool // running as root: all xattr namespaces, owners
 
 	Delete bool // --delete: remove what the source lacks
 	Force  bool // --force: replace a non-empty directory by a non-directory
@@ -50,3 +54,25 @@ func (p Policy) sameTime(a, b int64) bool {
 
 // newer reports whether a is later than b by more than the window.
 func (p Policy) newer(a, b int64) bool { return a-b > p.ModifyWindow }
+
+// The xattrs that hold POSIX ACLs on Linux.
+const (
+	ACLAccess  = "system.posix_acl_access"
+	ACLDefault = "system.posix_acl_default"
+)
+
+// XattrKind says whether the extended attribute name takes part in the
+// transfer and whether it is an ACL. As rsync: -A carries the ACLs; -X
+// carries the user namespace, and as root every namespace but system.
+func (p Policy) XattrKind(name string) (keep, acl bool) {
+	if name == ACLAccess || name == ACLDefault {
+		return p.ACLs, true
+	}
+	if !p.Xattrs {
+		return false, false
+	}
+	if p.Root {
+		return len(name) < 7 || name[:7] != "system.", false
+	}
+	return len(name) > 5 && name[:5] == "user.", false
+}

@@ -6,6 +6,8 @@ import (
 
 	"io/fs"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 )
@@ -83,7 +85,47 @@ func (w *walk) entry(fd int, name string) (planner.Entry, error) {
 			return planner.Entry{}, err
 		}
 	}
+	if w.opts.Xattrs != nil {
+		if e.XattrSum, e.ACLSum, err = XattrSums(fd, name, w.opts.Xattrs); err != nil {
+			return planner.Entry{}, err
+		}
+	}
 	return e, nil
+}
+
+// XattrSums digests the selected extended attributes of name inside fd:
+// one sum for ACLs, one for the rest. Zero means none.
+func XattrSums(fd int, name string, kind func(string) (keep, acl bool)) (uint64, uint64, error) {
+	xs, err := platform.ListXattrs(fd, name)
+	if err != nil {
+		return 0, 0, fmt.Errorf("list xattrs: %w", err)
+	}
+	var xh, ah *xxhash.Digest
+	for _, x := range xs {
+		keep, acl := kind(x.Name)
+		if !keep {
+			continue
+		}
+		h := &xh
+		if acl {
+			h = &ah
+		}
+		if *h == nil {
+			*h = xxhash.New()
+		}
+		_, _ = (*h).WriteString(x.Name)
+		_, _ = (*h).Write([]byte{0})
+		_, _ = (*h).Write(x.Value)
+		_, _ = (*h).Write([]byte{0})
+	}
+	return sum(xh), sum(ah), nil
+}
+
+func sum(h *xxhash.Digest) uint64 {
+	if h == nil {
+		return 0
+	}
+	return h.Sum64() | 1 // never 0, which means "none"
 }
 
 // FromStat converts a stat to a planner entry.

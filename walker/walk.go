@@ -37,6 +37,9 @@ type Options struct {
 	// Exclude is a source directory (device, inode) never entered: a
 	// destination that lies inside the source.
 	Exclude *[2]uint64
+	// Xattrs, when set, selects the extended attributes to digest into
+	// each entry (XattrSum, ACLSum), as planner.Policy.XattrKind.
+	Xattrs func(name string) (keep, acl bool)
 }
 
 type walk struct {

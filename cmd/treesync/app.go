@@ -132,10 +132,12 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		Recursive: a || c.Bool("recursive"), Links: a || c.Bool("links"), Perms: a || c.Bool("perms"),
 		Times: a || c.Bool("times"), Owner: root && (a || c.Bool("owner")), Group: root && (a || c.Bool("group")),
 		Devices: a || c.Bool("D") || c.Bool("devices"), Specials: a || c.Bool("D") || c.Bool("specials"),
-		HardLinks: c.Bool("hard-links"), Delete: c.Bool("delete"), Force: c.Bool("force"),
+		HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
+		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),
 		Update: c.Bool("update"), IgnoreExisting: c.Bool("ignore-existing"), Existing: c.Bool("existing"),
 	}
+	pol.Perms = pol.Perms || pol.ACLs
 	w := c.Float64("modify-window")
 	if w < 0 {
 		w = 0 // rsync's -1 means "compare nanoseconds", which is the default here

@@ -31,6 +31,8 @@ func appFlags() []cli.Flag {
 		boolFlag("devices", "", "preserve character and block devices (as root)", catCopy),
 		boolFlag("specials", "", "preserve fifos and sockets", catCopy),
 		boolFlag("hard-links", "H", "preserve hard links (also across directories)", catCopy),
+		boolFlag("xattrs", "X", "preserve extended attributes (user.*; every namespace but system.* as root)", catCopy),
+		boolFlag("acls", "A", "preserve POSIX ACLs (implies --perms)", catCopy),
 		boolFlag("one-file-system", "x", "do not cross filesystem boundaries", catCopy),
 
 		boolFlag("checksum", "c", "compare contents (xxhash64) instead of size and mtime", catCompare),

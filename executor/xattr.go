@@ -1,0 +1,64 @@
+package executor
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/treesync/treesync/platform"
+)
+
+// syncXattrs makes the transferred extended attributes and ACLs of the
+// destination entry (dstName in dstFd; the directory itself when "")
+// equal to the source's: sets what differs, removes what the source lacks.
+// Attributes of namespaces the kernel refuses to an ordinary user are
+// skipped with a warning, as rsync does.
+func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName string) error {
+	if !e.pol.Xattrs && !e.pol.ACLs {
+		return nil
+	}
+	src, err := platform.ListXattrs(srcFd, srcName)
+	if err != nil {
+		return srcErr(fmt.Errorf("read xattrs: %w", err))
+	}
+	dst, err := platform.ListXattrs(dstFd, dstName)
+	if err != nil {
+		return fmt.Errorf("read destination xattrs: %w", err)
+	}
+	have := make(map[string][]byte, len(dst))
+	for _, x := range dst {
+		if keep, _ := e.pol.XattrKind(x.Name); keep {
+			have[x.Name] = x.Value
+		}
+	}
+	for _, x := range src {
+		if keep, _ := e.pol.XattrKind(x.Name); !keep {
+			continue
+		}
+		if v, ok := have[x.Name]; !ok || !bytes.Equal(v, x.Value) {
+			if err := e.setXattr(dstFd, dstName, x); err != nil {
+				return err
+			}
+		}
+		delete(have, x.Name)
+	}
+	for name := range have {
+		if err := platform.RemoveXattr(dstFd, dstName, name); err != nil && !errors.Is(err, syscall.ENODATA) {
+			return fmt.Errorf("remove xattr %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (e *Executor) setXattr(fd int, name string, x platform.Xattr) error {
+	err := platform.SetXattr(fd, name, x)
+	if err == nil {
+		return nil
+	}
+	if !e.pol.Root && (errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP)) {
+		e.opts.Log.Warn().Str("path", name).Str("xattr", x.Name).Err(err).Msg("cannot set extended attribute")
+		return nil
+	}
+	return fmt.Errorf("set xattr %s: %w", x.Name, err)
+}
