@@ -362,8 +362,8 @@ func TestPlanDir(t *testing.T) {
 			name: "max-size and min-size bound regular files only",
 			src: []Entry{file("big", 101, t0), file("max", 100, t0), file("min", 10, t0), file("small", 9, t0),
 				link("l", strings.Repeat("x", 200))},
-			dst: []Entry{file("big", 1, t0)},
-			pol: archive.with(func(p *Policy) { p.MaxSize = 100; p.MinSize = 10 }),
+			dst:  []Entry{file("big", 1, t0)},
+			pol:  archive.with(func(p *Policy) { p.MaxSize = 100; p.MinSize = 10 }),
 			want: []string{`symlink cL+++++++++ "l"`, `copy >f+++++++++ "max"`, `copy >f+++++++++ "min"`},
 		},
 		{
