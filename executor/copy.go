@@ -84,6 +84,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 		return "", res, fmt.Errorf("copy: %w", err)
 	}
 	want := walker.FromStat("", st)
+	e.opts.Transform.Apply(&want)
 	err = e.setFdMeta(fd, &want, a.Dst, planner.ChangeNew)
 	if err == nil {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)

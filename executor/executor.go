@@ -93,7 +93,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 func (e *Executor) walk(ctx context.Context, r walker.Root) {
 	opts := walker.Options{
 		Workers: e.opts.Listers, OnError: e.listError, OnDone: e.dirDone,
-		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r),
+		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
 	}
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind

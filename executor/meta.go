@@ -47,8 +47,8 @@ func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, change planner.Ch
 	if err := platform.Fchmod(fd, e.modeFor(want, old)); err != nil {
 		return fmt.Errorf("chmod: %w", err)
 	}
-	if e.pol.Times {
-		if err := platform.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
+	if e.pol.Times || e.pol.Atimes {
+		if err := platform.Futimes(fd, e.atime(want), e.mtime(want)); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}
 	}
@@ -69,8 +69,8 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 			return fmt.Errorf("chmod: %w", err)
 		}
 	}
-	if e.pol.Times && (isNew || change&planner.ChangeTime != 0) {
-		if err := platform.LutimesAt(dirfd, name, platform.OmitTime, want.Mtime); err != nil {
+	if (e.pol.Times || e.pol.Atimes) && (isNew || change&(planner.ChangeTime|planner.ChangeAtime) != 0) {
+		if err := platform.LutimesAt(dirfd, name, e.atime(want), e.mtime(want)); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}
 	}
@@ -171,4 +171,20 @@ func (e *Executor) expect(d *walker.Dir, name string, want *planner.Entry) error
 		return ErrChangedSinceScan
 	}
 	return nil
+}
+
+// atime and mtime return the times to set on an entry: the source's when
+// preserved (-U, -t), else left alone.
+func (e *Executor) atime(want *planner.Entry) int64 {
+	if e.pol.Atimes && want.Kind != planner.KindDir && want.Kind != planner.KindSymlink {
+		return want.Atime
+	}
+	return platform.OmitTime
+}
+
+func (e *Executor) mtime(want *planner.Entry) int64 {
+	if e.pol.Times {
+		return want.Mtime
+	}
+	return platform.OmitTime
 }

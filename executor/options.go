@@ -26,6 +26,8 @@ type Options struct {
 	OneFileSystem bool
 	// Umask applies to new entries whose permissions are not preserved.
 	Umask uint32
+	// Transform rewrites source modes and owners (--chmod, --chown).
+	Transform *planner.Transform
 	// ChangedRetries is how many times a file that changes while it is
 	// copied is copied again before the run gives up on it.
 	ChangedRetries int

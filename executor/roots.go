@@ -159,6 +159,7 @@ func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
 		return nil, err
 	}
 	src := walker.FromStat("", s.st)
+	e.opts.Transform.Apply(&src)
 	var a planner.Action
 	if dst < 0 || e.destCreated {
 		a = planner.Action{Op: planner.OpMkdir, Src: &src, Change: planner.ChangeNew}

@@ -26,6 +26,7 @@ const (
 	ChangePerms
 	ChangeOwner
 	ChangeGroup
+	ChangeAtime
 	ChangeACL
 	ChangeXattr
 )

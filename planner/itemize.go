@@ -33,6 +33,7 @@ func Itemize(op Op, k Kind, change Change, pol Policy) string {
 	set(5, ChangePerms, 'p')
 	set(6, ChangeOwner, 'o')
 	set(7, ChangeGroup, 'g')
+	set(8, ChangeAtime, 'u')
 	set(9, ChangeACL, 'a')
 	set(10, ChangeXattr, 'x')
 	return string(b)

@@ -172,6 +172,9 @@ func (pol Policy) metaChange(s, d *Entry) Change {
 	if pol.Group && s.GID != d.GID {
 		c |= ChangeGroup
 	}
+	if pol.Atimes && s.Kind != KindDir && s.Kind != KindSymlink && s.Atime != d.Atime {
+		c |= ChangeAtime
+	}
 	if pol.Xattrs && s.XattrSum != d.XattrSum {
 		c |= ChangeXattr
 	}

@@ -38,6 +38,9 @@ func (w *walk) list(d *Dir, fd int, buf []byte, src bool) ([]planner.Entry, erro
 		if src && w.skipSource(d, &e) {
 			continue
 		}
+		if src {
+			w.opts.Transform.Apply(&e)
+		}
 		if !src && d.OnlyDst != "" {
 			e.Name = name
 		}

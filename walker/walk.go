@@ -40,6 +40,8 @@ type Options struct {
 	// Xattrs, when set, selects the extended attributes to digest into
 	// each entry (XattrSum, ACLSum), as planner.Policy.XattrKind.
 	Xattrs func(name string) (keep, acl bool)
+	// Transform rewrites source entries (--chmod, --chown).
+	Transform *planner.Transform
 }
 
 type walk struct {

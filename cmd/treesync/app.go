@@ -117,8 +117,12 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 	if c.Int("jobs") < 0 {
 		return executor.Options{}, fmt.Errorf("--jobs must be at least 1")
 	}
+	tr, err := buildTransform(c, &pol)
+	if err != nil {
+		return executor.Options{}, err
+	}
 	return executor.Options{
-		Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
+		Transform: tr, Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
 		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, Out: stdout,
 		Log: newLogger(stderr, verbosity, c.Bool("quiet")), OneFileSystem: c.Bool("one-file-system"),
 		Umask: platform.Umask(),
@@ -132,7 +136,7 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		Recursive: a || c.Bool("recursive"), Links: a || c.Bool("links"), Perms: a || c.Bool("perms"),
 		Times: a || c.Bool("times"), Owner: root && (a || c.Bool("owner")), Group: root && (a || c.Bool("group")),
 		Devices: a || c.Bool("D") || c.Bool("devices"), Specials: a || c.Bool("D") || c.Bool("specials"),
-		HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
+		Atimes: c.Bool("atimes"), HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
 		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),
 		Update: c.Bool("update"), IgnoreExisting: c.Bool("ignore-existing"), Existing: c.Bool("existing"),

@@ -33,6 +33,10 @@ func appFlags() []cli.Flag {
 		boolFlag("hard-links", "H", "preserve hard links (also across directories)", catCopy),
 		boolFlag("xattrs", "X", "preserve extended attributes (user.*; every namespace but system.* as root)", catCopy),
 		boolFlag("acls", "A", "preserve POSIX ACLs (implies --perms)", catCopy),
+		boolFlag("atimes", "U", "preserve access times", catCopy),
+		boolFlag("numeric-ids", "", "keep uids and gids as numbers (a local transfer shares one user database, so names map to the same numbers either way)", catCopy),
+		&cli.StringFlag{Name: "chown", Category: catCopy, Usage: "set owner and group of every entry to `USER:GROUP` (either may be empty; implies -o/-g)"},
+		&cli.StringFlag{Name: "chmod", Category: catCopy, Usage: "change permissions with `CHMOD` as rsync: e.g. D755,F644 or u+rwX,go-w"},
 		boolFlag("one-file-system", "x", "do not cross filesystem boundaries", catCopy),
 
 		boolFlag("checksum", "c", "compare contents (xxhash64) instead of size and mtime", catCompare),

@@ -1,0 +1,30 @@
+package planner
+
+// Transform rewrites source entries before they are compared and applied:
+// --chmod and --chown. Its zero value changes nothing.
+type Transform struct {
+	Chmod Chmod
+	UID   int // -1: keep
+	GID   int // -1: keep
+}
+
+// Active reports whether t changes anything.
+func (t *Transform) Active() bool {
+	return t != nil && (len(t.Chmod) > 0 || t.UID >= 0 || t.GID >= 0)
+}
+
+// Apply rewrites e in place.
+func (t *Transform) Apply(e *Entry) {
+	if !t.Active() {
+		return
+	}
+	if len(t.Chmod) > 0 && e.Kind != KindSymlink {
+		e.Mode = t.Chmod.Apply(e.Mode, e.Kind == KindDir)
+	}
+	if t.UID >= 0 {
+		e.UID = uint32(t.UID)
+	}
+	if t.GID >= 0 {
+		e.GID = uint32(t.GID)
+	}
+}
