@@ -13,7 +13,11 @@ import (
 // name and renames it into place. A source that changes while it is
 // copied is copied again, a few times at most.
 func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
-	src, err := platform.OpenFileAt(d.SrcFd, d.SourceName(a.Name))
+	open := platform.OpenFileAt
+	if a.Src.Followed {
+		open = platform.OpenFileFollowAt
+	}
+	src, err := open(d.SrcFd, d.SourceName(a.Name))
 	if err != nil {
 		return srcErr(fmt.Errorf("open: %w", err))
 	}

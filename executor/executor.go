@@ -94,6 +94,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root) {
 	opts := walker.Options{
 		Workers: e.opts.Listers, OnError: e.listError, OnDone: e.dirDone,
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
+		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
 	}
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind

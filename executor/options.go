@@ -7,6 +7,7 @@ import (
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
 )
 
 // Options configures a run.
@@ -24,6 +25,11 @@ type Options struct {
 	Log     zerolog.Logger
 	// OneFileSystem is rsync's -x.
 	OneFileSystem bool
+	// Links, SkipUnsafe and KeepDirlinks are -L/--copy-unsafe-links,
+	// --safe-links and -K (see walker.Options).
+	Links        walker.LinkMode
+	SkipUnsafe   bool
+	KeepDirlinks bool
 	// Umask applies to new entries whose permissions are not preserved.
 	Umask uint32
 	// Transform rewrites source modes and owners (--chmod, --chown).

@@ -61,6 +61,10 @@ type Entry struct {
 	// that take part in the transfer (-X, -A); zero when none or not read.
 	XattrSum uint64
 	ACLSum   uint64
+	// Followed marks a symlink that was followed (-L, --copy-unsafe-links,
+	// or -K at the destination): the entry describes its target, which
+	// must be opened following the link.
+	Followed bool
 }
 
 // Listing is one side of a directory: its entries sorted by Name, or the

@@ -313,3 +313,16 @@ func OpenBeneath(rootFd int, rel string) (int, error) {
 	}
 	return fd, nil
 }
+
+// OpenDirFollowAt opens the directory name inside dirfd, following a
+// symlink (-L, -K).
+func OpenDirFollowAt(dirfd int, name string) (int, error) {
+	return retry(func() (int, error) { return unix.Openat(dirfd, name, openDirFlags, 0) })
+}
+
+// OpenFileFollowAt opens name inside dirfd for reading, following a symlink (-L).
+func OpenFileFollowAt(dirfd int, name string) (int, error) {
+	return retry(func() (int, error) {
+		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	})
+}

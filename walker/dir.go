@@ -53,6 +53,20 @@ func (d *Dir) Child(a planner.Action) *Dir {
 	return c
 }
 
+// loops reports a followed symlink that leads to one of d's ancestors.
+func (d *Dir) loops() bool {
+	s := d.Action.Src
+	if s == nil || !s.Followed {
+		return false
+	}
+	for p := d.Parent; p != nil; p = p.Parent {
+		if a := p.Action.Src; a != nil && a.Dev == s.Dev && a.Ino == s.Ino {
+			return true
+		}
+	}
+	return false
+}
+
 // Hold records one more pending piece of work inside d.
 func (d *Dir) Hold() { d.pending.Add(1) }
 

@@ -26,6 +26,9 @@ func (w *walk) list(d *Dir, fd int, buf []byte, src bool) ([]planner.Entry, erro
 	var partial error
 	for _, name := range names {
 		e, err := w.entry(fd, name)
+		if err == nil && e.Kind == planner.KindSymlink {
+			e, err = w.resolveLink(d, fd, e, src)
+		}
 		if err != nil {
 			path := planner.Join(d.Path, name)
 			err = fmt.Errorf("stat %s: %w", path, err)
@@ -35,7 +38,7 @@ func (w *walk) list(d *Dir, fd int, buf []byte, src bool) ([]planner.Entry, erro
 			}
 			continue
 		}
-		if src && w.skipSource(d, &e) {
+		if e.Name == "" || (src && w.skipSource(d, &e)) {
 			continue
 		}
 		if src {
@@ -163,4 +166,41 @@ func displayDir(path string) string {
 		return "."
 	}
 	return path
+}
+
+// resolveLink applies -L, --copy-unsafe-links, --safe-links (source) and
+// -K (destination) to a symlink entry. An entry returned with an empty
+// name is left out.
+func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.Entry, error) {
+	follow := false
+	switch {
+	case !src:
+		follow = w.opts.KeepDirlinks
+	case w.opts.Links == LinksFollow:
+		follow = true
+	case w.opts.Links == LinksUnsafe || w.opts.SkipUnsafe:
+		if !planner.UnsafeLink(d.Path, e.Target) {
+			return e, nil
+		}
+		follow = w.opts.Links == LinksUnsafe
+		if !follow {
+			return planner.Entry{}, nil // rsync's "ignoring unsafe symlink"
+		}
+	}
+	if !follow {
+		return e, nil
+	}
+	st, err := platform.Statat(fd, e.Name)
+	if err != nil {
+		if !src {
+			return e, nil // a dangling destination link stays a link
+		}
+		return e, fmt.Errorf("symlink has no referent: %w", err)
+	}
+	if !src && !st.IsDir() {
+		return e, nil // -K concerns directories only
+	}
+	t := FromStat(e.Name, st)
+	t.Followed = true
+	return t, nil
 }

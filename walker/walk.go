@@ -42,7 +42,24 @@ type Options struct {
 	Xattrs func(name string) (keep, acl bool)
 	// Transform rewrites source entries (--chmod, --chown).
 	Transform *planner.Transform
+	// Links chooses which source symlinks are followed; SkipUnsafe
+	// (--safe-links) leaves out symlinks pointing outside the tree.
+	Links      LinkMode
+	SkipUnsafe bool
+	// KeepDirlinks (-K) treats a destination symlink to a directory as
+	// that directory.
+	KeepDirlinks bool
 }
+
+// LinkMode says which source symlinks the walker follows.
+type LinkMode uint8
+
+// The link modes.
+const (
+	LinksKeep   LinkMode = iota // copy symlinks as symlinks
+	LinksFollow                 // -L: copy what every symlink points to
+	LinksUnsafe                 // --copy-unsafe-links: follow those pointing outside the tree
+)
 
 type walk struct {
 	opts    Options
@@ -138,6 +155,10 @@ func (w *walk) push(children []*Dir) {
 func (w *walk) process(ctx context.Context, d *Dir, buf []byte) {
 	p := &Pair{Dir: d}
 	w.open(d, p)
+	if d.loops() {
+		w.report(d.Path, fmt.Errorf("symlink loop: %s leads back to a directory above it", d.Path))
+		d.NoDescend = true
+	}
 	if d.SrcFd >= 0 && !d.NoDescend {
 		p.Src.Entries, p.Src.Err = w.list(d, d.SrcFd, buf, true)
 	}
@@ -156,7 +177,7 @@ func (w *walk) open(d *Dir, p *Pair) {
 		return
 	}
 	var err error
-	if d.SrcFd, err = platform.OpenDirAt(d.Parent.SrcFd, d.SrcName); err != nil {
+	if d.SrcFd, err = openDir(d.Parent.SrcFd, d.SrcName, d.Action.Src); err != nil {
 		p.Src.Err = fmt.Errorf("opendir %s: %w", d.Path, err)
 		w.report(d.Path, p.Src.Err)
 	}
@@ -164,7 +185,7 @@ func (w *walk) open(d *Dir, p *Pair) {
 		p.Dst.Missing = true
 		return
 	}
-	d.DstFd, err = platform.OpenDirAt(d.Parent.DstFd, d.DstName)
+	d.DstFd, err = openDir(d.Parent.DstFd, d.DstName, d.Action.Dst)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		p.Dst.Missing = true
@@ -189,4 +210,13 @@ func (w *walk) report(path string, err error) {
 	if w.opts.OnError != nil {
 		w.opts.OnError(path, err)
 	}
+}
+
+// openDir opens a child directory, following a symlink only when the
+// listing followed it (e's Followed flag).
+func openDir(parent int, name string, e *planner.Entry) (int, error) {
+	if e != nil && e.Followed {
+		return platform.OpenDirFollowAt(parent, name)
+	}
+	return platform.OpenDirAt(parent, name)
 }

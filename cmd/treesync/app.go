@@ -16,6 +16,7 @@ import (
 	"github.com/treesync/treesync/executor"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".
@@ -125,6 +126,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Transform: tr, Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
 		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, Out: stdout,
 		Log: newLogger(stderr, verbosity, c.Bool("quiet")), OneFileSystem: c.Bool("one-file-system"),
+		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
 		Umask: platform.Umask(),
 	}, nil
 }
@@ -236,4 +238,14 @@ func exitMessage(code int) string {
 		return "the --max-delete limit stopped deletions"
 	}
 	return "error"
+}
+
+func linkMode(c *cli.Context) walker.LinkMode {
+	switch {
+	case c.Bool("copy-links"):
+		return walker.LinksFollow
+	case c.Bool("copy-unsafe-links"):
+		return walker.LinksUnsafe
+	}
+	return walker.LinksKeep
 }
