@@ -28,7 +28,11 @@ type Executor struct {
 	// destCreated is set when this run created the destination root.
 	destCreated bool
 	links       linkMap
-	rootFd      int // the destination root that walker paths are relative to
+	del         deleter
+	// deletingPass is set during the --delete-before pass (no metadata).
+	deletingPass bool
+	inflight     sync.WaitGroup
+	rootFd       int // the destination root that walker paths are relative to
 }
 
 type task struct {
@@ -39,7 +43,12 @@ type task struct {
 // New returns an Executor for opts.
 func New(opts Options) *Executor {
 	opts.fill()
-	return &Executor{opts: opts, pol: opts.Policy, copier: platform.NewCopier(opts.Copy), hasher: hashing.New()}
+	e := &Executor{opts: opts, pol: opts.Policy, copier: platform.NewCopier(opts.Copy), hasher: hashing.New()}
+	e.del.budget.Store(opts.MaxDelete.Count)
+	if opts.MaxDelete.Count < 0 {
+		e.del.budget.Store(-1)
+	}
+	return e
 }
 
 // Stats returns the live counters (for progress displays).
@@ -82,15 +91,34 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	}
 	defer roots.close()
 	e.rootFd = roots.destFd
+	if e.pol.Delete && e.opts.DeleteMode == DeleteBefore {
+		e.deletePass(ctx, roots)
+	}
 	for _, r := range roots.list {
 		if ctx.Err() != nil {
 			return
 		}
-		e.walk(ctx, r)
+		e.walk(ctx, r, e.visit)
+	}
+	e.waitIdle()
+	e.finishDeletes()
+	e.reportDeleteLimit()
+}
+
+// deletePass runs --delete-before: a walk that only deletes, on duplicates
+// of the roots' descriptors (the transfer walk takes ownership of them).
+func (e *Executor) deletePass(ctx context.Context, roots *roots) {
+	e.deletingPass = true
+	defer func() { e.deletingPass = false }()
+	for _, r := range roots.list {
+		dup := r
+		dup.SrcFd, _ = platform.Dup(r.SrcFd)
+		dup.DstFd, _ = platform.Dup(r.DstFd)
+		e.walk(ctx, dup, e.visitDeletes)
 	}
 }
 
-func (e *Executor) walk(ctx context.Context, r walker.Root) {
+func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) {
 	opts := walker.Options{
 		Workers: e.opts.Listers, OnError: e.listError, OnDone: e.dirDone,
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
@@ -99,7 +127,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root) {
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind
 	}
-	walker.Walk(ctx, r, opts, e.visit)
+	walker.Walk(ctx, r, opts, visit)
 }
 
 func (e *Executor) worker() {
@@ -108,8 +136,13 @@ func (e *Executor) worker() {
 			e.do(t.d, t.a)
 		}
 		t.d.Release()
+		e.inflight.Done()
 	}
 }
+
+// waitIdle waits until every submitted task has finished, so deferred
+// deletes run after all transfers.
+func (e *Executor) waitIdle() { e.inflight.Wait() }
 
 func (e *Executor) result(ctx context.Context) *Result {
 	e.errs.mu.Lock()

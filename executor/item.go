@@ -90,7 +90,7 @@ func (e *Executor) makeWay(d *walker.Dir, a planner.Action) (*planner.Entry, err
 	if a.Dst == nil || a.Dst.Kind != planner.KindDir {
 		return a.Dst, nil
 	}
-	if err := e.removeEntry(d, a.Name, a.Dst, e.pol.Delete || e.pol.Force); err != nil {
+	if err := e.removeEntry(d, a.Name, a.Dst, e.pol.Delete || e.pol.Force, false); err != nil {
 		return nil, err
 	}
 	return nil, nil

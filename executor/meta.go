@@ -103,7 +103,7 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 // nothing more will be written inside it.
 func (e *Executor) dirDone(d *walker.Dir) {
 	want := d.Action.Src
-	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil {
+	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil || e.deletingPass {
 		return
 	}
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst)

@@ -34,9 +34,20 @@ type Options struct {
 	Umask uint32
 	// Transform rewrites source modes and owners (--chmod, --chown).
 	Transform *planner.Transform
+	// DeleteMode, MaxDelete, IgnoreErrors, AllowEmptySource: see delete.go.
+	DeleteMode       DeleteMode
+	MaxDelete        DeleteLimit
+	IgnoreErrors     bool // delete even after I/O errors
+	AllowEmptySource bool // let --delete empty the destination of an empty source
 	// ChangedRetries is how many times a file that changes while it is
 	// copied is copied again before the run gives up on it.
 	ChangedRetries int
+	maxDeleteSet   bool
+}
+
+// SetMaxDelete sets --max-delete; a Count of 0 deletes nothing (rsync).
+func (o *Options) SetMaxDelete(l DeleteLimit) {
+	o.MaxDelete, o.maxDeleteSet = l, true
 }
 
 // DefaultJobs is the number of copy workers when Options.Jobs is 0.
@@ -51,6 +62,9 @@ func (o *Options) fill() {
 	}
 	if o.Out == nil {
 		o.Out = io.Discard
+	}
+	if o.MaxDelete.Count == 0 && o.MaxDelete.Percent == 0 && !o.maxDeleteSet {
+		o.MaxDelete.Count = -1
 	}
 	if o.ChangedRetries <= 0 {
 		o.ChangedRetries = 3

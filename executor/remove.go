@@ -20,16 +20,21 @@ func (e *Executor) remove(d *walker.Dir, a planner.Action) {
 			return
 		}
 	}
-	if err := e.removeEntry(d, a.Name, a.Dst, true); err != nil {
+	err := e.removeEntry(d, a.Name, a.Dst, true, true)
+	if err != nil && !errors.Is(err, errDeleteLimit) {
 		e.fail(path, err)
 	}
 }
 
 // removeEntry removes name (expected to be old) from d; a directory only
 // with its contents when recursive, else only when empty. Every removed
-// entry is counted and printed, contents before their directory.
-func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, recursive bool) error {
+// entry is counted and printed, contents before their directory. limited
+// deletions (--delete, not replacements) count against --max-delete.
+func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, recursive, limited bool) error {
 	path := planner.Join(d.Path, name)
+	if limited && !e.del.take() {
+		return errDeleteLimit
+	}
 	if old.Kind != planner.KindDir {
 		return e.unlink(d.DstFd, name, old.Kind, path)
 	}
@@ -43,7 +48,7 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		}
 		return err
 	}
-	return e.removeTree(d.DstFd, name, path)
+	return e.removeTree(d.DstFd, name, path, limited)
 }
 
 func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) error {
@@ -59,7 +64,7 @@ func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) e
 // removeTree deletes the directory name inside dirfd with everything in
 // it, descending through descriptors opened with O_NOFOLLOW: a symlink in
 // the tree is removed, never followed.
-func (e *Executor) removeTree(dirfd int, name, path string) error {
+func (e *Executor) removeTree(dirfd int, name, path string, limited bool) error {
 	fd, err := platform.OpenDirAt(dirfd, name)
 	if err != nil {
 		return fmt.Errorf("open %s for deletion: %w", path, err)
@@ -78,8 +83,11 @@ func (e *Executor) removeTree(dirfd int, name, path string) error {
 			return fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
 		}
 		child := walker.FromStat(n, st)
+		if limited && !e.del.take() {
+			return errDeleteLimit
+		}
 		if child.Kind == planner.KindDir {
-			err = e.removeTree(fd, n, planner.Join(path, n))
+			err = e.removeTree(fd, n, planner.Join(path, n), limited)
 		} else {
 			err = e.unlink(fd, n, child.Kind, planner.Join(path, n))
 		}

@@ -29,10 +29,12 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		return nil
 	}
 	e.countSources(&p.Src)
+	e.del.dstSeen.Add(int64(len(p.Dst.Entries)))
+	e.guardEmptySource(d, p)
 	e.skipped(d, &plan)
 	e.cleanup(d, plan.Cleanup)
-	for _, a := range plan.Deletes {
-		e.remove(d, a)
+	if e.opts.DeleteMode != DeleteBefore {
+		e.planDeletes(d, plan.Deletes)
 	}
 	for _, a := range plan.Items {
 		e.submit(ctx, d, a)
@@ -70,10 +72,12 @@ func (e *Executor) submit(ctx context.Context, d *walker.Dir, a planner.Action) 
 		d.Release()
 		return
 	}
+	e.inflight.Add(1)
 	select {
 	case e.tasks <- task{d: d, a: a}:
 	case <-ctx.Done():
 		d.Release()
+		e.inflight.Done()
 	}
 }
 
@@ -102,7 +106,7 @@ func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) error {
 		if err := e.expect(d, a.Name, a.Dst); err != nil {
 			return err
 		}
-		if err := e.removeEntry(d, a.Name, a.Dst, false); err != nil {
+		if err := e.removeEntry(d, a.Name, a.Dst, false, false); err != nil {
 			return err
 		}
 	}
@@ -125,4 +129,22 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 		path = itemPath(d, a.Name, planner.KindDir)
 	}
 	e.print(a.Op, planner.KindDir, a.Change, path, "")
+}
+
+// visitDeletes is the visit of the --delete-before pass: deletes only,
+// descending into the directories both sides have.
+func (e *Executor) visitDeletes(_ context.Context, p *walker.Pair) []*walker.Dir {
+	d := p.Dir
+	pol := e.pol
+	pol.Delete = !d.Top()
+	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
+	e.guardEmptySource(d, p)
+	e.planDeletes(d, plan.Deletes)
+	var kids []*walker.Dir
+	for _, a := range plan.Subdirs {
+		if a.Op == planner.OpDir {
+			kids = append(kids, d.Child(a))
+		}
+	}
+	return kids
 }

@@ -4,7 +4,7 @@ package planner
 // directory dir (root-relative, "" for the root) and returns what to do.
 func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
 	var p DirPlan
-	canDelete := pol.Delete && src.Err == nil && dst.Err == nil
+	canDelete := pol.Delete && ((src.Err == nil && dst.Err == nil) || pol.IgnoreErrors)
 	p.DeletesHeld = pol.Delete && !canDelete
 	i, j := 0, 0
 	for i < len(src.Entries) || j < len(dst.Entries) {

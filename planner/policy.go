@@ -20,6 +20,8 @@ type Policy struct {
 
 	Delete bool // --delete: remove what the source lacks
 	Force  bool // --force: replace a non-empty directory by a non-directory
+	// IgnoreErrors (--ignore-errors) deletes even where a listing failed.
+	IgnoreErrors bool
 
 	SizeOnly       bool  // --size-only
 	IgnoreTimes    bool  // -I: transfer even when size and mtime match

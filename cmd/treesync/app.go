@@ -122,13 +122,14 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 	if err != nil {
 		return executor.Options{}, err
 	}
-	return executor.Options{
+	o := executor.Options{
 		Transform: tr, Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
 		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, Out: stdout,
 		Log: newLogger(stderr, verbosity, c.Bool("quiet")), OneFileSystem: c.Bool("one-file-system"),
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
 		Umask: platform.Umask(),
-	}, nil
+	}
+	return o, deleteOptions(c, &o)
 }
 
 func buildPolicy(c *cli.Context) (planner.Policy, error) {

@@ -55,6 +55,14 @@ func appFlags() []cli.Flag {
 		&cli.StringFlag{Name: "min-size", Category: catCompare, Usage: "skip files smaller than `SIZE`"},
 
 		boolFlag("delete", "", "delete destination entries the source lacks", catDelete),
+		boolFlag("delete-during", "del", "delete in each directory before its transfers (the default of --delete)", catDelete),
+		boolFlag("delete-before", "", "delete everything extraneous before transferring", catDelete),
+		boolFlag("delete-after", "", "delete after all transfers are done", catDelete),
+		boolFlag("delete-delay", "", "find deletions during the transfer, delete after it", catDelete),
+		boolFlag("ignore-errors", "", "delete even when I/O errors happened", catDelete),
+		&cli.StringFlag{Name: "max-delete", Category: catDelete,
+			Usage: "delete at most `N` entries (exit 25 when more were due), or N% of the destination's entries; 0 deletes nothing"},
+		boolFlag("allow-empty-source", "", "let --delete empty the destination when the source root is empty or unreadable (refused by default: an unmounted disk looks like that)", catDelete),
 		boolFlag("force", "", "replace a non-empty directory by a non-directory", catDelete),
 
 		boolFlag("dry-run", "n", "change nothing; report what would be done", catSafety),

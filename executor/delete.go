@@ -1,0 +1,165 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// DeleteMode says when extraneous destination entries are deleted.
+type DeleteMode uint8
+
+// The delete modes, as rsync's --delete-during/-before/-after/-delay.
+const (
+	DeleteDuring DeleteMode = iota // in each directory, before its transfers
+	DeleteBefore                   // a deleting pass before any transfer
+	DeleteAfter                    // after all transfers
+	DeleteDelay                    // found during the transfer, done after it
+)
+
+// DeleteLimit caps deletions (--max-delete): Count entries, or Percent of
+// the destination's entries (which defers deletes to the end, when that
+// number is known). Negative Count means no limit.
+type DeleteLimit struct {
+	Count   int64
+	Percent float64
+}
+
+// errDeleteLimit stops a deletion once the --max-delete budget is spent.
+var errDeleteLimit = errors.New("--max-delete limit reached")
+
+// deleter holds the state of deletions in one run.
+type deleter struct {
+	budget  atomic.Int64 // deletions still allowed; < 0 means unlimited
+	skipped atomic.Int64
+	refused atomic.Bool // the empty-source guard stopped every deletion
+	dstSeen atomic.Int64
+
+	mu      sync.Mutex
+	delayed []delayedDelete
+}
+
+type delayedDelete struct {
+	dir string
+	a   planner.Action
+}
+
+// take reserves one deletion, or reports that the limit is reached.
+func (dl *deleter) take() bool {
+	for {
+		b := dl.budget.Load()
+		if b < 0 {
+			return true
+		}
+		if b == 0 {
+			dl.skipped.Add(1)
+			return false
+		}
+		if dl.budget.CompareAndSwap(b, b-1) {
+			return true
+		}
+	}
+}
+
+// deferDeletes reports whether deletes wait for the end of the transfer.
+func (e *Executor) deferDeletes() bool {
+	m := e.opts.DeleteMode
+	return m == DeleteAfter || m == DeleteDelay || e.opts.MaxDelete.Percent > 0
+}
+
+// planDeletes handles the deletes planned for one directory: now, or
+// remembered for the end of the run.
+func (e *Executor) planDeletes(d *walker.Dir, dels []planner.Action) {
+	if len(dels) == 0 || e.del.refused.Load() {
+		return
+	}
+	if e.deferDeletes() {
+		e.del.mu.Lock()
+		for _, a := range dels {
+			dst := *a.Dst
+			a.Dst = &dst // the listing it points into is not kept
+			e.del.delayed = append(e.del.delayed, delayedDelete{dir: d.Path, a: a})
+		}
+		e.del.mu.Unlock()
+		return
+	}
+	for i := len(dels) - 1; i >= 0; i-- { // rsync deletes in reverse name order
+		e.remove(d, dels[i])
+	}
+}
+
+// finishDeletes carries out the deferred deletes, unless errors happened
+// (rsync's "IO error encountered -- skipping file deletion").
+func (e *Executor) finishDeletes() {
+	e.del.mu.Lock()
+	dels := e.del.delayed
+	e.del.delayed = nil
+	e.del.mu.Unlock()
+	if len(dels) == 0 || e.ctx.Err() != nil || e.del.refused.Load() {
+		return
+	}
+	if e.hadErrors() && !e.opts.IgnoreErrors {
+		e.opts.Log.Warn().Msg("IO error encountered -- skipping file deletion")
+		return
+	}
+	if p := e.opts.MaxDelete.Percent; p > 0 {
+		e.del.budget.Store(int64(math.Floor(p / 100 * float64(e.del.dstSeen.Load()))))
+	}
+	for i := len(dels) - 1; i >= 0; i-- {
+		e.removeDelayed(dels[i])
+	}
+}
+
+func (e *Executor) removeDelayed(dd delayedDelete) {
+	fd, err := platform.OpenBeneath(e.rootFd, dd.dir)
+	if err != nil {
+		e.fail(dd.dir, fmt.Errorf("open for deletion: %w", err))
+		return
+	}
+	defer platform.Close(fd)
+	d := &walker.Dir{Path: dd.dir, DstFd: fd, SrcFd: -1}
+	e.remove(d, dd.a)
+}
+
+func (e *Executor) hadErrors() bool {
+	e.errs.mu.Lock()
+	defer e.errs.mu.Unlock()
+	return e.errs.count > 0 || e.errs.fatal != nil
+}
+
+// guardEmptySource refuses every deletion of the run when the source root
+// is empty or unreadable while the destination is not: the sign of an
+// unmounted disk, not of a user who wants an empty mirror.
+func (e *Executor) guardEmptySource(d *walker.Dir, p *walker.Pair) {
+	root := (d.Parent == nil && !d.Top()) || (d.Parent != nil && d.Parent.Top())
+	if !root || !e.pol.Delete || e.opts.AllowEmptySource || len(p.Dst.Entries) == 0 {
+		return
+	}
+	if p.Src.Err == nil && len(p.Src.Entries) > 0 {
+		return
+	}
+	e.del.refused.Store(true)
+	e.opts.Log.Error().Str("path", itemPath(d, "", planner.KindDir)).
+		Msg("source is empty or unreadable while the destination is not: refusing to delete anything (an unmounted disk?); use --allow-empty-source to mirror an empty source")
+}
+
+// reportDeleteLimit prints rsync's message when --max-delete held deletes
+// back and marks the run for exit code 25.
+func (e *Executor) reportDeleteLimit() {
+	n := e.del.skipped.Load()
+	if n == 0 && !e.del.refused.Load() {
+		return
+	}
+	if n > 0 {
+		e.opts.Log.Warn().Msgf("Deletions stopped due to --max-delete limit (%d skipped)", n)
+	}
+	e.errs.mu.Lock()
+	e.errs.delLimit = true
+	e.errs.mu.Unlock()
+}
