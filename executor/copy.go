@@ -33,6 +33,9 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 		}
 		change |= planner.ChangeContent
 	}
+	if handled, err := e.fromAlt(d, a); handled || err != nil {
+		return err
+	}
 	path := itemPath(d, a.Name, planner.KindFile)
 	if e.opts.DryRun {
 		e.noteTransfer(a, change, path, platform.CopyResult{}, a.Src.Size)

@@ -29,6 +29,7 @@ type Executor struct {
 	destCreated bool
 	links       linkMap
 	del         deleter
+	alt         altDirs
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
 	inflight     sync.WaitGroup
@@ -91,6 +92,11 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	}
 	defer roots.close()
 	e.rootFd = roots.destFd
+	if err := e.openAltRoots(dest); err != nil {
+		e.fatal("", &CodedError{Code: ExitSelect, Err: err})
+		return
+	}
+	defer e.closeAltRoots()
 	if e.pol.Delete && e.opts.DeleteMode == DeleteBefore {
 		e.deletePass(ctx, roots)
 	}

@@ -102,6 +102,9 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 // dirDone gives a finished directory its owner, mode and times, now that
 // nothing more will be written inside it.
 func (e *Executor) dirDone(d *walker.Dir) {
+	if e.opts.AltMode != AltNone {
+		e.closeAlt(d)
+	}
 	want := d.Action.Src
 	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil || e.deletingPass {
 		return

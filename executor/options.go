@@ -39,6 +39,10 @@ type Options struct {
 	MaxDelete        DeleteLimit
 	IgnoreErrors     bool // delete even after I/O errors
 	AllowEmptySource bool // let --delete empty the destination of an empty source
+	// AltDests are --compare-dest/--copy-dest/--link-dest/--clone-dest
+	// directories, used as AltMode says.
+	AltDests []string
+	AltMode  AltMode
 	// ChangedRetries is how many times a file that changes while it is
 	// copied is copied again before the run gives up on it.
 	ChangedRetries int

@@ -72,7 +72,7 @@ func (p *DirPlan) planDir(s, d *Entry, pol Policy) {
 	case d.Kind != KindDir:
 		p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
 	default:
-		p.Subdirs = append(p.Subdirs, Action{Op: OpDir, Name: s.Name, Src: s, Dst: d, Change: pol.metaChange(s, d)})
+		p.Subdirs = append(p.Subdirs, Action{Op: OpDir, Name: s.Name, Src: s, Dst: d, Change: pol.MetaChange(s, d)})
 	}
 }
 
@@ -118,8 +118,8 @@ func (pol Policy) planFile(s, d *Entry) Action {
 	if pol.IgnoreExisting || (pol.Update && pol.newer(d.Mtime, s.Mtime)) {
 		return Action{}
 	}
-	meta := pol.metaChange(s, d)
-	if !pol.sameTime(s.Mtime, d.Mtime) {
+	meta := pol.MetaChange(s, d)
+	if !pol.SameTime(s.Mtime, d.Mtime) {
 		meta |= ChangeTime // shown as T without -t: the copy gets the transfer time
 	}
 	copyIt := Action{Op: OpCopy, Name: s.Name, Src: s, Dst: d, Change: meta}
@@ -134,7 +134,7 @@ func (pol Policy) planFile(s, d *Entry) Action {
 	case pol.Checksum:
 		copyIt.Verify = true
 		return copyIt
-	case !pol.sameTime(s.Mtime, d.Mtime):
+	case !pol.SameTime(s.Mtime, d.Mtime):
 		return copyIt
 	}
 	return pol.metaOnly(s, d)
@@ -144,23 +144,23 @@ func (pol Policy) planFile(s, d *Entry) Action {
 // recreated when its value differs, else its metadata fixed in place.
 func (pol Policy) planRecreate(s, d *Entry, differs bool) Action {
 	if differs {
-		return Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeContent | pol.metaChange(s, d)}
+		return Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeContent | pol.MetaChange(s, d)}
 	}
 	return pol.metaOnly(s, d)
 }
 
 // metaOnly returns an OpMeta action when attributes differ, else nothing.
 func (pol Policy) metaOnly(s, d *Entry) Action {
-	if c := pol.metaChange(s, d); c != 0 {
+	if c := pol.MetaChange(s, d); c != 0 {
 		return Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d, Change: c}
 	}
 	return Action{}
 }
 
-// metaChange lists the preserved attributes that differ.
-func (pol Policy) metaChange(s, d *Entry) Change {
+// MetaChange lists the preserved attributes that differ.
+func (pol Policy) MetaChange(s, d *Entry) Change {
 	var c Change
-	if pol.Times && !pol.sameTime(s.Mtime, d.Mtime) {
+	if pol.Times && !pol.SameTime(s.Mtime, d.Mtime) {
 		c |= ChangeTime
 	}
 	if pol.Perms && s.Kind != KindSymlink && s.Mode != d.Mode {

@@ -45,8 +45,8 @@ type Filter interface {
 	Protected(path string, isDir bool) bool
 }
 
-// sameTime compares modification times within the modify window.
-func (p Policy) sameTime(a, b int64) bool {
+// SameTime compares modification times within the modify window.
+func (p Policy) SameTime(a, b int64) bool {
 	d := a - b
 	if d < 0 {
 		d = -d

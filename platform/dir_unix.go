@@ -326,3 +326,32 @@ func OpenFileFollowAt(dirfd int, name string) (int, error) {
 		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	})
 }
+
+// MkdirAllBeneath opens the directory at rel below rootFd, creating the
+// missing components (mode perm), never following a symlink.
+func MkdirAllBeneath(rootFd int, rel string, perm uint32) (int, error) {
+	fd, err := Dup(rootFd)
+	if err != nil {
+		return -1, err
+	}
+	for _, name := range strings.Split(rel, "/") {
+		if name == "" || name == "." {
+			continue
+		}
+		if name == ".." {
+			_ = Close(fd)
+			return -1, unix.EXDEV
+		}
+		if err := Mkdirat(fd, name, perm); err != nil && !errors.Is(err, unix.EEXIST) {
+			_ = Close(fd)
+			return -1, err
+		}
+		next, err := OpenDirAt(fd, name)
+		_ = Close(fd)
+		if err != nil {
+			return -1, err
+		}
+		fd = next
+	}
+	return fd, nil
+}

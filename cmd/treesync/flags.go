@@ -65,6 +65,10 @@ func appFlags() []cli.Flag {
 		boolFlag("allow-empty-source", "", "let --delete empty the destination when the source root is empty or unreadable (refused by default: an unmounted disk looks like that)", catDelete),
 		boolFlag("force", "", "replace a non-empty directory by a non-directory", catDelete),
 
+		&cli.StringSliceFlag{Name: "link-dest", Category: catCopy, Usage: "hard-link files unchanged from `DIR` (a previous snapshot; relative to DST; up to 20)"},
+		&cli.StringSliceFlag{Name: "clone-dest", Category: catCopy, Usage: "reflink files unchanged from `DIR`: snapshots share blocks but not inodes (a copy where cloning is impossible)"},
+		&cli.StringSliceFlag{Name: "copy-dest", Category: catCopy, Usage: "copy files unchanged from `DIR` locally instead of from the source"},
+		&cli.StringSliceFlag{Name: "compare-dest", Category: catCopy, Usage: "skip files unchanged in `DIR`"},
 		boolFlag("dry-run", "n", "change nothing; report what would be done", catSafety),
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Category: catSafety,
 			Usage: "copy `N` files at once (default 4, chosen by benchmark)"},
