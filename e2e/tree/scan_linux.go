@@ -27,6 +27,7 @@ type Entry struct {
 	Rdev   uint64
 	Mtime  unix.Timespec
 	Atime  unix.Timespec
+	Ctime  unix.Timespec     // never compared: a copy always has its own
 	Target string            // symlink target
 	Digest uint64            // xxhash64 of a regular file's content
 	Xattrs map[string]string // name -> value, as listed by llistxattr
@@ -153,7 +154,7 @@ func fill(e *Entry, st *unix.Stat_t) {
 	e.Mode, e.UID, e.GID = st.Mode, st.Uid, st.Gid
 	e.Size, e.Blocks, e.Nlink = st.Size, st.Blocks, uint64(st.Nlink)
 	e.Dev, e.Ino, e.Rdev = uint64(st.Dev), st.Ino, uint64(st.Rdev)
-	e.Mtime, e.Atime = st.Mtim, st.Atim
+	e.Mtime, e.Atime, e.Ctime = st.Mtim, st.Atim, st.Ctim
 }
 
 func readlinkat(dirfd int, name string) (string, error) {

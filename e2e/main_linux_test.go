@@ -1,0 +1,101 @@
+//go:build linux
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+var (
+	binary string        // the treesync binary built by TestMain
+	matrix []*Filesystem // the filesystems the tests run on
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(mainRun(m))
+}
+
+// mainRun builds the binary and the filesystem matrix, runs the tests
+// and tears everything down, whatever happened.
+func mainRun(m *testing.M) int {
+	cleanStale(os.TempDir())
+	base, err := os.MkdirTemp("", basePrefix+strconv.Itoa(os.Getpid())+"-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 2
+	}
+	defer removeBase(base)
+	if binary, err = buildBinary(base); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 2
+	}
+	matrix = setupMatrix(base)
+	defer func() {
+		if err := teardownMatrix(matrix); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: teardown:", err)
+		}
+	}()
+	for _, fs := range matrix {
+		if fs.Err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: filesystem %s unavailable: %v\n", fs.Name, fs.Err)
+		}
+	}
+	return m.Run()
+}
+
+func buildBinary(base string) (string, error) {
+	bin := filepath.Join(base, "bin", "treesync")
+	cmd := exec.Command("go", "build", "-o", bin, "../cmd/treesync")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+func removeBase(base string) {
+	if err := os.RemoveAll(base); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: cleanup:", err)
+	}
+}
+
+// cleanStale unmounts and removes what earlier runs of this test left
+// under tmp: directories named basePrefix<pid>-* whose process is gone.
+func cleanStale(tmp string) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, basePrefix+"*"))
+	for _, dir := range dirs {
+		if processAlive(stalePid(dir)) {
+			continue
+		}
+		for _, mp := range mountPoints() {
+			if strings.HasPrefix(mp, dir+"/") {
+				if err := unmount(mp); err != nil {
+					fmt.Fprintln(os.Stderr, "e2e: stale mount:", err)
+				}
+			}
+		}
+		fmt.Fprintln(os.Stderr, "e2e: removing leftovers of a crashed run:", dir)
+		removeBase(dir)
+	}
+}
+
+// stalePid returns the process id in a base directory's name, or 0.
+func stalePid(dir string) int {
+	rest := strings.TrimPrefix(filepath.Base(dir), basePrefix)
+	pid, _ := strconv.Atoi(strings.SplitN(rest, "-", 2)[0])
+	return pid
+}
+
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	return unix.Kill(pid, 0) != unix.ESRCH
+}
