@@ -30,6 +30,7 @@ type Executor struct {
 	links       linkMap
 	del         deleter
 	alt         altDirs
+	backupFd    int
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
 	inflight     sync.WaitGroup
@@ -92,6 +93,11 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	}
 	defer roots.close()
 	e.rootFd = roots.destFd
+	if err := e.openBackupDir(dest); err != nil {
+		e.fatal("", &CodedError{Code: ExitFileIO, Err: err})
+		return
+	}
+	defer platform.Close(e.backupFd)
 	if err := e.openAltRoots(dest); err != nil {
 		e.fatal("", &CodedError{Code: ExitSelect, Err: err})
 		return

@@ -110,6 +110,9 @@ func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) 
 		}
 	default:
 		if err = e.expect(d, name, want); err == nil {
+			err = e.backup(d.DstFd, name, planner.Join(d.Path, name))
+		}
+		if err == nil {
 			err = platform.Renameat(d.DstFd, tmp, d.DstFd, name)
 		}
 	}

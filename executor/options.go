@@ -43,6 +43,11 @@ type Options struct {
 	// directories, used as AltMode says.
 	AltDests []string
 	AltMode  AltMode
+	// Backup keeps replaced and deleted files: with the suffix beside
+	// them, or under BackupDir (-b, --backup-dir, --suffix).
+	Backup    bool
+	BackupDir string
+	Suffix    string
 	// ChangedRetries is how many times a file that changes while it is
 	// copied is copied again before the run gives up on it.
 	ChangedRetries int

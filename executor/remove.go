@@ -48,10 +48,19 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		}
 		return err
 	}
+	if moved, err := e.backupDir(d.DstFd, name); moved || err != nil {
+		if moved {
+			e.noteDelete(planner.KindDir, path+"/")
+		}
+		return err
+	}
 	return e.removeTree(d.DstFd, name, path, limited)
 }
 
 func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) error {
+	if err := e.backup(dirfd, name, path); err != nil {
+		return err
+	}
 	if !e.opts.DryRun {
 		if err := platform.Unlinkat(dirfd, name); err != nil {
 			return fmt.Errorf("delete: %w", err)

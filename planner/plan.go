@@ -49,7 +49,7 @@ func (p *DirPlan) planExtraneous(dir string, d *Entry, pol Policy, canDelete boo
 		p.Cleanup = append(p.Cleanup, d.Name)
 		return
 	}
-	if !canDelete {
+	if !canDelete || pol.protected(Join(dir, d.Name), d.Name) {
 		return
 	}
 	if f := pol.Filter; f != nil {
@@ -226,4 +226,12 @@ func PlanRoot(s, d *Entry, pol Policy) Action {
 	pol.Recursive = true
 	p.planDir(s, d, pol)
 	return p.Subdirs[0]
+}
+
+func (pol Policy) protected(path, name string) bool {
+	if pol.ProtectSuffix != "" && len(name) > len(pol.ProtectSuffix) &&
+		name[len(name)-len(pol.ProtectSuffix):] == pol.ProtectSuffix {
+		return true
+	}
+	return pol.ProtectDir != "" && path == pol.ProtectDir
 }

@@ -22,6 +22,11 @@ type Policy struct {
 	Force  bool // --force: replace a non-empty directory by a non-directory
 	// IgnoreErrors (--ignore-errors) deletes even where a listing failed.
 	IgnoreErrors bool
+	// ProtectSuffix keeps destination names ending with it from --delete
+	// (backups made beside the files); ProtectDir keeps that root-relative
+	// directory (a --backup-dir inside the destination).
+	ProtectSuffix string
+	ProtectDir    string
 
 	SizeOnly       bool  // --size-only
 	IgnoreTimes    bool  // -I: transfer even when size and mtime match

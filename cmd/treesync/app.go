@@ -129,6 +129,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
 		Umask: platform.Umask(),
 	}
+	backupOptions(c, &o)
 	if err := altDestOptions(c, &o); err != nil {
 		return o, err
 	}

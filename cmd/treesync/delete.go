@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -54,4 +55,26 @@ func parseMaxDelete(s string) (executor.DeleteLimit, error) {
 		n = -1 // rsync: a negative value means no limit
 	}
 	return executor.DeleteLimit{Count: n}, nil
+}
+
+// backupOptions reads -b, --backup-dir (implies -b) and --suffix, and
+// protects the backups from --delete as rsync does.
+func backupOptions(c *cli.Context, o *executor.Options) {
+	o.BackupDir = c.String("backup-dir")
+	o.Backup = c.Bool("backup") || o.BackupDir != ""
+	if !o.Backup {
+		return
+	}
+	o.Suffix = "~"
+	if o.BackupDir != "" {
+		o.Suffix = ""
+	}
+	if c.IsSet("suffix") {
+		o.Suffix = c.String("suffix")
+	}
+	if o.BackupDir == "" {
+		o.Policy.ProtectSuffix = o.Suffix
+	} else if !filepath.IsAbs(o.BackupDir) && !strings.HasPrefix(filepath.Clean(o.BackupDir), "..") {
+		o.Policy.ProtectDir = filepath.ToSlash(filepath.Clean(o.BackupDir))
+	}
 }

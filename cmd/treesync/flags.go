@@ -63,6 +63,9 @@ func appFlags() []cli.Flag {
 		&cli.StringFlag{Name: "max-delete", Category: catDelete,
 			Usage: "delete at most `N` entries (exit 25 when more were due), or N% of the destination's entries; 0 deletes nothing"},
 		boolFlag("allow-empty-source", "", "let --delete empty the destination when the source root is empty or unreadable (refused by default: an unmounted disk looks like that)", catDelete),
+		boolFlag("backup", "b", "keep replaced and deleted files (name~ beside them, or under --backup-dir)", catDelete),
+		&cli.StringFlag{Name: "backup-dir", Category: catDelete, Usage: "keep backups under `DIR` (relative to DST), with the same relative paths"},
+		&cli.StringFlag{Name: "suffix", Category: catDelete, Usage: "backup `SUFFIX` (default ~ without --backup-dir, none with it)"},
 		boolFlag("force", "", "replace a non-empty directory by a non-directory", catDelete),
 
 		&cli.StringSliceFlag{Name: "link-dest", Category: catCopy, Usage: "hard-link files unchanged from `DIR` (a previous snapshot; relative to DST; up to 20)"},
