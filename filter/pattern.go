@@ -133,7 +133,7 @@ func parseClass(s string) (*[256]bool, int, bool) {
 		}
 	}
 	set['/'] = false
-	return &set, i + 2, true
+	return &set, i + 1, true
 }
 
 // classByte reads one (possibly backslash-escaped) byte of a class.

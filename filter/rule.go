@@ -57,7 +57,7 @@ func compilePattern(pat, dir string) *pathMatcher {
 	m.hasWild = strings.ContainsAny(pat, "*?[")
 	wild2 := strings.Contains(pat, "**")
 	m.slashes = strings.Count(pat, "/")
-	m.base = m.slashes == 0 && !wild2
+	m.base = !m.anchored && m.slashes == 0 && !wild2
 	m.wild2Pre = !m.anchored && strings.HasPrefix(pat, "**")
 	m.anyStart = !m.anchored && !m.wild2Pre && wild2
 	m.dirSlash = len(pat) >= 4 && strings.HasSuffix(pat, "/***")
