@@ -72,7 +72,7 @@ func (e *Executor) backupDir(dirfd int, name string) (bool, error) {
 	}
 	target := name + e.opts.Suffix
 	if st, err := platform.Lstatat(dirfd, target); err == nil && st.IsDir() {
-		if err := e.removeTree(dirfd, target, target, false); err != nil {
+		if err := e.removeTree(dirfd, target, target, false, nil); err != nil {
 			return false, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -48,6 +49,8 @@ type Options struct {
 	Backup    bool
 	BackupDir string
 	Suffix    string
+	// Filter holds the include/exclude rules (nil: everything).
+	Filter *filter.Rules
 	// ChangedRetries is how many times a file that changes while it is
 	// copied is copied again before the run gives up on it.
 	ChangedRetries int

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"syscall"
 
+	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -54,7 +55,17 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		}
 		return err
 	}
-	return e.removeTree(d.DstFd, name, path, limited)
+	return e.removeTree(d.DstFd, name, path, limited, e.protector(d))
+}
+
+// protector returns the check for entries inside a directory being deleted
+// that the filter rules protect (rsync keeps them, and the directory).
+func (e *Executor) protector(d *walker.Dir) func(string, bool) bool {
+	r, ok := d.Ext.(*filter.Rules)
+	if !ok || r == nil {
+		return nil
+	}
+	return r.ProtectedDeleting
 }
 
 func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) error {
@@ -73,7 +84,7 @@ func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) e
 // removeTree deletes the directory name inside dirfd with everything in
 // it, descending through descriptors opened with O_NOFOLLOW: a symlink in
 // the tree is removed, never followed.
-func (e *Executor) removeTree(dirfd int, name, path string, limited bool) error {
+func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protected func(string, bool) bool) error {
 	fd, err := platform.OpenDirAt(dirfd, name)
 	if err != nil {
 		return fmt.Errorf("open %s for deletion: %w", path, err)
@@ -83,6 +94,7 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool) error 
 	if err != nil {
 		return fmt.Errorf("readdir %s: %w", path, err)
 	}
+	kept := false
 	for _, n := range names {
 		st, err := platform.Lstatat(fd, n)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -92,17 +104,25 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool) error 
 			return fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
 		}
 		child := walker.FromStat(n, st)
+		if protected != nil && protected(planner.Join(path, n), child.Kind == planner.KindDir) {
+			kept = true
+			continue
+		}
 		if limited && !e.del.take() {
 			return errDeleteLimit
 		}
 		if child.Kind == planner.KindDir {
-			err = e.removeTree(fd, n, planner.Join(path, n), limited)
+			err = e.removeTree(fd, n, planner.Join(path, n), limited, protected)
 		} else {
 			err = e.unlink(fd, n, child.Kind, planner.Join(path, n))
 		}
 		if err != nil {
 			return err
 		}
+	}
+	if kept {
+		e.opts.Log.Info().Str("path", path).Msg("cannot delete non-empty directory: it holds protected (excluded) entries")
+		return nil
 	}
 	if !e.opts.DryRun {
 		if err := platform.Rmdirat(dirfd, name); err != nil {

@@ -21,6 +21,12 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		e.stats.Files.add(planner.KindDir)
 		e.printDir(d, d.Action)
 	}
+	rules, err := e.dirRules(d)
+	if err != nil {
+		e.fail(itemPath(d, "", planner.KindDir), err)
+		p.Src.Err = err // a broken filter file: plan no deletes here
+	}
+	pol.Filter = rules
 	start := time.Now()
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.stats.ListNanos.Add(int64(time.Since(start)))
@@ -137,6 +143,7 @@ func (e *Executor) visitDeletes(_ context.Context, p *walker.Pair) []*walker.Dir
 	d := p.Dir
 	pol := e.pol
 	pol.Delete = !d.Top()
+	pol.Filter, _ = e.dirRules(d)
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.guardEmptySource(d, p)
 	e.planDeletes(d, plan.Deletes)

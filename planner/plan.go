@@ -52,11 +52,8 @@ func (p *DirPlan) planExtraneous(dir string, d *Entry, pol Policy, canDelete boo
 	if !canDelete || pol.protected(Join(dir, d.Name), d.Name) {
 		return
 	}
-	if f := pol.Filter; f != nil {
-		path := Join(dir, d.Name)
-		if f.Excluded(path, d.Kind == KindDir) || f.Protected(path, d.Kind == KindDir) {
-			return
-		}
+	if f := pol.Filter; f != nil && f.Protected(Join(dir, d.Name), d.Kind == KindDir) {
+		return // excluded (and not --delete-excluded) or protected at the destination
 	}
 	p.Deletes = append(p.Deletes, Action{Op: OpDelete, Name: d.Name, Dst: d})
 }

@@ -355,3 +355,14 @@ func MkdirAllBeneath(rootFd int, rel string, perm uint32) (int, error) {
 	}
 	return fd, nil
 }
+
+// ReadFileAt reads the whole small file name inside dirfd (never through
+// a symlink), for per-directory filter files.
+func ReadFileAt(dirfd int, name string) ([]byte, error) {
+	fd, err := OpenFileAt(dirfd, name)
+	if err != nil {
+		return nil, err
+	}
+	defer Close(fd)
+	return io.ReadAll(io.NewSectionReader(FdReader(fd), 0, 1<<30))
+}

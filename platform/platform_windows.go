@@ -69,3 +69,4 @@ func OpenBeneath(int, string) (int, error)             { return -1, ErrUnsupport
 func OpenDirFollowAt(int, string) (int, error)         { return -1, ErrUnsupported }
 func OpenFileFollowAt(int, string) (int, error)        { return -1, ErrUnsupported }
 func MkdirAllBeneath(int, string, uint32) (int, error) { return -1, ErrUnsupported }
+func ReadFileAt(int, string) ([]byte, error)           { return nil, ErrUnsupported }

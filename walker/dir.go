@@ -24,6 +24,8 @@ type Dir struct {
 	Only, OnlyDst string
 	// NoDescend marks a mount point under -x: created, not entered.
 	NoDescend bool
+	// Ext is the executor's per-directory state (its filter rules).
+	Ext any
 
 	pending atomic.Int64
 	w       *walk

@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return nil
 			}
 			var err error
-			code, err = runSync(ctx, c, verbosity, stdout, stderr)
+			code, err = runSync(ctx, c, args, verbosity, stdout, stderr)
 			return err
 		},
 	}
@@ -86,13 +86,16 @@ func versionString() string {
 }
 
 // runSync turns the parsed options into an executor run.
-func runSync(ctx context.Context, c *cli.Context, verbosity int, stdout, stderr io.Writer) (int, error) {
+func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, stdout, stderr io.Writer) (int, error) {
 	paths := c.Args().Slice()
 	if len(paths) < 2 {
 		return executor.ExitUsage, usageError{errors.New("need at least one source and a destination: treesync [OPTIONS] SRC... DST")}
 	}
 	opts, err := buildOptions(c, verbosity, stdout, stderr)
 	if err != nil {
+		return executor.ExitUsage, usageError{err}
+	}
+	if opts.Filter, err = buildFilter(c, args); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
 	ex := executor.New(opts)

@@ -22,6 +22,12 @@ func reorderArgs(args []string, flags []cli.Flag) []string {
 		case a == "--":
 			paths = append(paths, args[i+1:]...)
 			i = len(args)
+		case len(a) > 2 && a[0] == '-' && a[1] != '-':
+			opts = append(opts, splitCluster(a, takesValue)...)
+			if needsNext(a, takesValue) && i+1 < len(args) {
+				i++
+				opts = append(opts, args[i])
+			}
 		case len(a) > 1 && a[0] == '-':
 			opts = append(opts, a)
 			if needsNext(a, takesValue) && i+1 < len(args) {
@@ -86,4 +92,15 @@ func countVerbose(args []string, flags []cli.Flag) int {
 		}
 	}
 	return n
+}
+
+// splitCluster splits "-avfRULE" into "-avf" and "RULE": urfave/cli does
+// not take a value attached to a short option inside a cluster.
+func splitCluster(a string, takesValue map[string]bool) []string {
+	for j := 1; j < len(a)-1; j++ {
+		if takesValue[a[j:j+1]] {
+			return []string{a[:j+1], a[j+1:]}
+		}
+	}
+	return []string{a}
 }

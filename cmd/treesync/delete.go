@@ -26,6 +26,9 @@ func deleteOptions(c *cli.Context, o *executor.Options) error {
 	if chosen > 1 {
 		return fmt.Errorf("choose one of --delete-during, --delete-before, --delete-after, --delete-delay")
 	}
+	if c.Bool("delete-excluded") {
+		o.Policy.Delete = true
+	}
 	o.IgnoreErrors = c.Bool("ignore-errors")
 	o.Policy.IgnoreErrors = o.IgnoreErrors
 	o.AllowEmptySource = c.Bool("allow-empty-source")
