@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -44,9 +45,13 @@ type Tree struct {
 }
 
 // Scan walks the tree at root without following symlinks (root itself
-// may be a symlink to a directory) and records every entry.
+// may be a symlink to a directory) and records every entry. A root that
+// is not a directory is a tree of one entry, ".".
 func Scan(root string) (*Tree, error) {
 	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err == unix.ENOTDIR {
+		return scanSingle(root)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("scan: open %s: %w", root, err)
 	}
@@ -66,6 +71,21 @@ func Scan(root string) (*Tree, error) {
 		return nil, err
 	}
 	sort.Strings(t.Paths)
+	return t, nil
+}
+
+func scanSingle(root string) (*Tree, error) {
+	dir, err := unix.Open(filepath.Dir(root), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("scan: open %s: %w", filepath.Dir(root), err)
+	}
+	defer unix.Close(dir)
+	e, err := scanEntry(dir, filepath.Base(root), ".")
+	if err != nil {
+		return nil, fmt.Errorf("scan: %s: %w", root, err)
+	}
+	t := &Tree{Root: root, Entries: map[string]*Entry{}}
+	t.add(e)
 	return t, nil
 }
 
