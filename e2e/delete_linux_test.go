@@ -1,0 +1,88 @@
+//go:build linux
+
+package e2e
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/treesync/treesync/e2e/tree"
+)
+
+// outsideNodes is a directory outside the destination that symlinks
+// planted in the destination point to; nothing may ever touch it.
+func outsideNodes() []tree.Node {
+	return []tree.Node{
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(50, 0)},
+		{Path: "secret", Data: []byte("must survive"), Mtime: tree.At(51, 1)},
+		{Path: "sub", Kind: tree.Dir, Mtime: tree.At(52, 2)},
+		{Path: "sub/secret2", Data: []byte("must survive too"), Mtime: tree.At(53, 3)},
+		{Path: "x", Data: []byte("outside x"), Mtime: tree.At(54, 4)},
+	}
+}
+
+func deleteSrcNodes() []tree.Node {
+	return []tree.Node{
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(60, 0)},
+		{Path: "keep", Kind: tree.Dir, Mtime: tree.At(61, 1)},
+		{Path: "keep/file", Data: []byte("kept"), Mtime: tree.At(62, 2)},
+		{Path: "sub", Kind: tree.Dir, Mtime: tree.At(63, 3)},
+		{Path: "sub/new", Data: []byte("new"), Mtime: tree.At(64, 4)},
+	}
+}
+
+// deleteDstNodes is a destination with extraneous files and directories
+// and symlinks to outside planted where the source has a directory
+// (sub), where it has nothing (escape, extra-dir/escape) and inside a
+// kept directory (keep/escape).
+func deleteDstNodes(outside string) []tree.Node {
+	return []tree.Node{
+		{Path: "keep", Kind: tree.Dir},
+		{Path: "keep/file", Data: []byte("kept")},
+		{Path: "keep/escape", Kind: tree.Symlink, Target: outside},
+		{Path: "sub", Kind: tree.Symlink, Target: outside},
+		{Path: "escape", Kind: tree.Symlink, Target: outside},
+		{Path: "extra-file", Data: []byte("extra")},
+		{Path: "extra-dir/deeper/x", Data: []byte("x")},
+		{Path: "extra-dir/escape", Kind: tree.Symlink, Target: outside},
+		{Path: "extra-dir/escape-rel", Kind: tree.Symlink, Target: "../../outside"},
+	}
+}
+
+// TestDeleteNeverFollowsPlantedSymlinks runs --delete on a destination
+// with extraneous entries and symlinks to a directory outside it: the
+// extraneous entries go, the outside directory stays untouched, and
+// the result equals both the source and what rsync leaves.
+func TestDeleteNeverFollowsPlantedSymlinks(t *testing.T) {
+	forEachFS(t, func(t *testing.T, fs *Filesystem) {
+		for _, tool := range []string{"treesync", "rsync"} {
+			t.Run(tool, func(t *testing.T) {
+				deleteScenario(t, fs, tool)
+			})
+		}
+	})
+}
+
+func deleteScenario(t *testing.T, fs *Filesystem, tool string) {
+	dir := fs.TempDir(t)
+	outside, pristine := filepath.Join(dir, "outside"), filepath.Join(dir, "pristine")
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	build(t, outside, outsideNodes())
+	build(t, pristine, outsideNodes())
+	build(t, src, deleteSrcNodes())
+	build(t, dst, deleteDstNodes(outside))
+	run := treesync
+	if tool == "rsync" {
+		run = rsync
+	}
+	mustRun(t, run, "-a", "--delete", src+"/", dst+"/")
+	noDiff(t, "outside directory after --delete", pristine, outside, tree.Options{})
+	noDiff(t, "source vs destination after --delete", src, dst, tree.Options{})
+}
+
+func build(t *testing.T, dir string, nodes []tree.Node) {
+	t.Helper()
+	if err := tree.Build(dir, nodes); err != nil {
+		t.Fatal(err)
+	}
+}
