@@ -49,6 +49,10 @@ type Options struct {
 	Backup    bool
 	BackupDir string
 	Suffix    string
+	// OnChange, when set, receives every change made (or, in a dry run,
+	// that would be made): the same set as the -i lines. It is called from
+	// several goroutines at once.
+	OnChange func(Change)
 	// Filter holds the include/exclude rules (nil: everything).
 	Filter *filter.Rules
 	// ChangedRetries is how many times a file that changes while it is

@@ -56,9 +56,23 @@ func itemPath(d *walker.Dir, name string, k planner.Kind) string {
 	return p
 }
 
-// print writes one itemize or -v line for a change that was made (or, in
-// a dry run, would be made).
+// Change is one change to the destination, in rsync's vocabulary.
+type Change struct {
+	Itemize string // rsync's 11-letter YXcstpoguax string
+	Op      planner.Op
+	Kind    planner.Kind
+	Flags   planner.Change
+	Path    string // relative to the transfer root; directories end in "/"
+	Target  string // symlink target, or the hard-link target ("=>")
+}
+
+// print reports one change that was made (or, in a dry run, would be
+// made): an itemize or -v line, and the OnChange record.
 func (e *Executor) print(op planner.Op, k planner.Kind, change planner.Change, path, target string) {
+	if e.opts.OnChange != nil {
+		e.opts.OnChange(Change{Itemize: planner.Itemize(op, k, change, e.pol), Op: op, Kind: k,
+			Flags: change, Path: path, Target: target})
+	}
 	if !e.opts.Itemize && e.opts.Verbose == 0 {
 		return
 	}

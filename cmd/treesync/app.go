@@ -98,11 +98,14 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if opts.Filter, err = buildFilter(c, args); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
-	ex := executor.New(opts)
-	res := ex.Run(ctx, paths[:len(paths)-1], paths[len(paths)-1])
-	if c.Bool("stats") {
-		writeStats(stdout, res, opts.DryRun)
+	out, err := newOutput(c, &opts, verbosity, stdout, stderr)
+	if err != nil {
+		return executor.ExitUsage, usageError{err}
 	}
+	ex := executor.New(opts)
+	out.start(ex)
+	res := ex.Run(ctx, paths[:len(paths)-1], paths[len(paths)-1])
+	out.finish(res, opts.DryRun)
 	if res.ExitCode != 0 {
 		fmt.Fprintf(stderr, "treesync: %s (code %d)\n", exitMessage(res.ExitCode), res.ExitCode)
 	}
@@ -127,8 +130,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 	}
 	o := executor.Options{
 		Transform: tr, Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
-		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, Out: stdout,
-		Log: newLogger(stderr, verbosity, c.Bool("quiet")), OneFileSystem: c.Bool("one-file-system"),
+		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, OneFileSystem: c.Bool("one-file-system"),
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
 		Umask: platform.Umask(),
 	}

@@ -19,6 +19,10 @@ func boolFlag(name, alias, usage, cat string) *cli.BoolFlag {
 }
 
 func appFlags() []cli.Flag {
+	return append(syncFlags(), outputFlags()...)
+}
+
+func syncFlags() []cli.Flag {
 	return []cli.Flag{
 		boolFlag("archive", "a", "archive mode: the same as -rlptgoD", catCopy),
 		boolFlag("recursive", "r", "recurse into directories", catCopy),
