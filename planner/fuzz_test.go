@@ -19,11 +19,16 @@ var fuzzNames = []string{
 }
 
 // fuzzFilter excludes paths whose last element starts with "x" and
-// protects those starting with "p".
-type fuzzFilter struct{}
+// protects those starting with "p", and, unless deleteExcluded, the
+// excluded ones too (as the filter package without --delete-excluded).
+type fuzzFilter struct{ deleteExcluded bool }
 
-func (fuzzFilter) Excluded(path string, isDir bool) bool  { return strings.HasPrefix(base(path), "x") }
-func (fuzzFilter) Protected(path string, isDir bool) bool { return strings.HasPrefix(base(path), "p") }
+func (fuzzFilter) Excluded(path string, isDir bool) bool { return strings.HasPrefix(base(path), "x") }
+
+func (f fuzzFilter) Protected(path string, isDir bool) bool {
+	b := base(path)
+	return strings.HasPrefix(b, "p") || (!f.deleteExcluded && strings.HasPrefix(b, "x"))
+}
 
 func base(path string) string { return path[strings.LastIndexByte(path, '/')+1:] }
 
@@ -42,7 +47,7 @@ func decodePlanInput(data []byte) (Policy, *Listing, *Listing) {
 		Update: bit(12), IgnoreExisting: bit(13), Existing: bit(14),
 	}
 	if bit(15) {
-		pol.Filter = fuzzFilter{}
+		pol.Filter = fuzzFilter{deleteExcluded: bit(21)}
 	}
 	if bit(18) {
 		pol.ModifyWindow = 2
@@ -160,8 +165,8 @@ func checkPlanInvariants(t *testing.T, pol Policy, src, dst *Listing, p DirPlan)
 		}
 		if pol.Filter != nil {
 			path, isDir := Join("top", a.Name), a.Dst.Kind == KindDir
-			if pol.Filter.Excluded(path, isDir) || pol.Filter.Protected(path, isDir) {
-				t.Errorf("delete of excluded or protected %q", a.Name)
+			if pol.Filter.Protected(path, isDir) {
+				t.Errorf("delete of protected %q", a.Name)
 			}
 		}
 	}

@@ -116,9 +116,12 @@ func checkEntries(t *testing.T, p DirPlan, src, dst *Listing) {
 }
 
 // stubFilter excludes and protects exact root-relative paths and records
-// every question it is asked.
+// every question it is asked. As the filter package does without
+// --delete-excluded, an excluded path is also protected from deletion
+// (Filter.Protected alone decides whether a destination entry survives).
 type stubFilter struct {
 	excluded, protected map[string]bool
+	deleteExcluded      bool
 	asked               []string
 }
 
@@ -129,7 +132,7 @@ func (f *stubFilter) Excluded(path string, isDir bool) bool {
 
 func (f *stubFilter) Protected(path string, isDir bool) bool {
 	f.asked = append(f.asked, fmt.Sprintf("protected %s dir=%v", path, isDir))
-	return f.protected[path]
+	return f.protected[path] || (f.excluded[path] && !f.deleteExcluded)
 }
 
 func TestPlanDir(t *testing.T) {
@@ -557,6 +560,15 @@ func TestPlanDirFilter(t *testing.T) {
 		if !slices.Contains(f.asked, q) {
 			t.Errorf("filter never asked %q; asked %q", q, f.asked)
 		}
+	}
+
+	// --delete-excluded: excluded destination entries go too, protected
+	// ones stay.
+	f.deleteExcluded = true
+	p = PlanDir("sub", src, dst, pol)
+	want = []string{`delete *deleting   "both-excl"`, `delete *deleting   "gone"`, `delete *deleting   "gone-excl"`, `copy >f+++++++++ "kept"`}
+	if got := render(p, pol); !slices.Equal(got, want) {
+		t.Errorf("plan with --delete-excluded:\n got  %q\n want %q", got, want)
 	}
 }
 

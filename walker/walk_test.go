@@ -301,9 +301,6 @@ func TestWalkEntryFields(t *testing.T) {
 	if p := r.pairs[""].Src.Find("p"); p == nil || p.Kind != planner.KindFIFO || p.Mode != 0o600 {
 		t.Errorf("fifo entry %+v", p)
 	}
-	if r.pairs[""].Dst.Missing || r.pairs[""].Dst.Entries != nil {
-		t.Logf("root with DstFd -1: Dst = %+v (Missing is not set for the root)", r.pairs[""].Dst)
-	}
 }
 
 func TestWalkMissingDestination(t *testing.T) {
@@ -667,7 +664,7 @@ func TestWalkExclude(t *testing.T) {
 	}
 }
 
-// sameDevice reports whether /dev/shm is a mount point of its own, which
+// shmMount skips unless /dev/shm is a mount point of its own, which
 // the -x tests need.
 func shmMount(t *testing.T) {
 	t.Helper()
