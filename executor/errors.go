@@ -17,7 +17,7 @@ const (
 	ExitPartial   = 23
 	ExitVanished  = 24
 	ExitDelLimit  = 25
-	ExitLockHeld  = 26 // treesync's own: another run holds the destination lock
+	ExitLockHeld  = 26 // treesync's own (unused by rsync): another run holds the destination lock
 	ExitCancelled = ExitSignal
 )
 

@@ -31,6 +31,7 @@ type Executor struct {
 	del         deleter
 	alt         altDirs
 	backupFd    int
+	srcInside   []string // sources inside the destination, relative to it
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
 	inflight     sync.WaitGroup
@@ -93,6 +94,11 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	}
 	defer roots.close()
 	e.rootFd = roots.destFd
+	if err := e.lock(roots.destFd, dest); err != nil {
+		e.fatal("", err)
+		return
+	}
+	e.srcInside = sourcesInside(sources, dest)
 	if err := e.openBackupDir(dest); err != nil {
 		e.fatal("", &CodedError{Code: ExitFileIO, Err: err})
 		return

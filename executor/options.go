@@ -2,6 +2,7 @@ package executor
 
 import (
 	"io"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -55,6 +56,10 @@ type Options struct {
 	OnChange func(Change)
 	// Filter holds the include/exclude rules (nil: everything).
 	Filter *filter.Rules
+	// LockWait is how long to wait for another run's lock on the
+	// destination (0: fail at once); NoLock skips the lock.
+	LockWait time.Duration
+	NoLock   bool
 	// ChangedRetries is how many times a file that changes while it is
 	// copied is copied again before the run gives up on it.
 	ChangedRetries int

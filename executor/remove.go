@@ -15,6 +15,10 @@ import (
 // remove deletes an extraneous destination entry (--delete).
 func (e *Executor) remove(d *walker.Dir, a planner.Action) {
 	path := planner.Join(d.Path, a.Name)
+	if e.holdsSource(path) {
+		e.opts.Log.Warn().Str("path", path).Msg("not deleting: the source lies inside it")
+		return
+	}
 	if !e.opts.DryRun {
 		if err := e.expect(d, a.Name, a.Dst); err != nil {
 			e.fail(path, err)

@@ -132,7 +132,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Transform: tr, Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
 		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, OneFileSystem: c.Bool("one-file-system"),
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
-		Umask: platform.Umask(),
+		Umask: platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
 	}
 	backupOptions(c, &o)
 	if err := altDestOptions(c, &o); err != nil {
@@ -246,6 +246,10 @@ func exitMessage(code int) string {
 		return "some files vanished before they could be transferred"
 	case executor.ExitDelLimit:
 		return "the --max-delete limit stopped deletions"
+	case executor.ExitSelect:
+		return "errors selecting input/output files, dirs"
+	case executor.ExitLockHeld:
+		return "another run holds the destination lock"
 	}
 	return "error"
 }

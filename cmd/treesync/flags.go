@@ -91,6 +91,9 @@ func syncFlags() []cli.Flag {
 			Usage: "`WHEN` to clone files: auto (where the filesystem can), always (or fail), never"},
 		&cli.StringFlag{Name: "copy-method", Value: "auto", Category: catSafety,
 			Usage: "`METHOD` for data (diagnostics): auto, kernel (copy_file_range, no reflink), buffered"},
+		&cli.DurationFlag{Name: "lock-wait", Category: catSafety,
+			Usage: "wait up to `DURATION` (e.g. 30s, 10m) for another run's lock on DST; default: fail at once with exit 26"},
+		boolFlag("no-lock", "", "do not lock DST against concurrent treesync runs", catSafety),
 		boolFlag("fsync", "", "fsync each file before renaming it into place, and each changed directory", catSafety),
 
 		boolFlag("verbose", "v", "list transferred files (-vv: more detail)", catOutput),
