@@ -51,7 +51,12 @@ func mainRun(m *testing.M) int {
 	return m.Run()
 }
 
+// buildBinary builds cmd/treesync from this working tree, unless
+// TREESYNC_E2E_BINARY names a binary to test instead.
 func buildBinary(base string) (string, error) {
+	if bin := os.Getenv("TREESYNC_E2E_BINARY"); bin != "" {
+		return filepath.Abs(bin)
+	}
 	bin := filepath.Join(base, "bin", "treesync")
 	cmd := exec.Command("go", "build", "-o", bin, "../cmd/treesync")
 	if out, err := cmd.CombinedOutput(); err != nil {
