@@ -144,7 +144,12 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 		return fmt.Errorf("open reference: %w", err)
 	}
 	defer platform.Close(ref)
-	out, res, err := e.copier.CopyToNew(ref, st, d.DstFd, tmp, 0o600, d.DstDev)
+	out, res, err := e.copier.CopyToNew(ref, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+	if errors.Is(err, platform.ErrInterrupted) {
+		_ = platform.Close(out)
+		_ = platform.Unlinkat(d.DstFd, tmp)
+		return e.ctx.Err()
+	}
 	if err != nil {
 		return fmt.Errorf("copy from reference: %w", err)
 	}

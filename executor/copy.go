@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -45,6 +46,9 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 	if err != nil {
 		return err
 	}
+	if handled, err := e.resumePartial(d, a, src, want, change, path); handled || err != nil {
+		return err
+	}
 	return e.copyStable(d, a, src, want, change, path)
 }
 
@@ -86,8 +90,16 @@ func unchanged(a, b platform.Stat) bool {
 // owner, mode and times; it returns the temporary's name.
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action) (string, platform.CopyResult, error) {
 	tmp := planner.TempName(rand.Uint64())
-	fd, res, err := e.copier.CopyToNew(src, st, d.DstFd, tmp, 0o600, d.DstDev)
+	fd, res, err := e.copier.CopyToNew(src, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+	if errors.Is(err, platform.ErrInterrupted) {
+		_ = platform.Close(fd)
+		e.keepPartial(d, tmp, a.Name)
+		return "", res, e.ctx.Err()
+	}
 	if err != nil {
+		if IsFatal(err) {
+			e.keepPartialAfter(d, a.Name)
+		}
 		return "", res, fmt.Errorf("copy: %w", err)
 	}
 	want := walker.FromStat("", st)

@@ -56,6 +56,9 @@ type Options struct {
 	OnChange func(Change)
 	// Filter holds the include/exclude rules (nil: everything).
 	Filter *filter.Rules
+	// PartialDir keeps interrupted copies for a later resume: a directory
+	// name relative to each destination directory ("" disables it).
+	PartialDir string
 	// LockWait is how long to wait for another run's lock on the
 	// destination (0: fail at once); NoLock skips the lock.
 	LockWait time.Duration

@@ -230,5 +230,5 @@ func (pol Policy) protected(path, name string) bool {
 		name[len(name)-len(pol.ProtectSuffix):] == pol.ProtectSuffix {
 		return true
 	}
-	return pol.ProtectDir != "" && path == pol.ProtectDir
+	return (pol.ProtectDir != "" && path == pol.ProtectDir) || (pol.ProtectName != "" && name == pol.ProtectName)
 }

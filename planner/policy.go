@@ -27,6 +27,9 @@ type Policy struct {
 	// directory (a --backup-dir inside the destination).
 	ProtectSuffix string
 	ProtectDir    string
+	// ProtectName keeps entries of that name in any directory (the
+	// --partial directories).
+	ProtectName string
 
 	SizeOnly       bool  // --size-only
 	IgnoreTimes    bool  // -I: transfer even when size and mtime match

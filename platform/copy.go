@@ -53,6 +53,22 @@ const (
 // ErrCannotClone is returned under ReflinkAlways when a file cannot be cloned.
 var ErrCannotClone = errors.New("cannot clone (reflink) this file")
 
+// ErrInterrupted is returned when a copy stops because its done channel
+// closed; the bytes before CopyResult.Bytes were written.
+var ErrInterrupted = errors.New("copy interrupted")
+
+// chunk is the most copied between two looks at the done channel.
+const chunk = 64 << 20
+
+func interrupted(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
 // CopyResult says how a file was copied.
 type CopyResult struct {
 	Method    Method
@@ -142,7 +158,11 @@ func (c *Copier) useKernel(p *pairCaps) bool {
 // it. It returns the new file's descriptor, open for writing, so that the
 // caller can set metadata before renaming it into place. On error nothing
 // is left behind.
-func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm uint32, dstDev uint64) (int, CopyResult, error) {
+//
+// Closing done interrupts a long copy between chunks (ErrInterrupted); the
+// new file is then kept, open, with what was copied so far, so that the
+// caller may keep it for a later resume (--partial).
+func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm uint32, dstDev uint64, done <-chan struct{}) (int, CopyResult, error) {
 	p := c.pair(st.Dev, dstDev)
 	if fd, res, handled, err := c.cloneNew(p, srcFd, st, dstDirfd, name, perm); handled {
 		return fd, res, err
@@ -154,7 +174,10 @@ func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm u
 	if err != nil {
 		return -1, CopyResult{}, fmt.Errorf("create: %w", err)
 	}
-	res, err := c.copyData(p, srcFd, fd, st)
+	res, err := c.copyData(p, srcFd, fd, st, done)
+	if errors.Is(err, ErrInterrupted) {
+		return fd, res, err
+	}
 	if err != nil {
 		_ = Close(fd)
 		_ = Unlinkat(dstDirfd, name)
@@ -165,27 +188,42 @@ func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm u
 
 // copyRange copies [off, end) of src to the same offsets of dst, by
 // kernel copy where possible, else buffered. end < 0 copies to EOF.
-func (c *Copier) copyRange(p *pairCaps, src, dst int, off, end int64) (Method, int64, error) {
+func (c *Copier) copyRange(p *pairCaps, src, dst int, off, end int64, done <-chan struct{}) (Method, int64, error) {
 	if end >= 0 && c.useKernel(p) {
-		n, handled, err := copyKernel(p, src, dst, off, end)
+		n, handled, err := copyKernel(p, src, dst, off, end, done)
 		if handled {
 			return MethodKernel, n, err
 		}
 		// Fall back; after partial progress, continue where the kernel stopped.
-		_, more, err := c.copyBuffered(src, dst, off+n, end)
+		_, more, err := c.copyBuffered(src, dst, off+n, end, done)
 		return MethodBuffered, n + more, err
 	}
-	return c.copyBuffered(src, dst, off, end)
+	return c.copyBuffered(src, dst, off, end, done)
+}
+
+// Resume copies the rest of src, from offset from to the size st gives,
+// into the existing file dst (a kept partial copy whose first from bytes
+// were checked to match).
+func (c *Copier) Resume(src int, st Stat, dst int, from int64, dstDev uint64, done <-chan struct{}) (CopyResult, error) {
+	p := c.pair(st.Dev, dstDev)
+	m, n, err := c.copyRange(p, src, dst, from, st.Size, done)
+	if err == nil {
+		err = Ftruncate(dst, st.Size)
+	}
+	return CopyResult{Method: m, Bytes: n}, err
 }
 
 // copyBuffered copies [off, end) (or to EOF when end < 0) with pread and
 // pwrite through a pooled buffer.
-func (c *Copier) copyBuffered(src, dst int, off, end int64) (Method, int64, error) {
+func (c *Copier) copyBuffered(src, dst int, off, end int64, done <-chan struct{}) (Method, int64, error) {
 	bp := c.bufs.Get().(*[]byte)
 	defer c.bufs.Put(bp)
 	buf := *bp
 	var total int64
 	for end < 0 || off < end {
+		if total%chunk == 0 && total > 0 && interrupted(done) {
+			return MethodBuffered, total, ErrInterrupted
+		}
 		chunk := buf
 		if end >= 0 && end-off < int64(len(chunk)) {
 			chunk = chunk[:end-off]

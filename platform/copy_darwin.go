@@ -43,9 +43,11 @@ func (c *Copier) cloneNew(p *pairCaps, srcFd int, st Stat, dstDirfd int, name st
 }
 
 // copyData copies with a buffer: macOS has no copy_file_range.
-func (c *Copier) copyData(_ *pairCaps, src, dst int, _ Stat) (CopyResult, error) {
-	m, n, err := c.copyBuffered(src, dst, 0, -1)
+func (c *Copier) copyData(_ *pairCaps, src, dst int, _ Stat, done <-chan struct{}) (CopyResult, error) {
+	m, n, err := c.copyBuffered(src, dst, 0, -1, done)
 	return CopyResult{Method: m, Bytes: n}, err
 }
 
-func copyKernel(*pairCaps, int, int, int64, int64) (int64, bool, error) { return 0, false, nil }
+func copyKernel(*pairCaps, int, int, int64, int64, <-chan struct{}) (int64, bool, error) {
+	return 0, false, nil
+}

@@ -12,9 +12,6 @@ import (
 // reflinkByDescriptor: Linux clones into an already created file (FICLONE).
 const reflinkByDescriptor = true
 
-// maxKernelChunk is the most copy_file_range moves in one call (MAX_RW_COUNT).
-const maxKernelChunk = 0x7ffff000
-
 // cloneNew is the clonefile hook of other systems; Linux clones by descriptor.
 func (c *Copier) cloneNew(*pairCaps, int, Stat, int, string, uint32) (int, CopyResult, bool, error) {
 	return -1, CopyResult{}, false, nil
@@ -23,18 +20,18 @@ func (c *Copier) cloneNew(*pairCaps, int, Stat, int, string, uint32) (int, CopyR
 // copyData copies the data of src (stat st) into the new, empty dst:
 // FICLONE, else data extents only for sparse files, else copy_file_range,
 // else buffered.
-func (c *Copier) copyData(p *pairCaps, src, dst int, st Stat) (CopyResult, error) {
+func (c *Copier) copyData(p *pairCaps, src, dst int, st Stat, done <-chan struct{}) (CopyResult, error) {
 	if res, handled, err := c.reflink(p, src, dst, st); handled {
 		return res, err
 	}
 	if st.Sparse() {
-		return c.copySparse(p, src, dst, st)
+		return c.copySparse(p, src, dst, st, done)
 	}
 	end := st.Size
 	if st.Size == 0 {
 		end = -1 // procfs-like files report size 0 yet have content: read them
 	}
-	m, n, err := c.copyRange(p, src, dst, 0, end)
+	m, n, err := c.copyRange(p, src, dst, 0, end, done)
 	return CopyResult{Method: m, Bytes: n}, err
 }
 
@@ -68,11 +65,14 @@ func (c *Copier) reflink(p *pairCaps, src, dst int, st Stat) (CopyResult, bool, 
 // copyKernel copies [off, end) with copy_file_range at explicit offsets.
 // It returns handled false, with the bytes already copied, when the caller
 // should continue with a buffered copy.
-func copyKernel(p *pairCaps, src, dst int, off, end int64) (int64, bool, error) {
+func copyKernel(p *pairCaps, src, dst int, off, end int64, done <-chan struct{}) (int64, bool, error) {
 	var total int64
 	for off < end {
+		if total > 0 && interrupted(done) {
+			return total, true, ErrInterrupted
+		}
 		roff, woff := off, off
-		chunk := min(end-off, maxKernelChunk)
+		chunk := min(end-off, chunk)
 		n, err := unix.CopyFileRange(src, &roff, dst, &woff, int(chunk), 0)
 		if errors.Is(err, unix.EINTR) {
 			continue
@@ -125,7 +125,7 @@ func isTerminal(err error) bool {
 // SEEK_HOLE, then sets the full size so the holes stay holes. Every step
 // moves the offset forward and stops at the size seen at the start, so a
 // file that changes while it is copied cannot make the loop spin.
-func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat) (CopyResult, error) {
+func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat, done <-chan struct{}) (CopyResult, error) {
 	res := CopyResult{Method: MethodNone}
 	for off := int64(0); off < st.Size; {
 		data, err := unix.Seek(src, off, unix.SEEK_DATA)
@@ -133,7 +133,7 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat) (CopyResult, err
 			break // only a hole remains
 		}
 		if err != nil {
-			return c.sparseFallback(p, src, dst, st, err)
+			return c.sparseFallback(p, src, dst, st, err, done)
 		}
 		hole, err := unix.Seek(src, data, unix.SEEK_HOLE)
 		if err != nil {
@@ -143,7 +143,7 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat) (CopyResult, err
 		if data >= hole {
 			break
 		}
-		m, n, err := c.copyRange(p, src, dst, data, hole)
+		m, n, err := c.copyRange(p, src, dst, data, hole, done)
 		res.Bytes += n
 		if m > res.Method {
 			res.Method = m
@@ -162,10 +162,10 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat) (CopyResult, err
 
 // sparseFallback copies the whole file when the filesystem cannot seek
 // for data (EINVAL: SEEK_DATA unsupported).
-func (c *Copier) sparseFallback(p *pairCaps, src, dst int, st Stat, err error) (CopyResult, error) {
+func (c *Copier) sparseFallback(p *pairCaps, src, dst int, st Stat, err error, done <-chan struct{}) (CopyResult, error) {
 	if !errors.Is(err, unix.EINVAL) {
 		return CopyResult{}, fmt.Errorf("seek data: %w", err)
 	}
-	m, n, err := c.copyRange(p, src, dst, 0, st.Size)
+	m, n, err := c.copyRange(p, src, dst, 0, st.Size, done)
 	return CopyResult{Method: m, Bytes: n}, err
 }

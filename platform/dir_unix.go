@@ -366,3 +366,9 @@ func ReadFileAt(dirfd int, name string) ([]byte, error) {
 	defer Close(fd)
 	return io.ReadAll(io.NewSectionReader(FdReader(fd), 0, 1<<30))
 }
+
+// OpenRWAt opens the existing regular file name inside dirfd for reading
+// and writing, never through a symlink.
+func OpenRWAt(dirfd int, name string) (int, error) {
+	return retry(func() (int, error) { return unix.Openat(dirfd, name, unix.O_RDWR|nofollowFlags, 0) })
+}

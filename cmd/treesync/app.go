@@ -133,7 +133,9 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, OneFileSystem: c.Bool("one-file-system"),
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
 		Umask: platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
+		PartialDir: partialDir(c),
 	}
+	o.Policy.ProtectName = o.PartialDir
 	backupOptions(c, &o)
 	if err := altDestOptions(c, &o); err != nil {
 		return o, err
@@ -262,4 +264,15 @@ func linkMode(c *cli.Context) walker.LinkMode {
 		return walker.LinksUnsafe
 	}
 	return walker.LinksKeep
+}
+
+// partialDir reads --partial and --partial-dir.
+func partialDir(c *cli.Context) string {
+	if d := c.String("partial-dir"); d != "" {
+		return d
+	}
+	if c.Bool("partial") {
+		return ".treesync-partial"
+	}
+	return ""
 }

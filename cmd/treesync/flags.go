@@ -94,6 +94,8 @@ func syncFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "lock-wait", Category: catSafety,
 			Usage: "wait up to `DURATION` (e.g. 30s, 10m) for another run's lock on DST; default: fail at once with exit 26"},
 		boolFlag("no-lock", "", "do not lock DST against concurrent treesync runs", catSafety),
+		boolFlag("partial", "", "keep a file interrupted by a signal or an I/O error and resume it next time (in .treesync-partial/)", catSafety),
+		&cli.StringFlag{Name: "partial-dir", Category: catSafety, Usage: "keep interrupted files in `DIR` (relative to each destination directory; implies --partial)"},
 		boolFlag("fsync", "", "fsync each file before renaming it into place, and each changed directory", catSafety),
 
 		boolFlag("verbose", "v", "list transferred files (-vv: more detail)", catOutput),

@@ -1,0 +1,118 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// keepPartial moves an interrupted copy (the temporary tmp in d) to the
+// partial directory as its final name, so a later run can resume it
+// (--partial, --partial-dir). Without --partial the temporary is removed.
+func (e *Executor) keepPartial(d *walker.Dir, tmp, name string) {
+	if e.opts.PartialDir == "" {
+		_ = platform.Unlinkat(d.DstFd, tmp)
+		return
+	}
+	pfd, err := platform.MkdirAllBeneath(d.DstFd, e.opts.PartialDir, 0o700)
+	if err == nil {
+		err = platform.Renameat(d.DstFd, tmp, pfd, name)
+		_ = platform.Close(pfd)
+	}
+	if err != nil {
+		_ = platform.Unlinkat(d.DstFd, tmp)
+		e.opts.Log.Warn().Str("path", planner.Join(d.Path, name)).Err(err).Msg("could not keep the partial file")
+		return
+	}
+	e.opts.Log.Info().Str("path", planner.Join(d.Path, name)).Msg("kept partial file for a later resume")
+}
+
+// resumePartial looks for a kept partial copy of a's file. When its bytes
+// are a prefix of the source (checked by xxhash), the rest is appended and
+// the file is renamed into place: handled is then true.
+func (e *Executor) resumePartial(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) (bool, error) {
+	if e.opts.PartialDir == "" || e.opts.DryRun {
+		return false, nil
+	}
+	pfd, err := platform.OpenBeneath(d.DstFd, e.opts.PartialDir)
+	if err != nil {
+		return false, nil // no partial directory here
+	}
+	defer func() {
+		_ = platform.Close(pfd)
+		_ = platform.Rmdirat(d.DstFd, e.opts.PartialDir) // only when empty
+	}()
+	part, err := platform.OpenFileAt(pfd, a.Name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("open partial file: %w", err)
+	}
+	defer platform.Close(part)
+	return e.finishPartial(d, a, src, pfd, part, want, change, path)
+}
+
+func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part int, want *planner.Entry, change planner.Change, path string) (bool, error) {
+	st, err := platform.Fstat(src)
+	if err != nil {
+		return false, srcErr(err)
+	}
+	pst, err := platform.Fstat(part)
+	if err != nil || pst.Size > st.Size || !e.samePrefix(src, part, pst.Size) {
+		_ = platform.Unlinkat(pfd, a.Name) // stale or unusable: start over
+		return false, nil
+	}
+	_ = platform.Close(part)
+	rw, err := platform.OpenRWAt(pfd, a.Name)
+	if err != nil {
+		return false, fmt.Errorf("open partial file: %w", err)
+	}
+	defer platform.Close(rw)
+	res, err := e.copier.Resume(src, st, rw, pst.Size, d.DstDev, e.ctx.Done())
+	if err != nil {
+		return true, fmt.Errorf("resume: %w", err)
+	}
+	srcEntry := walker.FromStat("", st)
+	e.opts.Transform.Apply(&srcEntry)
+	if err := e.setFdMeta(rw, &srcEntry, a.Dst, planner.ChangeNew); err != nil {
+		return true, err
+	}
+	if err := e.commitFrom(d, pfd, a.Name, want); err != nil {
+		return true, err
+	}
+	e.opts.Log.Info().Str("path", path).Int64("resumed_at", pst.Size).Msg("resumed partial file")
+	e.noteTransfer(a, change, path, res, st.Size)
+	return true, nil
+}
+
+// samePrefix reports whether the first n bytes of a and b are identical.
+func (e *Executor) samePrefix(a, b int, n int64) bool {
+	da, na, errA := e.hasher.SumRange(platform.FdReader(a), n)
+	db, nb, errB := e.hasher.SumRange(platform.FdReader(b), n)
+	return errA == nil && errB == nil && na == n && nb == n && da == db
+}
+
+// commitFrom renames name from the partial directory pfd into d.
+func (e *Executor) commitFrom(d *walker.Dir, pfd int, name string, want *planner.Entry) error {
+	if err := e.expect(d, name, want); err != nil {
+		return err
+	}
+	if want != nil {
+		if err := e.backup(d.DstFd, name, planner.Join(d.Path, name)); err != nil {
+			return err
+		}
+	}
+	if err := platform.Renameat(pfd, name, d.DstFd, name); err != nil {
+		return fmt.Errorf("rename partial file into place: %w", err)
+	}
+	return nil
+}
+
+// keepPartialAfter is a no-op placeholder for fatal errors: CopyToNew has
+// already removed its file when the error is not an interruption.
+func (e *Executor) keepPartialAfter(*walker.Dir, string) {}
