@@ -67,7 +67,9 @@ func (p *DirPlan) planDir(s, d *Entry, pol Policy) {
 			p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Change: ChangeNew})
 		}
 	case d.Kind != KindDir:
-		p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
+		if !pol.IgnoreExisting {
+			p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
+		}
 	default:
 		p.Subdirs = append(p.Subdirs, Action{Op: OpDir, Name: s.Name, Src: s, Dst: d, Change: pol.MetaChange(s, d)})
 	}
@@ -80,6 +82,9 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	}
 	if s.Kind == KindFile && !pol.sizeWanted(s.Size) {
 		return
+	}
+	if d != nil && pol.IgnoreExisting {
+		return // whatever its type, as rsync
 	}
 	if d == nil || d.Kind != s.Kind {
 		if d == nil && pol.Existing {
@@ -222,6 +227,9 @@ func PlanRoot(s, d *Entry, pol Policy) Action {
 	var p DirPlan
 	pol.Recursive = true
 	p.planDir(s, d, pol)
+	if len(p.Subdirs) == 0 {
+		return Action{} // --existing or --ignore-existing leave it alone
+	}
 	return p.Subdirs[0]
 }
 

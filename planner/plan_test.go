@@ -592,7 +592,6 @@ func TestPlanDirFilterAtRoot(t *testing.T) {
 // a file over a symlink, a file over a directory, a directory over a file
 // or a symlink with another target.
 func TestPlanDirIgnoreExistingOtherTypes(t *testing.T) {
-	t.Skip("known bug: IgnoreExisting is applied only to regular files over regular files; type changes and symlink/device retargets are still planned")
 	pol := archive.with(func(p *Policy) { p.IgnoreExisting = true })
 	src := listing(file("f-over-link", 1, t0), file("f-over-dir", 1, t0), dir("d-over-file"), link("l", "new"))
 	dst := listing(link("f-over-link", "x"), dir("f-over-dir"), file("d-over-file", 1, t0), link("l", "old"))
@@ -633,7 +632,6 @@ func TestPlanRoot(t *testing.T) {
 // PlanRoot with no destination entry and --existing has no subdirectory
 // to return and indexes an empty slice.
 func TestPlanRootMissingDestinationExisting(t *testing.T) {
-	t.Skip("known bug: PlanRoot(s, nil, Policy{Existing: true}) panics (index out of range on p.Subdirs[0])")
 	s := dir("")
 	a := PlanRoot(&s, nil, Policy{Existing: true})
 	_ = a

@@ -89,7 +89,7 @@ func Walk(ctx context.Context, root Root, opts Options, visit Visit) {
 	}
 	w := &walk{opts: opts, visit: visit}
 	w.cond = sync.NewCond(&w.mu)
-	if st, err := platform.Fstat(root.SrcFd); err == nil {
+	if st, err := rootStat(root); err == nil {
 		w.rootDev = st.Dev
 	}
 	d := &Dir{SrcFd: root.SrcFd, DstFd: root.DstFd, Action: root.Action, Only: root.Only, OnlyDst: root.OnlyDst, w: w}
@@ -219,4 +219,13 @@ func openDir(parent int, name string, e *planner.Entry) (int, error) {
 		return platform.OpenDirFollowAt(parent, name)
 	}
 	return platform.OpenDirAt(parent, name)
+}
+
+// rootStat stats the transfer's source root: the named entry of a source
+// given without a trailing slash (Only), else the root directory itself.
+func rootStat(root Root) (platform.Stat, error) {
+	if root.Only != "" {
+		return platform.Statat(root.SrcFd, root.Only)
+	}
+	return platform.Fstat(root.SrcFd)
 }
