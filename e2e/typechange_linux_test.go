@@ -1,0 +1,83 @@
+//go:build linux
+
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/treesync/treesync/e2e/tree"
+)
+
+func typeChangeNodes() []tree.Node {
+	return []tree.Node{
+		{Path: "f1", Data: []byte("a"), Mtime: tree.At(90, 1)},
+		{Path: "f2", Data: []byte("b"), Mtime: tree.At(91, 1)},
+		{Path: "l1", Kind: tree.Symlink, Target: "f1", Mtime: tree.At(92, 1)},
+		{Path: "d1", Kind: tree.Dir, Mtime: tree.At(93, 1)},
+		{Path: "d1/c", Data: []byte("c"), Mtime: tree.At(94, 1)},
+		{Path: "d2", Kind: tree.Dir, Mtime: tree.At(95, 1)},
+		{Path: "d2/sub", Kind: tree.Dir, Mtime: tree.At(96, 1)},
+		{Path: "d2/sub/e", Data: []byte("e"), Mtime: tree.At(97, 1)},
+		{Path: "d3", Kind: tree.Dir, Mtime: tree.At(98, 1)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(99, 1)},
+	}
+}
+
+// changeTypes turns, in the source: a file into a directory, a
+// non-empty directory into a file, a file into a symlink, a symlink
+// into a file, a non-empty directory into a symlink, and an empty
+// directory into a file.
+func changeTypes(t *testing.T, src string) {
+	t.Helper()
+	for _, p := range []string{"f1", "d1", "f2", "l1", "d2", "d3"} {
+		must(t, os.RemoveAll(filepath.Join(src, p)))
+	}
+	build(t, src, []tree.Node{
+		{Path: "f1", Kind: tree.Dir, Mtime: tree.At(100, 2)},
+		{Path: "f1/inner", Data: []byte("inner"), Mtime: tree.At(101, 2)},
+		{Path: "d1", Data: []byte("now a file"), Mtime: tree.At(102, 2)},
+		{Path: "f2", Kind: tree.Symlink, Target: "d2", Mtime: tree.At(103, 2)},
+		{Path: "l1", Data: []byte("now a file"), Mtime: tree.At(104, 2)},
+		{Path: "d2", Kind: tree.Symlink, Target: "f1", Mtime: tree.At(105, 2)},
+		{Path: "d3", Data: []byte("was empty"), Mtime: tree.At(106, 2)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(107, 2)},
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTypeChanges syncs a tree, changes the types of its entries, and
+// resyncs with treesync and rsync, without and with --delete (without
+// it, a non-empty directory cannot be replaced: exit 23 for both).
+// Exit codes and trees must match rsync's, and with --delete the copy
+// must equal the source. All mtimes are set, whole seconds apart:
+// rsync's default --modify-window=0 compares whole seconds.
+func TestTypeChanges(t *testing.T) {
+	for _, extra := range [][]string{{"-a"}, {"-a", "--delete"}} {
+		t.Run(extra[len(extra)-1], func(t *testing.T) {
+			dir := t.TempDir()
+			src := filepath.Join(dir, "src")
+			dst, ref := filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+			build(t, src, typeChangeNodes())
+			mustRun(t, treesync, "-a", src+"/", dst+"/")
+			mustRun(t, rsync, "-a", src+"/", ref+"/")
+			changeTypes(t, src)
+			r := treesync(t, append(extra, src+"/", dst+"/")...)
+			rr := rsync(t, append(extra, src+"/", ref+"/")...)
+			if r.code != rr.code {
+				t.Errorf("exit codes differ: rsync %d, treesync %d\n%s\n%s", rr.code, r.code, rr, r)
+			}
+			noDiff(t, "rsync vs treesync after type changes", ref, dst, tree.Options{})
+			if len(extra) > 1 {
+				noDiff(t, "source vs treesync --delete", src, dst, tree.Options{})
+			}
+		})
+	}
+}
