@@ -102,5 +102,14 @@ func processAlive(pid int) bool {
 	if pid <= 0 {
 		return false
 	}
-	return unix.Kill(pid, 0) != unix.ESRCH
+	if unix.Kill(pid, 0) == unix.ESRCH {
+		return false
+	}
+	// A killed process not yet reaped is a zombie: dead all the same.
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(stat), ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
 }
