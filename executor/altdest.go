@@ -134,20 +134,20 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 	}
 	tmp := planner.TempName(rand.Uint64())
 	if e.opts.AltMode == AltLink {
-		if err := platform.Linkat(fd, a.Name, d.DstFd, tmp); err != nil {
+		if err := e.fs.Linkat(fd, a.Name, d.DstFd, tmp); err != nil {
 			return fmt.Errorf("link to reference: %w", err)
 		}
 		return e.commit(d, tmp, a.Name, nil)
 	}
-	ref, err := platform.OpenFileAt(fd, a.Name)
+	ref, err := e.fs.OpenFileAt(fd, a.Name)
 	if err != nil {
 		return fmt.Errorf("open reference: %w", err)
 	}
 	defer platform.Close(ref)
-	out, res, err := e.copier.CopyToNew(ref, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+	out, res, err := e.fs.CopyToNew(ref, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
 	if errors.Is(err, platform.ErrInterrupted) {
 		_ = platform.Close(out)
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		return e.ctx.Err()
 	}
 	if err != nil {
@@ -161,7 +161,7 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}
 	if err != nil {
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		return err
 	}
 	m := e.stats.Method(res.Method)

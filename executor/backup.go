@@ -44,7 +44,7 @@ func (e *Executor) backup(dirfd int, name, rel string) error {
 	}
 	bfd := dirfd
 	if e.backupFd >= 0 {
-		fd, err := platform.MkdirAllBeneath(e.backupFd, path.Dir(rel), 0o755)
+		fd, err := e.fs.MkdirAllBeneath(e.backupFd, path.Dir(rel), 0o755)
 		if err != nil {
 			return fmt.Errorf("backup directory for %s: %w", rel, err)
 		}
@@ -52,10 +52,10 @@ func (e *Executor) backup(dirfd int, name, rel string) error {
 		bfd = fd
 	}
 	target := name + e.opts.Suffix
-	if err := platform.Unlinkat(bfd, target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := e.fs.Unlinkat(bfd, target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("replace old backup %s: %w", target, err)
 	}
-	if err := platform.Linkat(dirfd, name, bfd, target); err != nil {
+	if err := e.fs.Linkat(dirfd, name, bfd, target); err != nil {
 		if errors.Is(err, syscall.EXDEV) {
 			return fmt.Errorf("backup of %s: --backup-dir must be on the destination's filesystem: %w", rel, err)
 		}
@@ -76,7 +76,7 @@ func (e *Executor) backupDir(dirfd int, name string) (bool, error) {
 			return false, err
 		}
 	}
-	if err := platform.Renameat(dirfd, name, dirfd, target); err != nil {
+	if err := e.fs.Renameat(dirfd, name, dirfd, target); err != nil {
 		return false, fmt.Errorf("move %s aside as a backup: %w", name, err)
 	}
 	return true, nil

@@ -14,7 +14,7 @@ import (
 // name and renames it into place. A source that changes while it is
 // copied is copied again, a few times at most.
 func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
-	open := platform.OpenFileAt
+	open := e.fs.OpenFileAt
 	if a.Src.Followed {
 		open = platform.OpenFileFollowAt
 	}
@@ -74,7 +74,7 @@ func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *pl
 			e.noteTransfer(a, change, path, res, st.Size)
 			return nil
 		}
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		if attempt+1 >= e.opts.ChangedRetries {
 			return srcErr(ErrSourceChanging)
 		}
@@ -90,7 +90,7 @@ func unchanged(a, b platform.Stat) bool {
 // owner, mode and times; it returns the temporary's name.
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action) (string, platform.CopyResult, error) {
 	tmp := planner.TempName(rand.Uint64())
-	fd, res, err := e.copier.CopyToNew(src, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+	fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
 	if errors.Is(err, platform.ErrInterrupted) {
 		_ = platform.Close(fd)
 		e.keepPartial(d, tmp, a.Name)
@@ -109,7 +109,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}
 	if err == nil && e.opts.Fsync {
-		if err = platform.Fsync(fd); err != nil {
+		if err = e.fs.Fsync(fd); err != nil {
 			err = fmt.Errorf("fsync: %w", err)
 		}
 	}
@@ -117,7 +117,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 		err = fmt.Errorf("close: %w", cerr)
 	}
 	if err != nil {
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		return "", res, err
 	}
 	return tmp, res, nil

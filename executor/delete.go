@@ -15,12 +15,15 @@ import (
 // DeleteMode says when extraneous destination entries are deleted.
 type DeleteMode uint8
 
-// The delete modes, as rsync's --delete-during/-before/-after/-delay.
+// The delete modes, as rsync's --delete-delay/-during/-before/-after.
+// The default differs from rsync's (during): deletions found during the
+// transfer are carried out after it, and only when nothing failed, so a
+// full disk or an unreadable file never costs the mirror a file.
 const (
-	DeleteDuring DeleteMode = iota // in each directory, before its transfers
+	DeleteDelay  DeleteMode = iota // found during the transfer, done after it
+	DeleteDuring                   // in each directory, before its transfers
 	DeleteBefore                   // a deleting pass before any transfer
 	DeleteAfter                    // after all transfers
-	DeleteDelay                    // found during the transfer, done after it
 )
 
 // DeleteLimit caps deletions (--max-delete): Count entries, or Percent of

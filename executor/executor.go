@@ -17,6 +17,7 @@ type Executor struct {
 	opts   Options
 	pol    planner.Policy
 	copier *platform.Copier
+	fs     fsys
 	hasher *hashing.Hasher
 	stats  Stats
 	errs   errorLog
@@ -47,6 +48,10 @@ type task struct {
 func New(opts Options) *Executor {
 	opts.fill()
 	e := &Executor{opts: opts, pol: opts.Policy, copier: platform.NewCopier(opts.Copy), hasher: hashing.New()}
+	e.fs = kernelFS{copier: e.copier}
+	if opts.fs != nil {
+		e.fs = opts.fs
+	}
 	e.del.budget.Store(opts.MaxDelete.Count)
 	if opts.MaxDelete.Count < 0 {
 		e.del.budget.Store(-1)

@@ -102,7 +102,7 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	}
 	defer platform.Close(from)
 	tmp := planner.TempName(rand.Uint64())
-	if err := platform.Linkat(from, name, d.DstFd, tmp); err != nil {
+	if err := e.fs.Linkat(from, name, d.DstFd, tmp); err != nil {
 		return fmt.Errorf("link to %s: %w", g.path, err)
 	}
 	if err := e.commit(d, tmp, a.Name, want); err != nil {

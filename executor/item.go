@@ -12,8 +12,6 @@ import (
 	"github.com/treesync/treesync/walker"
 )
 
-var mkdirat = platform.Mkdirat
-
 // do carries out one non-directory action and records its outcome.
 func (e *Executor) do(d *walker.Dir, a planner.Action) {
 	var err error
@@ -57,9 +55,9 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	}
 	tmp := planner.TempName(rand.Uint64())
 	if a.Src.Kind == planner.KindSymlink {
-		err = platform.Symlinkat(a.Src.Target, d.DstFd, tmp)
+		err = e.fs.Symlinkat(a.Src.Target, d.DstFd, tmp)
 	} else {
-		err = platform.Mknodat(d.DstFd, tmp, typeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
+		err = e.fs.Mknodat(d.DstFd, tmp, typeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
 	}
 	if err != nil {
 		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
@@ -69,7 +67,7 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}
 	if err != nil {
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		return err
 	}
 	if err := e.commit(d, tmp, a.Name, want); err != nil {
@@ -104,7 +102,7 @@ func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) 
 	switch {
 	case err != nil:
 	case want == nil:
-		err = platform.RenameNoReplace(d.DstFd, tmp, name)
+		err = e.fs.RenameNoReplace(d.DstFd, tmp, name)
 		if errors.Is(err, fs.ErrExist) {
 			err = ErrChangedSinceScan
 		}
@@ -113,14 +111,14 @@ func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) 
 			err = e.backup(d.DstFd, name, planner.Join(d.Path, name))
 		}
 		if err == nil {
-			err = platform.Renameat(d.DstFd, tmp, d.DstFd, name)
+			err = e.fs.Renameat(d.DstFd, tmp, d.DstFd, name)
 		}
 	}
 	if err != nil && !errors.Is(err, ErrChangedSinceScan) && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("rename: %w", err)
 	}
 	if err != nil {
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 	}
 	return err
 }

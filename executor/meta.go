@@ -40,15 +40,15 @@ func (e *Executor) owner(want, old *planner.Entry, change planner.Change) (int, 
 // setuid), then times.
 func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, change planner.Change) error {
 	if uid, gid, ok := e.owner(want, old, change); ok {
-		if err := platform.Fchown(fd, uid, gid); err != nil {
+		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
-	if err := platform.Fchmod(fd, e.modeFor(want, old)); err != nil {
+	if err := e.fs.Fchmod(fd, e.modeFor(want, old)); err != nil {
 		return fmt.Errorf("chmod: %w", err)
 	}
 	if e.pol.Times || e.pol.Atimes {
-		if err := platform.Futimes(fd, e.atime(want), e.mtime(want)); err != nil {
+		if err := e.fs.Futimes(fd, e.atime(want), e.mtime(want)); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}
 	}
@@ -60,17 +60,17 @@ func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, change planner.Ch
 func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry, change planner.Change) error {
 	isNew := change&planner.ChangeNew != 0
 	if uid, gid, ok := e.owner(want, old, change); ok {
-		if err := platform.Lchownat(dirfd, name, uid, gid); err != nil {
+		if err := e.fs.Lchownat(dirfd, name, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
 	if want.Kind != planner.KindSymlink && (isNew || change&planner.ChangePerms != 0) {
-		if err := platform.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
+		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}
 	}
 	if (e.pol.Times || e.pol.Atimes) && (isNew || change&(planner.ChangeTime|planner.ChangeAtime) != 0) {
-		if err := platform.LutimesAt(dirfd, name, e.atime(want), e.mtime(want)); err != nil {
+		if err := e.fs.LutimesAt(dirfd, name, e.atime(want), e.mtime(want)); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}
 	}
@@ -125,7 +125,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
 	}
 	have := walker.FromStat("", st)
 	if uid, gid, ok := e.owner(want, &have, 0); ok {
-		if err := platform.Fchown(fd, uid, gid); err != nil {
+		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
@@ -133,17 +133,17 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
 		old = nil // created by this run
 	}
 	if mode := e.modeFor(want, old); mode != have.Mode {
-		if err := platform.Fchmod(fd, mode); err != nil {
+		if err := e.fs.Fchmod(fd, mode); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}
 	}
 	if e.pol.Times && have.Mtime != want.Mtime {
-		if err := platform.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
+		if err := e.fs.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}
 	}
 	if e.opts.Fsync {
-		return platform.Fsync(fd)
+		return e.fs.Fsync(fd)
 	}
 	return nil
 }

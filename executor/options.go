@@ -67,6 +67,7 @@ type Options struct {
 	// copied is copied again before the run gives up on it.
 	ChangedRetries int
 	maxDeleteSet   bool
+	fs             fsys // tests only: a fault-injecting kernel
 }
 
 // SetMaxDelete sets --max-delete; a Count of 0 deletes nothing (rsync).

@@ -15,16 +15,16 @@ import (
 // (--partial, --partial-dir). Without --partial the temporary is removed.
 func (e *Executor) keepPartial(d *walker.Dir, tmp, name string) {
 	if e.opts.PartialDir == "" {
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		return
 	}
-	pfd, err := platform.MkdirAllBeneath(d.DstFd, e.opts.PartialDir, 0o700)
+	pfd, err := e.fs.MkdirAllBeneath(d.DstFd, e.opts.PartialDir, 0o700)
 	if err == nil {
-		err = platform.Renameat(d.DstFd, tmp, pfd, name)
+		err = e.fs.Renameat(d.DstFd, tmp, pfd, name)
 		_ = platform.Close(pfd)
 	}
 	if err != nil {
-		_ = platform.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		e.opts.Log.Warn().Str("path", planner.Join(d.Path, name)).Err(err).Msg("could not keep the partial file")
 		return
 	}
@@ -44,9 +44,9 @@ func (e *Executor) resumePartial(d *walker.Dir, a planner.Action, src int, want 
 	}
 	defer func() {
 		_ = platform.Close(pfd)
-		_ = platform.Rmdirat(d.DstFd, e.opts.PartialDir) // only when empty
+		_ = e.fs.Rmdirat(d.DstFd, e.opts.PartialDir) // only when empty
 	}()
-	part, err := platform.OpenFileAt(pfd, a.Name)
+	part, err := e.fs.OpenFileAt(pfd, a.Name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -64,7 +64,7 @@ func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part
 	}
 	pst, err := platform.Fstat(part)
 	if err != nil || pst.Size > st.Size || !e.samePrefix(src, part, pst.Size) {
-		_ = platform.Unlinkat(pfd, a.Name) // stale or unusable: start over
+		_ = e.fs.Unlinkat(pfd, a.Name) // stale or unusable: start over
 		return false, nil
 	}
 	_ = platform.Close(part)
@@ -107,7 +107,7 @@ func (e *Executor) commitFrom(d *walker.Dir, pfd int, name string, want *planner
 			return err
 		}
 	}
-	if err := platform.Renameat(pfd, name, d.DstFd, name); err != nil {
+	if err := e.fs.Renameat(pfd, name, d.DstFd, name); err != nil {
 		return fmt.Errorf("rename partial file into place: %w", err)
 	}
 	return nil

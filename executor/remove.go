@@ -44,7 +44,7 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		return e.unlink(d.DstFd, name, old.Kind, path)
 	}
 	if !recursive {
-		err := platform.Rmdirat(d.DstFd, name)
+		err := e.fs.Rmdirat(d.DstFd, name)
 		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("cannot delete non-empty directory %s to replace it (use --force or --delete)", path)
 		}
@@ -77,7 +77,7 @@ func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) e
 		return err
 	}
 	if !e.opts.DryRun {
-		if err := platform.Unlinkat(dirfd, name); err != nil {
+		if err := e.fs.Unlinkat(dirfd, name); err != nil {
 			return fmt.Errorf("delete: %w", err)
 		}
 	}
@@ -129,7 +129,7 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 		return nil
 	}
 	if !e.opts.DryRun {
-		if err := platform.Rmdirat(dirfd, name); err != nil {
+		if err := e.fs.Rmdirat(dirfd, name); err != nil {
 			return fmt.Errorf("delete %s: %w", path, err)
 		}
 	}
@@ -148,7 +148,7 @@ func (e *Executor) cleanup(d *walker.Dir, names []string) {
 		return
 	}
 	for _, n := range names {
-		if err := platform.Unlinkat(d.DstFd, n); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := e.fs.Unlinkat(d.DstFd, n); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			e.fail(planner.Join(d.Path, n), fmt.Errorf("remove stale temporary: %w", err))
 			continue
 		}

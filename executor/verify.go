@@ -14,7 +14,7 @@ func (e *Executor) sameContent(d *walker.Dir, a planner.Action, src int) (bool, 
 	if d.DstFd < 0 {
 		return false, nil
 	}
-	dst, err := platform.OpenFileAt(d.DstFd, a.Name)
+	dst, err := e.fs.OpenFileAt(d.DstFd, a.Name)
 	if err != nil {
 		return false, fmt.Errorf("open destination for checksum: %w", err)
 	}

@@ -117,7 +117,7 @@ func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) error {
 		}
 	}
 	// Owner-only until its contents are done; dirDone sets the real mode.
-	if err := mkdirat(d.DstFd, a.Name, 0o700); err != nil {
+	if err := e.fs.Mkdirat(d.DstFd, a.Name, 0o700); err != nil {
 		return fmt.Errorf("mkdir: %w", err)
 	}
 	e.stats.Created.add(planner.KindDir)

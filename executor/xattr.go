@@ -44,7 +44,7 @@ func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName stri
 		delete(have, x.Name)
 	}
 	for name := range have {
-		if err := platform.RemoveXattr(dstFd, dstName, name); err != nil && !errors.Is(err, syscall.ENODATA) {
+		if err := e.fs.RemoveXattr(dstFd, dstName, name); err != nil {
 			return fmt.Errorf("remove xattr %s: %w", name, err)
 		}
 	}
@@ -52,7 +52,7 @@ func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName stri
 }
 
 func (e *Executor) setXattr(fd int, name string, x platform.Xattr) error {
-	err := platform.SetXattr(fd, name, x)
+	err := e.fs.SetXattr(fd, name, x)
 	if err == nil {
 		return nil
 	}

@@ -115,12 +115,17 @@ func SetXattr(dirfd int, name string, x Xattr) error {
 	})
 }
 
-// RemoveXattr removes one attribute of name inside dirfd.
+// RemoveXattr removes one attribute of name inside dirfd; one already
+// gone is no error.
 func RemoveXattr(dirfd int, name, attr string) error {
-	return retryErr(func() error {
+	err := retryErr(func() error {
 		if name == "" {
 			return unix.Fremovexattr(dirfd, attr)
 		}
 		return unix.Lremovexattr(xattrPath(dirfd, name), attr)
 	})
+	if errors.Is(err, unix.ENODATA) {
+		return nil
+	}
+	return err
 }

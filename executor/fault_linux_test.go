@@ -1,0 +1,138 @@
+package executor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/treesync/treesync/planner"
+)
+
+// faultTree makes a source tree and a stale destination: b and sub/d
+// differ, x is extraneous.
+func faultTree(t *testing.T) (src, dst string) {
+	t.Helper()
+	src, dst = t.TempDir(), t.TempDir()
+	write := func(root, rel, data string) {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"a", "b", "c", "sub/d", "n/e"} {
+		write(src, f, "new "+f+strings.Repeat(".", 1000))
+	}
+	write(dst, "b", "old b")
+	write(dst, "sub/d", "old d")
+	write(dst, "x", "extraneous")
+	return src, dst
+}
+
+func runFaulty(t *testing.T, src, dst string, faults ...fault) (*Result, *faultFS) {
+	t.Helper()
+	ffs := &faultFS{faults: faults}
+	opts := Options{
+		Policy: planner.Policy{Recursive: true, Perms: true, Times: true, Delete: true},
+		Jobs:   2, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022,
+	}
+	opts.fs = ffs
+	ex := New(opts)
+	ffs.copier = ex.copier
+	return ex.Run(context.Background(), []string{src + "/"}, dst), ffs
+}
+
+func TestFaults(t *testing.T) {
+	cases := []struct {
+		name     string
+		faults   []fault
+		wantCode int
+		// intact lists destination files that must keep their old content.
+		intact  []string
+		deletes bool // the extraneous x is deleted all the same
+	}{
+		{name: "EIO on rename", faults: []fault{{"rename", "b", eio}}, wantCode: ExitPartial, intact: []string{"b"}},
+		{name: "ENOSPC while copying", faults: []fault{{"copy", "b", enospc}}, wantCode: ExitFileIO, intact: []string{"b"}},
+		{name: "EACCES opening a source", faults: []fault{{"open", "c", eacces}}, wantCode: ExitPartial},
+		{name: "EXDEV while copying", faults: []fault{{"copy", "b", exdev}}, wantCode: ExitPartial, intact: []string{"b"}},
+		{name: "short write", faults: []fault{{"copy", "d", errShortWrite}}, wantCode: ExitPartial, intact: []string{"sub/d"}},
+		{name: "ENOSPC on mkdir", faults: []fault{{"mkdir", "n", enospc}}, wantCode: ExitFileIO},
+		// A vanished source file is a warning (24); deletes still happen, as in rsync.
+		{name: "vanished source", faults: []fault{{"open", "a", enoent}}, wantCode: ExitVanished, deletes: true},
+		{name: "EPERM on chmod", faults: []fault{{"chmod", "*", eperm}}, wantCode: ExitPartial, intact: []string{"b"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src, dst := faultTree(t)
+			res, ffs := runFaulty(t, src, dst, tc.faults...)
+			if ffs.hits == 0 {
+				t.Fatalf("the fault was never hit")
+			}
+			if res.ExitCode != tc.wantCode {
+				t.Errorf("exit code %d, want %d (errors: %v, fatal: %v)", res.ExitCode, tc.wantCode, res.Errors, res.Fatal)
+			}
+			assertNoTemporaries(t, dst)
+			if !tc.deletes {
+				assertExists(t, dst, "x") // no deletes after an error
+			}
+			for _, f := range tc.intact {
+				assertContent(t, dst, f, "old "+filepath.Base(f))
+			}
+		})
+	}
+}
+
+func TestFaultOnDeleteKeepsRunGoing(t *testing.T) {
+	src, dst := faultTree(t)
+	res, _ := runFaulty(t, src, dst, fault{"unlink", "x", eio})
+	if res.ExitCode != ExitPartial {
+		t.Fatalf("exit code %d, want %d", res.ExitCode, ExitPartial)
+	}
+	assertContent(t, dst, "b", "new b"+strings.Repeat(".", 1000))
+	assertNoTemporaries(t, dst)
+}
+
+func TestNoFaultMirrorsAndDeletes(t *testing.T) {
+	src, dst := faultTree(t)
+	res, _ := runFaulty(t, src, dst)
+	if res.ExitCode != ExitOK {
+		t.Fatalf("exit code %d: %v", res.ExitCode, res.Errors)
+	}
+	if _, err := os.Lstat(filepath.Join(dst, "x")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("extraneous x not deleted: %v", err)
+	}
+	assertContent(t, dst, "sub/d", "new sub/d"+strings.Repeat(".", 1000))
+}
+
+func assertNoTemporaries(t *testing.T, root string) {
+	t.Helper()
+	_ = filepath.WalkDir(root, func(p string, de os.DirEntry, err error) error {
+		if err == nil && planner.IsTempName(de.Name()) {
+			t.Errorf("temporary left behind: %s", p)
+		}
+		return nil
+	})
+}
+
+func assertExists(t *testing.T, root, rel string) {
+	t.Helper()
+	if _, err := os.Lstat(filepath.Join(root, rel)); err != nil {
+		t.Errorf("%s: %v", rel, err)
+	}
+}
+
+func assertContent(t *testing.T, root, rel, want string) {
+	t.Helper()
+	got, err := os.ReadFile(filepath.Join(root, rel))
+	if err != nil || string(got) != want {
+		t.Errorf("%s = %.20q (%v), want %.20q", rel, got, err, want)
+	}
+}
