@@ -249,3 +249,18 @@ func (fs *Filesystem) TempDir(t *testing.T) string {
 	})
 	return dir
 }
+
+// TestFilesystemMatrix checks that each filesystem of the matrix is
+// there and is what it claims to be (under CI=true, a missing one fails
+// here even when no other test runs on it).
+func TestFilesystemMatrix(t *testing.T) {
+	forEachFS(t, func(t *testing.T, fs *Filesystem) {
+		got := fsType(fs.Root)
+		if fs.mounted != "" && got != fs.Name {
+			t.Errorf("%s is a %s filesystem, want %s", fs.Root, got, fs.Name)
+		}
+		if fs.mounted == "" && fs.Name != "host-"+got {
+			t.Errorf("host directory %s is on %s, named %s", fs.Root, got, fs.Name)
+		}
+	})
+}

@@ -54,15 +54,26 @@ func mainRun(m *testing.M) int {
 // buildBinary builds cmd/treesync from this working tree, unless
 // TREESYNC_E2E_BINARY names a binary to test instead.
 func buildBinary(base string) (string, error) {
-	if bin := os.Getenv("TREESYNC_E2E_BINARY"); bin != "" {
-		return filepath.Abs(bin)
-	}
 	bin := filepath.Join(base, "bin", "treesync")
+	if prebuilt := os.Getenv("TREESYNC_E2E_BINARY"); prebuilt != "" {
+		return bin, linkBinary(prebuilt, bin) // scripts find it as "treesync"
+	}
 	cmd := exec.Command("go", "build", "-o", bin, "../cmd/treesync")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %w\n%s", err, out)
 	}
 	return bin, nil
+}
+
+func linkBinary(prebuilt, bin string) error {
+	abs, err := filepath.Abs(prebuilt)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return err
+	}
+	return os.Symlink(abs, bin)
 }
 
 func removeBase(base string) {
