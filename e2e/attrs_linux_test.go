@@ -61,3 +61,21 @@ func TestNoXattrsWithoutX(t *testing.T) {
 	mustRun(t, rsync, "-a", src+"/", ref+"/")
 	noDiff(t, "rsync -a vs treesync -a", ref, dst, tree.Options{})
 }
+
+// TestNoopResyncHAX: a no-op resync with -aHAX touches nothing and
+// prints nothing with -i, hard links, xattrs and ACLs included.
+func TestNoopResyncHAX(t *testing.T) {
+	forEachFS(t, func(t *testing.T, fs *Filesystem) {
+		dir := fs.TempDir(t)
+		src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+		build(t, src, attrNodes())
+		mustRun(t, treesync, "-aHAX", src+"/", dst+"/")
+		before := identities(t, dst)
+		if r := mustRun(t, treesync, "-aiHAX", src+"/", dst+"/"); r.stdout != "" {
+			t.Errorf("treesync -aiHAX on a no-op printed:\n%s", r.stdout)
+		}
+		if changed := changedPaths(before, identities(t, dst)); len(changed) > 0 {
+			t.Errorf("a no-op -aHAX resync rewrote or touched %q", changed)
+		}
+	})
+}
