@@ -109,6 +109,14 @@ type Copier struct {
 	mu    sync.Mutex
 	pairs map[[2]uint64]*pairCaps
 	bufs  sync.Pool
+	sys   kernelCalls
+}
+
+// kernelCalls are the system calls whose failures decide the copy method;
+// tests replace them to inject errors and short or empty copies.
+type kernelCalls struct {
+	clone     func(dst, src int) error
+	copyRange func(src int, roff *int64, dst int, woff *int64, n int) (int, error)
 }
 
 // NewCopier returns a Copier with the given options.
@@ -116,7 +124,7 @@ func NewCopier(opts CopyOptions) *Copier {
 	if opts.BufferSize <= 0 {
 		opts.BufferSize = DefaultBufferSize
 	}
-	c := &Copier{opts: opts, pairs: make(map[[2]uint64]*pairCaps)}
+	c := &Copier{opts: opts, pairs: make(map[[2]uint64]*pairCaps), sys: defaultKernelCalls()}
 	c.bufs.New = func() any {
 		b := make([]byte, c.opts.BufferSize)
 		return &b
@@ -190,7 +198,7 @@ func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm u
 // kernel copy where possible, else buffered. end < 0 copies to EOF.
 func (c *Copier) copyRange(p *pairCaps, src, dst int, off, end int64, done <-chan struct{}) (Method, int64, error) {
 	if end >= 0 && c.useKernel(p) {
-		n, handled, err := copyKernel(p, src, dst, off, end, done)
+		n, handled, err := c.copyKernel(p, src, dst, off, end, done)
 		if handled {
 			return MethodKernel, n, err
 		}

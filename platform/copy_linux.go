@@ -12,6 +12,15 @@ import (
 // reflinkByDescriptor: Linux clones into an already created file (FICLONE).
 const reflinkByDescriptor = true
 
+func defaultKernelCalls() kernelCalls {
+	return kernelCalls{
+		clone: unix.IoctlFileClone,
+		copyRange: func(src int, roff *int64, dst int, woff *int64, n int) (int, error) {
+			return unix.CopyFileRange(src, roff, dst, woff, n, 0)
+		},
+	}
+}
+
 // cloneNew is the clonefile hook of other systems; Linux clones by descriptor.
 func (c *Copier) cloneNew(*pairCaps, int, Stat, int, string, uint32) (int, CopyResult, bool, error) {
 	return -1, CopyResult{}, false, nil
@@ -41,7 +50,7 @@ func (c *Copier) reflink(p *pairCaps, src, dst int, st Stat) (CopyResult, bool, 
 	if !c.useReflink(p) || (st.Size == 0 && c.opts.Reflink != ReflinkAlways) {
 		return CopyResult{}, false, nil
 	}
-	err := retryErr(func() error { return unix.IoctlFileClone(dst, src) })
+	err := retryErr(func() error { return c.sys.clone(dst, src) })
 	if err == nil {
 		p.reflink.Store(capYes)
 		return CopyResult{Method: MethodReflink, Bytes: st.Size}, true, nil
@@ -65,7 +74,7 @@ func (c *Copier) reflink(p *pairCaps, src, dst int, st Stat) (CopyResult, bool, 
 // copyKernel copies [off, end) with copy_file_range at explicit offsets.
 // It returns handled false, with the bytes already copied, when the caller
 // should continue with a buffered copy.
-func copyKernel(p *pairCaps, src, dst int, off, end int64, done <-chan struct{}) (int64, bool, error) {
+func (c *Copier) copyKernel(p *pairCaps, src, dst int, off, end int64, done <-chan struct{}) (int64, bool, error) {
 	var total int64
 	for off < end {
 		if total > 0 && interrupted(done) {
@@ -73,7 +82,7 @@ func copyKernel(p *pairCaps, src, dst int, off, end int64, done <-chan struct{})
 		}
 		roff, woff := off, off
 		chunk := min(end-off, chunk)
-		n, err := unix.CopyFileRange(src, &roff, dst, &woff, int(chunk), 0)
+		n, err := c.sys.copyRange(src, &roff, dst, &woff, int(chunk))
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}
