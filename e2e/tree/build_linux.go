@@ -25,6 +25,9 @@ const (
 	Socket
 	CharDev
 	BlockDev
+	// Existing changes the metadata of an entry that already exists:
+	// only the Mode (when not 0), owner, xattrs and Mtime given are set.
+	Existing
 )
 
 // Extent is data at an offset of a sparse file.
@@ -90,8 +93,8 @@ func deepestFirst(nodes []Node) []int {
 
 // create makes the node itself, with default permissions.
 func create(rootFd int, n *Node) error {
-	if n.Path == "." {
-		return nil // the root exists; only its metadata is set
+	if n.Path == "." || n.Kind == Existing {
+		return nil // only its metadata is set
 	}
 	dir, name, err := OpenParent(rootFd, n.Path, true)
 	if err != nil {
@@ -184,7 +187,7 @@ func setMeta(rootFd int, n *Node) error {
 }
 
 func setMode(dir int, name string, n *Node) error {
-	if n.Kind == Symlink {
+	if n.Kind == Symlink || (n.Kind == Existing && n.Mode == 0) {
 		return nil // Linux symlinks are always 0777
 	}
 	mode := n.Mode
