@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -94,7 +95,8 @@ func TestOptionsAfterPaths(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("treesync failed:\n%s", r)
 			}
-			copied(t, dir, "src", "dst") // -a kept times and modes; --delete removed dst/old
+			// -a kept times and modes; --delete removed dst/old
+			noDiffDeleted(t, "src copied to dst", filepath.Join(dir, "src"), filepath.Join(dir, "dst"))
 			rr, ref := inFixture(t, "rsync", args...)
 			if rr.code != 0 {
 				t.Fatalf("rsync failed:\n%s", rr)

@@ -77,12 +77,32 @@ func deleteScenario(t *testing.T, fs *Filesystem, tool string) {
 	}
 	mustRun(t, run, "-a", "--delete", src+"/", dst+"/")
 	noDiff(t, "outside directory after --delete", pristine, outside, tree.Options{})
-	noDiff(t, "source vs destination after --delete", src, dst, tree.Options{})
+	noDiffDeleted(t, "source vs destination after --delete", src, dst)
 }
 
 func build(t *testing.T, dir string, nodes []tree.Node) {
 	t.Helper()
 	if err := tree.Build(dir, nodes); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDeleteKeepsDirMtimes: directories that --delete removed entries
+// from must end with the source's mtimes, as with rsync (whose
+// --delete-delay, treesync's --delete order, does the same).
+func TestDeleteKeepsDirMtimes(t *testing.T) {
+	for _, flag := range []string{"--delete", "--delete-during", "--delete-after", "--delete-delay"} {
+		t.Run(flag, func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "dst"), filepath.Join(dir, "ref")
+			build(t, src, deleteSrcNodes())
+			for _, d := range []string{dst, ref} {
+				build(t, d, []tree.Node{{Path: "keep/extra", Data: []byte("x")}, {Path: "extra", Data: []byte("y")}})
+			}
+			mustRun(t, rsync, "-a", flag, src+"/", ref+"/")
+			noDiff(t, "source vs rsync "+flag, src, ref, tree.Options{})
+			mustRun(t, treesync, "-a", flag, src+"/", dst+"/")
+			noDiffDeleted(t, "source vs treesync "+flag, src, dst)
+		})
 	}
 }
