@@ -22,7 +22,9 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 	}
 	if err != nil {
 		e.fail(planner.Join(d.Path, a.Name), err)
+		return
 	}
+	d.Used.Store(true)
 }
 
 // doPlain carries out an action on its own.

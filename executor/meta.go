@@ -105,6 +105,9 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if e.opts.AltMode != AltNone {
 		e.closeAlt(d)
 	}
+	if e.pruned(d) {
+		return
+	}
 	want := d.Action.Src
 	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil || e.deletingPass {
 		return
@@ -190,4 +193,27 @@ func (e *Executor) mtime(want *planner.Entry) int64 {
 		return want.Mtime
 	}
 	return platform.OmitTime
+}
+
+// pruned handles -m for a finished directory: one this run created that
+// holds nothing is removed again and never reported; any other marks its
+// parent as used (children finish first, so emptiness propagates up).
+func (e *Executor) pruned(d *walker.Dir) bool {
+	isNew := d.Action.Op == planner.OpMkdir
+	if e.opts.PruneEmptyDirs && isNew && !d.Used.Load() && d.Parent != nil && !d.Top() {
+		if !e.opts.DryRun && d.Parent.DstFd >= 0 {
+			if err := e.fs.Rmdirat(d.Parent.DstFd, d.DstName); err != nil {
+				e.fail(d.Path, fmt.Errorf("prune empty directory: %w", err))
+			}
+		}
+		e.stats.Created.Dir.Add(-1)
+		return true
+	}
+	if d.Parent != nil {
+		d.Parent.Used.Store(true)
+	}
+	if e.opts.PruneEmptyDirs && isNew && d.Parent != nil {
+		e.print(planner.OpMkdir, planner.KindDir, d.Action.Change, d.Path+"/", "")
+	}
+	return false
 }

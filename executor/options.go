@@ -56,6 +56,11 @@ type Options struct {
 	OnChange func(Change)
 	// Filter holds the include/exclude rules (nil: everything).
 	Filter *filter.Rules
+	// FilesFrom restricts the transfer to listed paths (--files-from).
+	FilesFrom *filter.PathList
+	// PruneEmptyDirs (-m) removes the directories this run created that
+	// end up with nothing in them.
+	PruneEmptyDirs bool
 	// PartialDir keeps interrupted copies for a later resume: a directory
 	// name relative to each destination directory ("" disables it).
 	PartialDir string

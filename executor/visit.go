@@ -19,7 +19,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		pol.Delete = false // the directory above a source named without a slash
 	} else if d.Parent == nil {
 		e.stats.Files.add(planner.KindDir)
-		e.printDir(d, d.Action)
+		if e.opts.FilesFrom == nil { // rsync does not itemize "./" for a list
+			e.printDir(d, d.Action)
+		}
 	}
 	rules, err := e.dirRules(d)
 	if err != nil {
@@ -96,6 +98,9 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action) []*walker.Di
 			e.fail(path, err)
 			continue
 		}
+		if a.Op == planner.OpDir {
+			d.Used.Store(true) // it exists already
+		}
 		kids = append(kids, d.Child(a))
 	}
 	return kids
@@ -127,6 +132,9 @@ func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) error {
 func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 	if a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0) {
 		return
+	}
+	if a.Op == planner.OpMkdir && e.opts.PruneEmptyDirs && a.Name != "" {
+		return // printed when it is done, unless pruned (dirDone)
 	}
 	var path string
 	if d.Parent == nil && d.Path == "" && a.Name == "" {

@@ -26,6 +26,8 @@ type Dir struct {
 	NoDescend bool
 	// Ext is the executor's per-directory state (its filter rules).
 	Ext any
+	// Used records that something was placed in the directory (for -m).
+	Used atomic.Bool
 
 	pending atomic.Int64
 	w       *walk

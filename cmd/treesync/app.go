@@ -98,6 +98,13 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if opts.Filter, err = buildFilter(c, args); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	if opts.FilesFrom, err = filesFrom(c); err != nil {
+		return executor.ExitUsage, usageError{err}
+	}
+	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
+	if opts.FilesFrom != nil {
+		opts.Policy.Recursive = true // walk to the listed paths; the list decides
+	}
 	out, err := newOutput(c, &opts, verbosity, stdout, stderr)
 	if err != nil {
 		return executor.ExitUsage, usageError{err}

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -10,29 +14,167 @@ import (
 
 // output is everything a run shows besides the itemize lines: the log,
 // the end-of-run statistics, machine-readable records and progress.
+//
+// stdout belongs to one reader at a time. With --json (or
+// --json-changes=-) it carries only the machine-readable output, and the
+// human output -- itemize and -v lines, --stats, progress -- goes to
+// stderr instead. Warnings and errors always go to stderr (and the log
+// file), never to stdout.
 type output struct {
-	c      *cli.Context
-	stdout io.Writer
-	stderr io.Writer
+	c       *cli.Context
+	opts    *executor.Options
+	stdout  io.Writer // machine-readable output (--json, --json-changes=-)
+	human   io.Writer // itemize, -v, --stats, progress: stdout, or stderr when stdout is machine-readable
+	stderr  io.Writer
+	log     *runLog
+	changes *changeWriter
+	chFile  *os.File // the --json-changes file, if not stdout
+	prog    *progress
 }
 
 // outputFlags are the options of this file's features.
-func outputFlags() []cli.Flag { return nil }
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		boolFlag("json", "", "print one JSON object summing up the run on stdout, and nothing else there (itemize, -v and --stats go to stderr)", catOutput),
+		&cli.StringFlag{Name: "json-changes", Category: catOutput,
+			Usage: "write one JSON line per change (the itemize letters as fields) to `FILE` (- for stdout, not with --json)"},
+		&cli.StringFlag{Name: "log-format", Value: "text", Category: catOutput,
+			Usage: "`FORMAT` of log lines on stderr and in --log-file: text or json"},
+		&cli.StringFlag{Name: "log-file", Category: catOutput,
+			Usage: "also log to `FILE` (appended): info and up, plus one line per change, as rsync's --log-file"},
+		boolFlag("progress", "", "show files and bytes done of the exact totals, rate and ETA (counts first by a dry-run pass)", catOutput),
+		&cli.StringFlag{Name: "info", Category: catOutput,
+			Usage: "rsync's `FLAGS`: progress2 (the same as --progress) and stats (the same as --stats), comma-separated"},
+		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
+		&cli.StringFlag{Name: "completion", Category: catOutput,
+			Usage: "print a completion script for `SHELL` (bash, zsh or fish) and exit"},
+		&cli.BoolFlag{Name: "man-page", Hidden: true, Usage: "print the manual page (roff) and exit"},
+	}
+}
+
+// infoFlags parses --info into progress and stats.
+func infoFlags(c *cli.Context) (progress, stats bool, err error) {
+	for _, f := range strings.Split(c.String("info"), ",") {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "":
+		case "progress2", "progress1", "progress":
+			progress = true
+		case "stats", "stats1", "stats2", "stats3":
+			stats = true
+		default:
+			return false, false, fmt.Errorf("--info: unsupported flag %q (supported: progress2, stats)", f)
+		}
+	}
+	return progress || c.Bool("progress"), stats || c.Bool("stats"), nil
+}
 
 // newOutput sets up the run's output from the options; it may set
 // opts.Log, opts.Out and opts.OnChange.
 func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, stderr io.Writer) (*output, error) {
-	opts.Log = newLogger(stderr, verbosity, c.Bool("quiet"))
-	opts.Out = stdout
-	return &output{c: c, stdout: stdout, stderr: stderr}, nil
+	if _, _, err := infoFlags(c); err != nil {
+		return nil, err
+	}
+	if c.Bool("capabilities") || c.Bool("man-page") || c.String("completion") != "" {
+		// infoAction handles these before any sync: never run one with them.
+		return nil, errors.New("--capabilities, --completion and --man-page take no sync")
+	}
+	o := &output{c: c, opts: opts, stdout: stdout, human: stdout, stderr: stderr}
+	if err := o.openChanges(); err != nil {
+		return nil, err
+	}
+	if c.Bool("json") || c.String("json-changes") == "-" {
+		o.human = stderr
+	}
+	rl, err := buildLog(c, verbosity, stderr)
+	if err != nil {
+		o.closeChanges()
+		return nil, err
+	}
+	o.log = rl
+	opts.Log = rl.log
+	opts.Out = o.human
+	if o.changes != nil || rl.rec != nil {
+		opts.OnChange = o.onChange
+	}
+	return o, nil
 }
 
-// start is called once the executor exists, before the run.
-func (o *output) start(*executor.Executor) {}
+// openChanges opens the --json-changes destination.
+func (o *output) openChanges() error {
+	path := o.c.String("json-changes")
+	switch {
+	case path == "":
+		return nil
+	case path == "-" && o.c.Bool("json"):
+		return errors.New("--json-changes=- and --json cannot share stdout: give --json-changes a file")
+	case path == "-":
+		o.changes = &changeWriter{w: o.stdout}
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("--json-changes: %w", err)
+	}
+	o.chFile, o.changes = f, &changeWriter{w: f}
+	return nil
+}
+
+func (o *output) closeChanges() error {
+	if o.chFile == nil {
+		return nil
+	}
+	if err := o.chFile.Close(); err != nil {
+		return fmt.Errorf("closing --json-changes file: %w", err)
+	}
+	return nil
+}
+
+// onChange receives every change, from several goroutines at once.
+func (o *output) onChange(ch executor.Change) {
+	if o.changes != nil {
+		o.changes.write(ch)
+	}
+	if o.log.rec != nil {
+		ev := o.log.rec.Info().Str("op", opName(ch.Op)).Str("itemize", ch.Itemize).Str("path", ch.Path)
+		if ch.Target != "" {
+			ev = ev.Str("target", ch.Target)
+		}
+		ev.Msg("change")
+	}
+}
+
+// start is called once the executor exists, before the run: with
+// progress on, it counts the totals, then starts the display.
+func (o *output) start(ex *executor.Executor) {
+	progress, _, _ := infoFlags(o.c)
+	if !progress {
+		return
+	}
+	files, bytes := progressTotals(o.c.Context, *o.opts, o.c.Args().Slice())
+	o.prog = startProgress(o.human, ex.Stats(), files, bytes)
+}
 
 // finish reports the result of the run.
 func (o *output) finish(res *executor.Result, dryRun bool) {
-	if o.c.Bool("stats") {
-		writeStats(o.stdout, res, dryRun)
+	if o.prog != nil {
+		o.prog.stop()
+	}
+	if _, stats, _ := infoFlags(o.c); stats {
+		writeStats(o.human, res, dryRun)
+	}
+	var errs []error
+	if o.changes != nil {
+		errs = append(errs, o.changes.firstError())
+	}
+	errs = append(errs, o.closeChanges())
+	if o.c.Bool("json") {
+		errs = append(errs, writeSummary(o.stdout, res, dryRun))
+	}
+	o.log.log.Info().Int("exit_code", res.ExitCode).Int64("files_transferred", res.Stats.Transferred.Load()).
+		Int64("bytes_transferred", res.Stats.TransferredBytes.Load()).Int("errors", res.ErrCount).
+		Float64("elapsed_seconds", res.Elapsed.Seconds()).Msg("run finished")
+	errs = append(errs, o.log.close())
+	if err := errors.Join(errs...); err != nil {
+		fmt.Fprintf(o.stderr, "treesync: %v\n", err)
 	}
 }

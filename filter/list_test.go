@@ -1,0 +1,39 @@
+package filter
+
+import "testing"
+
+func TestPathList(t *testing.T) {
+	list := []byte("./a/b/file\n# comment\n\nsub/\n/top\n")
+	cases := []struct {
+		path      string
+		isDir     bool
+		recursive bool
+		excluded  bool
+		protected bool
+	}{
+		{path: "a", isDir: true, excluded: false, protected: true},
+		{path: "a/b", isDir: true, excluded: false, protected: true},
+		{path: "a/b/file", excluded: false, protected: true},
+		{path: "a/b/other", excluded: true, protected: true},
+		{path: "a/file", excluded: true, protected: true},
+		{path: "top", excluded: false, protected: true},
+		{path: "sub", isDir: true, excluded: false, protected: true},
+		{path: "sub/x", excluded: true, protected: true},
+		{path: "sub/x", recursive: true, excluded: false, protected: false},
+		{path: "sub/d/y", recursive: true, excluded: false, protected: false},
+		{path: "a/b/other", recursive: true, excluded: true, protected: true},
+		{path: "comment", excluded: true, protected: true},
+	}
+	for _, tc := range cases {
+		l := NewPathList(list, false, tc.recursive)
+		if got := l.Excluded(tc.path, tc.isDir); got != tc.excluded {
+			t.Errorf("Excluded(%q, recursive=%v) = %v", tc.path, tc.recursive, got)
+		}
+		if got := l.Protected(tc.path, tc.isDir); got != tc.protected {
+			t.Errorf("Protected(%q, recursive=%v) = %v", tc.path, tc.recursive, got)
+		}
+	}
+	if n := NewPathList([]byte("x\x00y/z\x00"), true, false).Len(); n != 2 {
+		t.Errorf("NUL-separated list has %d paths, want 2", n)
+	}
+}
