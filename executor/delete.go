@@ -114,20 +114,37 @@ func (e *Executor) finishDeletes() {
 	if p := e.opts.MaxDelete.Percent; p > 0 {
 		e.del.budget.Store(int64(math.Floor(p / 100 * float64(e.del.dstSeen.Load()))))
 	}
-	for i := len(dels) - 1; i >= 0; i-- {
-		e.removeDelayed(dels[i])
+	for end := len(dels); end > 0; {
+		start := end - 1
+		for start > 0 && dels[start-1].dir == dels[end-1].dir {
+			start--
+		}
+		e.removeDelayed(dels[end-1].dir, dels[start:end])
+		end = start
 	}
 }
 
-func (e *Executor) removeDelayed(dd delayedDelete) {
-	fd, err := platform.OpenBeneath(e.rootFd, dd.dir)
+// removeDelayed deletes the deferred entries of one directory, then puts
+// back the directory's modification time, which was set when its
+// contents were done and which the deletions changed.
+func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
+	fd, err := platform.OpenBeneath(e.rootFd, dir)
 	if err != nil {
-		e.fail(dd.dir, fmt.Errorf("open for deletion: %w", err))
+		e.fail(dir, fmt.Errorf("open for deletion: %w", err))
 		return
 	}
 	defer platform.Close(fd)
-	d := &walker.Dir{Path: dd.dir, DstFd: fd, SrcFd: -1}
-	e.remove(d, dd.a)
+	before, statErr := platform.Fstat(fd)
+	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1}
+	for i := len(dels) - 1; i >= 0; i-- {
+		e.remove(d, dels[i].a)
+	}
+	if !e.pol.Times || statErr != nil || e.opts.DryRun {
+		return
+	}
+	if err := e.fs.Futimes(fd, platform.OmitTime, before.Mtime); err != nil {
+		e.fail(dir, fmt.Errorf("restore directory time after deletions: %w", err))
+	}
 }
 
 func (e *Executor) hadErrors() bool {

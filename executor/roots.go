@@ -105,7 +105,11 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	if err := platform.Mkdirat(platform.CurrentDir, dest, 0o777); err != nil {
 		return -1, "", fatalIO(fmt.Errorf("mkdir %s: %w", dest, err))
 	}
-	e.opts.Log.Info().Str("path", dest).Msg("created directory")
+	if e.opts.Itemize || e.opts.Verbose > 0 {
+		e.outMu.Lock()
+		fmt.Fprintf(e.opts.Out, "created directory %s\n", escape(dest))
+		e.outMu.Unlock()
+	}
 	e.destCreated = true
 	fd, err := platform.OpenRoot(dest)
 	return fd, "", fatalIO(err)
