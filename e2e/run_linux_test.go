@@ -91,19 +91,10 @@ func noDiff(t *testing.T, what, a, b string, opts tree.Options) {
 
 func isRoot() bool { return os.Geteuid() == 0 }
 
-// knownBugDirMtimesAfterDelete describes a treesync bug (since commit
-// 2ca2c9c, "--delete now means --delete-delay"): the deletions run after
-// the directories' times were set, so every directory something was
-// deleted from keeps the current time instead of the source's.
-const knownBugDirMtimesAfterDelete = "known bug: treesync --delete leaves directories it deleted from with the current mtime (deletes run after directory times are set); rsync --delete and --delete-delay restore them"
-
-// noDiffDeleted compares like noDiff, but reports directory mtime
-// differences alone as the known --delete bug (a skip, after every
-// other check has run).
+// noDiffDeleted compares a tree that --delete worked on: every attribute,
+// directory mtimes included (deferred deletions must put back the times of
+// the directories they delete from).
 func noDiffDeleted(t *testing.T, what, a, b string) {
 	t.Helper()
-	noDiff(t, what, a, b, tree.Options{IgnoreDirMtime: true})
-	if d := tree.Diff(a, b, tree.Options{}); len(d) > 0 && !t.Failed() {
-		t.Skipf("%s: %v", knownBugDirMtimesAfterDelete, d)
-	}
+	noDiff(t, what, a, b, tree.Options{})
 }

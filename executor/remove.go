@@ -41,17 +41,14 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		return errDeleteLimit
 	}
 	if old.Kind != planner.KindDir {
-		return e.unlink(d.DstFd, name, old.Kind, path)
+		return e.unlink(d.DstFd, name, old.Kind, path, limited)
 	}
 	if !recursive {
 		err := e.fs.Rmdirat(d.DstFd, name)
 		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("cannot delete non-empty directory %s to replace it (use --force or --delete)", path)
 		}
-		if err == nil {
-			e.noteDelete(planner.KindDir, path+"/")
-		}
-		return err
+		return err // making way for a replacement: not itemized, as rsync
 	}
 	if moved, err := e.backupDir(d.DstFd, name); moved || err != nil {
 		if moved {
@@ -72,7 +69,9 @@ func (e *Executor) protector(d *walker.Dir) func(string, bool) bool {
 	return r.ProtectedDeleting
 }
 
-func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) error {
+// unlink removes a non-directory; report says whether it is a --delete
+// deletion (counted and itemized) rather than making way for a replacement.
+func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string, report bool) error {
 	if err := e.backup(dirfd, name, path); err != nil {
 		return err
 	}
@@ -81,7 +80,9 @@ func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string) e
 			return fmt.Errorf("delete: %w", err)
 		}
 	}
-	e.noteDelete(k, path)
+	if report {
+		e.noteDelete(k, path)
+	}
 	return nil
 }
 
@@ -118,7 +119,7 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 		if child.Kind == planner.KindDir {
 			err = e.removeTree(fd, n, planner.Join(path, n), limited, protected)
 		} else {
-			err = e.unlink(fd, n, child.Kind, planner.Join(path, n))
+			err = e.unlink(fd, n, child.Kind, planner.Join(path, n), limited)
 		}
 		if err != nil {
 			return err
@@ -133,7 +134,9 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 			return fmt.Errorf("delete %s: %w", path, err)
 		}
 	}
-	e.noteDelete(planner.KindDir, path+"/")
+	if limited {
+		e.noteDelete(planner.KindDir, path+"/")
+	}
 	return nil
 }
 
