@@ -60,3 +60,8 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# The manual page, from the flags themselves: docs/treesync.1.
+.PHONY: man
+man:
+	$(GO) run ./cmd/treesync --man-page > docs/treesync.1.tmp && mv docs/treesync.1.tmp docs/treesync.1

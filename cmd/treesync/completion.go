@@ -36,16 +36,6 @@ func infoAction(c *cli.Context, stdout io.Writer) (bool, error) {
 	return false, nil
 }
 
-// writeMan prints the manual page in roff.
-func writeMan(w io.Writer, app *cli.App) error {
-	man, err := app.ToManWithSection(1)
-	if err != nil {
-		return fmt.Errorf("rendering the manual page: %w", err)
-	}
-	_, err = io.WriteString(w, man)
-	return err
-}
-
 // optionNames lists the visible options as --long and -s words, sorted.
 func optionNames(flags []cli.Flag) []string {
 	var names []string
