@@ -107,7 +107,7 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	}
 	if e.opts.Itemize || e.opts.Verbose > 0 {
 		e.outMu.Lock()
-		fmt.Fprintf(e.opts.Out, "created directory %s\n", escape(dest))
+		fmt.Fprintf(e.opts.Out, "created directory %s\n", escape(strings.TrimRight(dest, "/")))
 		e.outMu.Unlock()
 	}
 	e.destCreated = true
