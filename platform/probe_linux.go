@@ -94,7 +94,8 @@ func ProbeCopyRange(src, dir string) error {
 		}
 		defer from.Close()
 	}
-	n, err := unix.CopyFileRange(int(from.Fd()), nil, int(dst.Fd()), nil, 64<<10, 0)
+	var roff, woff int64
+	n, err := unix.CopyFileRange(int(from.Fd()), &roff, int(dst.Fd()), &woff, 64<<10, 0)
 	switch {
 	case err != nil:
 		return fmt.Errorf("copy_file_range: %w", err)

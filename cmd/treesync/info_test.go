@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -104,6 +105,9 @@ func TestCapabilities(t *testing.T) {
 	}
 	if runtime.GOOS == "linux" && (!strings.Contains(out, "same filesystem:") || strings.Contains(out, "unknown (")) {
 		t.Errorf("on Linux the filesystems are known:\n%s", out)
+	}
+	if runtime.GOOS == "linux" && !regexp.MustCompile(`(?m)^copy method: +(reflink|copy_file_range)$`).MatchString(out) {
+		t.Errorf("within one Linux filesystem the kernel copies (or clones):\n%s", out)
 	}
 	for _, d := range []string{src, dst} {
 		entries, _ := os.ReadDir(d)

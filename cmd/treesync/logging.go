@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
@@ -54,8 +55,17 @@ func logSink(w io.Writer, format string, withTime bool) io.Writer {
 	if withTime {
 		parts = append([]string{zerolog.TimestampFieldName}, parts...)
 	}
-	return zerolog.ConsoleWriter{Out: w, NoColor: true, PartsOrder: parts, TimeFormat: "2006-01-02T15:04:05.000Z07:00"}
+	return zerolog.ConsoleWriter{Out: w, NoColor: true, PartsOrder: parts, TimeFormat: logTimeFormat}
 }
+
+// logTimeFormat is the time of log lines, to the millisecond.
+const logTimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+// timeHook stamps each event with the time to the millisecond (zerolog's
+// own Timestamp follows a package-wide format, in whole seconds).
+var timeHook = zerolog.HookFunc(func(e *zerolog.Event, _ zerolog.Level, _ string) {
+	e.Str(zerolog.TimestampFieldName, time.Now().Format(logTimeFormat))
+})
 
 // runLog is the run's logger and the log file it may hold open.
 type runLog struct {
@@ -83,10 +93,10 @@ func buildLog(c *cli.Context, verbosity int, stderr io.Writer) (*runLog, error) 
 		fileSink := logSink(f, format, true)
 		sinks = append(sinks, levelWriter{fileSink, fileLevel})
 		minLevel = min(minLevel, fileLevel)
-		rec := zerolog.New(fileSink).With().Timestamp().Logger()
+		rec := zerolog.New(fileSink).Hook(timeHook)
 		rl.rec = &rec
 	}
-	rl.log = zerolog.New(zerolog.MultiLevelWriter(sinks...)).Level(minLevel).With().Timestamp().Logger()
+	rl.log = zerolog.New(zerolog.MultiLevelWriter(sinks...)).Level(minLevel).Hook(timeHook)
 	return rl, nil
 }
 
