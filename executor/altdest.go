@@ -164,8 +164,7 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		return err
 	}
-	m := e.stats.Method(res.Method)
-	m.Files.Add(1)
-	m.Bytes.Add(res.Bytes)
+	e.opts.Log.Debug().Str("path", planner.Join(d.Path, a.Name)).Str("method", res.Method.String()).
+		Msg("copied from the reference directory")
 	return e.commit(d, tmp, a.Name, nil)
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
 	"github.com/treesync/treesync/executor"
@@ -45,6 +44,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stdout, "treesync", versionString())
 				return nil
 			}
+			if handled, err := infoAction(c, stdout); handled {
+				return err
+			}
 			var err error
 			code, err = runSync(ctx, c, args, verbosity, stdout, stderr)
 			return err
@@ -70,7 +72,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usageExamples = `Examples:
    treesync -a --delete src/ /backup/src/      mirror the contents of src
    treesync -a src /backup/                    copy the directory src itself into /backup
-   treesync -ai --dry-run src/ dst/            show what would change, change nothing`
+   treesync -ai --dry-run src/ dst/            show what would change, change nothing
+   treesync -a --delete --json --log-file=/var/log/treesync.log src/ /backup/
+                                               a cron job: JSON summary on stdout, a log file
+   treesync --capabilities src/ /backup/       what the two filesystems support, how files would be copied
+   treesync --completion=bash > /etc/bash_completion.d/treesync`
 
 func versionString() string {
 	v := Version
@@ -225,20 +231,6 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("bad size %q", s)
 	}
 	return int64(v * mult), nil
-}
-
-func newLogger(w io.Writer, verbosity int, quiet bool) zerolog.Logger {
-	level := zerolog.WarnLevel
-	switch {
-	case quiet:
-		level = zerolog.ErrorLevel
-	case verbosity >= 2:
-		level = zerolog.DebugLevel
-	case verbosity == 1:
-		level = zerolog.InfoLevel
-	}
-	cw := zerolog.ConsoleWriter{Out: w, NoColor: true, PartsOrder: []string{zerolog.LevelFieldName, zerolog.MessageFieldName}}
-	return zerolog.New(cw).Level(level)
 }
 
 func exitMessage(code int) string {
