@@ -134,8 +134,15 @@ func isTerminal(err error) bool {
 // SEEK_HOLE, then sets the full size so the holes stay holes. Every step
 // moves the offset forward and stops at the size seen at the start, so a
 // file that changes while it is copied cannot make the loop spin.
+//
+// The destination gets its full size first: writes inside the file never
+// extend it, so XFS's speculative preallocation past EOF cannot turn the
+// holes between extents into allocated blocks.
 func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat, done <-chan struct{}) (CopyResult, error) {
 	res := CopyResult{Method: MethodNone}
+	if err := Ftruncate(dst, st.Size); err != nil {
+		return res, fmt.Errorf("truncate: %w", err)
+	}
 	for off := int64(0); off < st.Size; {
 		data, err := unix.Seek(src, off, unix.SEEK_DATA)
 		if errors.Is(err, unix.ENXIO) {
@@ -163,9 +170,6 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat, done <-chan stru
 		off = hole
 	}
 	res.HoleBytes = max(st.Size-res.Bytes, 0)
-	if err := Ftruncate(dst, st.Size); err != nil {
-		return res, fmt.Errorf("truncate: %w", err)
-	}
 	return res, nil
 }
 
