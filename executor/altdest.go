@@ -153,7 +153,7 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 	if err != nil {
 		return fmt.Errorf("copy from reference: %w", err)
 	}
-	err = e.setFdMeta(out, a.Src, nil, planner.ChangeNew)
+	err = e.setFdMeta(out, a.Src, nil)
 	if cerr := platform.Close(out); err == nil {
 		err = cerr
 	}

@@ -90,7 +90,10 @@ func unchanged(a, b platform.Stat) bool {
 // owner, mode and times; it returns the temporary's name.
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action) (string, platform.CopyResult, error) {
 	tmp := planner.TempName(rand.Uint64())
-	fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+	want := walker.FromStat("", st)
+	e.opts.Transform.Apply(&want)
+	perm := e.modeFor(&want, a.Dst) & 0o777 // created with its final mode where the umask allows
+	fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, tmp, perm, d.DstDev, e.ctx.Done())
 	if errors.Is(err, platform.ErrInterrupted) {
 		_ = platform.Close(fd)
 		e.keepPartial(d, tmp, a.Name)
@@ -102,9 +105,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 		}
 		return "", res, fmt.Errorf("copy: %w", err)
 	}
-	want := walker.FromStat("", st)
-	e.opts.Transform.Apply(&want)
-	err = e.setFdMeta(fd, &want, a.Dst, planner.ChangeNew)
+	err = e.setFdMetaCreated(fd, &want, a.Dst, perm)
 	if err == nil {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}

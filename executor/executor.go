@@ -33,6 +33,7 @@ type Executor struct {
 	alt         altDirs
 	backupFd    int
 	srcInside   []string // sources inside the destination, relative to it
+	umask       uint32   // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
 	inflight     sync.WaitGroup
@@ -48,6 +49,7 @@ type task struct {
 func New(opts Options) *Executor {
 	opts.fill()
 	e := &Executor{opts: opts, pol: opts.Policy, copier: platform.NewCopier(opts.Copy), hasher: hashing.New()}
+	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {
 		e.fs = opts.fs

@@ -31,6 +31,10 @@ func faultTree(t *testing.T) (src, dst string) {
 	for _, f := range []string{"a", "b", "c", "sub/d", "n/e"} {
 		write(src, f, "new "+f+strings.Repeat(".", 1000))
 	}
+	// b is setuid: its copy always needs a chmod after the create.
+	if err := os.Chmod(filepath.Join(src, "b"), os.ModeSetuid|0o755); err != nil {
+		t.Fatal(err)
+	}
 	write(dst, "b", "old b")
 	write(dst, "sub/d", "old d")
 	write(dst, "x", "extraneous")

@@ -83,11 +83,17 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 // makeWay checks that the destination entry is the one planned and, when
 // a non-file must replace a directory, removes the directory. It returns
 // what the destination entry is expected to be at the rename.
+//
+// A new entry (a.Dst nil) needs no check here: commit renames it with
+// RENAME_NOREPLACE, which fails if anything appeared meanwhile.
 func (e *Executor) makeWay(d *walker.Dir, a planner.Action) (*planner.Entry, error) {
+	if a.Dst == nil {
+		return nil, nil
+	}
 	if err := e.expect(d, a.Name, a.Dst); err != nil {
 		return nil, err
 	}
-	if a.Dst == nil || a.Dst.Kind != planner.KindDir {
+	if a.Dst.Kind != planner.KindDir {
 		return a.Dst, nil
 	}
 	if err := e.removeEntry(d, a.Name, a.Dst, e.pol.Delete || e.pol.Force, false); err != nil {

@@ -38,14 +38,24 @@ func (e *Executor) owner(want, old *planner.Entry, change planner.Change) (int, 
 
 // setFdMeta gives an open file its owner, then mode (chown clears
 // setuid), then times.
-func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, change planner.Change) error {
-	if uid, gid, ok := e.owner(want, old, change); ok {
+func (e *Executor) setFdMeta(fd int, want, old *planner.Entry) error {
+	return e.setFdMetaCreated(fd, want, old, ^uint32(0))
+}
+
+// setFdMetaCreated is setFdMeta for a file this run created with the
+// permission bits created (before the umask): when those already are the
+// final mode, the chmod is skipped.
+func (e *Executor) setFdMetaCreated(fd int, want, old *planner.Entry, created uint32) error {
+	if uid, gid, ok := e.owner(want, old, planner.ChangeNew); ok {
 		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
-	if err := e.fs.Fchmod(fd, e.modeFor(want, old)); err != nil {
-		return fmt.Errorf("chmod: %w", err)
+	mode := e.modeFor(want, old)
+	if mode != created&^e.umask || mode&0o7000 != 0 {
+		if err := e.fs.Fchmod(fd, mode); err != nil {
+			return fmt.Errorf("chmod: %w", err)
+		}
 	}
 	if e.pol.Times || e.pol.Atimes {
 		if err := e.fs.Futimes(fd, e.atime(want), e.mtime(want)); err != nil {

@@ -79,7 +79,7 @@ func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part
 	}
 	srcEntry := walker.FromStat("", st)
 	e.opts.Transform.Apply(&srcEntry)
-	if err := e.setFdMeta(rw, &srcEntry, a.Dst, planner.ChangeNew); err != nil {
+	if err := e.setFdMeta(rw, &srcEntry, a.Dst); err != nil {
 		return true, err
 	}
 	if err := e.commitFrom(d, pfd, a.Name, want); err != nil {
