@@ -129,6 +129,7 @@ func (e *Executor) noteTransfer(a planner.Action, change planner.Change, path st
 	e.stats.Transferred.Add(1)
 	e.stats.TransferredBytes.Add(size)
 	e.stats.HoleBytes.Add(res.HoleBytes)
+	e.stats.CompletedCopied.Add(res.Bytes)
 	m := e.stats.Method(res.Method)
 	m.Files.Add(1)
 	m.Bytes.Add(res.Bytes)

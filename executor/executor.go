@@ -48,7 +48,10 @@ type task struct {
 // New returns an Executor for opts.
 func New(opts Options) *Executor {
 	opts.fill()
-	e := &Executor{opts: opts, pol: opts.Policy, copier: platform.NewCopier(opts.Copy), hasher: hashing.New()}
+	e := &Executor{opts: opts, pol: opts.Policy, hasher: hashing.New()}
+	copyOpts := opts.Copy
+	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
+	e.copier = platform.NewCopier(copyOpts)
 	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {

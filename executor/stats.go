@@ -49,6 +49,16 @@ type Stats struct {
 	MetaUpdated      atomic.Int64 // entries whose attributes were fixed in place
 	Methods          [4]MethodStats
 	ListNanos        atomic.Int64 // time spent listing directories
+	// CopiedBytes grows with every chunk copied (live, for progress);
+	// CompletedCopied is the part of it that belongs to finished files.
+	CopiedBytes     atomic.Int64
+	CompletedCopied atomic.Int64
+}
+
+// BytesDone is the transfer's progress in bytes: the sizes of the files
+// done plus what was copied so far of the files under way.
+func (s *Stats) BytesDone() int64 {
+	return s.TransferredBytes.Load() + max(s.CopiedBytes.Load()-s.CompletedCopied.Load(), 0)
 }
 
 // Method returns the tally for one copy method.

@@ -81,6 +81,15 @@ type CopyOptions struct {
 	Reflink    ReflinkMode
 	Method     CopyMethod
 	BufferSize int // buffered-copy buffer; 0 means DefaultBufferSize
+	// Progress, when set, grows by every chunk of data written or cloned,
+	// for live progress displays.
+	Progress *atomic.Int64
+}
+
+func (c *Copier) progress(n int64) {
+	if c.opts.Progress != nil && n > 0 {
+		c.opts.Progress.Add(n)
+	}
 }
 
 // DefaultBufferSize is the buffered-copy buffer. coreutils settled on
@@ -248,6 +257,7 @@ func (c *Copier) copyBuffered(src, dst int, off, end int64, done <-chan struct{}
 		}
 		off += int64(n)
 		total += int64(n)
+		c.progress(int64(n))
 	}
 	if total == 0 {
 		return MethodNone, 0, nil

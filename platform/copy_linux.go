@@ -53,6 +53,7 @@ func (c *Copier) reflink(p *pairCaps, src, dst int, st Stat) (CopyResult, bool, 
 	err := retryErr(func() error { return c.sys.clone(dst, src) })
 	if err == nil {
 		p.reflink.Store(capYes)
+		c.progress(st.Size)
 		return CopyResult{Method: MethodReflink, Bytes: st.Size}, true, nil
 	}
 	if c.opts.Reflink == ReflinkAlways {
@@ -103,6 +104,7 @@ func (c *Copier) copyKernel(p *pairCaps, src, dst int, off, end int64, done <-ch
 		}
 		off += int64(n)
 		total += int64(n)
+		c.progress(int64(n))
 	}
 	p.kernel.Store(capYes)
 	return total, true, nil

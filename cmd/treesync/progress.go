@@ -83,7 +83,7 @@ func (p *progress) stop() {
 }
 
 func (p *progress) draw(final bool) {
-	line := progressLine(p.stats.Transferred.Load(), p.totalFiles, p.stats.TransferredBytes.Load(),
+	line := progressLine(p.stats.Transferred.Load(), p.totalFiles, p.stats.BytesDone(),
 		p.totalBytes, time.Since(p.begin), final)
 	switch {
 	case p.tty && final:
