@@ -32,7 +32,9 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 			}
 			return err
 		}
-		change |= planner.ChangeContent
+		if e.pol.Checksum {
+			change |= planner.ChangeContent // rsync shows 'c' only under -c
+		}
 	}
 	if handled, err := e.fromAlt(d, a); handled || err != nil {
 		return err

@@ -137,6 +137,9 @@ func (pol Policy) planFile(s, d *Entry) Action {
 		copyIt.Verify = true
 		return copyIt
 	case !pol.SameTime(s.Mtime, d.Mtime):
+		// Same size, other time: compare contents first, so that a touched
+		// file gets its new time in place instead of a rewrite (a new inode).
+		copyIt.Verify = true
 		return copyIt
 	}
 	return pol.metaOnly(s, d)

@@ -255,14 +255,14 @@ func TestPlanDir(t *testing.T) {
 			src:  []Entry{file("f", 10, t0+1)},
 			dst:  []Entry{file("f", 10, t0)},
 			pol:  archive,
-			want: []string{`copy >f..t...... "f"`},
+			want: []string{`copy >f..t...... "f" verify`},
 		},
 		{
-			name: "mtime change without -t transfers, shown as T",
+			name: "mtime change without -t is verified, shown as T",
 			src:  []Entry{file("f", 10, t0)},
 			dst:  []Entry{file("f", 10, t0-sec)},
 			pol:  Policy{Recursive: true},
-			want: []string{`copy >f..T...... "f"`},
+			want: []string{`copy >f..T...... "f" verify`},
 		},
 		{
 			name: "size change without -t",
@@ -283,7 +283,7 @@ func TestPlanDir(t *testing.T) {
 			src:  []Entry{file("in", 10, t0), file("edge", 10, t0), file("out", 10, t0)},
 			dst:  []Entry{file("in", 10, t0+sec/2), file("edge", 10, t0-sec), file("out", 10, t0+sec+1)},
 			pol:  archive.with(func(p *Policy) { p.ModifyWindow = sec }),
-			want: []string{`copy >f..t...... "out"`},
+			want: []string{`copy >f..t...... "out" verify`},
 		},
 		{
 			name: "size-only with different mtime fixes the time only",
@@ -317,7 +317,7 @@ func TestPlanDir(t *testing.T) {
 			src:  []Entry{file("dstnewer", 10, t0), file("dstolder", 10, t0), file("dstnewersize", 5, t0)},
 			dst:  []Entry{file("dstnewer", 10, t0+1), file("dstolder", 10, t0-1), file("dstnewersize", 6, t0+sec)},
 			pol:  archive.with(func(p *Policy) { p.Update = true }),
-			want: []string{`copy >f..t...... "dstolder"`},
+			want: []string{`copy >f..t...... "dstolder" verify`},
 		},
 		{
 			name: "update within the modify window is not newer",
@@ -426,7 +426,7 @@ func TestPlanDir(t *testing.T) {
 			want: []string{
 				`meta .f...pog... "all"`, `meta .S..tp..... "fifo"`, `meta .f.....g... "group"`,
 				`meta .L..t.o.... "ltime"`, `meta .f....o.... "owner"`, `meta .f...p..... "perm"`,
-				`copy >f..t...... "time"`,
+				`copy >f..t...... "time" verify`,
 				`dir .d...po.... "dperm"`, `dir .d..t...... "dtime"`,
 			},
 		},
