@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/treesync/treesync/planner"
-	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
 )
 
@@ -59,7 +58,7 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	if a.Src.Kind == planner.KindSymlink {
 		err = e.fs.Symlinkat(a.Src.Target, d.DstFd, tmp)
 	} else {
-		err = e.fs.Mknodat(d.DstFd, tmp, typeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
+		err = e.fs.Mknodat(d.DstFd, tmp, walker.TypeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
 	}
 	if err != nil {
 		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
@@ -129,18 +128,4 @@ func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) 
 		_ = e.fs.Unlinkat(d.DstFd, tmp)
 	}
 	return err
-}
-
-func typeBits(k planner.Kind) uint32 {
-	switch k {
-	case planner.KindFIFO:
-		return platform.ModeFIFO
-	case planner.KindSocket:
-		return platform.ModeSocket
-	case planner.KindChar:
-		return platform.ModeChar
-	case planner.KindBlock:
-		return platform.ModeBlock
-	}
-	return platform.ModeRegular
 }

@@ -41,15 +41,3 @@ func (c *Copier) cloneNew(p *pairCaps, srcFd int, st Stat, dstDirfd int, name st
 	p.reflink.Store(capYes)
 	return fd, CopyResult{Method: MethodReflink, Bytes: st.Size}, true, nil
 }
-
-// copyData copies with a buffer: macOS has no copy_file_range.
-func (c *Copier) copyData(_ *pairCaps, src, dst int, _ Stat, done <-chan struct{}) (CopyResult, error) {
-	m, n, err := c.copyBuffered(src, dst, 0, -1, done)
-	return CopyResult{Method: m, Bytes: n}, err
-}
-
-func defaultKernelCalls() kernelCalls { return kernelCalls{} }
-
-func (c *Copier) copyKernel(*pairCaps, int, int, int64, int64, <-chan struct{}) (int64, bool, error) {
-	return 0, false, nil
-}

@@ -292,6 +292,23 @@ func (f FdReader) ReadAt(p []byte, off int64) (int, error) {
 // rootFd one component at a time, never following a symlink, so the
 // result is always inside the root (and paths beyond PATH_MAX work).
 func OpenBeneath(rootFd int, rel string) (int, error) {
+	return walkBeneath(rootFd, rel, nil)
+}
+
+// MkdirAllBeneath opens the directory at rel below rootFd, creating the
+// missing components (mode perm), never following a symlink.
+func MkdirAllBeneath(rootFd int, rel string, perm uint32) (int, error) {
+	return walkBeneath(rootFd, rel, func(fd int, name string) error {
+		if err := Mkdirat(fd, name, perm); err != nil && !errors.Is(err, unix.EEXIST) {
+			return err
+		}
+		return nil
+	})
+}
+
+// walkBeneath opens rel below rootFd component by component, calling
+// before (when set) ahead of opening each one; ".." is refused.
+func walkBeneath(rootFd int, rel string, before func(fd int, name string) error) (int, error) {
 	fd, err := Dup(rootFd)
 	if err != nil {
 		return -1, err
@@ -301,10 +318,14 @@ func OpenBeneath(rootFd int, rel string) (int, error) {
 			continue
 		}
 		if name == ".." {
-			_ = Close(fd)
-			return -1, unix.EXDEV
+			err = unix.EXDEV
+		} else if before != nil {
+			err = before(fd, name)
 		}
-		next, err := OpenDirAt(fd, name)
+		next := -1
+		if err == nil {
+			next, err = OpenDirAt(fd, name)
+		}
 		_ = Close(fd)
 		if err != nil {
 			return -1, err
@@ -325,35 +346,6 @@ func OpenFileFollowAt(dirfd int, name string) (int, error) {
 	return retry(func() (int, error) {
 		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	})
-}
-
-// MkdirAllBeneath opens the directory at rel below rootFd, creating the
-// missing components (mode perm), never following a symlink.
-func MkdirAllBeneath(rootFd int, rel string, perm uint32) (int, error) {
-	fd, err := Dup(rootFd)
-	if err != nil {
-		return -1, err
-	}
-	for _, name := range strings.Split(rel, "/") {
-		if name == "" || name == "." {
-			continue
-		}
-		if name == ".." {
-			_ = Close(fd)
-			return -1, unix.EXDEV
-		}
-		if err := Mkdirat(fd, name, perm); err != nil && !errors.Is(err, unix.EEXIST) {
-			_ = Close(fd)
-			return -1, err
-		}
-		next, err := OpenDirAt(fd, name)
-		_ = Close(fd)
-		if err != nil {
-			return -1, err
-		}
-		fd = next
-	}
-	return fd, nil
 }
 
 // ReadFileAt reads the whole small file name inside dirfd (never through

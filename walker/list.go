@@ -143,23 +143,26 @@ func FromStat(name string, st platform.Stat) planner.Entry {
 	}
 }
 
+// typeBits maps each kind to its st_mode file-type bits; kindOf and
+// TypeBits read it both ways.
+var typeBits = [...]uint32{
+	planner.KindFile: platform.ModeRegular, planner.KindDir: platform.ModeDir,
+	planner.KindSymlink: platform.ModeSymlink, planner.KindFIFO: platform.ModeFIFO,
+	planner.KindSocket: platform.ModeSocket, planner.KindChar: platform.ModeChar,
+	planner.KindBlock: platform.ModeBlock,
+}
+
 func kindOf(t uint32) planner.Kind {
-	switch t {
-	case platform.ModeDir:
-		return planner.KindDir
-	case platform.ModeSymlink:
-		return planner.KindSymlink
-	case platform.ModeFIFO:
-		return planner.KindFIFO
-	case platform.ModeSocket:
-		return planner.KindSocket
-	case platform.ModeChar:
-		return planner.KindChar
-	case platform.ModeBlock:
-		return planner.KindBlock
+	for k, bits := range typeBits {
+		if bits == t {
+			return planner.Kind(k)
+		}
 	}
 	return planner.KindFile
 }
+
+// TypeBits returns the st_mode file-type bits of kind k (mknod's mode).
+func TypeBits(k planner.Kind) uint32 { return typeBits[k] }
 
 func displayDir(path string) string {
 	if path == "" {
