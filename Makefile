@@ -52,7 +52,7 @@ demo: build
 	rm -rf $(DEMO_DIR)
 
 bench: build
-	$(GO) test -run='^$$' -bench=. -benchtime=1x ./planner/... ./hashing/... ./platform/...
+	$(GO) test -run='^$$' -bench=. -benchtime=3x ./planner/... ./hashing/... ./platform/... ./walker/... ./executor/...
 	$(GO) run ./e2e/bench -bin $(BIN)
 
 fuzz:

@@ -29,7 +29,10 @@ type ErrorFunc func(path string, err error)
 
 // Options configures a walk.
 type Options struct {
-	Workers int       // listers; 0 means 2 per CPU
+	// Workers is the number of listers; 0 means 2 per CPU. BenchmarkWalkNoop
+	// on the 2-core machine (5,050 entries a side, warm cache): 1 lister
+	// 6.9 µs per entry pair, 2: 4.3, 4: 4.2, 8: 4.2.
+	Workers int
 	OnError ErrorFunc // listing and stat errors (nil: ignored)
 	OnDone  func(*Dir)
 	// OneFileSystem (-x) does not enter source directories on another device.
