@@ -1,0 +1,166 @@
+//go:build linux
+
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/treesync/treesync/e2e/tree"
+	"github.com/treesync/treesync/planner"
+)
+
+// bigTree is a source of many small files and a few large ones, so that a
+// run lasts long enough to be interrupted at several points.
+func bigTree(t *testing.T, dir string, small, large int, largeSize int) {
+	t.Helper()
+	var nodes []tree.Node
+	for i := range small {
+		nodes = append(nodes, tree.Node{Path: fmt.Sprintf("d%02d/f%04d", i%20, i),
+			Data: []byte(strings.Repeat(fmt.Sprintf("small %d ", i), 1+i%50)), Mtime: tree.At(1000+int64(i), 0)})
+	}
+	for i := range large {
+		nodes = append(nodes, tree.Node{Path: fmt.Sprintf("large/l%d", i), Data: pattern(largeSize, byte(i)),
+			Mtime: tree.At(5000+int64(i), 0)})
+	}
+	build(t, dir, nodes)
+}
+
+// pattern is size bytes whose every 4 KiB block names its offset, so a
+// shifted or truncated copy cannot match.
+func pattern(size int, seed byte) []byte {
+	b := make([]byte, size)
+	for off := 0; off < size; off += 4096 {
+		copy(b[off:], fmt.Sprintf("%c@%012d|", 'A'+seed%26, off))
+	}
+	return b
+}
+
+// startTreesync starts the binary and returns the running command.
+func startTreesync(t *testing.T, stderr *bytes.Buffer, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// finalNamesMatch checks that every regular file under a final name in
+// dst is byte-identical to its source: an interrupted run may leave
+// temporaries, never a partial file under a real name.
+func finalNamesMatch(t *testing.T, src, dst string) {
+	t.Helper()
+	_ = filepath.WalkDir(dst, func(p string, de os.DirEntry, err error) error {
+		if err != nil || !de.Type().IsRegular() || planner.IsTempName(de.Name()) ||
+			strings.Contains(p, ".treesync-partial") {
+			return nil
+		}
+		rel, _ := filepath.Rel(dst, p)
+		want, err1 := os.ReadFile(filepath.Join(src, rel))
+		got, err2 := os.ReadFile(p)
+		if err1 != nil || err2 != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s under its final name differs from the source (%d vs %d bytes; %v %v)",
+				rel, len(got), len(want), err1, err2)
+		}
+		return nil
+	})
+}
+
+// countTemporaries counts treesync's temporary files below root.
+func countTemporaries(root string) int {
+	n := 0
+	_ = filepath.WalkDir(root, func(_ string, de os.DirEntry, err error) error {
+		if err == nil && planner.IsTempName(de.Name()) {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// TestKillNineConverges kills a large mirror with SIGKILL at several
+// points: no file under a final name ever differs from its source, and a
+// rerun removes the leftover temporaries and converges to the exact mirror.
+func TestKillNineConverges(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	bigTree(t, src, 3000, 5, 48<<20)
+	for _, delay := range []time.Duration{20, 100, 300, 700, 1500} {
+		var stderr bytes.Buffer
+		cmd := startTreesync(t, &stderr, "-a", "--copy-method=buffered", src+"/", dst+"/")
+		time.Sleep(delay * time.Millisecond)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		finalNamesMatch(t, src, dst)
+	}
+	mustRun(t, treesync, "-a", src+"/", dst+"/")
+	noDiff(t, "source vs mirror after kill -9 and a rerun", src, dst, tree.Options{})
+	if n := countTemporaries(dst); n != 0 {
+		t.Errorf("%d temporaries left after the converging run", n)
+	}
+}
+
+// TestSignalsStopCleanly sends SIGINT, SIGTERM and SIGHUP mid-copy: exit
+// 20, no temporary left behind, nothing partial under a final name; with
+// --partial the interrupted file is kept and the next run resumes it.
+func TestSignalsStopCleanly(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	bigTree(t, src, 10, 2, 400<<20)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dst := filepath.Join(t.TempDir(), "dst")
+			code, _ := interrupt(t, sig, dst, "-a", "--copy-method=buffered", src+"/", dst+"/")
+			if code != 20 {
+				t.Fatalf("exit %d after %v, want 20", code, sig)
+			}
+			if n := countTemporaries(dst); n != 0 {
+				t.Errorf("%d temporaries left after %v", n, sig)
+			}
+			finalNamesMatch(t, src, dst)
+		})
+	}
+	t.Run("partial resumes", func(t *testing.T) {
+		dst := filepath.Join(t.TempDir(), "dst")
+		if code, _ := interrupt(t, syscall.SIGINT, dst, "-a", "--partial", "--copy-method=buffered", src+"/", dst+"/"); code != 20 {
+			t.Fatalf("exit %d, want 20", code)
+		}
+		finalNamesMatch(t, src, dst)
+		r := mustRun(t, treesync, "-av", "--partial", src+"/", dst+"/")
+		if !strings.Contains(r.stderr, "resumed partial file") {
+			t.Errorf("the rerun did not resume the kept file:\n%s", r)
+		}
+		noDiff(t, "source vs resumed mirror", src, dst, tree.Options{})
+	})
+}
+
+// interrupt runs treesync and sends sig as soon as a copy is under way
+// (a temporary file exists in dst).
+func interrupt(t *testing.T, sig syscall.Signal, dst string, args ...string) (int, string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd := startTreesync(t, &stderr, args...)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		if countTemporaries(dst) > 0 {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	_ = cmd.Process.Signal(sig)
+	err := cmd.Wait()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	return code, stderr.String()
+}
