@@ -57,6 +57,8 @@ bench: build
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzPlanDir -fuzztime=60s ./planner
+	$(GO) test -run='^$$' -fuzz=FuzzMatch -fuzztime=60s ./filter
+	TREESYNC_E2E_SEEDS=500 $(GO) test -count=1 -run TestRandomTreesVsRsync ./e2e/
 
 clean:
 	rm -rf bin
