@@ -64,20 +64,8 @@ func (e *Executor) backup(dirfd int, name, rel string) error {
 	return nil
 }
 
-// backupDir moves a whole directory that is being deleted aside as
-// name+suffix (backups beside the files, no --backup-dir).
-func (e *Executor) backupDir(dirfd int, name string) (bool, error) {
-	if !e.opts.Backup || e.backupFd >= 0 || e.opts.DryRun {
-		return false, nil
-	}
-	target := name + e.opts.Suffix
-	if st, err := platform.Lstatat(dirfd, target); err == nil && st.IsDir() {
-		if err := e.removeTree(dirfd, target, target, false, nil); err != nil {
-			return false, err
-		}
-	}
-	if err := e.fs.Renameat(dirfd, name, dirfd, target); err != nil {
-		return false, fmt.Errorf("move %s aside as a backup: %w", name, err)
-	}
-	return true, nil
+// backupBeside reports backups made beside the files (name~), which
+// keep a deleted directory from being removed, as in rsync.
+func (e *Executor) backupBeside() bool {
+	return e.opts.Backup && e.backupFd < 0 && !e.opts.DryRun
 }

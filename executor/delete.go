@@ -51,6 +51,7 @@ type deleter struct {
 type delayedDelete struct {
 	dir string
 	a   planner.Action
+	ext any // the directory's filter rules, for protected entries inside
 }
 
 // take reserves one deletion, or reports that the limit is reached.
@@ -87,7 +88,7 @@ func (e *Executor) planDeletes(d *walker.Dir, dels []planner.Action) {
 		for _, a := range dels {
 			dst := *a.Dst
 			a.Dst = &dst // the listing it points into is not kept
-			e.del.delayed = append(e.del.delayed, delayedDelete{dir: d.Path, a: a})
+			e.del.delayed = append(e.del.delayed, delayedDelete{dir: d.Path, a: a, ext: d.Ext})
 		}
 		e.del.mu.Unlock()
 		return
@@ -135,7 +136,7 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	}
 	defer platform.Close(fd)
 	before, statErr := platform.Fstat(fd)
-	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1}
+	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1, Ext: dels[0].ext}
 	for i := len(dels) - 1; i >= 0; i-- {
 		e.remove(d, dels[i].a)
 	}

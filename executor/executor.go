@@ -121,6 +121,9 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	defer e.closeAltRoots()
 	if e.pol.Delete && e.opts.DeleteMode == DeleteBefore {
 		e.deletePass(ctx, roots)
+		for i := range roots.list {
+			e.refreshRoot(&roots.list[i]) // the deletions changed its times
+		}
 	}
 	for _, r := range roots.list {
 		if ctx.Err() != nil {
@@ -210,3 +213,15 @@ func (e *CodedError) Unwrap() error { return e.Err }
 
 // ExitCode returns the code.
 func (e *CodedError) ExitCode() int { return e.Code }
+
+// refreshRoot plans a "SRC/" root again against the destination root as
+// it is now.
+func (e *Executor) refreshRoot(r *walker.Root) {
+	if r.Action.Op != planner.OpDir || r.DstFd < 0 {
+		return
+	}
+	if st, err := platform.Fstat(r.DstFd); err == nil {
+		dst := walker.FromStat("", st)
+		r.Action = planner.PlanRoot(r.Action.Src, &dst, e.pol)
+	}
+}

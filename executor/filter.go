@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"io/fs"
+
 	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -29,23 +31,51 @@ func (f both) Protected(p string, dir bool) bool {
 	return f.a.Protected(p, dir) || f.b.Protected(p, dir)
 }
 
+// dirFilters is what d.Ext holds: the sender's rules, entered with the
+// merge files of the source directory, and the receiver's, entered with
+// those of the destination directory, as rsync reads them on each side.
+type dirFilters struct {
+	split filter.Split
+}
+
 func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
 	if e.opts.Filter == nil {
 		return nil, nil
 	}
-	parent := e.opts.Filter
+	parent := filter.Split{Sender: e.opts.Filter, Receiver: e.opts.Filter}
 	if d.Parent != nil {
-		if r, ok := d.Parent.Ext.(*filter.Rules); ok {
-			parent = r
+		if f, ok := d.Parent.Ext.(*dirFilters); ok {
+			parent = f.split
 		}
 	}
-	srcFd := d.SrcFd
-	rules, err := parent.Enter(d.Path, func(name string) ([]byte, error) {
-		return platform.ReadFileAt(srcFd, name)
-	})
+	sender, err := parent.Sender.Enter(d.Path, readerAt(d.SrcFd))
 	if err != nil {
 		return parent, err
 	}
-	d.Ext = rules
-	return rules, nil
+	receiver, err := parent.Receiver.Enter(d.Path, readerAt(d.DstFd))
+	if err != nil {
+		return parent, err
+	}
+	f := &dirFilters{split: filter.Split{Sender: sender, Receiver: receiver}}
+	d.Ext = f
+	return f.split, nil
+}
+
+// readerAt reads merge files from the directory fd (none when absent).
+func readerAt(fd int) filter.ReadFunc {
+	return func(name string) ([]byte, error) {
+		if fd < 0 {
+			return nil, fs.ErrNotExist
+		}
+		return platform.ReadFileAt(fd, name)
+	}
+}
+
+// protectedDeleting returns the check for entries inside a directory of d
+// being deleted that the receiver's rules protect, or nil.
+func protectedDeleting(d *walker.Dir) func(string, bool) bool {
+	if f, ok := d.Ext.(*dirFilters); ok {
+		return f.split.Receiver.ProtectedDeleting
+	}
+	return nil
 }

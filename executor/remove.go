@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"syscall"
 
-	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -50,23 +49,7 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		}
 		return err // making way for a replacement: not itemized, as rsync
 	}
-	if moved, err := e.backupDir(d.DstFd, name); moved || err != nil {
-		if moved {
-			e.noteDelete(planner.KindDir, path+"/")
-		}
-		return err
-	}
-	return e.removeTree(d.DstFd, name, path, limited, e.protector(d))
-}
-
-// protector returns the check for entries inside a directory being deleted
-// that the filter rules protect (rsync keeps them, and the directory).
-func (e *Executor) protector(d *walker.Dir) func(string, bool) bool {
-	r, ok := d.Ext.(*filter.Rules)
-	if !ok || r == nil {
-		return nil
-	}
-	return r.ProtectedDeleting
+	return e.removeTree(d.DstFd, name, path, limited, protectedDeleting(d))
 }
 
 // unlink removes a non-directory; report says whether it is a --delete
@@ -120,13 +103,14 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 			err = e.removeTree(fd, n, planner.Join(path, n), limited, protected)
 		} else {
 			err = e.unlink(fd, n, child.Kind, planner.Join(path, n), limited)
+			kept = kept || e.backupBeside() // name~ now stands in the directory
 		}
 		if err != nil {
 			return err
 		}
 	}
 	if kept {
-		e.opts.Log.Info().Str("path", path).Msg("cannot delete non-empty directory: it holds protected (excluded) entries")
+		e.opts.Log.Info().Str("path", path).Msg("cannot delete non-empty directory: it holds protected entries or backups")
 		return nil
 	}
 	if !e.opts.DryRun {

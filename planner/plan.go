@@ -128,6 +128,9 @@ func (pol Policy) planFile(s, d *Entry) Action {
 	switch {
 	case s.Size != d.Size:
 		copyIt.Change |= ChangeSize
+		if pol.Checksum {
+			copyIt.Change |= ChangeContent // rsync -c shows 'c' here too
+		}
 		return copyIt
 	case pol.IgnoreTimes:
 		return copyIt

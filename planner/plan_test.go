@@ -310,7 +310,7 @@ func TestPlanDir(t *testing.T) {
 			src:  []Entry{file("same", 10, t0), file("older", 10, t0), file("size", 12, t0)},
 			dst:  []Entry{file("same", 10, t0), file("older", 10, t0-sec), file("size", 10, t0)},
 			pol:  archive.with(func(p *Policy) { p.Checksum = true }),
-			want: []string{`copy >f..t...... "older" verify`, `copy >f......... "same" verify`, `copy >f.s....... "size"`},
+			want: []string{`copy >f..t...... "older" verify`, `copy >f......... "same" verify`, `copy >fcs....... "size"`},
 		},
 		{
 			name: "update skips files newer at the destination",
