@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 )
 
 // tool is one command under comparison; args gets the source directory
@@ -97,8 +98,15 @@ func hasExtra(w workload, x string) bool {
 	return false
 }
 
-// prepare puts dst in the state the workload starts from (untimed).
+// prepare puts dst in the state the workload starts from (untimed), then
+// flushes dirty data so that no run pays for the writeback of another.
 func prepare(c config, w workload, src, dst string) error {
+	err := reset(c, w, src, dst)
+	syscall.Sync()
+	return err
+}
+
+func reset(c config, w workload, src, dst string) error {
 	switch w.mode {
 	case "mirror":
 		return os.RemoveAll(dst)
