@@ -29,6 +29,23 @@ func (c *Copier) cloneNew(*pairCaps, int, Stat, int, string, uint32) (int, CopyR
 // copyData copies the data of src (stat st) into the new, empty dst:
 // FICLONE, else data extents only for sparse files, else copy_file_range,
 // else buffered.
+//
+// Small files take copy_file_range too: there is no size threshold below
+// which one read and write is used. BenchmarkSmallFile (create, copy,
+// close and unlink of one file; median ns/op of 5, 2-core VM, 2026-11-30):
+//
+//	size     ext4 cfr / rw     tmpfs cfr / rw
+//	1 KiB    68300 / 66070     5084 / 4604
+//	4 KiB    70069 / 70134     4944 / 4677
+//	16 KiB   74413 / 74926     8336 / 8219
+//	64 KiB   83683 / 81991    18359 / 20011
+//	256 KiB 109172 /113496    57671 / 61404
+//
+// On ext4 the two are within noise at every size (creating the file costs
+// 20 times the copy); on tmpfs read+write saves about 0.4 µs below 16 KiB
+// and loses from 64 KiB on. The commonly quoted 64 KiB threshold buys
+// nothing measurable here, so one path serves all sizes and keeps the
+// kernel's advantages (no user-space copy, server-side copy on NFS/SMB).
 func (c *Copier) copyData(p *pairCaps, src, dst int, st Stat, done <-chan struct{}) (CopyResult, error) {
 	if res, handled, err := c.reflink(p, src, dst, st); handled {
 		return res, err
