@@ -34,7 +34,9 @@ func buildCorpus(c config, name, dir string) error {
 	case "gosrc":
 		return exec.Command("cp", "-a", filepath.Join(runtime.GOROOT(), "src"), dir).Run()
 	case "small":
-		return smallFiles(dir, int(200000*c.scale), 400, 1)
+		return smallFiles(dir, int(200000*c.scale), 400, 1, 4096)
+	case "huge":
+		return smallFiles(dir, int(2000000*c.scale), 4000, 3, 0)
 	case "cache":
 		return buildCache(dir, int(100000*c.scale))
 	case "big":
@@ -45,10 +47,11 @@ func buildCorpus(c config, name, dir string) error {
 	return fmt.Errorf("unknown corpus")
 }
 
-// smallFiles writes n files of 0-4 KiB spread over dirs directories.
-func smallFiles(dir string, n, dirs int, seed uint64) error {
+// smallFiles writes n files of 0 to maxSize bytes spread over dirs
+// directories.
+func smallFiles(dir string, n, dirs int, seed uint64, maxSize int) error {
 	r := rand.New(rand.NewPCG(seed, 7))
-	buf := make([]byte, 4096)
+	buf := make([]byte, maxSize)
 	for i := range n {
 		d := filepath.Join(dir, fmt.Sprintf("d%03d", i%dirs))
 		if i < dirs {
@@ -56,7 +59,7 @@ func smallFiles(dir string, n, dirs int, seed uint64) error {
 				return err
 			}
 		}
-		size := r.IntN(4097)
+		size := r.IntN(maxSize + 1)
 		for j := 0; j < size; j += 8 {
 			v := r.Uint64()
 			for k := 0; k < 8 && j+k < size; k++ {
@@ -74,7 +77,7 @@ func smallFiles(dir string, n, dirs int, seed uint64) error {
 // changed and 0.5% added, as a build cache after a small change.
 func buildCache(dir string, n int) error {
 	old, cur := filepath.Join(dir, "old"), filepath.Join(dir, "new")
-	if err := smallFiles(old, n, max(n/250, 1), 2); err != nil {
+	if err := smallFiles(old, n, max(n/250, 1), 2, 4096); err != nil {
 		return err
 	}
 	if err := exec.Command("cp", "-a", old, cur).Run(); err != nil {

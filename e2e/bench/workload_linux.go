@@ -49,6 +49,7 @@ func workloads() []workload {
 		{name: "cache-1pct", corpus: "cache", fss: []string{"host"}, tools: sync, mode: "cache"},
 		{name: "checksum-noop-gosrc", corpus: "gosrc", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
 		{name: "big-1g", corpus: "big", fss: []string{"xfs", "btrfs", "host"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror"},
+		{name: "noop-2m", corpus: "huge", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop"},
 		{name: "sparse-2g", corpus: "sparse", fss: []string{"host"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror", extra: []string{"sparse"}},
 	}
 }
