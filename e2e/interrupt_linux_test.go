@@ -145,12 +145,28 @@ func TestSignalsStopCleanly(t *testing.T) {
 
 // interrupt runs treesync and sends sig as soon as a copy is under way
 // (a temporary file exists in dst).
+// writingUnder reports whether process pid has a file under dir open: a
+// temporary, or an unnamed file (O_TMPFILE) on its way to a final name.
+func writingUnder(pid int, dir string) bool {
+	fds := fmt.Sprintf("/proc/%d/fd", pid)
+	entries, _ := os.ReadDir(fds)
+	for _, e := range entries {
+		target, err := os.Readlink(filepath.Join(fds, e.Name()))
+		if err == nil && strings.HasPrefix(target, dir+"/") {
+			if st, err := os.Stat(filepath.Join(fds, e.Name())); err == nil && st.Mode().IsRegular() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func interrupt(t *testing.T, sig syscall.Signal, dst string, args ...string) (int, string) {
 	t.Helper()
 	var stderr bytes.Buffer
 	cmd := startTreesync(t, &stderr, args...)
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
-		if countTemporaries(dst) > 0 {
+		if writingUnder(cmd.Process.Pid, dst) {
 			break
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -3,6 +3,7 @@ package executor
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 
 	"github.com/treesync/treesync/planner"
@@ -64,19 +65,19 @@ func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *pl
 		if !st.IsRegular() {
 			return srcErr(fmt.Errorf("no longer a regular file"))
 		}
-		tmp, res, err := e.writeTemp(d, src, st, a)
+		p, res, err := e.writeTemp(d, src, st, a, want == nil)
 		if err != nil {
 			return err
 		}
 		after, err := platform.Fstat(src)
 		if err == nil && unchanged(st, after) {
-			if err := e.commit(d, tmp, a.Name, want); err != nil {
+			if err := e.publish(d, p, a.Name, want); err != nil {
 				return err
 			}
 			e.noteTransfer(a, change, path, res, st.Size)
 			return nil
 		}
-		_ = e.fs.Unlinkat(d.DstFd, tmp)
+		e.discard(d, p)
 		if attempt+1 >= e.opts.ChangedRetries {
 			return srcErr(ErrSourceChanging)
 		}
@@ -88,42 +89,100 @@ func unchanged(a, b platform.Stat) bool {
 	return a.Size == b.Size && a.Mtime == b.Mtime && a.Ctime == b.Ctime && a.Ino == b.Ino
 }
 
-// writeTemp copies src into a new temporary file and gives it its final
-// owner, mode and times; it returns the temporary's name.
-func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action) (string, platform.CopyResult, error) {
-	tmp := planner.TempName(rand.Uint64())
-	want := walker.FromStat("", st)
-	e.opts.Transform.Apply(&want)
-	perm := e.modeFor(&want, a.Dst) & 0o777 // created with its final mode where the umask allows
-	fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, tmp, perm, d.DstDev, e.ctx.Done())
-	if errors.Is(err, platform.ErrInterrupted) {
-		_ = platform.Close(fd)
-		e.keepPartial(d, tmp, a.Name)
-		return "", res, e.ctx.Err()
+// pending is a complete copy not yet under its final name: a file with
+// a temporary name beside it, or an unnamed file (name "", open as fd)
+// to be linked.
+type pending struct {
+	name string
+	fd   int
+}
+
+// publish puts p under its final name, as commit does for a temporary.
+func (e *Executor) publish(d *walker.Dir, p pending, name string, want *planner.Entry) error {
+	if p.name != "" {
+		return e.commit(d, p.name, name, want)
+	}
+	defer platform.Close(p.fd)
+	if err := e.ctx.Err(); err != nil {
+		return err
+	}
+	err := e.fs.LinkUnnamed(p.fd, d.DstFd, name)
+	if errors.Is(err, fs.ErrExist) {
+		return ErrChangedSinceScan
 	}
 	if err != nil {
-		if IsFatal(err) {
-			e.keepPartialAfter(d, a.Name)
-		}
-		return "", res, fmt.Errorf("copy: %w", err)
+		return fmt.Errorf("link: %w", err)
 	}
-	err = e.setFdMetaCreated(fd, &want, a.Dst, perm)
-	if err == nil {
-		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
+	return nil
+}
+
+// discard drops a pending copy.
+func (e *Executor) discard(d *walker.Dir, p pending) {
+	if p.name == "" {
+		_ = platform.Close(p.fd)
+		return
+	}
+	_ = e.fs.Unlinkat(d.DstFd, p.name)
+}
+
+// writeTemp copies src into a new temporary file and gives it its final
+// owner, mode and times. A new name (fresh) is written unnamed where the
+// filesystem favours it and nothing needs the file by name before it is
+// complete: no --partial-dir to keep it in, no xattrs set by name.
+func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action, fresh bool) (pending, platform.CopyResult, error) {
+	meta := walker.FromStat("", st)
+	e.opts.Transform.Apply(&meta)
+	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
+	unnamed := fresh && e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs
+	p, fd, res, err := e.createCopy(d, src, st, perm, unnamed)
+	if errors.Is(err, platform.ErrInterrupted) {
+		if p.name != "" {
+			_ = platform.Close(fd)
+			e.keepPartial(d, p.name, a.Name)
+		}
+		return pending{}, res, e.ctx.Err()
+	}
+	if err != nil {
+		return pending{}, res, fmt.Errorf("copy: %w", err)
+	}
+	err = e.setFdMetaCreated(fd, &meta, a.Dst, perm)
+	if err == nil && p.name != "" {
+		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, p.name)
 	}
 	if err == nil && e.opts.Fsync {
 		if err = e.fs.Fsync(fd); err != nil {
 			err = fmt.Errorf("fsync: %w", err)
 		}
 	}
+	if p.name == "" {
+		if err != nil {
+			e.discard(d, p)
+		}
+		return p, res, err
+	}
 	if cerr := platform.Close(fd); err == nil && cerr != nil {
 		err = fmt.Errorf("close: %w", cerr)
 	}
 	if err != nil {
-		_ = e.fs.Unlinkat(d.DstFd, tmp)
-		return "", res, err
+		e.discard(d, p)
+		return pending{}, res, err
 	}
-	return tmp, res, nil
+	return p, res, nil
+}
+
+// createCopy copies src into an unnamed file when unnamed allows and the
+// filesystem favours it, else into a new temporary name. It returns the
+// new file's descriptor, open.
+func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uint32, unnamed bool) (pending, int, platform.CopyResult, error) {
+	if unnamed {
+		fd, res, handled, err := e.fs.CopyToUnnamed(src, st, d.DstFd, perm, d.DstDev, e.ctx.Done())
+		if handled {
+			return pending{fd: fd}, fd, res, err // on error fd is -1, closed
+		}
+	}
+	tmp := planner.TempName(rand.Uint64())
+	fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, tmp, perm, d.DstDev, e.ctx.Done())
+	return pending{name: tmp, fd: -1}, fd, res, err
 }
 
 // noteTransfer counts and prints a transferred file.

@@ -61,7 +61,8 @@ func TestFaults(t *testing.T) {
 		wantCode int
 		// intact lists destination files that must keep their old content.
 		intact  []string
-		deletes bool // the extraneous x is deleted all the same
+		absent  []string // new files that must not appear
+		deletes bool     // the extraneous x is deleted all the same
 	}{
 		{name: "EIO on rename", faults: []fault{{"rename", "b", eio}}, wantCode: ExitPartial, intact: []string{"b"}},
 		{name: "ENOSPC while copying", faults: []fault{{"copy", "b", enospc}}, wantCode: ExitFileIO, intact: []string{"b"}},
@@ -72,6 +73,9 @@ func TestFaults(t *testing.T) {
 		// A vanished source file is a warning (24); deletes still happen, as in rsync.
 		{name: "vanished source", faults: []fault{{"open", "a", enoent}}, wantCode: ExitVanished, deletes: true},
 		{name: "EPERM on chmod", faults: []fault{{"chmod", "*", eperm}}, wantCode: ExitPartial, intact: []string{"b"}},
+		{name: "EIO naming a new file", faults: []fault{{"rename", "a", eio}}, wantCode: ExitPartial, absent: []string{"a"}},
+		{name: "ENOSPC copying a new file", faults: []fault{{"copy", "e", enospc}}, wantCode: ExitFileIO, absent: []string{"n/e"}},
+		{name: "short write of a new file", faults: []fault{{"copy", "c", errShortWrite}}, wantCode: ExitPartial, absent: []string{"c"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +93,11 @@ func TestFaults(t *testing.T) {
 			}
 			for _, f := range tc.intact {
 				assertContent(t, dst, f, "old "+filepath.Base(f))
+			}
+			for _, f := range tc.absent {
+				if _, err := os.Lstat(filepath.Join(dst, f)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s exists after its copy failed (%v)", f, err)
+				}
 			}
 		})
 	}

@@ -64,6 +64,30 @@ func (f *faultFS) shortWrite(src int, st platform.Stat, dirfd int, name string, 
 	return -1, platform.CopyResult{}, errShortWrite
 }
 
+// CopyToUnnamed fails as CopyToNew does; a short write copies, then
+// drops the unnamed file.
+func (f *faultFS) CopyToUnnamed(src int, st platform.Stat, dirfd int, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, bool, error) {
+	if err := f.hit("copy", f.srcName(src)); err != nil {
+		if err == errShortWrite {
+			fd, res, handled, cerr := f.kernelFS.CopyToUnnamed(src, st, dirfd, perm, dev, done)
+			if !handled || cerr != nil {
+				return fd, res, handled, cerr
+			}
+			_ = platform.Close(fd)
+		}
+		return -1, platform.CopyResult{}, true, err
+	}
+	return f.kernelFS.CopyToUnnamed(src, st, dirfd, perm, dev, done)
+}
+
+// LinkUnnamed is where a new file gets its name: faults on "rename".
+func (f *faultFS) LinkUnnamed(fd, d int, n string) error {
+	if err := f.hit("rename", n); err != nil {
+		return err
+	}
+	return f.kernelFS.LinkUnnamed(fd, d, n)
+}
+
 // srcName recovers the source file's name from its descriptor.
 func (f *faultFS) srcName(fd int) string {
 	p, err := filepathFromFd(fd)

@@ -9,6 +9,8 @@ import "github.com/treesync/treesync/platform"
 // directly.
 type fsys interface {
 	CopyToNew(src int, st platform.Stat, dirfd int, name string, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, error)
+	CopyToUnnamed(src int, st platform.Stat, dirfd int, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, bool, error)
+	LinkUnnamed(fd, dirfd int, name string) error
 	OpenFileAt(dirfd int, name string) (int, error)
 	Renameat(oldDirfd int, oldName string, newDirfd int, newName string) error
 	RenameNoReplace(dirfd int, oldName, newName string) error
@@ -38,6 +40,10 @@ var _ fsys = kernelFS{}
 func (k kernelFS) CopyToNew(src int, st platform.Stat, dirfd int, name string, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, error) {
 	return k.copier.CopyToNew(src, st, dirfd, name, perm, dev, done)
 }
+func (k kernelFS) CopyToUnnamed(src int, st platform.Stat, dirfd int, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, bool, error) {
+	return k.copier.CopyToUnnamed(src, st, dirfd, perm, dev, done)
+}
+func (kernelFS) LinkUnnamed(fd, d int, n string) error { return platform.LinkUnnamed(fd, d, n) }
 func (kernelFS) OpenFileAt(dirfd int, name string) (int, error) {
 	return platform.OpenFileAt(dirfd, name)
 }

@@ -112,7 +112,3 @@ func (e *Executor) commitFrom(d *walker.Dir, pfd int, name string, want *planner
 	}
 	return nil
 }
-
-// keepPartialAfter is a no-op placeholder for fatal errors: CopyToNew has
-// already removed its file when the error is not an interruption.
-func (e *Executor) keepPartialAfter(*walker.Dir, string) {}

@@ -129,6 +129,9 @@ type Copier struct {
 	pairs map[[2]uint64]*pairCaps
 	bufs  sync.Pool
 	sys   kernelCalls
+	// unnamed remembers, per destination device, whether new files are
+	// written unnamed (O_TMPFILE) there.
+	unnamed sync.Map
 }
 
 // kernelCalls are the system calls whose failures decide the copy method;
@@ -211,6 +214,38 @@ func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm u
 		return -1, res, err
 	}
 	return fd, res, nil
+}
+
+// CopyToUnnamed is CopyToNew for a file with no name yet (O_TMPFILE on
+// Linux), to be named with LinkUnnamed once complete: a crash or an
+// interruption leaves nothing behind, and linking costs the filesystem
+// less than creating a temporary name and renaming it (see
+// unnamedFavoured). handled is false where unnamed files are not made
+// or not favoured: the caller then uses CopyToNew. On error, and when
+// done closes (ErrInterrupted), the file is closed and gone.
+func (c *Copier) CopyToUnnamed(srcFd int, st Stat, dstDirfd int, perm uint32, dstDev uint64, done <-chan struct{}) (int, CopyResult, bool, error) {
+	if ok, known := c.unnamed.Load(dstDev); known && !ok.(bool) {
+		return -1, CopyResult{}, false, nil
+	}
+	if _, known := c.unnamed.Load(dstDev); !known && !unnamedFavoured(dstDirfd) {
+		c.unnamed.Store(dstDev, false)
+		return -1, CopyResult{}, false, nil
+	}
+	fd, handled, err := createUnnamed(dstDirfd, perm)
+	if !handled {
+		c.unnamed.Store(dstDev, false)
+		return -1, CopyResult{}, false, nil
+	}
+	if err != nil {
+		return -1, CopyResult{}, true, fmt.Errorf("create: %w", err)
+	}
+	c.unnamed.Store(dstDev, true)
+	res, err := c.copyData(c.pair(st.Dev, dstDev), srcFd, fd, st, done)
+	if err != nil {
+		_ = Close(fd)
+		return -1, res, true, err
+	}
+	return fd, res, true, nil
 }
 
 // copyRange copies [off, end) of src to the same offsets of dst, by
