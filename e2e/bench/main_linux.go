@@ -31,7 +31,7 @@ func parseFlags() config {
 	flag.Float64Var(&c.scale, "scale", 1, "shrink the corpora by this factor (0-1]")
 	flag.StringVar(&workloads, "workloads", "", "comma-separated workloads (default: all)")
 	flag.StringVar(&tools, "tools", "treesync,cp,rsync,rclone", "tools to compare")
-	flag.StringVar(&fss, "fs", "host,xfs,btrfs", "filesystems (xfs and btrfs need root)")
+	flag.StringVar(&fss, "fs", "host,ext4,xfs,btrfs", "filesystems (ext4, xfs and btrfs images need root)")
 	flag.Parse()
 	c.workloads, c.tools = set(workloads), set(tools)
 	c.filesystems = strings.Split(fss, ",")

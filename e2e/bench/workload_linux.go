@@ -38,13 +38,13 @@ func (w workload) onFS(fs string) bool {
 }
 
 func workloads() []workload {
-	all := []string{"host", "xfs", "btrfs"}
+	all := []string{"host", "ext4", "xfs", "btrfs"}
 	peers := []string{"treesync", "cp", "rsync", "rclone"}
 	sync := []string{"treesync", "rsync", "rclone"}
 	return []workload{
 		{name: "mirror-gosrc", corpus: "gosrc", fss: all, tools: peers, mode: "mirror"},
 		{name: "noop-gosrc", corpus: "gosrc", fss: all, tools: sync, mode: "noop"},
-		{name: "mirror-small", corpus: "small", fss: []string{"host", "xfs"}, tools: peers, mode: "mirror"},
+		{name: "mirror-small", corpus: "small", fss: []string{"host", "ext4", "xfs"}, tools: peers, mode: "mirror"},
 		{name: "noop-small", corpus: "small", fss: []string{"host", "xfs"}, tools: sync, mode: "noop"},
 		{name: "cache-1pct", corpus: "cache", fss: []string{"host"}, tools: sync, mode: "cache"},
 		{name: "checksum-noop-gosrc", corpus: "gosrc", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
