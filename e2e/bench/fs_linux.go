@@ -48,7 +48,7 @@ func mountImage(work, name, dir string) (*filesystem, error) {
 	img := filepath.Join(work, name+".img")
 	_ = os.Remove(img)
 	mkfs := map[string][]string{
-		"ext4":  {"mkfs.ext4", "-q", "-F"},
+		"ext4":  {"mkfs.ext4", "-q", "-F", "-i", "8192"}, // inodes for 1M small files
 		"xfs":   {"mkfs.xfs", "-q", "-f", "-m", "reflink=1"},
 		"btrfs": {"mkfs.btrfs", "-q", "-f"},
 	}[name]

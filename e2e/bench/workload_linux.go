@@ -122,7 +122,7 @@ func reset(c config, w workload, src, dst string) error {
 }
 
 // runWorkload times every tool of w on fs, alternating their order run
-// by run after one untimed warm-up run each.
+// by run after one untimed warm-up run each, which measures peak RSS.
 func runWorkload(c config, w workload, fs *filesystem) []result {
 	src, err := corpus(c, fs, w.corpus)
 	if err != nil {
@@ -150,10 +150,12 @@ func runWorkload(c config, w workload, fs *filesystem) []result {
 				fmt.Fprintf(os.Stderr, "bench: prepare %s: %v\n", w.name, err)
 				return nil
 			}
-			m := measure(command(c, w, tools[i], src, dst))
-			if run >= 0 {
-				res[i].add(m)
+			argv := command(c, w, tools[i], src, dst)
+			if run < 0 {
+				res[i].maxRSS = measureRSS(argv) // the warm-up run
+				continue
 			}
+			res[i].add(measure(argv))
 		}
 	}
 	for i := range res {
