@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,12 +100,34 @@ func hasExtra(w workload, x string) bool {
 	return false
 }
 
-// prepare puts dst in the state the workload starts from (untimed), then
-// flushes dirty data so that no run pays for the writeback of another.
+// prepare puts dst in the state the workload starts from (untimed),
+// flushes dirty data so that no run pays for the writeback of another,
+// and reads the source back into the page cache: rclone drops the cache
+// of what it read (fadvise), which left the tool after it a cold source.
 func prepare(c config, w workload, src, dst string) error {
 	err := reset(c, w, src, dst)
 	syscall.Sync()
+	if err == nil {
+		err = warm(src)
+	}
 	return err
+}
+
+// warm reads every regular file under root.
+func warm(root string) error {
+	buf := make([]byte, 1<<20)
+	return filepath.WalkDir(root, func(p string, de os.DirEntry, err error) error {
+		if err != nil || !de.Type().IsRegular() {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.CopyBuffer(io.Discard, f, buf)
+		return err
+	})
 }
 
 func reset(c config, w workload, src, dst string) error {
