@@ -17,12 +17,14 @@ func BenchmarkSmallFile(b *testing.B) {
 	for _, size := range []int{1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10} {
 		for _, m := range []CopyMethod{CopyKernel, CopyBuffered} {
 			name := map[CopyMethod]string{CopyKernel: "copy_file_range", CopyBuffered: "buffered"}[m]
-			b.Run(fmt.Sprintf("%dK/%s", size>>10, name), func(b *testing.B) { benchCopy(b, size, m) })
+			b.Run(fmt.Sprintf("%dK/%s", size>>10, name), func(b *testing.B) { benchCopy(b, size, CopyOptions{Method: m}) })
 		}
 	}
 }
 
-func benchCopy(b *testing.B, size int, m CopyMethod) {
+// benchCopy copies one cached file of size bytes into a new file with a
+// Copier of the given options, over and over.
+func benchCopy(b *testing.B, size int, opts CopyOptions) {
 	dir := benchDir(b)
 	src := filepath.Join(dir, "src")
 	if err := os.WriteFile(src, payload(size), 0o644); err != nil {
@@ -33,7 +35,7 @@ func benchCopy(b *testing.B, size int, m CopyMethod) {
 	st, _ := Fstat(sfd)
 	dfd, _ := OpenRoot(dir)
 	defer unix.Close(dfd)
-	c := NewCopier(CopyOptions{Method: m})
+	c := NewCopier(opts)
 	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -52,32 +54,8 @@ func benchCopy(b *testing.B, size int, m CopyMethod) {
 func BenchmarkBufferSize(b *testing.B) {
 	for _, size := range []int{64 << 10, 128 << 10, 256 << 10, 1 << 20, 4 << 20} {
 		b.Run(fmt.Sprintf("%dK", size>>10), func(b *testing.B) {
-			benchBuffered(b, 64<<20, size)
+			benchCopy(b, 64<<20, CopyOptions{Method: CopyBuffered, BufferSize: size})
 		})
-	}
-}
-
-func benchBuffered(b *testing.B, fileSize, bufSize int) {
-	dir := benchDir(b)
-	src := filepath.Join(dir, "src")
-	if err := os.WriteFile(src, payload(fileSize), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	sfd, _ := unix.Open(src, unix.O_RDONLY, 0)
-	defer unix.Close(sfd)
-	st, _ := Fstat(sfd)
-	dfd, _ := OpenRoot(dir)
-	defer unix.Close(dfd)
-	c := NewCopier(CopyOptions{Method: CopyBuffered, BufferSize: bufSize})
-	b.SetBytes(int64(fileSize))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		fd, _, err := c.CopyToNew(sfd, st, dfd, "dst", 0o600, st.Dev, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		unix.Close(fd)
-		unix.Unlinkat(dfd, "dst", 0)
 	}
 }
 

@@ -119,18 +119,9 @@ func TestSparseCopyPast2GiB(t *testing.T) {
 
 func copyLargeFile(t *testing.T, c *Copier, src, dir string) CopyResult {
 	t.Helper()
-	sfd, err := unix.Open(src, unix.O_RDONLY, 0)
+	res, err := copyInto(t, c, src, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Close(sfd)
-	st, _ := Fstat(sfd)
-	dfd, _ := OpenRoot(dir)
-	defer unix.Close(dfd)
-	fd, res, err := c.CopyToNew(sfd, st, dfd, "dst", 0o600, st.Dev, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unix.Close(fd)
 	return res
 }

@@ -52,6 +52,20 @@ func copyOne(t *testing.T, c *Copier, data []byte) (CopyResult, []byte, error) {
 
 func copyPath(t *testing.T, c *Copier, src, dir string) (CopyResult, []byte, error) {
 	t.Helper()
+	res, err := copyInto(t, c, src, dir)
+	if err != nil {
+		if _, statErr := os.Lstat(filepath.Join(dir, "dst")); statErr == nil {
+			t.Errorf("a failed copy left its file behind")
+		}
+		return res, nil, err
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "dst"))
+	return res, got, nil
+}
+
+// copyInto copies the file src into dir/dst through c.
+func copyInto(t *testing.T, c *Copier, src, dir string) (CopyResult, error) {
+	t.Helper()
 	sfd, err := unix.Open(src, unix.O_RDONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -61,15 +75,10 @@ func copyPath(t *testing.T, c *Copier, src, dir string) (CopyResult, []byte, err
 	dfd, _ := OpenRoot(dir)
 	defer unix.Close(dfd)
 	fd, res, err := c.CopyToNew(sfd, st, dfd, "dst", 0o600, st.Dev, nil)
-	if err != nil {
-		if _, statErr := os.Lstat(filepath.Join(dir, "dst")); statErr == nil {
-			t.Errorf("a failed copy left its file behind")
-		}
-		return res, nil, err
+	if err == nil {
+		unix.Close(fd)
 	}
-	unix.Close(fd)
-	got, _ := os.ReadFile(filepath.Join(dir, "dst"))
-	return res, got, nil
+	return res, err
 }
 
 func payload(n int) []byte { return bytes.Repeat([]byte("treesync!"), n/9+1)[:n] }
