@@ -25,7 +25,7 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 	}
 	defer platform.Close(src)
 	change := a.Change
-	if a.Verify {
+	if a.Verify && e.mayFixInPlace(a, change) {
 		same, err := e.sameContent(d, a, src)
 		if err != nil || same {
 			if err == nil && change != 0 {
@@ -53,6 +53,14 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	return e.copyStable(d, a, src, want, change, path)
+}
+
+// mayFixInPlace reports whether a file whose content proves the same may
+// get its metadata changes in place. Not when other names share its
+// destination inode, as the change would reach them too: without -c
+// rsync transfers such a file anew (a new inode), and so does treesync.
+func (e *Executor) mayFixInPlace(a planner.Action, change planner.Change) bool {
+	return change == 0 || e.pol.Checksum || a.Dst == nil || a.Dst.Nlink <= 1
 }
 
 // copyStable copies until the source stays the same for a whole copy.
