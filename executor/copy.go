@@ -97,9 +97,10 @@ func unchanged(a, b platform.Stat) bool {
 	return a.Size == b.Size && a.Mtime == b.Mtime && a.Ctime == b.Ctime && a.Ino == b.Ino
 }
 
-// pending is a complete copy not yet under its final name: a file with
-// a temporary name beside it, or an unnamed file (name "", open as fd)
-// to be linked.
+// pending is a copy on its way to its final name: a file with a
+// temporary name beside it, or an unnamed file (name "") to be linked.
+// fd is open while the copy is written, and stays open until publish for
+// an unnamed file, the only handle it has.
 type pending struct {
 	name string
 	fd   int
@@ -124,7 +125,8 @@ func (e *Executor) publish(d *walker.Dir, p pending, name string, want *planner.
 	return nil
 }
 
-// discard drops a pending copy.
+// discard drops a pending copy whose descriptor is closed (named) or
+// still open (unnamed).
 func (e *Executor) discard(d *walker.Dir, p pending) {
 	if p.name == "" {
 		_ = platform.Close(p.fd)
@@ -142,10 +144,10 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	e.opts.Transform.Apply(&meta)
 	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
 	unnamed := fresh && e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs
-	p, fd, res, err := e.createCopy(d, src, st, perm, unnamed)
+	p, res, err := e.createCopy(d, src, st, perm, unnamed)
 	if errors.Is(err, platform.ErrInterrupted) {
-		if p.name != "" {
-			_ = platform.Close(fd)
+		if p.name != "" { // an unnamed copy is already gone
+			_ = platform.Close(p.fd)
 			e.keepPartial(d, p.name, a.Name)
 		}
 		return pending{}, res, e.ctx.Err()
@@ -153,23 +155,19 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	if err != nil {
 		return pending{}, res, fmt.Errorf("copy: %w", err)
 	}
-	err = e.setFdMetaCreated(fd, &meta, a.Dst, perm)
+	err = e.setFdMetaCreated(p.fd, &meta, a.Dst, perm)
 	if err == nil && p.name != "" {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, p.name)
 	}
 	if err == nil && e.opts.Fsync {
-		if err = e.fs.Fsync(fd); err != nil {
+		if err = e.fs.Fsync(p.fd); err != nil {
 			err = fmt.Errorf("fsync: %w", err)
 		}
 	}
-	if p.name == "" {
-		if err != nil {
-			e.discard(d, p)
+	if p.name != "" {
+		if cerr := platform.Close(p.fd); err == nil && cerr != nil {
+			err = fmt.Errorf("close: %w", cerr)
 		}
-		return p, res, err
-	}
-	if cerr := platform.Close(fd); err == nil && cerr != nil {
-		err = fmt.Errorf("close: %w", cerr)
 	}
 	if err != nil {
 		e.discard(d, p)
@@ -179,18 +177,18 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 }
 
 // createCopy copies src into an unnamed file when unnamed allows and the
-// filesystem favours it, else into a new temporary name. It returns the
-// new file's descriptor, open.
-func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uint32, unnamed bool) (pending, int, platform.CopyResult, error) {
+// filesystem favours it, else into a new temporary name; the copy's
+// descriptor is left open in the pending copy.
+func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uint32, unnamed bool) (pending, platform.CopyResult, error) {
 	if unnamed {
 		fd, res, handled, err := e.fs.CopyToUnnamed(src, st, d.DstFd, perm, d.DstDev, e.ctx.Done())
 		if handled {
-			return pending{fd: fd}, fd, res, err // on error fd is -1, closed
+			return pending{fd: fd}, res, err // on error fd is -1, closed
 		}
 	}
 	tmp := planner.TempName(rand.Uint64())
 	fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, tmp, perm, d.DstDev, e.ctx.Done())
-	return pending{name: tmp, fd: -1}, fd, res, err
+	return pending{name: tmp, fd: fd}, res, err
 }
 
 // noteTransfer counts and prints a transferred file.

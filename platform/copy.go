@@ -224,11 +224,7 @@ func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm u
 // or not favoured: the caller then uses CopyToNew. On error, and when
 // done closes (ErrInterrupted), the file is closed and gone.
 func (c *Copier) CopyToUnnamed(srcFd int, st Stat, dstDirfd int, perm uint32, dstDev uint64, done <-chan struct{}) (int, CopyResult, bool, error) {
-	if ok, known := c.unnamed.Load(dstDev); known && !ok.(bool) {
-		return -1, CopyResult{}, false, nil
-	}
-	if _, known := c.unnamed.Load(dstDev); !known && !unnamedFavoured(dstDirfd) {
-		c.unnamed.Store(dstDev, false)
+	if !c.unnamedOn(dstDev, dstDirfd) {
 		return -1, CopyResult{}, false, nil
 	}
 	fd, handled, err := createUnnamed(dstDirfd, perm)
@@ -239,13 +235,23 @@ func (c *Copier) CopyToUnnamed(srcFd int, st Stat, dstDirfd int, perm uint32, ds
 	if err != nil {
 		return -1, CopyResult{}, true, fmt.Errorf("create: %w", err)
 	}
-	c.unnamed.Store(dstDev, true)
 	res, err := c.copyData(c.pair(st.Dev, dstDev), srcFd, fd, st, done)
 	if err != nil {
 		_ = Close(fd)
 		return -1, res, true, err
 	}
 	return fd, res, true, nil
+}
+
+// unnamedOn reports whether new files on device dev (a directory of it
+// open as dirfd) are written unnamed, deciding once per device.
+func (c *Copier) unnamedOn(dev uint64, dirfd int) bool {
+	if on, known := c.unnamed.Load(dev); known {
+		return on.(bool)
+	}
+	on := unnamedFavoured(dirfd)
+	c.unnamed.Store(dev, on)
+	return on
 }
 
 // copyRange copies [off, end) of src to the same offsets of dst, by
