@@ -71,7 +71,7 @@ func benchDir(b *testing.B) string {
 	return b.TempDir()
 }
 
-// BenchmarkNewFile writes 2,000 new 3 KB files across 20 directories with
+// BenchmarkNewFile writes 20,000 new 3 KB files across 50 directories with
 // 4 writers, either under a temporary name then renamed (named) or
 // unnamed then linked (unnamed): the numbers behind unnamedFavoured. Run
 // it with TREESYNC_BENCH_DIR on each filesystem of interest.
@@ -83,7 +83,7 @@ func BenchmarkNewFile(b *testing.B) {
 }
 
 func benchNewFiles(b *testing.B, unnamed bool) {
-	const files, dirs, writers = 2000, 20, 4
+	const files, dirs, writers = 20000, 50, 4
 	dir := benchDir(b)
 	if err := os.WriteFile(filepath.Join(dir, "src"), payload(3000), 0o644); err != nil {
 		b.Fatal(err)

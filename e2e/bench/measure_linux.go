@@ -49,12 +49,15 @@ func measureRSS(argv []string) int64 {
 	}
 	defer os.Remove(f.Name())
 	f.Close()
-	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", f.Name()}, argv...)...)
-	if err := cmd.Run(); err != nil {
+	// A tool that exits non-zero still has its peak measured: GNU time
+	// then writes a status line first and the figure last.
+	_ = exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", f.Name()}, argv...)...).Run()
+	b, _ := os.ReadFile(f.Name())
+	lines := strings.Fields(string(b))
+	if len(lines) == 0 {
 		return 0
 	}
-	b, _ := os.ReadFile(f.Name())
-	kib, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	kib, _ := strconv.ParseInt(lines[len(lines)-1], 10, 64)
 	return kib
 }
 
