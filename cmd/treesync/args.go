@@ -59,7 +59,7 @@ func needsNext(a string, takesValue map[string]bool) bool {
 func valueFlags(flags []cli.Flag) map[string]bool {
 	m := map[string]bool{}
 	for _, f := range flags {
-		if _, isBool := f.(*cli.BoolFlag); isBool {
+		if !takesValue(f) {
 			continue
 		}
 		for _, n := range f.Names() {

@@ -136,7 +136,7 @@ func fishCompletion(flags []cli.Flag) string {
 				fmt.Fprintf(&b, " -l %s", n)
 			}
 		}
-		if _, isBool := f.(*cli.BoolFlag); !isBool {
+		if takesValue(f) {
 			b.WriteString(" -r")
 		}
 		if df, ok := f.(cli.DocGenerationFlag); ok && df.GetUsage() != "" {

@@ -19,7 +19,7 @@ func boolFlag(name, alias, usage, cat string) *cli.BoolFlag {
 }
 
 func appFlags() []cli.Flag {
-	return append(syncFlags(), outputFlags()...)
+	return withCachedNames(append(syncFlags(), outputFlags()...))
 }
 
 func syncFlags() []cli.Flag {
