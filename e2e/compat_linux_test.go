@@ -75,6 +75,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
 		{"-an", "--delete"}, {"-rlpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"},
 		{"-a", "--suffix=.old", "-b", "--delete"},
+		{"-a", "--chown=nobody:nogroup"}, {"-a", "--chown=1234:"}, {"-a", "--chown=:4321"},
 	}
 	for _, opts := range cases {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsync(t, opts) })
