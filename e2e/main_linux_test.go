@@ -58,7 +58,7 @@ func buildBinary(base string) (string, error) {
 	if prebuilt := os.Getenv("TREESYNC_E2E_BINARY"); prebuilt != "" {
 		return bin, linkBinary(prebuilt, bin) // scripts find it as "treesync"
 	}
-	cmd := exec.Command("go", "build", "-o", bin, "../cmd/treesync")
+	cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", bin, "../cmd/treesync")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %w\n%s", err, out)
