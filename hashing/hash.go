@@ -1,6 +1,7 @@
 package hashing
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +21,8 @@ const BufferSize = 1 << 20
 
 // Hasher hashes files with pooled buffers; safe for concurrent use.
 type Hasher struct {
-	bufs sync.Pool
+	bufs  sync.Pool // *[]byte of BufferSize, for Sum
+	pairs sync.Pool // *[2][]byte of CompareSize, for Equal
 }
 
 // New returns a Hasher.
@@ -29,6 +31,9 @@ func New() *Hasher {
 	h.bufs.New = func() any {
 		b := make([]byte, BufferSize)
 		return &b
+	}
+	h.pairs.New = func() any {
+		return &[2][]byte{make([]byte, CompareSize), make([]byte, CompareSize)}
 	}
 	return h
 }
@@ -63,23 +68,47 @@ func (h *Hasher) SumRange(r io.ReaderAt, n int64) (Digest, int64, error) {
 	return Digest(d.Sum64()), off, nil
 }
 
-// Equal hashes a and b concurrently and reports whether their contents
-// are identical (same length, same digest).
+// CompareSize is the chunk Equal reads from each side: two chunks stay
+// in a core's cache while they are compared. Measured on the Go tree
+// (15,036 files, both sides in the page cache, 4 workers, wall ms, three
+// runs): 32 KiB 107-115, 128 KiB 105-109, 256 KiB 108-120, 1 MiB
+// 110-114; hashing both sides instead took 121-133.
+const CompareSize = 128 << 10
+
+// Equal reports whether a and b hold the same bytes. Both sides are
+// local, so comparing the bytes beats hashing each: no digest arithmetic,
+// and it stops at the first difference.
 func (h *Hasher) Equal(a, b io.ReaderAt) (bool, error) {
-	type out struct {
-		d   Digest
-		n   int64
-		err error
+	bp := h.pairs.Get().(*[2][]byte)
+	defer h.pairs.Put(bp)
+	ba, bb := bp[0], bp[1]
+	for off := int64(0); ; off += int64(len(ba)) {
+		na, errA := readFull(a, ba, off)
+		nb, errB := readFull(b, bb, off)
+		if err := errors.Join(errA, errB); err != nil {
+			return false, err
+		}
+		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
+			return false, nil
+		}
+		if na < len(ba) {
+			return true, nil // both ended here
+		}
 	}
-	ch := make(chan out, 1)
-	go func() {
-		d, n, err := h.Sum(b)
-		ch <- out{d, n, err}
-	}()
-	da, na, errA := h.Sum(a)
-	ob := <-ch
-	if err := errors.Join(errA, ob.err); err != nil {
-		return false, err
+}
+
+// readFull reads len(buf) bytes at off, fewer only at the end of r.
+func readFull(r io.ReaderAt, buf []byte, off int64) (int, error) {
+	n := 0
+	for n < len(buf) {
+		k, err := r.ReadAt(buf[n:], off+int64(n))
+		n += k
+		if errors.Is(err, io.EOF) || (err == nil && k == 0) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("read at %d: %w", off+int64(n), err)
+		}
 	}
-	return na == ob.n && da == ob.d, nil
+	return n, nil
 }

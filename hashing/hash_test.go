@@ -169,6 +169,9 @@ func TestEqual(t *testing.T) {
 		{name: "prefix", a: b, b: b[:len(b)-1], want: false},
 		{name: "empty and not", a: nil, b: []byte{0}, want: false},
 		{name: "zero bytes vs empty", a: make([]byte, 8), b: nil, want: false},
+		{name: "ends on a chunk boundary", a: b[:2*CompareSize], b: bytes.Clone(b[:2*CompareSize]), want: true},
+		{name: "one byte past a chunk", a: b[:CompareSize+1], b: b[:CompareSize], want: false},
+		{name: "last byte differs", a: b, b: append(bytes.Clone(b[:len(b)-1]), b[len(b)-1]^0x80), want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,6 +186,34 @@ func TestEqual(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// shortReader returns at most 1000 bytes per ReadAt without an error, as
+// io.ReaderAt permits only at the end; Equal must not take that for EOF.
+type shortReader struct{ r *bytes.Reader }
+
+func (s shortReader) ReadAt(p []byte, off int64) (int, error) {
+	if len(p) > 1000 {
+		p = p[:1000]
+	}
+	n, err := s.r.ReadAt(p, off)
+	if errors.Is(err, io.EOF) && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+func TestEqualShortReads(t *testing.T) {
+	h := New()
+	b := data(3*CompareSize + 7)
+	changed := bytes.Clone(b)
+	changed[2*CompareSize+3] ^= 1
+	if eq, err := h.Equal(shortReader{bytes.NewReader(b)}, bytes.NewReader(bytes.Clone(b))); err != nil || !eq {
+		t.Errorf("same bytes, short reads: %v, %v", eq, err)
+	}
+	if eq, err := h.Equal(shortReader{bytes.NewReader(b)}, shortReader{bytes.NewReader(changed)}); err != nil || eq {
+		t.Errorf("one byte differs, short reads: %v, %v", eq, err)
 	}
 }
 
