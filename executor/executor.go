@@ -40,9 +40,10 @@ type Executor struct {
 	rootFd       int // the destination root that walker paths are relative to
 }
 
+// task is a batch of one directory's items for a copy worker.
 type task struct {
-	d *walker.Dir
-	a planner.Action
+	d     *walker.Dir
+	items []planner.Action
 }
 
 // New returns an Executor for opts.
@@ -163,8 +164,10 @@ func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) 
 
 func (e *Executor) worker() {
 	for t := range e.tasks {
-		if e.ctx.Err() == nil {
-			e.do(t.d, t.a)
+		for _, a := range t.items {
+			if e.ctx.Err() == nil {
+				e.do(t.d, a)
+			}
 		}
 		t.d.Release()
 		e.inflight.Done()

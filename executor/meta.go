@@ -46,7 +46,7 @@ func (e *Executor) setFdMeta(fd int, want, old *planner.Entry) error {
 // permission bits created (before the umask): when those already are the
 // final mode, the chmod is skipped.
 func (e *Executor) setFdMetaCreated(fd int, want, old *planner.Entry, created uint32) error {
-	if uid, gid, ok := e.owner(want, old, planner.ChangeNew); ok {
+	if uid, gid, ok := e.owner(want, old, planner.ChangeNew); ok && !ownedBy(fd, uid, gid) {
 		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
@@ -63,6 +63,15 @@ func (e *Executor) setFdMetaCreated(fd int, want, old *planner.Entry, created ui
 		}
 	}
 	return nil
+}
+
+// ownedBy reports whether fd already has the owner uid and group gid
+// (-1: any). A file this run created mostly has them (root copying
+// root's files): an fstat is a lookup, while a chown, even to the same
+// owner, is a logged transaction on XFS and btrfs.
+func ownedBy(fd, uid, gid int) bool {
+	st, err := platform.Fstat(fd)
+	return err == nil && (uid < 0 || int(st.UID) == uid) && (gid < 0 || int(st.GID) == gid)
 }
 
 // setPathMeta fixes the attributes named by change of name inside dirfd,

@@ -44,9 +44,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	if e.opts.DeleteMode != DeleteBefore {
 		e.planDeletes(d, plan.Deletes)
 	}
-	for _, a := range plan.Items {
-		e.submit(ctx, d, a)
-	}
+	e.submitAll(ctx, d, plan.Items)
 	return e.subdirs(d, plan.Subdirs)
 }
 
@@ -72,19 +70,55 @@ func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
 	}
 }
 
-// submit hands one item to the copy workers (inline in a dry run).
-func (e *Executor) submit(ctx context.Context, d *walker.Dir, a planner.Action) {
-	d.Hold()
+// A copy worker takes a directory's items in batches: all of them, or
+// as many as bring batchBytes of file data. One item per handoff cost a
+// goroutine and an OS thread wake each (futex: 17% of the CPU of a
+// Go-tree mirror on XFS); batches of 64 items made the workers contend
+// for one directory's lock instead (15%), as creating and renaming in a
+// directory is serial anyway. Big directories of big files still spread
+// over the workers. Go tree onto XFS, hyperfine, 10 runs: per item 404
+// ms, batches of 64 398, per directory 371; cp -a 346.
+const batchBytes = 4 << 20
+
+// submitAll hands a directory's items to the copy workers in batches
+// (inline in a dry run).
+func (e *Executor) submitAll(ctx context.Context, d *walker.Dir, items []planner.Action) {
 	if e.opts.DryRun {
-		e.do(d, a)
+		d.Hold()
+		for _, a := range items {
+			e.do(d, a)
+		}
 		d.Release()
 		return
 	}
+	for len(items) > 0 {
+		n := batchLen(items)
+		e.submit(ctx, task{d: d, items: items[:n]})
+		items = items[n:]
+	}
+}
+
+// batchLen returns how many of items the next batch takes.
+func batchLen(items []planner.Action) int {
+	var bytes int64
+	for i, a := range items {
+		if i > 0 && bytes >= batchBytes {
+			return i
+		}
+		if a.Src != nil {
+			bytes += a.Src.Size
+		}
+	}
+	return len(items)
+}
+
+func (e *Executor) submit(ctx context.Context, t task) {
+	t.d.Hold()
 	e.inflight.Add(1)
 	select {
-	case e.tasks <- task{d: d, a: a}:
+	case e.tasks <- t:
 	case <-ctx.Done():
-		d.Release()
+		t.d.Release()
 		e.inflight.Done()
 	}
 }
