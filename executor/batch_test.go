@@ -29,8 +29,11 @@ func TestBatchLen(t *testing.T) {
 		{"small files up to the byte limit", many(10, batchBytes/4), 4},
 		{"items without a source count no bytes", append(many(1, batchBytes-1), planner.Action{}, file(1), file(1)), 3},
 	} {
-		if got := batchLen(tc.items); got != tc.want {
+		if got := batchLen(tc.items, len(tc.items)); got != tc.want {
 			t.Errorf("%s: batchLen = %d, want %d", tc.name, got, tc.want)
+		}
+		if got := batchLen(tc.items, 1); got != 1 {
+			t.Errorf("%s: batchLen(one at a time) = %d, want 1", tc.name, got)
 		}
 	}
 }

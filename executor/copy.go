@@ -143,7 +143,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	meta := walker.FromStat("", st)
 	e.opts.Transform.Apply(&meta)
 	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
-	unnamed := fresh && e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs
+	unnamed := fresh && e.unnamedAllowed()
 	p, res, err := e.createCopy(d, src, st, perm, unnamed)
 	if errors.Is(err, platform.ErrInterrupted) {
 		if p.name != "" { // an unnamed copy is already gone
@@ -174,6 +174,13 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 		return pending{}, res, err
 	}
 	return p, res, nil
+}
+
+// unnamedAllowed reports whether new files may be written unnamed: not
+// when they are kept in a partial directory or get extended attributes
+// or ACLs (set by name before the rename).
+func (e *Executor) unnamedAllowed() bool {
+	return e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs
 }
 
 // createCopy copies src into an unnamed file when unnamed allows and the

@@ -224,7 +224,7 @@ func (c *Copier) CopyToNew(srcFd int, st Stat, dstDirfd int, name string, perm u
 // or not favoured: the caller then uses CopyToNew. On error, and when
 // done closes (ErrInterrupted), the file is closed and gone.
 func (c *Copier) CopyToUnnamed(srcFd int, st Stat, dstDirfd int, perm uint32, dstDev uint64, done <-chan struct{}) (int, CopyResult, bool, error) {
-	if !c.unnamedOn(dstDev, dstDirfd) {
+	if !c.WritesUnnamed(dstDev, dstDirfd) {
 		return -1, CopyResult{}, false, nil
 	}
 	fd, handled, err := createUnnamed(dstDirfd, perm)
@@ -243,9 +243,10 @@ func (c *Copier) CopyToUnnamed(srcFd int, st Stat, dstDirfd int, perm uint32, ds
 	return fd, res, true, nil
 }
 
-// unnamedOn reports whether new files on device dev (a directory of it
-// open as dirfd) are written unnamed, deciding once per device.
-func (c *Copier) unnamedOn(dev uint64, dirfd int) bool {
+// WritesUnnamed reports whether CopyToUnnamed makes unnamed files on
+// device dev (a directory of it open as dirfd), deciding once per device.
+// Creating one does not lock the directory; only naming it does.
+func (c *Copier) WritesUnnamed(dev uint64, dirfd int) bool {
 	if on, known := c.unnamed.Load(dev); known {
 		return on.(bool)
 	}
