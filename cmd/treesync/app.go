@@ -38,7 +38,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		HideHelpCommand:        true,
 		Writer:                 stdout,
 		ErrWriter:              stderr,
-		Flags:                  appFlags(),
+		Flags:                  appFlags(showsHelp(args)),
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
 				fmt.Fprintln(stdout, "treesync", versionString())

@@ -1,12 +1,20 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
 
 // urfave/cli v2 computes a flag's names with a regexp each time it asks,
 // and before every action it asks for every name of every flag while
 // looking each one up among all flags: O(flags²) regexps, 1.9 ms of a
 // 4.8 ms --version (BenchmarkVersion). The wrappers below answer Names()
 // from a slice computed once; every other method is the embedded flag's.
+//
+// urfave/cli also renders every flag's help line at each start to group
+// flags by category (4% of a small sync's CPU): a run that shows no help
+// drops the categories first.
 
 type namedBool struct {
 	*cli.BoolFlag
@@ -46,31 +54,68 @@ func (f namedFloat) Names() []string    { return f.names }
 func (f namedDuration) Names() []string { return f.names }
 
 // withCachedNames wraps each flag of a known type; others pass unchanged.
-func withCachedNames(flags []cli.Flag) []cli.Flag {
+// Without categorized, the flags lose their help categories.
+func withCachedNames(flags []cli.Flag, categorized bool) []cli.Flag {
 	out := make([]cli.Flag, len(flags))
 	for i, f := range flags {
-		out[i] = cachedNames(f)
+		out[i] = cachedNames(f, categorized)
 	}
 	return out
 }
 
-func cachedNames(f cli.Flag) cli.Flag {
-	names := f.Names()
+func cachedNames(f cli.Flag, categorized bool) cli.Flag {
 	switch f := f.(type) {
 	case *cli.BoolFlag:
-		return namedBool{f, names}
+		f.Category = keep(f.Category, categorized)
+		return namedBool{f, names(f.Name, f.Aliases)}
 	case *cli.StringFlag:
-		return namedString{f, names}
+		f.Category = keep(f.Category, categorized)
+		return namedString{f, names(f.Name, f.Aliases)}
 	case *cli.StringSliceFlag:
-		return namedStrings{f, names}
+		f.Category = keep(f.Category, categorized)
+		return namedStrings{f, names(f.Name, f.Aliases)}
 	case *cli.IntFlag:
-		return namedInt{f, names}
+		f.Category = keep(f.Category, categorized)
+		return namedInt{f, names(f.Name, f.Aliases)}
 	case *cli.Float64Flag:
-		return namedFloat{f, names}
+		f.Category = keep(f.Category, categorized)
+		return namedFloat{f, names(f.Name, f.Aliases)}
 	case *cli.DurationFlag:
-		return namedDuration{f, names}
+		f.Category = keep(f.Category, categorized)
+		return namedDuration{f, names(f.Name, f.Aliases)}
 	}
 	return f
+}
+
+func keep(category string, categorized bool) string {
+	if categorized {
+		return category
+	}
+	return ""
+}
+
+// names is cli.FlagNames for names without commas or spaces (all of
+// treesync's), without its regexp.
+func names(name string, aliases []string) []string {
+	return append([]string{name}, aliases...)
+}
+
+// showsHelp reports whether args may ask for help or the manual page,
+// which group the flags by category: -h or --help (alone or in a cluster
+// of short options) or --man-page before "--". It may say yes wrongly
+// (a value containing h), never no.
+func showsHelp(args []string) bool {
+	for _, a := range args[min(1, len(args)):] {
+		switch {
+		case a == "--":
+			return false
+		case a == "--help" || a == "--man-page":
+			return true
+		case len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a, 'h'):
+			return true
+		}
+	}
+	return false
 }
 
 // takesValue reports whether a flag needs an argument (every flag but a

@@ -18,8 +18,10 @@ func boolFlag(name, alias, usage, cat string) *cli.BoolFlag {
 	return f
 }
 
-func appFlags() []cli.Flag {
-	return withCachedNames(append(syncFlags(), outputFlags()...))
+// appFlags returns every option; categorized keeps their help
+// categories (for --help and --man-page).
+func appFlags(categorized bool) []cli.Flag {
+	return withCachedNames(append(syncFlags(), outputFlags()...), categorized)
 }
 
 func syncFlags() []cli.Flag {

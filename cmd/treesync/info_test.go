@@ -29,7 +29,7 @@ func runInfo(t *testing.T, args ...string) (bool, string, error) {
 	var out bytes.Buffer
 	var handled bool
 	var actionErr error
-	app := &cli.App{Name: "treesync", Usage: "mirror directory trees", Flags: appFlags(), Writer: &out,
+	app := &cli.App{Name: "treesync", Usage: "mirror directory trees", Flags: appFlags(true), Writer: &out,
 		HideHelpCommand: true, Action: func(c *cli.Context) error {
 			handled, actionErr = infoAction(c, &out)
 			return nil
@@ -148,7 +148,7 @@ func TestChooseMethod(t *testing.T) {
 
 // copyOptionsFor parses --reflink=value through the real flags.
 func copyOptionsFor(reflink string) (cp platform.CopyOptions, err error) {
-	app := &cli.App{Flags: appFlags(), Action: func(c *cli.Context) error {
+	app := &cli.App{Flags: appFlags(true), Action: func(c *cli.Context) error {
 		cp, err = copyOptions(c)
 		return nil
 	}}
