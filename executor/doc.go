@@ -3,15 +3,18 @@
 // Run resolves the command line's roots, walks each source in lockstep
 // with the destination (package walker), plans every directory pair
 // (package planner) and executes the plan: directories and deletes inline
-// in the walker's listers, file copies on a bounded pool of workers. Each
-// regular file is written to a temporary name in its destination
+// in the walker's listers, file copies on a bounded pool of workers. The
+// workers get a directory's items in batches where new files are created
+// by name, as the directory's lock serialises those, and one item at a
+// time otherwise (see batchBytes).
+//
+// Each regular file is written to a temporary name in its destination
 // directory (or, when new, as an unnamed file where the filesystem
 // favours it), given its owner, mode and times on the open descriptor,
 // and renamed (or linked) into place only when the source did not change
 // meanwhile and the destination entry is still the one the planner saw.
-// Directory
-// metadata is applied when everything inside a directory is done, so
-// deepest first. Per-file errors are recorded and the run goes on; errors
-// no file can get around (ENOSPC, EROFS, a vanished destination root)
-// cancel the run.
+// Directory metadata is applied when everything inside a directory is
+// done, so deepest first. Per-file errors are recorded and the run goes
+// on; errors no file can get around (ENOSPC, EROFS, a vanished destination
+// root) cancel the run.
 package executor
