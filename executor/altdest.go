@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"path/filepath"
 	"sync"
 
@@ -132,9 +131,9 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 	if e.opts.AltMode == AltCompare || e.opts.DryRun {
 		return nil
 	}
-	tmp := planner.TempName(rand.Uint64())
 	if e.opts.AltMode == AltLink {
-		if err := e.fs.Linkat(fd, a.Name, d.DstFd, tmp); err != nil {
+		tmp, err := withTempName(func(tmp string) error { return e.fs.Linkat(fd, a.Name, d.DstFd, tmp) })
+		if err != nil {
 			return fmt.Errorf("link to reference: %w", err)
 		}
 		return e.commit(d, tmp, a.Name, nil)
@@ -144,7 +143,12 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 		return fmt.Errorf("open reference: %w", err)
 	}
 	defer platform.Close(ref)
-	out, res, err := e.fs.CopyToNew(ref, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+	var out int
+	var res platform.CopyResult
+	tmp, err := withTempName(func(tmp string) (err error) {
+		out, res, err = e.fs.CopyToNew(ref, st, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+		return err
+	})
 	if errors.Is(err, platform.ErrInterrupted) {
 		_ = platform.Close(out)
 		_ = e.fs.Unlinkat(d.DstFd, tmp)

@@ -193,9 +193,27 @@ func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uin
 			return pending{fd: fd}, res, err // on error fd is -1, closed
 		}
 	}
-	tmp := planner.TempName(rand.Uint64())
-	fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, tmp, perm, d.DstDev, e.ctx.Done())
+	var fd int
+	var res platform.CopyResult
+	tmp, err := withTempName(func(tmp string) (err error) {
+		fd, res, err = e.fs.CopyToNew(src, st, d.DstFd, tmp, perm, d.DstDev, e.ctx.Done())
+		return err
+	})
 	return pending{name: tmp, fd: fd}, res, err
+}
+
+// withTempName calls create with a new temporary name until the name is
+// free: a live temporary holds it once in 2^32 draws. create must fail
+// with an error matching fs.ErrExist, having made nothing, on a taken name.
+func withTempName(create func(tmp string) error) (string, error) {
+	var err error
+	for range 4 {
+		tmp := planner.TempName(rand.Uint64())
+		if err = create(tmp); !errors.Is(err, fs.ErrExist) {
+			return tmp, err
+		}
+	}
+	return "", err
 }
 
 // noteTransfer counts and prints a transferred file.

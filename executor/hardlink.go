@@ -2,7 +2,6 @@ package executor
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"path"
 	"sync"
 
@@ -101,8 +100,8 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 		return fmt.Errorf("open %s to link: %w", dir, err)
 	}
 	defer platform.Close(from)
-	tmp := planner.TempName(rand.Uint64())
-	if err := e.fs.Linkat(from, name, d.DstFd, tmp); err != nil {
+	tmp, err := withTempName(func(tmp string) error { return e.fs.Linkat(from, name, d.DstFd, tmp) })
+	if err != nil {
 		return fmt.Errorf("link to %s: %w", g.path, err)
 	}
 	if err := e.commit(d, tmp, a.Name, want); err != nil {

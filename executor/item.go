@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/walker"
@@ -54,12 +53,12 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	if err != nil {
 		return err
 	}
-	tmp := planner.TempName(rand.Uint64())
-	if a.Src.Kind == planner.KindSymlink {
-		err = e.fs.Symlinkat(a.Src.Target, d.DstFd, tmp)
-	} else {
-		err = e.fs.Mknodat(d.DstFd, tmp, walker.TypeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
-	}
+	tmp, err := withTempName(func(tmp string) error {
+		if a.Src.Kind == planner.KindSymlink {
+			return e.fs.Symlinkat(a.Src.Target, d.DstFd, tmp)
+		}
+		return e.fs.Mknodat(d.DstFd, tmp, walker.TypeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
+	})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
 	}

@@ -115,10 +115,11 @@ func TestTempName(t *testing.T) {
 		random uint64
 		want   string
 	}{
-		{0, ".treesync.0000000000000000.tmp"},
-		{1, ".treesync.0000000000000001.tmp"},
-		{0xdeadbeef, ".treesync.00000000deadbeef.tmp"},
-		{^uint64(0), ".treesync.ffffffffffffffff.tmp"},
+		{0, ".treesync.00000000"},
+		{1, ".treesync.00000001"},
+		{0xdeadbeef, ".treesync.deadbeef"},
+		{^uint64(0), ".treesync.ffffffff"},
+		{0x1234567800000042, ".treesync.00000042"},
 	}
 	for _, tc := range tests {
 		got := TempName(tc.random)
@@ -131,10 +132,26 @@ func TestTempName(t *testing.T) {
 	}
 }
 
+// Temporaries in the form of older builds are still recognised.
+func TestIsTempNameLegacy(t *testing.T) {
+	for _, name := range []string{".treesync.0123456789abcdef.tmp", ".treesync.ffffffffffffffff.tmp"} {
+		if !IsTempName(name) {
+			t.Errorf("IsTempName(%q) = false", name)
+		}
+	}
+}
+
 func TestIsTempNameRejects(t *testing.T) {
 	for _, name := range []string{
 		"",
 		".treesync.tmp",
+		".treesync.",
+		".treesync.0123456",
+		".treesync.012345678",
+		".treesync.0123ABCD",
+		".treesync.0123456g",
+		".treesync.01234567.tmp",
+		"x.treesync.01234567",
 		".treesync.0123456789abcdef.tmp~",
 		"x.treesync.0123456789abcdef.tmp",
 		".treesync.0123456789abcde.tmp",
@@ -156,33 +173,40 @@ func TestIsTempNameRejects(t *testing.T) {
 }
 
 // FuzzTempName checks the round trip TempName -> IsTempName -> the same
-// number, and that IsTempName accepts exactly the names TempName makes.
+// low 32 bits, and that IsTempName accepts exactly the names TempName
+// makes, and those of the older 16-digit ".tmp" form.
 func FuzzTempName(f *testing.F) {
 	f.Add(uint64(0), "")
 	f.Add(uint64(1), ".treesync.0000000000000001.tmp")
-	f.Add(^uint64(0), ".treesync.FFFFFFFFFFFFFFFF.tmp")
-	f.Add(uint64(0x1234), ".treesync.+123456789abcdef.tmp")
-	f.Add(uint64(42), ".treesync.0123456789abcdef.tmp")
+	f.Add(^uint64(0), ".treesync.FFFFFFFF")
+	f.Add(uint64(0x1234), ".treesync.+1234567")
+	f.Add(uint64(42), ".treesync.0123abcd")
 	f.Fuzz(func(t *testing.T, random uint64, name string) {
 		n := TempName(random)
 		if !IsTempName(n) {
 			t.Fatalf("IsTempName(TempName(%#x) = %q) = false", random, n)
 		}
-		if len(n) != 30 {
+		if len(n) != len(tempPrefix)+tempDigits {
 			t.Fatalf("TempName(%#x) = %q: length %d", random, n, len(n))
 		}
-		back, err := strconv.ParseUint(n[len(".treesync."):len(".treesync.")+16], 16, 64)
-		if err != nil || back != random {
+		back, err := strconv.ParseUint(n[len(tempPrefix):], 16, 64)
+		if err != nil || back != random&0xffffffff {
 			t.Fatalf("TempName(%#x) = %q encodes %#x (%v)", random, n, back, err)
 		}
 		if !IsTempName(name) {
 			return
 		}
-		// Accepted: it must be exactly what TempName makes of its digits.
-		hex, ok := strings.CutPrefix(name, ".treesync.")
-		hex, ok2 := strings.CutSuffix(hex, ".tmp")
-		if !ok || !ok2 {
-			t.Fatalf("IsTempName(%q) = true without prefix and suffix", name)
+		// Accepted: it must be what TempName makes of its digits, or the
+		// legacy form of 16 lowercase digits and ".tmp".
+		hex, ok := strings.CutPrefix(name, tempPrefix)
+		if !ok {
+			t.Fatalf("IsTempName(%q) = true without the prefix", name)
+		}
+		if legacy, isLegacy := strings.CutSuffix(hex, legacySuffix); isLegacy && len(legacy) == legacyDigits {
+			if _, err := strconv.ParseUint(legacy, 16, 64); err != nil || strings.ToLower(legacy) != legacy {
+				t.Fatalf("IsTempName(%q) = true for digits %q", name, legacy)
+			}
+			return
 		}
 		v, err := strconv.ParseUint(hex, 16, 64)
 		if err != nil || TempName(v) != name {
