@@ -53,27 +53,31 @@ func (e *Executor) resumePartial(d *walker.Dir, a planner.Action, src int, want 
 	if err != nil {
 		return false, fmt.Errorf("open partial file: %w", err)
 	}
-	defer platform.Close(part)
 	return e.finishPartial(d, a, src, pfd, part, want, change, path)
 }
 
+// finishPartial resumes the partial file open as part (read-only), which
+// it closes before reopening the file for writing: part is closed once,
+// here, as a second close could hit a descriptor another worker has
+// since been given.
 func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part int, want *planner.Entry, change planner.Change, path string) (bool, error) {
 	st, err := platform.Fstat(src)
 	if err != nil {
+		_ = platform.Close(part)
 		return false, srcErr(err)
 	}
-	pst, err := platform.Fstat(part)
-	if err != nil || pst.Size > st.Size || !e.samePrefix(src, part, pst.Size) {
+	kept, usable := e.usablePartial(src, st, part)
+	_ = platform.Close(part)
+	if !usable {
 		_ = e.fs.Unlinkat(pfd, a.Name) // stale or unusable: start over
 		return false, nil
 	}
-	_ = platform.Close(part)
 	rw, err := platform.OpenRWAt(pfd, a.Name)
 	if err != nil {
 		return false, fmt.Errorf("open partial file: %w", err)
 	}
 	defer platform.Close(rw)
-	res, err := e.copier.Resume(src, st, rw, pst.Size, d.DstDev, e.ctx.Done())
+	res, err := e.copier.Resume(src, st, rw, kept, d.DstDev, e.ctx.Done())
 	if err != nil {
 		return true, fmt.Errorf("resume: %w", err)
 	}
@@ -85,9 +89,19 @@ func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part
 	if err := e.commitFrom(d, pfd, a.Name, want); err != nil {
 		return true, err
 	}
-	e.opts.Log.Info().Str("path", path).Int64("resumed_at", pst.Size).Msg("resumed partial file")
+	e.opts.Log.Info().Str("path", path).Int64("resumed_at", kept).Msg("resumed partial file")
 	e.noteTransfer(a, change, path, res, st.Size)
 	return true, nil
+}
+
+// usablePartial returns the size of the partial file part and whether it
+// is a prefix of src (whose stat is st).
+func (e *Executor) usablePartial(src int, st platform.Stat, part int) (int64, bool) {
+	pst, err := platform.Fstat(part)
+	if err != nil || pst.Size > st.Size {
+		return 0, false
+	}
+	return pst.Size, e.samePrefix(src, part, pst.Size)
 }
 
 // samePrefix reports whether the first n bytes of a and b are identical.
