@@ -18,7 +18,7 @@ type Executor struct {
 	pol    planner.Policy
 	copier *platform.Copier
 	fs     fsys
-	hasher *hashing.Hasher
+	cmp    *hashing.Comparer
 	stats  Stats
 	errs   errorLog
 	tasks  chan task
@@ -49,7 +49,7 @@ type task struct {
 // New returns an Executor for opts.
 func New(opts Options) *Executor {
 	opts.fill()
-	e := &Executor{opts: opts, pol: opts.Policy, hasher: hashing.New()}
+	e := &Executor{opts: opts, pol: opts.Policy, cmp: hashing.New()}
 	copyOpts := opts.Copy
 	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
 	e.copier = platform.NewCopier(copyOpts)

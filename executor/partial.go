@@ -32,7 +32,7 @@ func (e *Executor) keepPartial(d *walker.Dir, tmp, name string) {
 }
 
 // resumePartial looks for a kept partial copy of a's file. When its bytes
-// are a prefix of the source (checked by xxhash), the rest is appended and
+// are a prefix of the source (compared byte by byte), the rest is appended and
 // the file is renamed into place: handled is then true.
 func (e *Executor) resumePartial(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) (bool, error) {
 	if e.opts.PartialDir == "" || e.opts.DryRun {
@@ -106,9 +106,8 @@ func (e *Executor) usablePartial(src int, st platform.Stat, part int) (int64, bo
 
 // samePrefix reports whether the first n bytes of a and b are identical.
 func (e *Executor) samePrefix(a, b int, n int64) bool {
-	da, na, errA := e.hasher.SumRange(platform.FdReader(a), n)
-	db, nb, errB := e.hasher.SumRange(platform.FdReader(b), n)
-	return errA == nil && errB == nil && na == n && nb == n && da == db
+	same, err := e.cmp.EqualPrefix(platform.FdReader(a), platform.FdReader(b), n)
+	return err == nil && same
 }
 
 // commitFrom renames name from the partial directory pfd into d.

@@ -8,8 +8,7 @@ import (
 	"github.com/treesync/treesync/walker"
 )
 
-// sameContent compares the source and destination files of a (-c),
-// hashing both at once.
+// sameContent compares the source and destination files of a (-c).
 func (e *Executor) sameContent(d *walker.Dir, a planner.Action, src int) (bool, error) {
 	if d.DstFd < 0 {
 		return false, nil
@@ -19,7 +18,7 @@ func (e *Executor) sameContent(d *walker.Dir, a planner.Action, src int) (bool, 
 		return false, fmt.Errorf("open destination for checksum: %w", err)
 	}
 	defer platform.Close(dst)
-	same, err := e.hasher.Equal(platform.FdReader(src), platform.FdReader(dst))
+	same, err := e.cmp.Equal(platform.FdReader(src), platform.FdReader(dst))
 	if err != nil {
 		return false, fmt.Errorf("checksum: %w", err)
 	}

@@ -49,7 +49,7 @@ func syncFlags() []cli.Flag {
 		&cli.StringFlag{Name: "chmod", Category: catCopy, Usage: "change permissions with `CHMOD` as rsync: e.g. D755,F644 or u+rwX,go-w"},
 		boolFlag("one-file-system", "x", "do not cross filesystem boundaries", catCopy),
 
-		boolFlag("checksum", "c", "compare contents (xxhash64) instead of size and mtime", catCompare),
+		boolFlag("checksum", "c", "compare contents (byte by byte) instead of size and mtime", catCompare),
 		boolFlag("size-only", "", "skip files whose size matches, whatever their mtime", catCompare),
 		boolFlag("ignore-times", "I", "transfer files even when size and mtime match", catCompare),
 		boolFlag("update", "u", "skip files that are newer at the destination", catCompare),
