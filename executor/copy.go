@@ -98,16 +98,21 @@ func unchanged(a, b platform.Stat) bool {
 }
 
 // pending is a copy on its way to its final name: a file with a
-// temporary name beside it, or an unnamed file (name "") to be linked.
+// temporary name beside it, an unnamed file (name "") to be linked, or a
+// file already under its final name in a staged directory (final).
 // fd is open while the copy is written, and stays open until publish for
 // an unnamed file, the only handle it has.
 type pending struct {
-	name string
-	fd   int
+	name  string
+	fd    int
+	final bool
 }
 
 // publish puts p under its final name, as commit does for a temporary.
 func (e *Executor) publish(d *walker.Dir, p pending, name string, want *planner.Entry) error {
+	if p.final {
+		return nil // the directory's rename publishes it
+	}
 	if p.name != "" {
 		return e.commit(d, p.name, name, want)
 	}
@@ -135,16 +140,15 @@ func (e *Executor) discard(d *walker.Dir, p pending) {
 	_ = e.fs.Unlinkat(d.DstFd, p.name)
 }
 
-// writeTemp copies src into a new temporary file and gives it its final
-// owner, mode and times. A new name (fresh) is written unnamed where the
-// filesystem favours it and nothing needs the file by name before it is
-// complete: no --partial-dir to keep it in, no xattrs set by name.
+// writeTemp copies src into a new file (createCopy) and gives it its
+// final owner, mode and times. A new name (fresh) is written unnamed where
+// the filesystem favours it and nothing needs the file by name before it
+// is complete: no --partial-dir to keep it in, no xattrs set by name.
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action, fresh bool) (pending, platform.CopyResult, error) {
 	meta := walker.FromStat("", st)
 	e.opts.Transform.Apply(&meta)
 	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
-	unnamed := fresh && e.unnamedAllowed()
-	p, res, err := e.createCopy(d, src, st, perm, unnamed)
+	p, res, err := e.createCopy(d, src, st, perm, a.Name, fresh)
 	if errors.Is(err, platform.ErrInterrupted) {
 		if p.name != "" { // an unnamed copy is already gone
 			_ = platform.Close(p.fd)
@@ -183,11 +187,19 @@ func (e *Executor) unnamedAllowed() bool {
 	return e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs
 }
 
-// createCopy copies src into an unnamed file when unnamed allows and the
-// filesystem favours it, else into a new temporary name; the copy's
-// descriptor is left open in the pending copy.
-func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uint32, unnamed bool) (pending, platform.CopyResult, error) {
-	if unnamed {
+// createCopy copies src into a new file for name: a new name (fresh) in
+// a staged directory under that name itself, else into an unnamed file
+// when allowed and the filesystem favours it, else under a new temporary
+// name. The copy's descriptor is left open in the pending copy.
+func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uint32, name string, fresh bool) (pending, platform.CopyResult, error) {
+	if fresh && stageOf(d) != nil {
+		fd, res, err := e.fs.CopyToNew(src, st, d.DstFd, name, perm, d.DstDev, e.ctx.Done())
+		if errors.Is(err, fs.ErrExist) {
+			err = ErrChangedSinceScan
+		}
+		return pending{name: name, fd: fd, final: true}, res, err
+	}
+	if fresh && e.unnamedAllowed() {
 		fd, res, handled, err := e.fs.CopyToUnnamed(src, st, d.DstFd, perm, d.DstDev, e.ctx.Done())
 		if handled {
 			return pending{fd: fd}, res, err // on error fd is -1, closed

@@ -49,9 +49,9 @@ type deleter struct {
 }
 
 type delayedDelete struct {
-	dir string
-	a   planner.Action
-	ext any // the directory's filter rules, for protected entries inside
+	dir     string
+	a       planner.Action
+	filters *dirFilters // the directory's rules, for protected entries inside
 }
 
 // take reserves one deletion, or reports that the limit is reached.
@@ -88,7 +88,7 @@ func (e *Executor) planDeletes(d *walker.Dir, dels []planner.Action) {
 		for _, a := range dels {
 			dst := *a.Dst
 			a.Dst = &dst // the listing it points into is not kept
-			e.del.delayed = append(e.del.delayed, delayedDelete{dir: d.Path, a: a, ext: d.Ext})
+			e.del.delayed = append(e.del.delayed, delayedDelete{dir: d.Path, a: a, filters: filtersOf(d)})
 		}
 		e.del.mu.Unlock()
 		return
@@ -136,7 +136,7 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	}
 	defer platform.Close(fd)
 	before, statErr := platform.Fstat(fd)
-	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1, Ext: dels[0].ext}
+	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1, Ext: &dirExt{filters: dels[0].filters}}
 	for i := len(dels) - 1; i >= 0; i-- {
 		e.remove(d, dels[i].a)
 	}

@@ -13,6 +13,9 @@
 // favours it), given its owner, mode and times on the open descriptor,
 // and renamed (or linked) into place only when the source did not change
 // meanwhile and the destination entry is still the one the planner saw.
+// A directory the run creates is staged instead (stage.go): made under a
+// temporary name, filled with files under their own names, and renamed
+// into place when they are in.
 // Directory metadata is applied when everything inside a directory is
 // done, so deepest first. Per-file errors are recorded and the run goes
 // on; errors no file can get around (ENOSPC, EROFS, a vanished destination

@@ -131,8 +131,11 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 			return
 		}
 		e.walk(ctx, r, e.visit)
+		// The next source's listings must not find this one's temporaries
+		// (files being written, directories being filled) and take them
+		// for stale ones.
+		e.waitIdle()
 	}
-	e.waitIdle()
 	e.finishDeletes()
 	e.reportDeleteLimit()
 }
@@ -169,9 +172,16 @@ func (e *Executor) worker() {
 				e.do(t.d, a)
 			}
 		}
-		t.d.Release()
-		e.inflight.Done()
+		e.taskDone(t)
 	}
+}
+
+// taskDone releases what submit held for t: its directory's stage first,
+// whose rename needs the parent that the directory's release may close.
+func (e *Executor) taskDone(t task) {
+	e.releaseStage(t.d)
+	t.d.Release()
+	e.inflight.Done()
 }
 
 // waitIdle waits until every submitted task has finished, so deferred

@@ -69,7 +69,10 @@ func TestFaults(t *testing.T) {
 		{name: "EACCES opening a source", faults: []fault{{"open", "c", eacces}}, wantCode: ExitPartial},
 		{name: "EXDEV while copying", faults: []fault{{"copy", "b", exdev}}, wantCode: ExitPartial, intact: []string{"b"}},
 		{name: "short write", faults: []fault{{"copy", "d", errShortWrite}}, wantCode: ExitPartial, intact: []string{"sub/d"}},
-		{name: "ENOSPC on mkdir", faults: []fault{{"mkdir", "n", enospc}}, wantCode: ExitFileIO},
+		// n, the one new directory, is made under a temporary name.
+		{name: "ENOSPC on mkdir", faults: []fault{{"mkdir", "*", enospc}}, wantCode: ExitFileIO, absent: []string{"n"}},
+		{name: "EIO renaming a new directory into place", faults: []fault{{"rename", "n", eio}}, wantCode: ExitPartial, absent: []string{"n"}},
+		{name: "short write in a new directory", faults: []fault{{"copy", "e", errShortWrite}}, wantCode: ExitPartial, absent: []string{"n/e"}},
 		// A vanished source file is a warning (24); deletes still happen, as in rsync.
 		{name: "vanished source", faults: []fault{{"open", "a", enoent}}, wantCode: ExitVanished, deletes: true},
 		{name: "EPERM on chmod", faults: []fault{{"chmod", "*", eperm}}, wantCode: ExitPartial, intact: []string{"b"}},

@@ -31,11 +31,31 @@ func (f both) Protected(p string, dir bool) bool {
 	return f.a.Protected(p, dir) || f.b.Protected(p, dir)
 }
 
-// dirFilters is what d.Ext holds: the sender's rules, entered with the
+// dirFilters are a directory's rules: the sender's, entered with the
 // merge files of the source directory, and the receiver's, entered with
 // those of the destination directory, as rsync reads them on each side.
 type dirFilters struct {
 	split filter.Split
+}
+
+// dirExt is the executor's state for one directory (walker.Dir.Ext).
+type dirExt struct {
+	filters *dirFilters // nil until its rules are entered
+	stage   *stage      // set while a new directory is filled under a temporary name
+}
+
+// extOf returns d's state, nil when it has none.
+func extOf(d *walker.Dir) *dirExt {
+	x, _ := d.Ext.(*dirExt)
+	return x
+}
+
+// filtersOf returns d's entered rules, nil when none were entered.
+func filtersOf(d *walker.Dir) *dirFilters {
+	if x := extOf(d); x != nil {
+		return x.filters
+	}
+	return nil
 }
 
 func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
@@ -44,7 +64,7 @@ func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
 	}
 	parent := filter.Split{Sender: e.opts.Filter, Receiver: e.opts.Filter}
 	if d.Parent != nil {
-		if f, ok := d.Parent.Ext.(*dirFilters); ok {
+		if f := filtersOf(d.Parent); f != nil {
 			parent = f.split
 		}
 	}
@@ -57,7 +77,11 @@ func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
 		return parent, err
 	}
 	f := &dirFilters{split: filter.Split{Sender: sender, Receiver: receiver}}
-	d.Ext = f
+	if x := extOf(d); x != nil {
+		x.filters = f
+	} else {
+		d.Ext = &dirExt{filters: f}
+	}
 	return f.split, nil
 }
 
@@ -74,7 +98,7 @@ func readerAt(fd int) filter.ReadFunc {
 // protectedDeleting returns the check for entries inside a directory of d
 // being deleted that the receiver's rules protect, or nil.
 func protectedDeleting(d *walker.Dir) func(string, bool) bool {
-	if f, ok := d.Ext.(*dirFilters); ok {
+	if f := filtersOf(d); f != nil {
 		return f.split.Receiver.ProtectedDeleting
 	}
 	return nil

@@ -130,15 +130,21 @@ func (e *Executor) noteDelete(k planner.Kind, path string) {
 }
 
 // cleanup removes temporaries an interrupted earlier run left behind.
-func (e *Executor) cleanup(d *walker.Dir, names []string) {
+func (e *Executor) cleanup(d *walker.Dir, stale []*planner.Entry) {
 	if e.opts.DryRun || d.DstFd < 0 {
 		return
 	}
-	for _, n := range names {
-		if err := e.fs.Unlinkat(d.DstFd, n); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			e.fail(planner.Join(d.Path, n), fmt.Errorf("remove stale temporary: %w", err))
+	for _, t := range stale {
+		var err error
+		if t.Kind == planner.KindDir {
+			err = e.removeStale(d.DstFd, t.Name)
+		} else {
+			err = e.fs.Unlinkat(d.DstFd, t.Name)
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			e.fail(planner.Join(d.Path, t.Name), fmt.Errorf("remove stale temporary: %w", err))
 			continue
 		}
-		e.opts.Log.Debug().Str("path", planner.Join(d.Path, n)).Msg("removed stale temporary file")
+		e.opts.Log.Debug().Str("path", planner.Join(d.Path, t.Name)).Msg("removed stale temporary")
 	}
 }

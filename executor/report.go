@@ -46,7 +46,10 @@ func (e *Executor) listError(path string, err error) { e.fail(path, err) }
 
 // itemPath is the display path of name inside d, as rsync prints it.
 func itemPath(d *walker.Dir, name string, k planner.Kind) string {
-	p := planner.Join(d.Path, name)
+	p := d.Path // name "" is d itself
+	if name != "" {
+		p = planner.Join(d.Path, name)
+	}
 	if k == planner.KindDir {
 		if p == "" {
 			return "./"

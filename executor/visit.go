@@ -14,6 +14,7 @@ import (
 // subdirectories to walk next are created and returned.
 func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	d := p.Dir
+	defer e.releaseStage(d) // its files are all submitted
 	pol := e.pol
 	if d.Top() {
 		pol.Delete = false // the directory above a source named without a slash
@@ -107,9 +108,9 @@ func (e *Executor) submitAll(ctx context.Context, d *walker.Dir, items []planner
 }
 
 // writesUnnamed reports whether new files in d are written unnamed
-// (writeTemp's choice).
+// (writeTemp's choice); in a staged directory they are created by name.
 func (e *Executor) writesUnnamed(d *walker.Dir) bool {
-	return e.unnamedAllowed() && d.DstFd >= 0 && e.copier.WritesUnnamed(d.DstDev, d.DstFd)
+	return stageOf(d) == nil && e.unnamedAllowed() && d.DstFd >= 0 && e.copier.WritesUnnamed(d.DstDev, d.DstFd)
 }
 
 // batchLen returns how many of items the next batch takes: at most
@@ -129,12 +130,12 @@ func batchLen(items []planner.Action, maxItems int) int {
 
 func (e *Executor) submit(ctx context.Context, t task) {
 	t.d.Hold()
+	e.holdStage(t.d)
 	e.inflight.Add(1)
 	select {
 	case e.tasks <- t:
 	case <-ctx.Done():
-		t.d.Release()
-		e.inflight.Done()
+		e.taskDone(t)
 	}
 }
 
@@ -143,39 +144,52 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action) []*walker.Di
 	kids := make([]*walker.Dir, 0, len(actions))
 	for _, a := range actions {
 		path := planner.Join(d.Path, a.Name)
-		if err := e.prepareDir(d, a); err != nil {
+		s, err := e.prepareDir(d, a)
+		if err != nil {
 			e.fail(path, err)
 			continue
 		}
 		if a.Op == planner.OpDir {
 			d.Used.Store(true) // it exists already
 		}
-		kids = append(kids, d.Child(a))
+		kid := d.Child(a)
+		if s != nil {
+			staged(kid, s)
+		}
+		kids = append(kids, kid)
 	}
 	return kids
 }
 
 // prepareDir creates a new directory (replacing a non-directory in the
-// way) before the walker descends into it.
-func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) error {
+// way) before the walker descends into it; where nothing is in the way
+// it is staged (stage.go), and its stage is returned.
+func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) (*stage, error) {
 	e.printDir(d, a)
 	if a.Op != planner.OpMkdir || e.opts.DryRun {
-		return nil
+		return nil, nil
 	}
 	if a.Dst != nil {
 		if err := e.expect(d, a.Name, a.Dst); err != nil {
-			return err
+			return nil, err
 		}
 		if err := e.removeEntry(d, a.Name, a.Dst, false, false); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	// Owner-only until its contents are done; dirDone sets the real mode.
-	if err := e.fs.Mkdirat(d.DstFd, a.Name, 0o700); err != nil {
-		return fmt.Errorf("mkdir: %w", err)
+	var s *stage
+	var err error
+	if a.Dst == nil && e.stagingAllowed() {
+		s, err = e.mkdirStaged(d, a.Name)
+	} else {
+		err = e.fs.Mkdirat(d.DstFd, a.Name, 0o700)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mkdir: %w", err)
 	}
 	e.stats.Created.add(planner.KindDir)
-	return nil
+	return s, nil
 }
 
 func (e *Executor) printDir(d *walker.Dir, a planner.Action) {

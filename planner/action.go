@@ -60,8 +60,9 @@ type DirPlan struct {
 	Items   []Action // non-directory entries to create, update or fix
 	Subdirs []Action // OpMkdir or OpDir, in name order
 	Skipped []Skip
-	// Cleanup names stale temporary files of an interrupted earlier run.
-	Cleanup []string
+	// Cleanup holds the stale temporaries of an interrupted earlier run:
+	// files, and directories it was filling (staged, see executor).
+	Cleanup []*Entry
 	// DeletesHeld is set when --delete was asked but a listing failed here.
 	DeletesHeld bool
 }

@@ -229,7 +229,8 @@ func checkPlanInvariants(t *testing.T, pol Policy, src, dst *Listing, p DirPlan)
 			t.Errorf("bad skip %+v", s)
 		}
 	}
-	for _, name := range p.Cleanup {
+	for _, c := range p.Cleanup {
+		name := c.Name
 		if !IsTempName(name) || dst.Find(name) == nil {
 			t.Errorf("cleanup of %q", name)
 		}

@@ -46,7 +46,7 @@ func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
 // planExtraneous handles a destination entry the source lacks.
 func (p *DirPlan) planExtraneous(dir string, d *Entry, pol Policy, canDelete bool) {
 	if IsTempName(d.Name) {
-		p.Cleanup = append(p.Cleanup, d.Name)
+		p.Cleanup = append(p.Cleanup, d)
 		return
 	}
 	if !canDelete || pol.protected(Join(dir, d.Name), d.Name) {

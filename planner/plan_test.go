@@ -90,8 +90,8 @@ func render(p DirPlan, pol Policy) []string {
 	for _, s := range p.Skipped {
 		out = append(out, fmt.Sprintf("skip %q: %s", s.Name, s.Reason))
 	}
-	for _, n := range p.Cleanup {
-		out = append(out, fmt.Sprintf("cleanup %q", n))
+	for _, c := range p.Cleanup {
+		out = append(out, fmt.Sprintf("cleanup %q", c.Name))
 	}
 	return out
 }

@@ -34,7 +34,7 @@ func writeMan(w io.Writer, app *cli.App) error {
 	return nil
 }
 
-const manDescription = `treesync mirrors one directory tree onto another, in parallel, with rsync's options and trailing-slash rule: SRC/ means the contents of SRC, SRC means the directory itself inside DST. It copies by reflink, copy_file_range or a buffered copy, whichever is fastest between the two filesystems, writes every file under a temporary name, or unnamed (O_TMPFILE), and renames or links it into place only when complete. Warnings and errors go to standard error; with --json standard output holds one JSON object only.`
+const manDescription = `treesync mirrors one directory tree onto another, in parallel, with rsync's options and trailing-slash rule: SRC/ means the contents of SRC, SRC means the directory itself inside DST. It copies by reflink, copy_file_range or a buffered copy, whichever is fastest between the two filesystems, writes every file under a temporary name, or unnamed (O_TMPFILE), and renames or links it into place only when complete; a new directory is filled under a temporary name and renamed into place when its files are in. Warnings and errors go to standard error; with --json standard output holds one JSON object only.`
 
 // manOptions writes one section per flag category, in the help's order.
 func manOptions(b *strings.Builder, flags []cli.Flag) {

@@ -1,0 +1,169 @@
+package executor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+)
+
+// hookFS is the real kernel with a hook called before each new file is
+// copied, with the directory it is created in and its name.
+type hookFS struct {
+	kernelFS
+	beforeCopy func(dir, name string)
+}
+
+func (h *hookFS) CopyToNew(src int, st platform.Stat, dirfd int, name string, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, error) {
+	dir, _ := filepathFromFd(dirfd)
+	h.beforeCopy(dir, name)
+	return h.kernelFS.CopyToNew(src, st, dirfd, name, perm, dev, done)
+}
+
+func runHooked(t *testing.T, ctx context.Context, h *hookFS, sources []string, dst string) *Result {
+	t.Helper()
+	opts := Options{
+		Policy: planner.Policy{Recursive: true, Perms: true, Times: true},
+		Jobs:   2, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022,
+	}
+	opts.fs = h
+	ex := New(opts)
+	h.copier = ex.copier
+	return ex.Run(ctx, sources, dst)
+}
+
+func writeFiles(t *testing.T, root string, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		p := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("data of "+f), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A new directory is filled under a temporary name, its files created
+// under their own names, and renamed into place when they are in.
+func TestStagedDirectory(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	writeFiles(t, src, "top", "n/e", "n/f", "n/m/g")
+	var mu sync.Mutex
+	dirs := map[string]string{} // file name -> directory it was created in
+	h := &hookFS{beforeCopy: func(dir, name string) {
+		mu.Lock()
+		defer mu.Unlock()
+		dirs[name] = dir
+		if name == "f" {
+			if _, err := os.Lstat(filepath.Join(dst, "n")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("n is visible under its own name before its files are in (%v)", err)
+			}
+		}
+	}}
+	res := runHooked(t, context.Background(), h, []string{src + "/"}, dst)
+	if res.ExitCode != ExitOK {
+		t.Fatalf("exit code %d: %v", res.ExitCode, res.Errors)
+	}
+	for _, f := range []string{"e", "f", "g"} {
+		if !planner.IsTempName(filepath.Base(dirs[f])) {
+			t.Errorf("%s was created in %s, not in a temporary directory", f, dirs[f])
+		}
+	}
+	for _, f := range []string{"top", "n/e", "n/f", "n/m/g"} {
+		assertContent(t, dst, f, "data of "+f)
+	}
+	assertSameMeta(t, src, dst, "n", "n/m", "n/e")
+	assertNoTemporaries(t, dst)
+}
+
+func assertSameMeta(t *testing.T, src, dst string, rels ...string) {
+	t.Helper()
+	for _, rel := range rels {
+		a, errA := os.Lstat(filepath.Join(src, rel))
+		b, errB := os.Lstat(filepath.Join(dst, rel))
+		if errA != nil || errB != nil {
+			t.Errorf("%s: %v %v", rel, errA, errB)
+			continue
+		}
+		if a.Mode() != b.Mode() || !a.ModTime().Equal(b.ModTime()) {
+			t.Errorf("%s: mode %v mtime %v, want %v %v", rel, b.Mode(), b.ModTime(), a.Mode(), a.ModTime())
+		}
+	}
+}
+
+// An interrupted run renames what it staged into place with the files
+// that are complete, and without the one being written. f is larger than
+// the most a copy writes before it looks for an interruption.
+func TestStagedDirectoryInterrupted(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	writeFiles(t, src, "n/e")
+	if err := os.WriteFile(filepath.Join(src, "n/f"), bytes.Repeat([]byte("f"), 65<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h := &hookFS{beforeCopy: func(_, name string) {
+		if name == "f" {
+			cancel() // f's copy sees the run interrupted
+		}
+	}}
+	res := runHooked(t, ctx, h, []string{src + "/"}, dst)
+	if res.ExitCode != ExitSignal {
+		t.Fatalf("exit code %d, want %d (%v)", res.ExitCode, ExitSignal, res.Errors)
+	}
+	assertContent(t, dst, "n/e", "data of n/e")
+	if _, err := os.Lstat(filepath.Join(dst, "n/f")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("n/f, interrupted, exists (%v)", err)
+	}
+	assertNoTemporaries(t, dst)
+}
+
+// A directory a killed run left under a temporary name is removed with
+// everything in it, and a symlink in it is not followed.
+func TestStaleStagedDirectoryRemoved(t *testing.T) {
+	src, dst, outside := t.TempDir(), t.TempDir(), t.TempDir()
+	writeFiles(t, src, "a")
+	stale := filepath.Join(dst, planner.TempName(0xbadf00d))
+	writeFiles(t, stale, "x", "sub/y", "sub/"+planner.TempName(1))
+	writeFiles(t, outside, "keep")
+	if err := os.Symlink(outside, filepath.Join(stale, "sub", "link")); err != nil {
+		t.Fatal(err)
+	}
+	h := &hookFS{beforeCopy: func(string, string) {}}
+	res := runHooked(t, context.Background(), h, []string{src + "/"}, dst)
+	if res.ExitCode != ExitOK {
+		t.Fatalf("exit code %d: %v", res.ExitCode, res.Errors)
+	}
+	if _, err := os.Lstat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale directory still there (%v)", err)
+	}
+	assertContent(t, outside, "keep", "data of keep")
+	assertContent(t, dst, "a", "data of a")
+}
+
+// Two sources filling the same new directory: the second's listing must
+// not take the first's directory, still being filled, for a stale one.
+func TestStagedDirectoryTwoSources(t *testing.T) {
+	src1, src2, dst := t.TempDir(), t.TempDir(), t.TempDir()
+	writeFiles(t, src1, "s/a", "s/deep/b")
+	writeFiles(t, src2, "s/c", "s/deep/d")
+	h := &hookFS{beforeCopy: func(string, string) {}}
+	res := runHooked(t, context.Background(), h, []string{src1 + "/", src2 + "/"}, dst)
+	if res.ExitCode != ExitOK {
+		t.Fatalf("exit code %d: %v", res.ExitCode, res.Errors)
+	}
+	for _, f := range []string{"s/a", "s/deep/b", "s/c", "s/deep/d"} {
+		assertContent(t, dst, f, "data of "+f)
+	}
+	assertNoTemporaries(t, dst)
+}
