@@ -19,8 +19,8 @@ import (
 // it. A directory shows up complete or not at all, its files each whole:
 // one that fails or is interrupted is removed before the rename. Its
 // subdirectories are staged in turn, each renamed when its own files are
-// in, so a crash strands one directory's files at most, under a
-// temporary name the next run removes.
+// in. A crash strands the directories whose own files were not all in,
+// with what is inside them, under temporary names the next run removes.
 //
 // Not with --partial-dir (a partial file is kept for a later run), -H
 // (later links find the first copy by its path) or a dry run.
