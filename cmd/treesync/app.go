@@ -115,6 +115,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	signalsReady(ctx) // before anything changes the destination
 	ex := executor.New(opts)
 	out.start(ex)
 	res := ex.Run(ctx, paths[:len(paths)-1], paths[len(paths)-1])

@@ -2,15 +2,10 @@
 // rsync-compatible sync engine. Run `treesync --help` for its options.
 package main
 
-import (
-	"context"
-	"os"
-	"os/signal"
-	"syscall"
-)
+import "os"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := watchSignals()
 	stopProfiles := startProfiles(os.Stderr)
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stopProfiles()
