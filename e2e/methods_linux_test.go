@@ -66,9 +66,34 @@ func TestCopyMethodMatrix(t *testing.T) {
 				if got := methodFiles(t, r.stdout, want); got != len(methodNodes()) {
 					t.Errorf("%d files copied by %s, want %d:\n%s", got, want, len(methodNodes()), r.stdout)
 				}
+				if got, want := copyWorkers(t, r.stdout), expectedWorkers(to); got != want {
+					t.Errorf("%d copy workers onto %s, want %d", got, to.Name, want)
+				}
 			})
 		}
 	}
+}
+
+// expectedWorkers is how many files treesync copies at once onto fs
+// without -j: btrfs favours 2.
+func expectedWorkers(fs *Filesystem) int {
+	if fs.Name == "btrfs" {
+		return 2
+	}
+	return 4
+}
+
+var workersLine = regexp.MustCompile(`(?m)^Copy workers: ([0-9]+)$`)
+
+// copyWorkers reads "Copy workers: N" from --stats output.
+func copyWorkers(t *testing.T, stats string) int {
+	t.Helper()
+	m := workersLine.FindStringSubmatch(stats)
+	if m == nil {
+		t.Fatalf("no copy workers line in --stats output:\n%s", stats)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }
 
 var methodLine = regexp.MustCompile(`(?m)^Files copied by (\S+): ([0-9,]+)`)

@@ -36,8 +36,10 @@ type Executor struct {
 	umask       uint32   // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
-	inflight     sync.WaitGroup
-	rootFd       int // the destination root that walker paths are relative to
+	inflight     sync.WaitGroup // submitted tasks not yet done
+	workers      sync.WaitGroup // the copy workers
+	jobs         int            // how many copy workers run
+	rootFd       int            // the destination root that walker paths are relative to
 }
 
 // task is a batch of one directory's items for a copy worker.
@@ -77,6 +79,7 @@ type Result struct {
 	Vanished int
 	Fatal    error
 	Elapsed  time.Duration
+	Jobs     int // copy workers run (0 when the run stopped before starting them)
 }
 
 // Run syncs every source into dest, following rsync's trailing-slash rule,
@@ -86,15 +89,29 @@ func (e *Executor) Run(ctx context.Context, sources []string, dest string) *Resu
 	ctx, e.cancel = context.WithCancel(ctx)
 	defer e.cancel()
 	e.ctx = ctx
-	e.tasks = make(chan task, 4*e.opts.Jobs)
-	var wg sync.WaitGroup
-	for range e.opts.Jobs {
-		wg.Go(e.worker)
-	}
 	e.runSources(ctx, sources, dest)
-	close(e.tasks)
-	wg.Wait()
+	if e.tasks != nil {
+		close(e.tasks)
+	}
+	e.workers.Wait()
 	return e.result(ctx)
+}
+
+// startWorkers starts the copy workers: Options.Jobs of them, else as
+// many as the destination's filesystem favours, else DefaultJobs.
+func (e *Executor) startWorkers(destFd int) {
+	n := e.opts.Jobs
+	if n <= 0 && destFd >= 0 {
+		n = platform.FavouredJobs(destFd)
+	}
+	if n <= 0 {
+		n = DefaultJobs
+	}
+	e.jobs = n
+	e.tasks = make(chan task, 4*n)
+	for range n {
+		e.workers.Go(e.worker)
+	}
 }
 
 func (e *Executor) runSources(ctx context.Context, sources []string, dest string) {
@@ -120,6 +137,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		return
 	}
 	defer e.closeAltRoots()
+	e.startWorkers(roots.destFd)
 	if e.pol.Delete && e.opts.DeleteMode == DeleteBefore {
 		e.deletePass(ctx, roots)
 		for i := range roots.list {
@@ -192,7 +210,7 @@ func (e *Executor) result(ctx context.Context) *Result {
 	e.errs.mu.Lock()
 	defer e.errs.mu.Unlock()
 	r := &Result{Stats: &e.stats, Errors: e.errs.items, ErrCount: e.errs.count,
-		Vanished: e.errs.vanished, Fatal: e.errs.fatal, Elapsed: time.Since(e.start)}
+		Vanished: e.errs.vanished, Fatal: e.errs.fatal, Elapsed: time.Since(e.start), Jobs: e.jobs}
 	switch {
 	case e.errs.fatal != nil:
 		r.ExitCode = ExitFileIO

@@ -40,6 +40,7 @@ type summary struct {
 	FirstErrors      []summaryError `json:"first_errors"`
 	ElapsedSeconds   float64        `json:"elapsed_seconds"`
 	ListSeconds      float64        `json:"list_seconds"`
+	CopyWorkers      int            `json:"copy_workers"`
 }
 
 type methodCounts struct {
@@ -82,6 +83,7 @@ func buildSummary(res *executor.Result, dryRun bool) summary {
 		},
 		Errors: res.ErrCount, Vanished: res.Vanished, FirstErrors: []summaryError{},
 		ElapsedSeconds: res.Elapsed.Seconds(), ListSeconds: float64(s.ListNanos.Load()) / 1e9,
+		CopyWorkers: res.Jobs,
 	}
 	// The counters of the three methods also count files copied from a
 	// --copy-dest/--clone-dest reference, which are not "transferred":

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/treesync/treesync/executor"
+	"github.com/treesync/treesync/platform"
 )
 
 // writeTree creates files (name -> content) under dir.
@@ -61,7 +64,10 @@ func TestJSONSummaryFields(t *testing.T) {
 	var s summary
 	decodeOne(t, out, &s)
 	want := summary{ExitCode: 0, FilesTotal: 5, FilesTransferred: 3, BytesTransferred: 8, TotalSize: 8,
-		Created: 4, Deleted: 2, FirstErrors: []summaryError{}}
+		Created: 4, Deleted: 2, FirstErrors: []summaryError{}, CopyWorkers: executor.DefaultJobs}
+	if fs, _ := platform.FSType(dst); fs == "btrfs" {
+		want.CopyWorkers = 2
+	}
 	got := s
 	got.Methods, got.MethodBytes, got.ElapsedSeconds, got.ListSeconds, got.AttrsUpdated = methodCounts{}, methodBytes{}, 0, 0, 0
 	if !jsonEqual(got, want) {

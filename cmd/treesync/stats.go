@@ -28,6 +28,7 @@ func writeStats(w io.Writer, r *executor.Result, dryRun bool) {
 		fmt.Fprintf(w, "Files copied by %s: %s (%s bytes)\n", m, comma(ms.Files.Load()), comma(ms.Bytes.Load()))
 	}
 	fmt.Fprintf(w, "Hole bytes skipped: %s\n", comma(s.HoleBytes.Load()))
+	fmt.Fprintf(w, "Copy workers: %d\n", r.Jobs)
 	secs := r.Elapsed.Seconds()
 	fmt.Fprintf(w, "Elapsed time: %.3f seconds\n", secs)
 	fmt.Fprintf(w, "Throughput: %s bytes/sec\n", comma(int64(float64(s.TransferredBytes.Load())/max(secs, 1e-9))))

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package platform
+
+// FavouredJobs returns 0: no filesystem preference is known here.
+func FavouredJobs(int) int { return 0 }
