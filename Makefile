@@ -3,7 +3,6 @@ GO       ?= go
 BIN      ?= bin/treesync
 PKGS     := ./...
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 freebsd/amd64 freebsd/arm64 windows/amd64 windows/arm64
-DEMO_DIR ?= $(shell mktemp -d /tmp/treesync-demo.XXXXXX)
 
 .PHONY: all build test unit e2e race lint cross demo bench fuzz clean
 
@@ -47,13 +46,17 @@ cross:
 	done; echo "cross: vet and build clean for $(PLATFORMS)"
 
 # Mirror the Go distribution's source tree twice: a full copy, then a no-op resync.
+# The demo directory is made once, in the recipe: a make variable holding
+# $(shell mktemp) would run mktemp at every use, and the "no-op" would
+# mirror into a second new directory. The resync must transfer nothing.
 demo: build
-	@src=$$($(GO) env GOROOT)/src; \
-	echo "== full mirror of $$src into $(DEMO_DIR)/src"; \
-	./$(BIN) -a --delete --stats $$src/ $(DEMO_DIR)/src/; \
+	@set -e; src=$$($(GO) env GOROOT)/src; dir=$$(mktemp -d /tmp/treesync-demo.XXXXXX); \
+	trap 'rm -rf "$$dir"' EXIT; \
+	echo "== full mirror of $$src into $$dir/src"; \
+	./$(BIN) -a --delete --stats $$src/ $$dir/src/; \
 	echo; echo "== no-op resync (nothing changed)"; \
-	./$(BIN) -a --delete --stats $$src/ $(DEMO_DIR)/src/; \
-	rm -rf $(DEMO_DIR)
+	./$(BIN) -a --delete --stats $$src/ $$dir/src/ | tee $$dir/noop.txt; \
+	grep -q '^Number of regular files transferred: 0$$' $$dir/noop.txt || { echo "demo: the resync transferred files" >&2; exit 1; }
 
 bench: build
 	$(GO) test -run='^$$' -bench=. -benchtime=3x ./planner/... ./hashing/... ./platform/... ./walker/... ./executor/...
