@@ -144,18 +144,26 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 			e.refreshRoot(&roots.list[i]) // the deletions changed its times
 		}
 	}
-	for _, r := range roots.list {
-		if ctx.Err() != nil {
-			return
-		}
-		e.walk(ctx, r, e.visit)
-		// The next source's listings must not find this one's temporaries
-		// (files being written, directories being filled) and take them
-		// for stale ones.
-		e.waitIdle()
+	if !e.walkRoots(ctx, roots) {
+		return
 	}
 	e.finishDeletes()
 	e.reportDeleteLimit()
+}
+
+// walkRoots walks the sources one after the other, each to its end: the
+// next source's listings must not find this one's temporaries (files
+// being written, directories being filled) and take them for stale ones.
+// It reports false when ctx ended the run.
+func (e *Executor) walkRoots(ctx context.Context, rs *roots) bool {
+	for _, r := range rs.list {
+		if ctx.Err() != nil {
+			return false
+		}
+		e.walk(ctx, r, e.visit)
+		e.waitIdle()
+	}
+	return true
 }
 
 // deletePass runs --delete-before: a walk that only deletes, on duplicates
