@@ -55,9 +55,10 @@ func staged(kid *walker.Dir, s *stage) {
 	kid.Ext = &dirExt{stage: s}
 }
 
-// stageOf returns d's stage while d is filled under a temporary name.
+// stageOf returns d's stage, nil when d is not staged. Files are created
+// in d only before its stage's rename, which waits for them all.
 func stageOf(d *walker.Dir) *stage {
-	if x := extOf(d); x != nil && x.stage != nil && !x.stage.done.Load() {
+	if x := extOf(d); x != nil {
 		return x.stage
 	}
 	return nil
@@ -65,16 +66,16 @@ func stageOf(d *walker.Dir) *stage {
 
 // holdStage counts a task submitted for d's files.
 func (e *Executor) holdStage(d *walker.Dir) {
-	if x := extOf(d); x != nil && x.stage != nil {
-		x.stage.left.Add(1)
+	if s := stageOf(d); s != nil {
+		s.left.Add(1)
 	}
 }
 
 // releaseStage counts a task (or the visit) done; the last one renames
 // the directory into place.
 func (e *Executor) releaseStage(d *walker.Dir) {
-	if x := extOf(d); x != nil && x.stage != nil && x.stage.left.Add(-1) == 0 {
-		e.publishDir(d, x.stage)
+	if s := stageOf(d); s != nil && s.left.Add(-1) == 0 {
+		e.publishDir(d, s)
 	}
 }
 
@@ -102,15 +103,15 @@ func (e *Executor) publishDir(d *walker.Dir, s *stage) {
 // removes a copy that could not be renamed, subdirectories and all; it
 // reports whether d is gone.
 func (e *Executor) finishStage(d *walker.Dir) bool {
-	x := extOf(d)
-	if x == nil || x.stage == nil {
+	s := stageOf(d)
+	if s == nil {
 		return false
 	}
-	e.publishDir(d, x.stage)
-	if !x.stage.failed.Load() {
+	e.publishDir(d, s)
+	if !s.failed.Load() {
 		return false
 	}
-	if err := e.removeStale(d.Parent.DstFd, x.stage.tmp); err != nil {
+	if err := e.removeStale(d.Parent.DstFd, s.tmp); err != nil {
 		e.opts.Log.Warn().Str("path", itemPath(d, "", planner.KindDir)).Err(err).Msg("could not remove a copy that was not renamed into place; the next run will")
 	}
 	return true
