@@ -84,10 +84,18 @@ func TestRsyncCompat(t *testing.T) {
 
 func compareWithRsync(t *testing.T, opts []string) {
 	t.Helper()
+	compareTreesWithRsync(t, opts, compatSource(), compatStale())
+}
+
+// compareTreesWithRsync syncs source into two copies of stale, one with
+// treesync and one with rsync, and requires the same exit code, itemized
+// lines and resulting tree.
+func compareTreesWithRsync(t *testing.T, opts []string, source, stale []tree.Node) {
+	t.Helper()
 	dir := t.TempDir()
 	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
-	build(t, src, compatSource())
-	build(t, dst, compatStale())
+	build(t, src, source)
+	build(t, dst, stale)
 	if out, err := exec.Command("cp", "-a", dst, ref).CombinedOutput(); err != nil {
 		t.Fatalf("cp: %v %s", err, out)
 	}

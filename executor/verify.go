@@ -3,6 +3,7 @@ package executor
 import (
 	"fmt"
 
+	"github.com/treesync/treesync/hashing"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -18,9 +19,67 @@ func (e *Executor) sameContent(d *walker.Dir, a planner.Action, src int) (bool, 
 		return false, fmt.Errorf("open destination for checksum: %w", err)
 	}
 	defer platform.Close(dst)
+	if a.Src.Size >= mapMin {
+		if same, handled, err := sameMapped(src, dst, a.Src.Size); handled {
+			return same, err
+		}
+	}
 	same, err := e.cmp.Equal(platform.FdReader(src), platform.FdReader(dst))
 	if err != nil {
 		return false, fmt.Errorf("checksum: %w", err)
 	}
 	return same, nil
+}
+
+// mapMin is the size from which -c compares files through mappings,
+// mapWindow how much of each it maps at once (mapped page-cache pages
+// count in peak RSS, which so stays flat in file size). Go tree, -c
+// no-op on an ext4 image, alternating runs, medians: reading everything
+// 178 ms; mapping whole files from 1 MiB (23 files, half the bytes) 170,
+// from 256 KiB 171, from 64 KiB 194. Windows, 50 runs: none 168 ms,
+// 1 MiB 161 (peak RSS 12.6 → 14.7 MB), 2 MiB 161 (20 MB), 8 MiB as
+// good in another run (39 MB).
+const (
+	mapMin    = 1 << 20
+	mapWindow = 1 << 20
+)
+
+// sameMapped compares two files of size bytes through read-only mappings:
+// the page cache is read in place, where Comparer copies it into buffers
+// first. It declines (handled false) when either file's size is not size
+// now or the files cannot be mapped, leaving them to Comparer.
+func sameMapped(src, dst int, size int64) (same, handled bool, err error) {
+	for _, fd := range []int{src, dst} {
+		if st, err := platform.Fstat(fd); err != nil || st.Size != size {
+			return false, false, nil
+		}
+	}
+	for off := int64(0); off < size; off += mapWindow {
+		n := int(min(mapWindow, size-off))
+		same, mapped, err := sameWindow(src, dst, off, n)
+		if !mapped && off == 0 {
+			return false, false, nil
+		}
+		if err != nil || !same {
+			return false, true, err
+		}
+	}
+	return true, true, nil
+}
+
+// sameWindow compares n bytes at off of src and dst; mapped is false when
+// either could not be mapped (err says why).
+func sameWindow(src, dst int, off int64, n int) (same, mapped bool, err error) {
+	ms, err := platform.MapFile(src, off, n)
+	if err != nil {
+		return false, false, err
+	}
+	defer platform.UnmapFile(ms)
+	md, err := platform.MapFile(dst, off, n)
+	if err != nil {
+		return false, false, err
+	}
+	defer platform.UnmapFile(md)
+	same, err = hashing.EqualMapped(ms, md)
+	return same, true, err
 }

@@ -75,3 +75,6 @@ func OpenFileFollowAt(int, string) (int, error)        { return -1, ErrUnsupport
 func MkdirAllBeneath(int, string, uint32) (int, error) { return -1, ErrUnsupported }
 func ReadFileAt(int, string) ([]byte, error)           { return nil, ErrUnsupported }
 func OpenRWAt(int, string) (int, error)                { return -1, ErrUnsupported }
+
+func MapFile(int, int64, int) ([]byte, error) { return nil, ErrUnsupported }
+func UnmapFile([]byte) error                  { return ErrUnsupported }
