@@ -6,25 +6,35 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // startProfiles starts the CPU profile named by TREESYNC_CPUPROFILE and
-// arranges for the heap profile named by TREESYNC_MEMPROFILE; the returned
-// function stops and writes them. Environment variables keep these
-// developer tools out of the user-facing options.
+// the execution trace named by TREESYNC_TRACE (`go tool trace`), and
+// arranges for the heap profile named by TREESYNC_MEMPROFILE; the
+// returned function stops and writes them. Environment variables keep
+// these developer tools out of the user-facing options.
 func startProfiles(stderr io.Writer) func() {
 	var stops []func()
-	if path := os.Getenv("TREESYNC_CPUPROFILE"); path != "" {
+	stream := func(env, what string, start func(io.Writer) error, stop func()) {
+		path := os.Getenv(env)
+		if path == "" {
+			return
+		}
 		f, err := os.Create(path)
 		if err == nil {
-			err = pprof.StartCPUProfile(f)
+			if err = start(f); err != nil {
+				f.Close()
+			}
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "treesync: cpu profile: %v\n", err)
-		} else {
-			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+			fmt.Fprintf(stderr, "treesync: %s: %v\n", what, err)
+			return
 		}
+		stops = append(stops, func() { stop(); f.Close() })
 	}
+	stream("TREESYNC_CPUPROFILE", "cpu profile", pprof.StartCPUProfile, pprof.StopCPUProfile)
+	stream("TREESYNC_TRACE", "trace", trace.Start, trace.Stop)
 	if path := os.Getenv("TREESYNC_MEMPROFILE"); path != "" {
 		stops = append(stops, func() { writeHeapProfile(path, stderr) })
 	}
