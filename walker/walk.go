@@ -106,11 +106,14 @@ func Walk(ctx context.Context, root Root, opts Options, visit Visit) {
 }
 
 func (w *walk) worker(ctx context.Context) {
-	buf := make([]byte, 32<<10)
+	var buf []byte // made on first use: a small tree leaves most listers idle
 	for {
 		d := w.pop()
 		if d == nil {
 			return
+		}
+		if buf == nil {
+			buf = make([]byte, 32<<10)
 		}
 		if ctx.Err() != nil {
 			d.Release() // drop it unvisited; its parent still completes
