@@ -16,9 +16,15 @@ var ErrChanged = errors.New("file changed while compared")
 func EqualMapped(a, b []byte) (same bool, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
-		if r := recover(); r != nil {
-			same, err = false, fmt.Errorf("%w: %v", ErrChanged, r)
+		r := recover()
+		if r == nil {
+			return
 		}
+		if fault, ok := r.(interface{ Addr() uintptr }); ok {
+			same, err = false, fmt.Errorf("%w: fault at %#x", ErrChanged, fault.Addr())
+			return
+		}
+		panic(r)
 	}()
 	return bytes.Equal(a, b), nil
 }
