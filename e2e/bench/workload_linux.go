@@ -49,6 +49,7 @@ func workloads() []workload {
 		{name: "noop-small", corpus: "small", fss: []string{"host", "xfs"}, tools: sync, mode: "noop"},
 		{name: "cache-1pct", corpus: "cache", fss: []string{"host", "ext4"}, tools: sync, mode: "cache"},
 		{name: "checksum-noop-gosrc", corpus: "gosrc", fss: []string{"host", "ext4"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
+		{name: "checksum-noop-big", corpus: "big", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
 		{name: "big-1g", corpus: "big", fss: []string{"xfs", "btrfs", "host"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror"},
 		{name: "noop-2m", corpus: "huge", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop"},
 		{name: "sparse-2g", corpus: "sparse", fss: []string{"host", "ext4"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror", extra: []string{"sparse"}},
