@@ -45,7 +45,7 @@ func TestEqualMapped(t *testing.T) {
 }
 
 // A file truncated while mapped faults on its next read; EqualMapped
-// returns ErrChanged, the process goes on.
+// returns ErrReadFault, the process goes on.
 func TestEqualMappedShrunk(t *testing.T) {
 	data := make([]byte, 3*os.Getpagesize())
 	f, m := mapTemp(t, data)
@@ -54,7 +54,7 @@ func TestEqualMappedShrunk(t *testing.T) {
 		t.Fatal(err)
 	}
 	same, err := EqualMapped(m, other)
-	if same || !errors.Is(err, ErrChanged) {
-		t.Fatalf("got %v, %v; want ErrChanged", same, err)
+	if same || !errors.Is(err, ErrReadFault) {
+		t.Fatalf("got %v, %v; want ErrReadFault", same, err)
 	}
 }
