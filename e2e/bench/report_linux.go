@@ -31,11 +31,19 @@ func row(r result, all []result) string {
 	if r.failed != "" {
 		extra = "FAILED: " + r.failed
 	}
-	return fmt.Sprintf("| %s | %s | %s | %.0f | %.0f–%.0f | %.1f | %s | %s |", r.workload, r.fs, r.tool,
+	return fmt.Sprintf("| %s | %s | %s | %s | %s–%s | %.1f | %s | %s |", r.workload, r.fs, r.tool,
 		ms(r.median()), ms(lo), ms(hi), float64(r.maxRSS)/1024, ratio(r, all), extra)
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+// ms formats d in milliseconds, with two decimals below 10 ms (the
+// one-file rows) and none above.
+func ms(d time.Duration) string {
+	v := float64(d.Microseconds()) / 1000
+	if v < 10 {
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
 
 func printResult(r result, all []result) { fmt.Println(row(r, all)) }
 
@@ -63,7 +71,7 @@ func machine(c config) string {
 		b, _ := exec.Command(argv[0], argv[1:]...).Output()
 		return strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
 	}
-	return fmt.Sprintf("Machine: %d CPUs, kernel %s, %s; %s; %s; %s; rclone %s. Runs: %d per tool (median), alternating order, warm cache; corpora at scale %g.\n",
+	return fmt.Sprintf("Machine: %d CPUs, kernel %s, %s; %s; %s; %s; rclone %s. Runs: %d per tool (median; five times as many for the one-file corpora, where rsync is timed after the others alternate), alternating order, warm cache; corpora at scale %g.\n",
 		runtime.NumCPU(), out("uname", "-r"), runtime.Version(), out("cp", "--version"), out("rsync", "--version"),
 		memory(), out("rclone", "version"), c.runs, c.scale)
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // tool is one command under comparison; args gets the source directory
@@ -27,6 +29,12 @@ type workload struct {
 	tools        []string
 	mode         string // mirror: fresh destination; noop: up to date; cache: 1% changed
 	extra        []string
+	// apart are tools timed after the others rather than alternated with
+	// them: rsync writing a 1 GiB copy left the page cache and the disk
+	// busy for the millisecond-long reflink and sparse runs after it (on
+	// an XFS image, a 1 GiB write then sync before each run: treesync
+	// 9.0 ms, cp 8.8, against 2.8 and 1.5 without it).
+	apart []string
 }
 
 func (w workload) onFS(fs string) bool {
@@ -50,9 +58,9 @@ func workloads() []workload {
 		{name: "cache-1pct", corpus: "cache", fss: []string{"host", "ext4"}, tools: sync, mode: "cache"},
 		{name: "checksum-noop-gosrc", corpus: "gosrc", fss: []string{"host", "ext4"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
 		{name: "checksum-noop-big", corpus: "big", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
-		{name: "big-1g", corpus: "big", fss: []string{"xfs", "btrfs", "host"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror"},
+		{name: "big-1g", corpus: "big", fss: []string{"xfs", "btrfs", "host"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror", apart: []string{"rsync"}},
 		{name: "noop-2m", corpus: "huge", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop"},
-		{name: "sparse-2g", corpus: "sparse", fss: []string{"host", "ext4"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror", extra: []string{"sparse"}},
+		{name: "sparse-2g", corpus: "sparse", fss: []string{"host", "ext4"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror", extra: []string{"sparse"}, apart: []string{"rsync"}},
 	}
 }
 
@@ -92,29 +100,26 @@ func command(c config, w workload, name, src, dst string) []string {
 	return nil
 }
 
-func hasExtra(w workload, x string) bool {
-	for _, e := range w.extra {
-		if e == x {
-			return true
-		}
-	}
-	return false
-}
+func hasExtra(w workload, x string) bool { return contains(w.extra, x) }
 
-// prepare puts dst in the state the workload starts from (untimed),
-// flushes dirty data so that no run pays for the writeback of another,
-// and reads the source back into the page cache: rclone drops the cache
-// of what it read (fadvise), which left the tool after it a cold source.
-func prepare(c config, w workload, src, dst string) error {
+// prepare puts dst in the state the workload starts from (untimed) and
+// flushes dirty data so that no run pays for the writeback of another.
+// With rereadSrc it also reads the source's data back into the page
+// cache: rclone drops the cache of what it read (fadvise), which left the
+// tool after it a cold source.
+func prepare(c config, w workload, src, dst string, rereadSrc bool) error {
 	err := reset(c, w, src, dst)
 	syscall.Sync()
-	if err == nil {
+	if err == nil && rereadSrc {
 		err = warm(src)
 	}
 	return err
 }
 
-// warm reads every regular file under root.
+// warm reads the data of every regular file under root: only its data
+// extents, as a sparse-aware copy reads it. Reading the 2 GiB sparse
+// file's holes filled 2 GiB of page cache with zeros, and every process
+// started right after ran slowly (Go hello world 9 ms instead of 1.2).
 func warm(root string) error {
 	buf := make([]byte, 1<<20)
 	return filepath.WalkDir(root, func(p string, de os.DirEntry, err error) error {
@@ -126,9 +131,30 @@ func warm(root string) error {
 			return err
 		}
 		defer f.Close()
-		_, err = io.CopyBuffer(io.Discard, f, buf)
-		return err
+		return readData(f, buf)
 	})
+}
+
+// readData reads f's data extents, found with SEEK_DATA and SEEK_HOLE.
+func readData(f *os.File, buf []byte) error {
+	fd := int(f.Fd())
+	for off := int64(0); ; {
+		data, err := unix.Seek(fd, off, unix.SEEK_DATA)
+		if err == unix.ENXIO {
+			return nil // no data past off
+		}
+		if err != nil {
+			return fmt.Errorf("seek data %s: %w", f.Name(), err)
+		}
+		hole, err := unix.Seek(fd, data, unix.SEEK_HOLE)
+		if err != nil {
+			return fmt.Errorf("seek hole %s: %w", f.Name(), err)
+		}
+		if _, err := io.CopyBuffer(io.Discard, io.NewSectionReader(f, data, hole-data), buf); err != nil {
+			return fmt.Errorf("read %s: %w", f.Name(), err)
+		}
+		off = hole
+	}
 }
 
 func reset(c config, w workload, src, dst string) error {
@@ -156,23 +182,54 @@ func runWorkload(c config, w workload, fs *filesystem) []result {
 	if w.mode == "cache" {
 		src = filepath.Join(src, "new")
 	}
-	var tools []string
+	var res []result
+	for _, group := range toolGroups(c, w) {
+		r, err := timeTools(c, w, fs, src, group)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: prepare %s: %v\n", w.name, err)
+			return nil
+		}
+		res = append(res, r...)
+	}
+	for i := range res {
+		res[i].note = afterNote(w, filepath.Join(fs.root, "dst-"+res[i].tool))
+		printResult(res[i], res)
+	}
+	return res
+}
+
+// toolGroups splits w's available tools into those alternated run by run
+// and, after them, each of w.apart on its own.
+func toolGroups(c config, w workload) [][]string {
+	var alternated []string
+	var groups [][]string
 	for _, t := range w.tools {
-		if c.tools[t] && available(t) {
-			tools = append(tools, t)
+		if !c.tools[t] || !available(t) {
+			continue
+		}
+		if contains(w.apart, t) {
+			groups = append(groups, []string{t})
+		} else {
+			alternated = append(alternated, t)
 		}
 	}
+	return append([][]string{alternated}, groups...)
+}
+
+// timeTools times tools on w, their order rotating run by run after one
+// untimed warm-up run each, which measures peak RSS.
+func timeTools(c config, w workload, fs *filesystem, src string, tools []string) ([]result, error) {
 	res := make([]result, len(tools))
 	for i, t := range tools {
 		res[i] = result{workload: w.name, fs: fs.name, tool: t}
 	}
-	for run := -1; run < c.runs; run++ { // run -1 warms the cache
+	reread := contains(tools, "rclone")        // it drops the cache of what it read
+	for run := -1; run < runsOf(c, w); run++ { // run -1 warms the cache
 		for k := range tools {
 			i := (k + max(run, 0)) % len(tools)
 			dst := filepath.Join(fs.root, "dst-"+tools[i])
-			if err := prepare(c, w, src, dst); err != nil {
-				fmt.Fprintf(os.Stderr, "bench: prepare %s: %v\n", w.name, err)
-				return nil
+			if err := prepare(c, w, src, dst, reread || (run < 0 && k == 0)); err != nil {
+				return nil, err
 			}
 			argv := command(c, w, tools[i], src, dst)
 			if run < 0 {
@@ -182,11 +239,26 @@ func runWorkload(c config, w workload, fs *filesystem) []result {
 			res[i].add(measure(argv))
 		}
 	}
-	for i := range res {
-		res[i].note = afterNote(w, filepath.Join(fs.root, "dst-"+res[i].tool))
-		printResult(res[i], res)
+	return res, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
-	return res
+	return false
+}
+
+// runsOf is the number of timed runs of w per tool: five times -runs for
+// the one-file corpora, whose runs take milliseconds and whose medians
+// move with every start of a process.
+func runsOf(c config, w workload) int {
+	if w.corpus == "big" || w.corpus == "sparse" {
+		return 5 * c.runs
+	}
+	return c.runs
 }
 
 func available(tool string) bool {
