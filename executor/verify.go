@@ -24,7 +24,10 @@ func (e *Executor) sameContent(d *walker.Dir, a planner.Action, src int) (bool, 
 	defer platform.Close(dst)
 	if a.Src.Size >= mapMin {
 		if same, handled, err := sameMapped(src, dst, a.Src.Size); handled {
-			return same, err
+			if err != nil {
+				return false, fmt.Errorf("checksum: %w", err)
+			}
+			return same, nil
 		}
 	}
 	same, err := e.cmp.Equal(platform.FdReader(src), platform.FdReader(dst))
