@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 
@@ -37,14 +38,7 @@ type workload struct {
 	apart []string
 }
 
-func (w workload) onFS(fs string) bool {
-	for _, f := range w.fss {
-		if f == fs {
-			return true
-		}
-	}
-	return false
-}
+func (w workload) onFS(fs string) bool { return slices.Contains(w.fss, fs) }
 
 func workloads() []workload {
 	all := []string{"host", "ext4", "xfs", "btrfs"}
@@ -100,7 +94,7 @@ func command(c config, w workload, name, src, dst string) []string {
 	return nil
 }
 
-func hasExtra(w workload, x string) bool { return contains(w.extra, x) }
+func hasExtra(w workload, x string) bool { return slices.Contains(w.extra, x) }
 
 // prepare puts dst in the state the workload starts from (untimed) and
 // flushes dirty data so that no run pays for the writeback of another.
@@ -207,7 +201,7 @@ func toolGroups(c config, w workload) [][]string {
 		if !c.tools[t] || !available(t) {
 			continue
 		}
-		if contains(w.apart, t) {
+		if slices.Contains(w.apart, t) {
 			groups = append(groups, []string{t})
 		} else {
 			alternated = append(alternated, t)
@@ -223,7 +217,7 @@ func timeTools(c config, w workload, fs *filesystem, src string, tools []string)
 	for i, t := range tools {
 		res[i] = result{workload: w.name, fs: fs.name, tool: t}
 	}
-	reread := contains(tools, "rclone")        // it drops the cache of what it read
+	reread := slices.Contains(tools, "rclone") // it drops the cache of what it read
 	for run := -1; run < runsOf(c, w); run++ { // run -1 warms the cache
 		for k := range tools {
 			i := (k + max(run, 0)) % len(tools)
@@ -240,15 +234,6 @@ func timeTools(c config, w workload, fs *filesystem, src string, tools []string)
 		}
 	}
 	return res, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // runsOf is the number of timed runs of w per tool: five times -runs for
