@@ -162,31 +162,19 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat, done <-chan stru
 	if err := Ftruncate(dst, st.Size); err != nil {
 		return res, fmt.Errorf("truncate: %w", err)
 	}
-	for off := int64(0); off < st.Size; {
-		data, err := unix.Seek(src, off, unix.SEEK_DATA)
-		if errors.Is(err, unix.ENXIO) {
-			break // only a hole remains
-		}
-		if err != nil {
-			return c.sparseFallback(p, src, dst, st, err, done)
-		}
-		hole, err := unix.Seek(src, data, unix.SEEK_HOLE)
-		if err != nil {
-			return res, fmt.Errorf("seek hole: %w", err)
-		}
-		hole = min(hole, st.Size)
-		if data >= hole {
-			break
-		}
+	var copyErr error
+	err := DataExtents(src, st.Size, func(data, hole int64) error {
 		m, n, err := c.copyRange(p, src, dst, data, hole, done)
 		res.Bytes += n
-		if m > res.Method {
-			res.Method = m
-		}
-		if err != nil {
-			return res, err
-		}
-		off = hole
+		res.Method = max(res.Method, m)
+		copyErr = err
+		return err
+	})
+	if err != nil && copyErr == nil && res.Bytes == 0 {
+		return c.sparseFallback(p, src, dst, st, err, done)
+	}
+	if err != nil {
+		return res, err
 	}
 	res.HoleBytes = max(st.Size-res.Bytes, 0)
 	return res, nil
@@ -196,7 +184,7 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat, done <-chan stru
 // for data (EINVAL: SEEK_DATA unsupported).
 func (c *Copier) sparseFallback(p *pairCaps, src, dst int, st Stat, err error, done <-chan struct{}) (CopyResult, error) {
 	if !errors.Is(err, unix.EINVAL) {
-		return CopyResult{}, fmt.Errorf("seek data: %w", err)
+		return CopyResult{}, err
 	}
 	m, n, err := c.copyRange(p, src, dst, 0, st.Size, done)
 	return CopyResult{Method: m, Bytes: n}, err

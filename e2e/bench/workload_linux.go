@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/treesync/treesync/platform"
 )
 
 // tool is one command under comparison; args gets the source directory
@@ -129,26 +129,20 @@ func warm(root string) error {
 	})
 }
 
-// readData reads f's data extents, found with SEEK_DATA and SEEK_HOLE.
+// readData reads f's data extents.
 func readData(f *os.File, buf []byte) error {
-	fd := int(f.Fd())
-	for off := int64(0); ; {
-		data, err := unix.Seek(fd, off, unix.SEEK_DATA)
-		if err == unix.ENXIO {
-			return nil // no data past off
-		}
-		if err != nil {
-			return fmt.Errorf("seek data %s: %w", f.Name(), err)
-		}
-		hole, err := unix.Seek(fd, data, unix.SEEK_HOLE)
-		if err != nil {
-			return fmt.Errorf("seek hole %s: %w", f.Name(), err)
-		}
-		if _, err := io.CopyBuffer(io.Discard, io.NewSectionReader(f, data, hole-data), buf); err != nil {
-			return fmt.Errorf("read %s: %w", f.Name(), err)
-		}
-		off = hole
+	st, err := f.Stat()
+	if err != nil {
+		return err
 	}
+	err = platform.DataExtents(int(f.Fd()), st.Size(), func(start, end int64) error {
+		_, err := io.CopyBuffer(io.Discard, io.NewSectionReader(f, start, end-start), buf)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read %s: %w", f.Name(), err)
+	}
+	return nil
 }
 
 func reset(c config, w workload, src, dst string) error {
