@@ -9,7 +9,8 @@ import (
 // TestChecksumLargeFilesLikeRsync covers -c on files big enough to be
 // compared through memory mappings, in more than one window: equal files
 // with other times, and same-size, same-time files that differ only in
-// their first byte, just past the first 8 MiB window, or in their last.
+// their first byte, in the ninth 1 MiB window, or in their last (below
+// 32 MiB, so on one lane; hashing's TestEqualWindows covers two).
 // rsync must agree on what is transferred and on the resulting tree.
 func TestChecksumLargeFilesLikeRsync(t *testing.T) {
 	const size = 9<<20 + 123

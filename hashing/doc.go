@@ -3,6 +3,6 @@
 // sides are always local, so it compares their bytes in chunks rather
 // than hashing each side: xxhash64 digests of both, the first design,
 // measured slower (CompareSize). Large files are compared through
-// memory mappings (EqualMapped), which read the page cache in place.
+// memory mappings (EqualFiles), which read the page cache in place.
 // Sizes are always compared first.
 package hashing

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/treesync/treesync/platform"
 )
 
 // CompareSize is the chunk Equal reads from each side: two chunks stay
@@ -33,6 +35,19 @@ func New() *Comparer {
 // Equal reports whether a and b hold the same bytes (and as many).
 func (c *Comparer) Equal(a, b io.ReaderAt) (bool, error) {
 	return c.EqualPrefix(a, b, -1)
+}
+
+// EqualFiles reports whether the open files a and b, both of size bytes
+// when they were listed, hold the same bytes: through memory mappings
+// from mapMin bytes, else (or when they cannot be mapped, or their size
+// changed) by reading both into buffers (Equal).
+func (c *Comparer) EqualFiles(a, b int, size int64) (bool, error) {
+	if size >= mapMin {
+		if same, handled, err := equalMapped(a, b, size); handled {
+			return same, err
+		}
+	}
+	return c.Equal(platform.FdReader(a), platform.FdReader(b))
 }
 
 // EqualPrefix reports whether the first n bytes of a and b are the same;
