@@ -34,20 +34,20 @@ func New() *Comparer {
 
 // Equal reports whether a and b hold the same bytes (and as many).
 func (c *Comparer) Equal(a, b io.ReaderAt) (bool, error) {
-	return c.EqualPrefix(a, b, -1)
+	return c.compare(a, b, -1, -1)
 }
 
 // EqualFiles reports whether the open files a and b, both of size bytes
 // when they were listed, hold the same bytes: through memory mappings
 // from mapMin bytes, else (or when they cannot be mapped, or their size
-// changed) by reading both into buffers (Equal).
+// changed) by reading both into buffers.
 func (c *Comparer) EqualFiles(a, b int, size int64) (bool, error) {
 	if size >= mapMin {
 		if same, handled, err := equalMapped(a, b, size); handled {
 			return same, err
 		}
 	}
-	return c.Equal(platform.FdReader(a), platform.FdReader(b))
+	return c.compare(platform.FdReader(a), platform.FdReader(b), -1, size)
 }
 
 // EqualPrefix reports whether the first n bytes of a and b are the same;
@@ -55,15 +55,28 @@ func (c *Comparer) EqualFiles(a, b int, size int64) (bool, error) {
 // sides are local, so comparing the bytes beats hashing each: no digest
 // arithmetic, and it stops at the first difference.
 func (c *Comparer) EqualPrefix(a, b io.ReaderAt, n int64) (bool, error) {
+	return c.compare(a, b, n, -1)
+}
+
+// compare compares the first n bytes of a and b (all of both when n < 0)
+// chunk by chunk. With end >= 0, the size both had when listed, the read
+// reaching end asks for one byte more, and coming back short exactly at
+// end counts as the end of the file: a file of one chunk is read once,
+// not once more to find its end; a file grown past end still shows.
+func (c *Comparer) compare(a, b io.ReaderAt, n, end int64) (bool, error) {
 	bp := c.pairs.Get().(*[2][]byte)
 	defer c.pairs.Put(bp)
 	for off := int64(0); n < 0 || off < n; off += CompareSize {
-		ba, bb := bp[0], bp[1]
-		if n >= 0 && n-off < CompareSize {
-			ba, bb = ba[:n-off], bb[:n-off]
+		size := int64(CompareSize)
+		if n >= 0 {
+			size = min(size, n-off)
 		}
-		na, errA := readFull(a, ba, off)
-		nb, errB := readFull(b, bb, off)
+		if end >= off {
+			size = min(size, end-off+1)
+		}
+		ba, bb := bp[0][:size], bp[1][:size]
+		na, errA := readUntil(a, ba, off, end)
+		nb, errB := readUntil(b, bb, off, end)
 		if err := errors.Join(errA, errB); err != nil {
 			return false, err
 		}
@@ -77,8 +90,9 @@ func (c *Comparer) EqualPrefix(a, b io.ReaderAt, n int64) (bool, error) {
 	return true, nil
 }
 
-// readFull reads len(buf) bytes at off, fewer only at the end of r.
-func readFull(r io.ReaderAt, buf []byte, off int64) (int, error) {
+// readUntil reads len(buf) bytes at off, fewer only at the end of r, or
+// when a read comes back short exactly at end (when end >= 0).
+func readUntil(r io.ReaderAt, buf []byte, off, end int64) (int, error) {
 	n := 0
 	for n < len(buf) {
 		k, err := r.ReadAt(buf[n:], off+int64(n))
@@ -88,6 +102,9 @@ func readFull(r io.ReaderAt, buf []byte, off int64) (int, error) {
 		}
 		if err != nil {
 			return n, fmt.Errorf("read at %d: %w", off+int64(n), err)
+		}
+		if off+int64(n) == end {
+			return n, nil
 		}
 	}
 	return n, nil

@@ -203,3 +203,53 @@ func BenchmarkEqual16MiB(b *testing.B) {
 		}
 	}
 }
+
+// countingReader reads like pread(2): a short read without an error at
+// the end of the data, then 0 and io.EOF; it counts its reads.
+type countingReader struct {
+	data  []byte
+	reads int
+}
+
+func (r *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	r.reads++
+	if off >= int64(len(r.data)) {
+		return 0, io.EOF
+	}
+	return copy(p, r.data[off:]), nil
+}
+
+// Given the listed size, a file is read once per chunk: the read that
+// comes back short at that size is its end, with no read to find it.
+// Growth past the listed size still shows.
+func TestCompareListedSize(t *testing.T) {
+	c := New()
+	for _, size := range []int{0, 1, 4096, CompareSize - 1, CompareSize, 2*CompareSize + 9} {
+		a, b := &countingReader{data: data(size)}, &countingReader{data: data(size)}
+		same, err := c.compare(a, b, -1, int64(size))
+		if !same || err != nil {
+			t.Errorf("size %d, same bytes: %v, %v", size, same, err)
+		}
+		if want := size/CompareSize + 1; a.reads != want || b.reads != want {
+			t.Errorf("size %d: %d and %d reads, want %d each", size, a.reads, b.reads, want)
+		}
+		grown := &countingReader{data: append(data(size), 1)}
+		if same, err := c.compare(grown, &countingReader{data: data(size)}, -1, int64(size)); same || err != nil {
+			t.Errorf("size %d, one side grown by a byte: %v, %v (want different)", size, same, err)
+		}
+		both := append(data(size), 1)
+		if same, err := c.compare(&countingReader{data: both}, &countingReader{data: both}, -1, int64(size)); !same || err != nil {
+			t.Errorf("size %d, both grown alike: %v, %v", size, same, err)
+		}
+	}
+	// A short read that ends before the listed size is not the end.
+	b := data(3 * 1000)
+	if same, err := c.compare(shortReader{bytes.NewReader(b)}, &countingReader{data: b}, -1, int64(len(b))); !same || err != nil {
+		t.Errorf("short reads before the listed size: %v, %v", same, err)
+	}
+	changed := bytes.Clone(b)
+	changed[2500] ^= 1
+	if same, err := c.compare(shortReader{bytes.NewReader(b)}, &countingReader{data: changed}, -1, int64(len(b))); same || err != nil {
+		t.Errorf("short reads, a byte differs past the first: %v, %v", same, err)
+	}
+}
