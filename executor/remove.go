@@ -78,36 +78,9 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 		return fmt.Errorf("open %s for deletion: %w", path, err)
 	}
 	defer platform.Close(fd)
-	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
+	kept, err := e.removeChildren(fd, path, limited, protected)
 	if err != nil {
-		return fmt.Errorf("readdir %s: %w", path, err)
-	}
-	kept := false
-	for _, n := range names {
-		st, err := platform.Lstatat(fd, n)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
-		}
-		child := walker.FromStat(n, st)
-		if protected != nil && protected(planner.Join(path, n), child.Kind == planner.KindDir) {
-			kept = true
-			continue
-		}
-		if limited && !e.del.take() {
-			return errDeleteLimit
-		}
-		if child.Kind == planner.KindDir {
-			err = e.removeTree(fd, n, planner.Join(path, n), limited, protected)
-		} else {
-			err = e.unlink(fd, n, child.Kind, planner.Join(path, n), limited)
-			kept = kept || e.backupBeside() // name~ now stands in the directory
-		}
-		if err != nil {
-			return err
-		}
+		return err
 	}
 	if kept {
 		e.opts.Log.Info().Str("path", path).Msg("cannot delete non-empty directory: it holds protected entries or backups")
@@ -122,6 +95,43 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 		e.noteDelete(planner.KindDir, path+"/")
 	}
 	return nil
+}
+
+// removeChildren deletes what the open directory fd (at path) holds,
+// leaving protected entries; kept reports whether any entry (or a backup
+// made beside a deleted file) stays.
+func (e *Executor) removeChildren(fd int, path string, limited bool, protected func(string, bool) bool) (kept bool, err error) {
+	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
+	if err != nil {
+		return false, fmt.Errorf("readdir %s: %w", path, err)
+	}
+	for _, n := range names {
+		st, err := platform.Lstatat(fd, n)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return kept, fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
+		}
+		child := walker.FromStat(n, st)
+		if protected != nil && protected(planner.Join(path, n), child.Kind == planner.KindDir) {
+			kept = true
+			continue
+		}
+		if limited && !e.del.take() {
+			return kept, errDeleteLimit
+		}
+		if child.Kind == planner.KindDir {
+			err = e.removeTree(fd, n, planner.Join(path, n), limited, protected)
+		} else {
+			err = e.unlink(fd, n, child.Kind, planner.Join(path, n), limited)
+			kept = kept || e.backupBeside() // name~ now stands in the directory
+		}
+		if err != nil {
+			return kept, err
+		}
+	}
+	return kept, nil
 }
 
 func (e *Executor) noteDelete(k planner.Kind, path string) {
