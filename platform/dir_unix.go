@@ -80,12 +80,20 @@ func Close(fd int) error {
 }
 
 // ReadDirNames lists the names in the open directory fd (without "." and
-// ".."), sorted bytewise. buf is scratch space for getdents; it is reused.
+// ".."), sorted bytewise, from its start whatever read it before (or
+// shares its offset, as a dup does). buf is scratch space for getdents;
+// it is reused.
 func ReadDirNames(fd int, buf []byte) ([]string, error) {
-	var names []string
 	if _, err := unix.Seek(fd, 0, 0); err != nil {
 		return nil, err
 	}
+	return ReadFreshDirNames(fd, buf)
+}
+
+// ReadFreshDirNames is ReadDirNames for a descriptor just opened, that
+// nothing has read: without the rewind.
+func ReadFreshDirNames(fd int, buf []byte) ([]string, error) {
+	var names []string
 	for {
 		n, err := unix.ReadDirent(fd, buf)
 		if errors.Is(err, unix.EINTR) {

@@ -203,8 +203,16 @@ func (w *walk) open(d *Dir, p *Pair) {
 	}
 }
 
+// setDstDev records the device of d's open destination directory: the
+// one its entry in the parent's listing gave, without a syscall, else (the
+// root, a directory this run made, one that replaced an entry of another
+// kind) by fstat.
 func (w *walk) setDstDev(d *Dir) {
 	if d.DstFd < 0 {
+		return
+	}
+	if e := d.Action.Dst; d.Parent != nil && e != nil && e.Kind == planner.KindDir {
+		d.DstDev = e.Dev
 		return
 	}
 	if st, err := platform.Fstat(d.DstFd); err == nil {

@@ -731,3 +731,39 @@ func TestDirSourceName(t *testing.T) {
 		t.Error("plain Dir maps names or claims to be a top")
 	}
 }
+
+// Each destination directory's DstDev is its own device, also across a
+// mount point inside the destination (taken from the parent's listing,
+// not from the parent's device).
+func TestWalkDstDev(t *testing.T) {
+	if os.Geteuid() != 0 {
+		skipOrFail(t, "mounting a tmpfs needs root")
+	}
+	src, dst := t.TempDir(), t.TempDir()
+	mkTree(t, src, "same/x", "m/y")
+	mkTree(t, dst, "same/", "m/")
+	if err := syscall.Mount("tmpfs", filepath.Join(dst, "m"), "tmpfs", 0, "size=1m"); err != nil {
+		skipOrFail(t, "mount tmpfs: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Unmount(filepath.Join(dst, "m"), 0) })
+	r := newRecorder()
+	devs := map[string]uint64{}
+	r.visitFn = func(_ context.Context, p *Pair) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		devs[p.Dir.Path] = p.Dir.DstDev
+	}
+	Walk(context.Background(), Root{SrcFd: openRoot(t, src), DstFd: openRoot(t, dst)}, r.options(2), r.visit(archive))
+	for _, path := range []string{"", "same", "m"} {
+		var st syscall.Stat_t
+		if err := syscall.Stat(filepath.Join(dst, path), &st); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := devs[path]; !ok || got != uint64(st.Dev) {
+			t.Errorf("%q: DstDev %d (visited %v), want %d", path, got, ok, st.Dev)
+		}
+	}
+	if devs["m"] == devs[""] {
+		t.Errorf("the tmpfs mount point has the root's device %d", devs[""])
+	}
+}
