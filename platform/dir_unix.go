@@ -23,7 +23,7 @@ const (
 // OpenRoot opens a directory named by an ordinary path, following
 // symlinks (a root given by the user may be reached through one).
 func OpenRoot(path string) (int, error) {
-	fd, err := retry(func() (int, error) { return unix.Open(path, openDirFlags, 0) })
+	fd, err := openNoatime(CurrentDir, path, openDirFlags)
 	if err != nil {
 		return -1, fmt.Errorf("open directory %s: %w", path, err)
 	}
@@ -33,21 +33,24 @@ func OpenRoot(path string) (int, error) {
 // OpenDirAt opens the directory name inside dirfd without following a
 // symlink: a symlink where a directory is expected fails with ENOTDIR or ELOOP.
 func OpenDirAt(dirfd int, name string) (int, error) {
-	return retry(func() (int, error) {
-		return unix.Openat(dirfd, name, openDirFlags|unix.O_NOFOLLOW, 0)
-	})
+	return openNoatime(dirfd, name, openDirFlags|unix.O_NOFOLLOW)
 }
 
 // OpenFileAt opens the regular file name inside dirfd for reading, never
 // through a symlink, and refuses to block on a fifo.
 func OpenFileAt(dirfd int, name string) (int, error) {
-	fd, err := retry(func() (int, error) {
-		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags|noatime, 0)
-	})
-	if errors.Is(err, unix.EPERM) && noatime != 0 { // O_NOATIME needs ownership
-		fd, err = retry(func() (int, error) {
-			return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags, 0)
-		})
+	return openNoatime(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags)
+}
+
+// openNoatime opens name inside dirfd for reading without updating its
+// access time where the kernel allows that (O_NOATIME needs ownership or
+// CAP_FOWNER: refused with EPERM, it opens without). Reading a source
+// then leaves its access times as they were — what -U copies — and a
+// directory listed every night is not rewritten for its atime each time.
+func openNoatime(dirfd int, name string, flags int) (int, error) {
+	fd, err := retry(func() (int, error) { return unix.Openat(dirfd, name, flags|noatime, 0) })
+	if errors.Is(err, unix.EPERM) && noatime != 0 {
+		fd, err = retry(func() (int, error) { return unix.Openat(dirfd, name, flags, 0) })
 	}
 	return fd, err
 }
@@ -346,14 +349,12 @@ func walkBeneath(rootFd int, rel string, before func(fd int, name string) error)
 // OpenDirFollowAt opens the directory name inside dirfd, following a
 // symlink (-L, -K).
 func OpenDirFollowAt(dirfd int, name string) (int, error) {
-	return retry(func() (int, error) { return unix.Openat(dirfd, name, openDirFlags, 0) })
+	return openNoatime(dirfd, name, openDirFlags)
 }
 
 // OpenFileFollowAt opens name inside dirfd for reading, following a symlink (-L).
 func OpenFileFollowAt(dirfd int, name string) (int, error) {
-	return retry(func() (int, error) {
-		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	})
+	return openNoatime(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC)
 }
 
 // ReadFileAt reads the whole small file name inside dirfd (never through

@@ -4,8 +4,8 @@ package platform
 
 import "golang.org/x/sys/unix"
 
-// noatime keeps reads from updating the source's access times. The kernel
-// refuses it (EPERM) on files we do not own, so OpenFileAt retries without.
+// noatime keeps reads and listings from updating access times. The kernel
+// refuses it (EPERM) on files we do not own, so openNoatime retries without.
 const noatime = unix.O_NOATIME
 
 // Futimes sets the access and modification times (ns) of fd, to the
