@@ -48,6 +48,7 @@ func workloads() []workload {
 		{name: "mirror-gosrc", corpus: "gosrc", fss: all, tools: peers, mode: "mirror"},
 		{name: "noop-gosrc", corpus: "gosrc", fss: all, tools: sync, mode: "noop"},
 		{name: "mirror-small", corpus: "small", fss: []string{"host", "ext4", "xfs"}, tools: peers, mode: "mirror"},
+		{name: "noop-gosrc-cold", corpus: "gosrc", fss: []string{"ext4"}, tools: sync, mode: "noop", extra: []string{"cold"}},
 		{name: "noop-small", corpus: "small", fss: []string{"host", "xfs"}, tools: sync, mode: "noop"},
 		{name: "cache-1pct", corpus: "cache", fss: []string{"host", "ext4"}, tools: sync, mode: "cache"},
 		{name: "checksum-noop-gosrc", corpus: "gosrc", fss: []string{"host", "ext4"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
@@ -100,11 +101,17 @@ func hasExtra(w workload, x string) bool { return slices.Contains(w.extra, x) }
 // flushes dirty data so that no run pays for the writeback of another.
 // With rereadSrc it also reads the source's data back into the page
 // cache: rclone drops the cache of what it read (fadvise), which left the
-// tool after it a cold source.
+// tool after it a cold source. A "cold" workload instead starts every
+// run with nothing cached (page cache, dentries, inodes), as a nightly
+// job meets a tree it has not seen all day.
 func prepare(c config, w workload, src, dst string, rereadSrc bool) error {
 	err := reset(c, w, src, dst)
 	syscall.Sync()
-	if err == nil && rereadSrc {
+	switch {
+	case err != nil:
+	case hasExtra(w, "cold"):
+		err = os.WriteFile("/proc/sys/vm/drop_caches", []byte("3\n"), 0)
+	case rereadSrc:
 		err = warm(src)
 	}
 	return err
