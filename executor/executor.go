@@ -98,11 +98,16 @@ func (e *Executor) Run(ctx context.Context, sources []string, dest string) *Resu
 }
 
 // startWorkers starts the copy workers: Options.Jobs of them, else as
-// many as the destination's filesystem favours, else DefaultJobs.
-func (e *Executor) startWorkers(destFd int) {
+// many as the destination's filesystem favours for these sources, else
+// DefaultJobs.
+func (e *Executor) startWorkers(rs *roots) {
 	n := e.opts.Jobs
-	if n <= 0 && destFd >= 0 {
-		n = platform.FavouredJobs(destFd)
+	if n <= 0 && rs.destFd >= 0 {
+		srcs := make([]int, 0, len(rs.list))
+		for _, r := range rs.list {
+			srcs = append(srcs, r.SrcFd)
+		}
+		n = platform.FavouredJobs(rs.destFd, srcs)
 	}
 	if n <= 0 {
 		n = DefaultJobs
@@ -137,7 +142,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		return
 	}
 	defer e.closeAltRoots()
-	e.startWorkers(roots.destFd)
+	e.startWorkers(roots)
 	if e.pol.Delete && e.opts.DeleteMode == DeleteBefore {
 		e.deletePass(ctx, roots)
 		for i := range roots.list {

@@ -3,4 +3,4 @@
 package platform
 
 // FavouredJobs returns 0: no filesystem preference is known here.
-func FavouredJobs(int) int { return 0 }
+func FavouredJobs(int, []int) int { return 0 }

@@ -91,7 +91,7 @@ func syncFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "compare-dest", Category: catCopy, Usage: "skip files unchanged in `DIR`"},
 		boolFlag("dry-run", "n", "change nothing; report what would be done", catSafety),
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Category: catSafety,
-			Usage: "copy `N` files at once (default 4, 2 onto btrfs; chosen by benchmark)"},
+			Usage: "copy `N` files at once (default 4; onto btrfs 2, or 1 from the same subvolume; chosen by benchmark)"},
 		&cli.StringFlag{Name: "reflink", Value: "auto", Category: catSafety,
 			Usage: "`WHEN` to clone files: auto (where the filesystem can), always (or fail), never"},
 		&cli.StringFlag{Name: "copy-method", Value: "auto", Category: catSafety,
