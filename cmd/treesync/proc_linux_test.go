@@ -77,6 +77,23 @@ func worldDir(t *testing.T) string {
 	return dir
 }
 
+// nobodyEnv is the environment for this test binary's copy run as
+// nobody: under go test -cover it writes coverage data where GOCOVERDIR
+// says, a directory only root may write, and says so on stderr; it gets
+// one of its own in dir.
+func nobodyEnv(t *testing.T, dir string) []string {
+	t.Helper()
+	env := os.Environ()
+	if os.Getenv("GOCOVERDIR") == "" {
+		return env
+	}
+	cov := filepath.Join(dir, "cover")
+	if err := errors.Join(os.Mkdir(cov, 0o777), os.Chmod(cov, 0o777)); err != nil {
+		t.Fatal(err)
+	}
+	return append(env, "GOCOVERDIR="+cov)
+}
+
 // TestUnreadableFileAsNobody runs treesync as uid 65534 on a tree with a
 // file only root can read: the JSON summary and the JSON log lines must
 // name that path and its error, and the run must exit 23.
@@ -90,6 +107,7 @@ func TestUnreadableFileAsNobody(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(treesyncBinary(t), "-a", "--json", "--log-format=json", src+"/", dst+"/")
+	cmd.Env = nobodyEnv(t, dir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
