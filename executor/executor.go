@@ -171,16 +171,17 @@ func (e *Executor) walkRoots(ctx context.Context, rs *roots) bool {
 	return true
 }
 
-// deletePass runs --delete-before: a walk that only deletes, on duplicates
-// of the roots' descriptors (the transfer walk takes ownership of them).
+// deletePass runs --delete-before: a walk that only deletes, on the roots'
+// directories reopened (the transfer walk takes ownership of the roots'
+// own descriptors, and lists them from their start).
 func (e *Executor) deletePass(ctx context.Context, roots *roots) {
 	e.deletingPass = true
 	defer func() { e.deletingPass = false }()
 	for _, r := range roots.list {
-		dup := r
-		dup.SrcFd, _ = platform.Dup(r.SrcFd)
-		dup.DstFd, _ = platform.Dup(r.DstFd)
-		e.walk(ctx, dup, e.visitDeletes)
+		again := r
+		again.SrcFd, _ = platform.ReopenDir(r.SrcFd)
+		again.DstFd, _ = platform.ReopenDir(r.DstFd)
+		e.walk(ctx, again, e.visitDeletes)
 	}
 }
 

@@ -101,7 +101,7 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 // leaving protected entries; kept reports whether any entry (or a backup
 // made beside a deleted file) stays.
 func (e *Executor) removeChildren(fd int, path string, limited bool, protected func(string, bool) bool) (kept bool, err error) {
-	names, err := platform.ReadFreshDirNames(fd, make([]byte, 16<<10))
+	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
 	if err != nil {
 		return false, fmt.Errorf("readdir %s: %w", path, err)
 	}

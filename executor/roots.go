@@ -131,7 +131,7 @@ func (e *Executor) root(s source, destFd int, rename string) (*walker.Root, erro
 	if err != nil {
 		return nil, srcErr(err)
 	}
-	dst, err := platform.Dup(destFd)
+	dst, err := platform.ReopenDir(destFd)
 	if err != nil {
 		_ = platform.Close(parent)
 		return nil, err
@@ -157,7 +157,7 @@ func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
 	if err != nil {
 		return nil, srcErr(err)
 	}
-	dst, err := platform.Dup(destFd)
+	dst, err := platform.ReopenDir(destFd)
 	if err != nil {
 		_ = platform.Close(srcFd)
 		return nil, err

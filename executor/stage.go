@@ -125,7 +125,7 @@ func (e *Executor) removeStale(dirfd int, name string) error {
 		return err
 	}
 	defer platform.Close(fd)
-	names, err := platform.ReadFreshDirNames(fd, make([]byte, 16<<10))
+	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
 	if err != nil {
 		return err
 	}

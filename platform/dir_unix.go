@@ -83,19 +83,10 @@ func Close(fd int) error {
 }
 
 // ReadDirNames lists the names in the open directory fd (without "." and
-// ".."), sorted bytewise, from its start whatever read it before (or
-// shares its offset, as a dup does). buf is scratch space for getdents;
-// it is reused.
+// ".."), sorted bytewise, reading on from fd's offset: all of them from a
+// descriptor just opened (one listed again is reopened first, ReopenDir).
+// buf is scratch space for getdents; it is reused.
 func ReadDirNames(fd int, buf []byte) ([]string, error) {
-	if _, err := unix.Seek(fd, 0, 0); err != nil {
-		return nil, err
-	}
-	return ReadFreshDirNames(fd, buf)
-}
-
-// ReadFreshDirNames is ReadDirNames for a descriptor just opened, that
-// nothing has read: without the rewind.
-func ReadFreshDirNames(fd int, buf []byte) ([]string, error) {
 	var names []string
 	for {
 		n, err := unix.ReadDirent(fd, buf)
@@ -270,12 +261,14 @@ func retryErr(f func() error) error {
 	}
 }
 
-// Dup duplicates fd (close-on-exec).
-func Dup(fd int) (int, error) {
+// ReopenDir opens the directory fd refers to once more (-1 stays -1): a
+// descriptor of its own, whose listing starts at the beginning whatever
+// was read through fd, as a dup's would not (it shares fd's offset).
+func ReopenDir(fd int) (int, error) {
 	if fd < 0 {
 		return -1, nil
 	}
-	return retry(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) })
+	return openNoatime(fd, ".", openDirFlags)
 }
 
 func renameIfAbsent(dirfd int, oldName, newName string) error {
@@ -320,7 +313,7 @@ func MkdirAllBeneath(rootFd int, rel string, perm uint32) (int, error) {
 // walkBeneath opens rel below rootFd component by component, calling
 // before (when set) ahead of opening each one; ".." is refused.
 func walkBeneath(rootFd int, rel string, before func(fd int, name string) error) (int, error) {
-	fd, err := Dup(rootFd)
+	fd, err := ReopenDir(rootFd)
 	if err != nil {
 		return -1, err
 	}

@@ -36,7 +36,7 @@ func TestListingKeepsAtime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadFreshDirNames(fd, make([]byte, 4096)); err != nil {
+		if _, err := ReadDirNames(fd, make([]byte, 4096)); err != nil {
 			t.Fatal(err)
 		}
 		unix.Close(fd)

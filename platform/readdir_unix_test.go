@@ -11,9 +11,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ReadDirNames lists from the start whatever read the descriptor (or a
-// dup sharing its offset) before; ReadFreshDirNames reads on from the
-// offset, which is the start for a descriptor just opened.
+// ReadDirNames reads on from a descriptor's offset: all names from one
+// just opened, none from one already read to its end. ReopenDir gives a
+// descriptor read already (a root listed by --delete-before, or by an
+// earlier source) one of its own that lists everything again.
 func TestReadDirNames(t *testing.T) {
 	dir := t.TempDir()
 	want := []string{"a", "b", "c"}
@@ -28,20 +29,21 @@ func TestReadDirNames(t *testing.T) {
 	}
 	defer unix.Close(fd)
 	buf := make([]byte, 4096)
-	if got, err := ReadFreshDirNames(fd, buf); err != nil || !slices.Equal(got, want) {
+	if got, err := ReadDirNames(fd, buf); err != nil || !slices.Equal(got, want) {
 		t.Fatalf("fresh descriptor: %q, %v; want %q", got, err, want)
 	}
-	if got, err := ReadFreshDirNames(fd, buf); err != nil || len(got) != 0 {
-		t.Errorf("read again without a rewind: %q, %v; want nothing (it continues at the end)", got, err)
+	if got, err := ReadDirNames(fd, buf); err != nil || len(got) != 0 {
+		t.Errorf("read again: %q, %v; want nothing (it continues at the end)", got, err)
 	}
-	dup, err := Dup(fd)
+	again, err := ReopenDir(fd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Close(dup)
-	for name, d := range map[string]int{"read descriptor": fd, "its dup": dup} {
-		if got, err := ReadDirNames(d, buf); err != nil || !slices.Equal(got, want) {
-			t.Errorf("%s: %q, %v; want %q", name, got, err, want)
-		}
+	defer unix.Close(again)
+	if got, err := ReadDirNames(again, buf); err != nil || !slices.Equal(got, want) {
+		t.Errorf("reopened after a listing: %q, %v; want %q", got, err, want)
+	}
+	if none, err := ReopenDir(-1); none != -1 || err != nil {
+		t.Errorf("ReopenDir(-1) = %d, %v; want -1, nil", none, err)
 	}
 }

@@ -54,11 +54,8 @@ func (w *walk) list(d *Dir, fd int, buf []byte, src bool) ([]planner.Entry, erro
 
 // names lists fd, restricted to the one name of a top pseudo-directory.
 func (w *walk) names(d *Dir, fd int, buf []byte, src bool) ([]string, error) {
-	if d.Only == "" && d.Parent == nil {
-		return platform.ReadDirNames(fd, buf) // a root's descriptor may have been read, or shares an offset
-	}
 	if d.Only == "" {
-		return platform.ReadFreshDirNames(fd, buf)
+		return platform.ReadDirNames(fd, buf)
 	}
 	name := d.Only
 	if !src {
