@@ -9,17 +9,17 @@ import (
 	"path/filepath"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/treesync/treesync/platform"
 )
 
 func mapTemp(t *testing.T, data []byte) (*os.File, []byte) {
 	t.Helper()
 	f := openTemp(t, data)
-	m, err := unix.Mmap(int(f.Fd()), 0, len(data), unix.PROT_READ, unix.MAP_SHARED)
+	m, err := platform.MapFile(int(f.Fd()), 0, len(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { unix.Munmap(m) })
+	t.Cleanup(func() { platform.UnmapFile(m) })
 	return f, m
 }
 
