@@ -162,15 +162,15 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat, done <-chan stru
 	if err := Ftruncate(dst, st.Size); err != nil {
 		return res, fmt.Errorf("truncate: %w", err)
 	}
-	var copyErr error
+	started := false // an extent was found: a seek that fails later is an error
 	err := DataExtents(src, st.Size, func(data, hole int64) error {
+		started = true
 		m, n, err := c.copyRange(p, src, dst, data, hole, done)
 		res.Bytes += n
 		res.Method = max(res.Method, m)
-		copyErr = err
 		return err
 	})
-	if err != nil && copyErr == nil && res.Bytes == 0 {
+	if err != nil && !started {
 		return c.sparseFallback(p, src, dst, st, err, done)
 	}
 	if err != nil {
