@@ -24,11 +24,11 @@ func FavouredJobs(dstFd int, srcFds []int) int {
 	return 2
 }
 
-// onDevice reports whether every fd in fds is on the device of dev (a
-// btrfs subvolume has a device number of its own).
-func onDevice(dev int, fds []int) bool {
+// onDevice reports whether every fd in fds is on the device of the open
+// file dirfd (a btrfs subvolume has a device number of its own).
+func onDevice(dirfd int, fds []int) bool {
 	var d unix.Stat_t
-	if len(fds) == 0 || unix.Fstat(dev, &d) != nil {
+	if len(fds) == 0 || unix.Fstat(dirfd, &d) != nil {
 		return false
 	}
 	for _, fd := range fds {
