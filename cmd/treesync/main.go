@@ -15,6 +15,7 @@ package main
 import "os"
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := watchSignals()
 	stopProfiles := startProfiles(os.Stderr)
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
