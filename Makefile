@@ -2,7 +2,7 @@
 GO       ?= go
 BIN      ?= bin/treesync
 PKGS     := ./...
-PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 freebsd/amd64 freebsd/arm64 windows/amd64 windows/arm64
+PLATFORMS := linux/amd64 linux/arm64 linux/386 darwin/amd64 darwin/arm64 freebsd/amd64 freebsd/arm64 windows/amd64 windows/arm64
 
 .PHONY: all build test unit e2e race lint cross demo bench fuzz clean
 

@@ -195,7 +195,7 @@ func fsType(dir string) string {
 	if err := unix.Statfs(dir, &st); err != nil {
 		return "unknown"
 	}
-	switch st.Type {
+	switch uint32(st.Type) {
 	case unix.EXT4_SUPER_MAGIC:
 		return "ext4"
 	case unix.XFS_SUPER_MAGIC:

@@ -15,7 +15,7 @@ import "golang.org/x/sys/unix"
 // cp 728 (10 rounds; earlier -j4 1084, -j2 965, -j1 1025, cp 1035).
 func FavouredJobs(dstFd int, srcFds []int) int {
 	var st unix.Statfs_t
-	if err := unix.Fstatfs(dstFd, &st); err != nil || st.Type != unix.BTRFS_SUPER_MAGIC {
+	if err := unix.Fstatfs(dstFd, &st); err != nil || uint32(st.Type) != unix.BTRFS_SUPER_MAGIC {
 		return 0
 	}
 	if onDevice(dstFd, srcFds) {

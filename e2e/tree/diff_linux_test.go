@@ -74,7 +74,7 @@ func must(t *testing.T, err error) {
 
 func setMtimeNs(t *testing.T, path string, sec, nsec int64) {
 	t.Helper()
-	ts := []unix.Timespec{{Nsec: unix.UTIME_OMIT}, {Sec: At(sec, 0).Unix(), Nsec: nsec}}
+	ts := []unix.Timespec{{Nsec: unix.UTIME_OMIT}, unix.NsecToTimespec(At(sec, nsec).UnixNano())}
 	must(t, unix.UtimesNanoAt(unix.AT_FDCWD, path, ts, unix.AT_SYMLINK_NOFOLLOW))
 }
 
