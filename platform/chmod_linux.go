@@ -17,7 +17,7 @@ func Lchmodat(dirfd int, name string, mode uint32) error {
 	if !errors.Is(err, unix.EOPNOTSUPP) {
 		return err
 	}
-	fd, err := retry(func() (int, error) { return unix.Openat(dirfd, name, unix.O_PATH|nofollowFlags, 0) })
+	fd, err := retry(func() (int, error) { return openat(dirfd, name, unix.O_PATH|nofollowFlags, 0) })
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (c *Copier) cloneNew(p *pairCaps, srcFd int, st Stat, dstDirfd int, name st
 		}
 		return -1, CopyResult{}, false, nil
 	}
-	fd, err := retry(func() (int, error) { return unix.Openat(dstDirfd, name, unix.O_RDWR|nofollowFlags, 0) })
+	fd, err := retry(func() (int, error) { return openat(dstDirfd, name, unix.O_RDWR|nofollowFlags, 0) })
 	if err != nil {
 		_ = Unlinkat(dstDirfd, name)
 		return -1, CopyResult{}, true, fmt.Errorf("open clone: %w", err)

@@ -48,9 +48,9 @@ func OpenFileAt(dirfd int, name string) (int, error) {
 // then leaves its access times as they were — what -U copies — and a
 // directory listed every night is not rewritten for its atime each time.
 func openNoatime(dirfd int, name string, flags int) (int, error) {
-	fd, err := retry(func() (int, error) { return unix.Openat(dirfd, name, flags|noatime, 0) })
+	fd, err := retry(func() (int, error) { return openat(dirfd, name, flags|noatime, 0) })
 	if errors.Is(err, unix.EPERM) && noatime != 0 {
-		fd, err = retry(func() (int, error) { return unix.Openat(dirfd, name, flags, 0) })
+		fd, err = retry(func() (int, error) { return openat(dirfd, name, flags, 0) })
 	}
 	return fd, err
 }
@@ -60,14 +60,14 @@ func openNoatime(dirfd int, name string, flags int) (int, error) {
 // descriptor.
 func OpenForMeta(dirfd int, name string) (int, error) {
 	return retry(func() (int, error) {
-		return unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags, 0)
+		return openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags, 0)
 	})
 }
 
 // CreateExcl creates a new file name inside dirfd, failing if it exists.
 func CreateExcl(dirfd int, name string, perm uint32) (int, error) {
 	return retry(func() (int, error) {
-		return unix.Openat(dirfd, name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|nofollowFlags, perm)
+		return openat(dirfd, name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|nofollowFlags, perm)
 	})
 }
 
@@ -108,7 +108,7 @@ func ReadDirNames(fd int, buf []byte) ([]string, error) {
 // Lstatat stats name inside dirfd without following a symlink.
 func Lstatat(dirfd int, name string) (Stat, error) {
 	var st unix.Stat_t
-	err := retryErr(func() error { return unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) })
+	err := retryErr(func() error { return fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) })
 	if err != nil {
 		return Stat{}, err
 	}
@@ -118,7 +118,7 @@ func Lstatat(dirfd int, name string) (Stat, error) {
 // Statat stats name inside dirfd, following a symlink.
 func Statat(dirfd int, name string) (Stat, error) {
 	var st unix.Stat_t
-	if err := retryErr(func() error { return unix.Fstatat(dirfd, name, &st, 0) }); err != nil {
+	if err := retryErr(func() error { return fstatat(dirfd, name, &st, 0) }); err != nil {
 		return Stat{}, err
 	}
 	return fromUnix(&st), nil
@@ -364,5 +364,5 @@ func ReadFileAt(dirfd int, name string) ([]byte, error) {
 // OpenRWAt opens the existing regular file name inside dirfd for reading
 // and writing, never through a symlink.
 func OpenRWAt(dirfd int, name string) (int, error) {
-	return retry(func() (int, error) { return unix.Openat(dirfd, name, unix.O_RDWR|nofollowFlags, 0) })
+	return retry(func() (int, error) { return openat(dirfd, name, unix.O_RDWR|nofollowFlags, 0) })
 }

@@ -29,7 +29,7 @@ func unnamedFavoured(dirfd int) bool {
 // handled is false when the filesystem cannot make one.
 func createUnnamed(dirfd int, perm uint32) (int, bool, error) {
 	fd, err := retry(func() (int, error) {
-		return unix.Openat(dirfd, ".", unix.O_RDWR|unix.O_TMPFILE|unix.O_CLOEXEC, perm)
+		return openat(dirfd, ".", unix.O_RDWR|unix.O_TMPFILE|unix.O_CLOEXEC, perm)
 	})
 	switch {
 	case err == nil:

@@ -1,0 +1,61 @@
+//go:build linux && (amd64 || arm64)
+
+package platform
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The x/sys wrappers of the *at calls copy each name into a new
+// NUL-terminated slice: one allocation per stat and per open, half of
+// all the allocations of a no-op run. These pass the name from a buffer
+// on the caller's stack instead (names longer than NAME_MAX, which the
+// kernel refuses anyway, and names holding a NUL take the wrappers).
+
+// cname is a NUL-terminated copy of a directory entry's name.
+type cname [unix.NAME_MAX + 1]byte
+
+// set copies name into b, reporting whether it fits.
+func (b *cname) set(name string) bool {
+	if len(name) >= len(b) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] == 0 {
+			return false
+		}
+		b[i] = name[i]
+	}
+	b[len(name)] = 0
+	return true
+}
+
+func fstatat(dirfd int, name string, st *unix.Stat_t, flags int) error {
+	var b cname
+	if !b.set(name) {
+		return unix.Fstatat(dirfd, name, st, flags)
+	}
+	_, _, e := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(dirfd), uintptr(unsafe.Pointer(&b[0])),
+		uintptr(unsafe.Pointer(st)), uintptr(flags), 0, 0)
+	return errnoErr(e)
+}
+
+func openat(dirfd int, name string, flags int, mode uint32) (int, error) {
+	var b cname
+	if !b.set(name) {
+		return unix.Openat(dirfd, name, flags, mode)
+	}
+	fd, _, e := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&b[0])),
+		uintptr(flags|unix.O_LARGEFILE), uintptr(mode), 0, 0)
+	return int(fd), errnoErr(e)
+}
+
+// errnoErr returns nil for 0, as the wrappers do.
+func errnoErr(e unix.Errno) error {
+	if e == 0 {
+		return nil
+	}
+	return e
+}
