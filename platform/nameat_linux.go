@@ -3,6 +3,7 @@
 package platform
 
 import (
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -19,16 +20,10 @@ type cname [unix.NAME_MAX + 1]byte
 
 // set copies name into b, reporting whether it fits.
 func (b *cname) set(name string) bool {
-	if len(name) >= len(b) {
+	if len(name) >= len(b) || strings.IndexByte(name, 0) >= 0 {
 		return false
 	}
-	for i := 0; i < len(name); i++ {
-		if name[i] == 0 {
-			return false
-		}
-		b[i] = name[i]
-	}
-	b[len(name)] = 0
+	b[copy(b[:], name)] = 0
 	return true
 }
 
