@@ -12,10 +12,11 @@ import (
 // The x/sys wrappers of the *at calls copy each name into a new
 // NUL-terminated slice: one allocation per stat and per open, half of
 // all the allocations of a no-op run. These pass the name from a buffer
-// on the caller's stack instead (names longer than NAME_MAX, which the
-// kernel refuses anyway, and names holding a NUL take the wrappers).
+// on the caller's stack instead. A string that does not fit (a root's
+// whole path can be longer than NAME_MAX, which a single name cannot)
+// or that holds a NUL takes the wrappers, and gets their answers.
 
-// cname is a NUL-terminated copy of a directory entry's name.
+// cname is a NUL-terminated copy of a name or a short path.
 type cname [unix.NAME_MAX + 1]byte
 
 // set copies name into b, reporting whether it fits.

@@ -75,3 +75,19 @@ func TestNameAtEdges(t *testing.T) {
 		}
 	}
 }
+
+// A path longer than NAME_MAX, as OpenRoot is given, still opens.
+func TestNameAtLongPath(t *testing.T) {
+	dir := t.TempDir()
+	for len(dir) <= unix.NAME_MAX {
+		dir = filepath.Join(dir, strings.Repeat("d", 60))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := OpenRoot(dir)
+	if err != nil {
+		t.Fatalf("OpenRoot(%d-byte path): %v", len(dir), err)
+	}
+	Close(fd)
+}
