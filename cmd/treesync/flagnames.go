@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"flag"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -11,6 +14,12 @@ import (
 // looking each one up among all flags: O(flags²) regexps, 1.9 ms of a
 // 4.8 ms --version (BenchmarkVersion). The wrappers below answer Names()
 // from a slice computed once; every other method is the embedded flag's.
+//
+// Registering a flag (Apply) asks for its names once more through the
+// regexp: a third of a --version's CPU. The Apply methods below do what
+// cli.BoolFlag's and cli.StringFlag's do for treesync's flags, which
+// read no environment variables or files and have no Destination or
+// Count: one value per name, holding the flag's default.
 //
 // urfave/cli also renders every flag's help line at each start to group
 // flags by category (4% of a small sync's CPU): a run that shows no help
@@ -52,6 +61,38 @@ func (f namedStrings) Names() []string  { return f.names }
 func (f namedInt) Names() []string      { return f.names }
 func (f namedFloat) Names() []string    { return f.names }
 func (f namedDuration) Names() []string { return f.names }
+
+func (f namedBool) Apply(set *flag.FlagSet) error {
+	v := &boolValue{v: f.Value}
+	for _, n := range f.names {
+		set.Var(v, n, f.Usage)
+	}
+	return nil
+}
+
+func (f namedString) Apply(set *flag.FlagSet) error {
+	for _, n := range f.names {
+		set.String(n, f.Value, f.Usage)
+	}
+	return nil
+}
+
+// boolValue is a boolean flag's value, shared by its names (as the
+// destination of cli.BoolFlag's values is).
+type boolValue struct{ v bool }
+
+func (b *boolValue) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("parse error") // as the flag package's own
+	}
+	b.v = v
+	return nil
+}
+
+func (b *boolValue) Get() any         { return b.v }
+func (b *boolValue) String() string   { return strconv.FormatBool(b.v) }
+func (b *boolValue) IsBoolFlag() bool { return true }
 
 // withCachedNames wraps each flag of a known type; others pass unchanged.
 // Without categorized, the flags lose their help categories.

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"flag"
+	"testing"
+)
 
 func TestShowsHelp(t *testing.T) {
 	for _, tc := range []struct {
@@ -45,4 +48,56 @@ func TestFlagCategories(t *testing.T) {
 	if categorized < len(withCat)/2 {
 		t.Errorf("only %d of %d flags have a category", categorized, len(withCat))
 	}
+}
+
+// TestApplyAsCli: every flag registers the same names, usage, default,
+// kind and parsed values through the cached-name wrappers as through
+// urfave/cli's own Apply.
+func TestApplyAsCli(t *testing.T) {
+	wrapped := appFlags(false)
+	plain := append(syncFlags(), outputFlags()...)
+	ours, theirs := flag.NewFlagSet("ours", flag.ContinueOnError), flag.NewFlagSet("cli", flag.ContinueOnError)
+	for i := range plain {
+		if err := wrapped[i].Apply(ours); err != nil {
+			t.Fatal(err)
+		}
+		if err := plain[i].Apply(theirs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	theirs.VisitAll(func(want *flag.Flag) {
+		got := ours.Lookup(want.Name)
+		if got == nil {
+			t.Errorf("-%s not registered", want.Name)
+			return
+		}
+		if got.Usage != want.Usage || got.DefValue != want.DefValue || isBool(got) != isBool(want) {
+			t.Errorf("-%s: usage %q default %q bool %v, cli's %q %q %v", want.Name,
+				got.Usage, got.DefValue, isBool(got), want.Usage, want.DefValue, isBool(want))
+		}
+	})
+	ours.VisitAll(func(f *flag.Flag) {
+		if theirs.Lookup(f.Name) == nil {
+			t.Errorf("-%s registered only by the wrappers", f.Name)
+		}
+	})
+	args := []string{"-a", "-delete", "-partial-dir", "p", "-chmod=D755", "-H=false", "-stats"}
+	for _, set := range []*flag.FlagSet{ours, theirs} {
+		if err := set.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ours.VisitAll(func(f *flag.Flag) {
+		if want := theirs.Lookup(f.Name).Value.String(); f.Value.String() != want {
+			t.Errorf("after %q, -%s = %q, cli's %q", args, f.Name, f.Value, want)
+		}
+	})
+	if err := ours.Set("archive", "maybe"); err == nil {
+		t.Error("-archive=maybe accepted")
+	}
+}
+
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
