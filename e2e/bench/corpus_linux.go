@@ -42,7 +42,9 @@ func buildCorpus(c config, name, dir string) error {
 	case "big":
 		return randomFile(filepath.Join(dir, "big"), int64(float64(1<<30)*c.scale))
 	case "sparse":
-		return sparseFile(filepath.Join(dir, "sparse"), int64(float64(2<<30)*c.scale))
+		return sparseFile(filepath.Join(dir, "sparse"), int64(float64(2<<30)*c.scale), 1<<20)
+	case "sparse-wide":
+		return sparseFile(filepath.Join(dir, "sparse"), int64(float64(2<<30)*c.scale), int64(float64(24<<20)*c.scale))
 	}
 	return fmt.Errorf("unknown corpus")
 }
@@ -123,9 +125,9 @@ func randomFile(path string, size int64) error {
 	return nil
 }
 
-// sparseFile makes a file of the given size with three 1 MiB data
-// extents: at the start, in the middle and at the end.
-func sparseFile(path string, size int64) error {
+// sparseFile makes a file of the given size with three data extents of
+// extent bytes: at the start, in the middle and at the end.
+func sparseFile(path string, size, extent int64) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -134,8 +136,8 @@ func sparseFile(path string, size int64) error {
 		return err
 	}
 	defer f.Close()
-	data := []byte(strings.Repeat("sparse data extent ", 1<<20/19+1))[:1<<20]
-	for _, off := range []int64{0, size / 2, size - 1<<20} {
+	data := []byte(strings.Repeat("sparse data extent ", int(extent)/19+1))[:extent]
+	for _, off := range []int64{0, size / 2, size - extent} {
 		if _, err := f.WriteAt(data, off); err != nil {
 			return err
 		}
