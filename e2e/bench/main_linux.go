@@ -57,6 +57,12 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: %v (build it first: make build)\n", err)
 		os.Exit(2)
 	}
+	// The untimed warm-up run of each tool is the one GNU time measures:
+	// without it there would be neither a warm-up nor a peak RSS.
+	if _, err := os.Stat(gnuTime); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: GNU time measures peak RSS: %v (apt-get install time)\n", err)
+		os.Exit(2)
+	}
 	fss, err := mountAll(c)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

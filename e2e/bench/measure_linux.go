@@ -40,8 +40,11 @@ func measure(argv []string) measurement {
 	return m
 }
 
+// gnuTime is GNU time, which main requires.
+const gnuTime = "/usr/bin/time"
+
 // measureRSS runs argv under GNU time, which forks it as a process of its
-// own, and returns its peak RSS in KiB (0 without /usr/bin/time).
+// own, and returns its peak RSS in KiB (0 when GNU time wrote none).
 func measureRSS(argv []string) int64 {
 	f, err := os.CreateTemp("", "bench-rss")
 	if err != nil {
@@ -51,7 +54,7 @@ func measureRSS(argv []string) int64 {
 	f.Close()
 	// A tool that exits non-zero still has its peak measured: GNU time
 	// then writes a status line first and the figure last.
-	_ = exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", f.Name()}, argv...)...).Run()
+	_ = exec.Command(gnuTime, append([]string{"-f", "%M", "-o", f.Name()}, argv...)...).Run()
 	b, _ := os.ReadFile(f.Name())
 	lines := strings.Fields(string(b))
 	if len(lines) == 0 {
