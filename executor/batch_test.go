@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/treesync/treesync/planner"
@@ -36,4 +37,44 @@ func TestBatchLen(t *testing.T) {
 			t.Errorf("%s: batchLen(one at a time) = %d, want 1", tc.name, got)
 		}
 	}
+}
+
+// TestSplitCompares: small files to verify are compared on the lister,
+// in order; big ones, hard links and plain copies go to the workers; a
+// directory with nothing to compare keeps its items as they are.
+func TestSplitCompares(t *testing.T) {
+	act := func(name string, size int64, verify, link bool) planner.Action {
+		return planner.Action{Op: planner.OpCopy, Name: name, Verify: verify, HardLink: link,
+			Src: &planner.Entry{Kind: planner.KindFile, Size: size}}
+	}
+	items := []planner.Action{
+		act("a", 10, true, false),
+		act("b", inlineCompareMax+1, true, false),
+		act("c", 10, false, false),
+		act("d", inlineCompareMax, true, false),
+		act("e", 10, true, true),
+		{Op: planner.OpSymlink, Name: "f", Verify: true, Src: &planner.Entry{Kind: planner.KindSymlink}},
+	}
+	here, rest := splitCompares(items)
+	if got := names(here); got != "a d" {
+		t.Errorf("compared here: %q, want \"a d\"", got)
+	}
+	if got := names(rest); got != "b c e f" {
+		t.Errorf("left to the workers: %q, want \"b c e f\"", got)
+	}
+	plain := items[2:3]
+	if here, rest := splitCompares(plain); here != nil || &rest[0] != &plain[0] {
+		t.Errorf("nothing to compare: got %v and a copy of the items", here)
+	}
+	if here, rest := splitCompares(items[:1]); len(here) != 1 || rest != nil {
+		t.Errorf("all to compare: %v / %v", here, rest)
+	}
+}
+
+func names(items []planner.Action) string {
+	s := make([]string, len(items))
+	for i, a := range items {
+		s[i] = a.Name
+	}
+	return strings.Join(s, " ")
 }

@@ -85,17 +85,26 @@ func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
 // per item 5.16 s, per directory 3.83 s, cp -a 3.88 s.
 const batchBytes = 4 << 20
 
-// submitAll hands a directory's items to the copy workers (inline in a
-// dry run).
+// A small file whose contents are to be compared (-c, or the same size
+// under another mtime) is compared by the lister that planned it, right
+// after that lister stat-ed both sides: their names and inodes are still
+// in its core's cache, where a copy worker on the other core would fetch
+// them again. Go tree, -c no-op, alternating runs, medians: ext4 image
+// 76.7 -> 74.2 ms (alt -r 30), host disk 79.7 -> 77.5 (-r 20); CPU
+// (perf stat -r 15) 150-152 -> 137-145 ms; caches dropped before each
+// run 1165 -> 1125 ms (-r 6). Up to 1 MiB (where comparing through
+// mappings starts) no better than up to 64 KiB: 79.0 ms.
+const inlineCompareMax = 64 << 10
+
+// submitAll hands a directory's items to the copy workers, but does the
+// small comparisons itself (everything in a dry run).
 func (e *Executor) submitAll(ctx context.Context, d *walker.Dir, items []planner.Action) {
 	if e.opts.DryRun {
-		d.Hold()
-		for _, a := range items {
-			e.do(d, a)
-		}
-		d.Release()
+		e.doHere(d, items)
 		return
 	}
+	here, items := splitCompares(items)
+	e.doHere(d, here)
 	maxItems := len(items)
 	if e.writesUnnamed(d) {
 		maxItems = 1
@@ -105,6 +114,51 @@ func (e *Executor) submitAll(ctx context.Context, d *walker.Dir, items []planner
 		e.submit(ctx, task{d: d, items: items[:n]})
 		items = items[n:]
 	}
+}
+
+// doHere carries out items on the calling goroutine.
+func (e *Executor) doHere(d *walker.Dir, items []planner.Action) {
+	if len(items) == 0 {
+		return
+	}
+	d.Hold()
+	for _, a := range items {
+		if e.ctx.Err() == nil {
+			e.do(d, a)
+		}
+	}
+	d.Release()
+}
+
+// splitCompares separates the items to compare on the lister (see
+// inlineCompareMax) from the rest, each in their order. Hard links stay
+// with the workers, which copy a group's first member before linking.
+func splitCompares(items []planner.Action) (here, rest []planner.Action) {
+	n := 0
+	for i := range items {
+		if comparedHere(&items[i]) {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return nil, items // no copy of a mirror's or a no-op's items
+	case len(items):
+		return items, nil
+	}
+	here, rest = make([]planner.Action, 0, n), make([]planner.Action, 0, len(items)-n)
+	for _, a := range items {
+		if comparedHere(&a) {
+			here = append(here, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return here, rest
+}
+
+func comparedHere(a *planner.Action) bool {
+	return a.Op == planner.OpCopy && a.Verify && !a.HardLink && a.Src != nil && a.Src.Size <= inlineCompareMax
 }
 
 // writesUnnamed reports whether new files in d are written unnamed
