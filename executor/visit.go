@@ -90,7 +90,7 @@ const batchBytes = 4 << 20
 // after that lister stat-ed both sides: their names and inodes are still
 // in its core's cache, where a copy worker on the other core would fetch
 // them again. Go tree, -c no-op, alternating runs, medians: ext4 image
-// 76.7 -> 74.2 ms (alt -r 30), host disk 79.7 -> 77.5 (-r 20); CPU
+// 76.4 -> 72.6 ms (alt -r 30), host disk 79.7 -> 77.5 (-r 20); CPU
 // (perf stat -r 15) 150-152 -> 137-145 ms; caches dropped before each
 // run 1165 -> 1125 ms (-r 6). Up to 1 MiB (where comparing through
 // mappings starts) no better than up to 64 KiB: 79.0 ms.
