@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 func TestShowsHelp(t *testing.T) {
@@ -58,6 +60,16 @@ func TestApplyAsCli(t *testing.T) {
 	plain := append(syncFlags(), outputFlags()...)
 	ours, theirs := flag.NewFlagSet("ours", flag.ContinueOnError), flag.NewFlagSet("cli", flag.ContinueOnError)
 	for i := range plain {
+		switch f := plain[i].(type) { // what the wrappers' Apply leaves out
+		case *cli.BoolFlag:
+			if f.EnvVars != nil || f.FilePath != "" || f.Destination != nil || f.Count != nil {
+				t.Errorf("-%s: the wrapper ignores EnvVars, FilePath, Destination and Count", f.Name)
+			}
+		case *cli.StringFlag:
+			if f.EnvVars != nil || f.FilePath != "" || f.Destination != nil {
+				t.Errorf("-%s: the wrapper ignores EnvVars, FilePath and Destination", f.Name)
+			}
+		}
 		if err := wrapped[i].Apply(ours); err != nil {
 			t.Fatal(err)
 		}
