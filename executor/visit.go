@@ -90,10 +90,11 @@ const batchBytes = 4 << 20
 // after that lister stat-ed both sides: their names and inodes are still
 // in its core's cache, where a copy worker on the other core would fetch
 // them again. Go tree, -c no-op, alternating runs, medians: ext4 image
-// 76.4 -> 72.6 ms (alt -r 30), host disk 79.7 -> 77.5 (-r 20); CPU
-// (perf stat -r 15) 150-152 -> 137-145 ms; caches dropped before each
-// run 1165 -> 1125 ms (-r 6). Up to 1 MiB (where comparing through
-// mappings starts) no better than up to 64 KiB: 79.0 ms.
+// 76.4 -> 72.6 ms (alt -r 30), host disk 79.7 -> 77.5 (-r 20); CPU on
+// the host (perf stat -r 15 -e task-clock) 162 -> 150-152 ms. With the
+// caches dropped before each run, no change (1126 vs 1129 ms, -r 6): the
+// disk's reads dominate. Up to 1 MiB (where comparing through mappings
+// starts) was no better than up to 64 KiB: 79.0 ms.
 const inlineCompareMax = 64 << 10
 
 // submitAll hands a directory's items to the copy workers, but does the
