@@ -40,14 +40,18 @@ func buildCorpus(c config, name, dir string) error {
 	case "cache":
 		return buildCache(dir, int(100000*c.scale))
 	case "big":
-		return randomFile(filepath.Join(dir, "big"), int64(float64(1<<30)*c.scale))
+		return randomFile(filepath.Join(dir, "big"), c.scaled(1<<30))
 	case "sparse":
-		return sparseFile(filepath.Join(dir, "sparse"), int64(float64(2<<30)*c.scale), 1<<20)
+		return sparseFile(filepath.Join(dir, "sparse"), c.scaled(2<<30), c.scaled(1<<20))
 	case "sparse-wide":
-		return sparseFile(filepath.Join(dir, "sparse"), int64(float64(2<<30)*c.scale), int64(float64(24<<20)*c.scale))
+		return sparseFile(filepath.Join(dir, "sparse"), c.scaled(2<<30), c.scaled(24<<20))
 	}
 	return fmt.Errorf("unknown corpus")
 }
+
+// scaled is n bytes at the corpora's scale. A sparse file's extents
+// shrink with it, so that a small-scale file still has its holes.
+func (c config) scaled(n int64) int64 { return int64(float64(n) * c.scale) }
 
 // smallFiles writes n files of 0 to maxSize bytes spread over dirs
 // directories.
