@@ -16,9 +16,10 @@ import (
 // the heap may grow by up to gcHeadroom over what survived the last
 // collection (GOGC 200, 150 or 100 as the live heap grows; the runtime
 // scales its minimum heap with it, to 8 MiB at 200), and by no less
-// than the live heap itself (GOGC=100) once that is larger. Peak memory stays flat for the small live heaps of a
-// tree walk (no-op of 2M files: 21-22 MB instead of 16-18; a headroom
-// of 12 MiB gave 26-30 MB, too near the 32 MB target), and a huge live
+// than the live heap itself (GOGC=100) once that is larger. Peak memory
+// stays flat for the small live heaps of a tree walk (no-op of 2M files:
+// 21-22 MB instead of 16-18; a headroom of 12 MiB gave 26-30 MB, too
+// near the 32 MB target), and a huge live
 // heap (a directory of millions of entries, -H on millions of links)
 // grows no faster than with the default.
 const (
