@@ -15,6 +15,16 @@ import (
 
 var isRoot = os.Geteuid() == 0
 
+// skipOrFail skips a test whose environment is missing, except in CI
+// (CI=true), where a missing environment is a failure.
+func skipOrFail(t *testing.T, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true and the test environment is missing: %s", msg)
+	}
+	t.Skip(msg)
+}
+
 // base is a small tree with one entry of each common kind, all times set.
 func base() []Node {
 	return []Node{
@@ -144,7 +154,7 @@ func TestDiffCatchesEachField(t *testing.T) {
 
 func TestDiffOwnerAndDevices(t *testing.T) {
 	if !isRoot {
-		t.Skip("needs root: chown and mknod")
+		skipOrFail(t, "needs root: chown and mknod")
 	}
 	dev := Node{Path: "dev", Kind: CharDev, Rdev: unix.Mkdev(1, 3), Mtime: At(1, 0)}
 	a, b := pair(t, dev)
@@ -160,7 +170,7 @@ func TestDiffOwnerAndDevices(t *testing.T) {
 
 func TestDiffACL(t *testing.T) {
 	if _, err := exec.LookPath("setfacl"); err != nil {
-		t.Skip("setfacl not installed")
+		skipOrFail(t, "setfacl not installed (apt-get install acl)")
 	}
 	a, b := pair(t)
 	if out, err := exec.Command("setfacl", "-m", "u:1234:r", b+"/d/f").CombinedOutput(); err != nil {
