@@ -41,26 +41,31 @@ func (k Kind) IsDevice() bool { return k == KindChar || k == KindBlock }
 
 // Entry is one directory entry as listed by the walker (lstat, never
 // following a symlink). Names are raw bytes held in a string.
+//
+// A directory pair's two listings stay in memory while any of its
+// subdirectories is pending, so a wide directory costs two Entries per
+// name: the fields are ordered to leave no padding (136 bytes on 64-bit
+// platforms; 152 with the same fields in their reading order).
 type Entry struct {
 	Name   string
-	Kind   Kind
-	Mode   uint32 // permission bits with setuid, setgid, sticky (07777)
+	Target string // symlink target
 	Size   int64
 	Blocks int64
 	Mtime  int64 // nanoseconds since the epoch
 	Atime  int64
 	Ctime  int64
-	UID    uint32
-	GID    uint32
 	Rdev   uint64
 	Dev    uint64
 	Ino    uint64
-	Nlink  uint64
-	Target string // symlink target
 	// XattrSum and ACLSum digest the extended attributes and POSIX ACLs
 	// that take part in the transfer (-X, -A); zero when none or not read.
 	XattrSum uint64
 	ACLSum   uint64
+	UID      uint32
+	GID      uint32
+	Mode     uint32 // permission bits with setuid, setgid, sticky (07777)
+	Nlink    uint32 // link count, saturated at MaxUint32
+	Kind     Kind
 	// Followed marks a symlink that was followed (-L, --copy-unsafe-links,
 	// or -K at the destination): the entry describes its target, which
 	// must be opened following the link.

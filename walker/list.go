@@ -3,8 +3,8 @@ package walker
 import (
 	"errors"
 	"fmt"
-
 	"io/fs"
+	"math"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -139,7 +139,8 @@ func FromStat(name string, st platform.Stat) planner.Entry {
 	return planner.Entry{
 		Name: name, Kind: kindOf(st.Type()), Mode: st.Mode & platform.ModePerm,
 		Size: st.Size, Blocks: st.Blocks, Mtime: st.Mtime, Atime: st.Atime, Ctime: st.Ctime,
-		UID: st.UID, GID: st.GID, Rdev: st.Rdev, Dev: st.Dev, Ino: st.Ino, Nlink: st.Nlink,
+		UID: st.UID, GID: st.GID, Rdev: st.Rdev, Dev: st.Dev, Ino: st.Ino,
+		Nlink: uint32(min(st.Nlink, math.MaxUint32)),
 	}
 }
 
