@@ -46,7 +46,7 @@ func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {
 func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	path := itemPath(d, a.Name, a.Src.Kind)
 	if e.opts.DryRun {
-		e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target)
+		e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target())
 		return nil
 	}
 	want, err := e.makeWay(d, a)
@@ -55,9 +55,9 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	}
 	tmp, err := withTempName(func(tmp string) error {
 		if a.Src.Kind == planner.KindSymlink {
-			return e.fs.Symlinkat(a.Src.Target, d.DstFd, tmp)
+			return e.fs.Symlinkat(a.Src.Target(), d.DstFd, tmp)
 		}
-		return e.fs.Mknodat(d.DstFd, tmp, walker.TypeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev)
+		return e.fs.Mknodat(d.DstFd, tmp, walker.TypeBits(a.Src.Kind)|(a.Src.Mode&0o777), a.Src.Rdev())
 	})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
@@ -74,7 +74,7 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	e.stats.Created.add(a.Src.Kind)
-	e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target)
+	e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target())
 	return nil
 }
 

@@ -114,7 +114,7 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 		}
 	}
 	e.stats.MetaUpdated.Add(1)
-	e.print(planner.OpMeta, a.Src.Kind, change, path, a.Src.Target)
+	e.print(planner.OpMeta, a.Src.Kind, change, path, a.Src.Target())
 	return nil
 }
 

@@ -70,6 +70,6 @@ func (s *Stats) countSource(e *planner.Entry) {
 	case planner.KindFile:
 		s.TotalSize.Add(e.Size)
 	case planner.KindSymlink:
-		s.TotalSize.Add(int64(len(e.Target)))
+		s.TotalSize.Add(int64(len(e.Target())))
 	}
 }

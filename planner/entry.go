@@ -44,32 +44,99 @@ func (k Kind) IsDevice() bool { return k == KindChar || k == KindBlock }
 //
 // A directory pair's two listings stay in memory while any of its
 // subdirectories is pending, so a wide directory costs two Entries per
-// name: the fields are ordered to leave no padding (136 bytes on 64-bit
-// platforms; 152 with the same fields in their reading order).
+// name: what few entries have (a symlink's target, a device's number,
+// digests of extended attributes) is held apart, and the fields leave no
+// padding: 104 bytes on 64-bit platforms (TestEntrySize). A no-op of
+// 200,000 empty files in one directory peaked at 90.7 MB with every
+// field inline in reading order (152 bytes), 87.6 without the padding
+// (136), 75.2 now (rsync 31; live heap 64 -> 61 -> 49 MB).
 type Entry struct {
 	Name   string
-	Target string // symlink target
 	Size   int64
 	Blocks int64
 	Mtime  int64 // nanoseconds since the epoch
 	Atime  int64
 	Ctime  int64
-	Rdev   uint64
 	Dev    uint64
 	Ino    uint64
-	// XattrSum and ACLSum digest the extended attributes and POSIX ACLs
-	// that take part in the transfer (-X, -A); zero when none or not read.
-	XattrSum uint64
-	ACLSum   uint64
-	UID      uint32
-	GID      uint32
-	Mode     uint32 // permission bits with setuid, setgid, sticky (07777)
-	Nlink    uint32 // link count, saturated at MaxUint32
-	Kind     Kind
+	UID    uint32
+	GID    uint32
+	Mode   uint32 // permission bits with setuid, setgid, sticky (07777)
+	Nlink  uint32 // link count, saturated at MaxUint32
+	Kind   Kind
 	// Followed marks a symlink that was followed (-L, --copy-unsafe-links,
 	// or -K at the destination): the entry describes its target, which
 	// must be opened following the link.
 	Followed bool
+	rare     *rare // nil for most entries; shared by copies, never changed
+}
+
+// rare holds the fields few entries have.
+type rare struct {
+	target   string
+	rdev     uint64
+	xattrSum uint64
+	aclSum   uint64
+}
+
+// Target is a symlink's target ("" for other kinds).
+func (e *Entry) Target() string {
+	if e.rare == nil {
+		return ""
+	}
+	return e.rare.target
+}
+
+// Rdev is a device's number (0 for other kinds).
+func (e *Entry) Rdev() uint64 {
+	if e.rare == nil {
+		return 0
+	}
+	return e.rare.rdev
+}
+
+// XattrSum and ACLSum digest the extended attributes and POSIX ACLs
+// that take part in the transfer (-X, -A); zero when none or not read.
+func (e *Entry) XattrSum() uint64 {
+	if e.rare == nil {
+		return 0
+	}
+	return e.rare.xattrSum
+}
+
+// ACLSum: see XattrSum.
+func (e *Entry) ACLSum() uint64 {
+	if e.rare == nil {
+		return 0
+	}
+	return e.rare.aclSum
+}
+
+// SetTarget sets a symlink's target.
+func (e *Entry) SetTarget(target string) { e.change(func(r *rare) { r.target = target }) }
+
+// SetRdev sets a device's number.
+func (e *Entry) SetRdev(rdev uint64) { e.change(func(r *rare) { r.rdev = rdev }) }
+
+// SetSums sets the digests of extended attributes and ACLs.
+func (e *Entry) SetSums(xattr, acl uint64) {
+	e.change(func(r *rare) { r.xattrSum, r.aclSum = xattr, acl })
+}
+
+// change applies set to a copy of e's rare fields: copies of an Entry
+// share them, so they are replaced, never written in place. Nothing is
+// allocated while they all stay zero.
+func (e *Entry) change(set func(*rare)) {
+	r := rare{}
+	if e.rare != nil {
+		r = *e.rare
+	}
+	set(&r)
+	if r == (rare{}) {
+		e.rare = nil
+		return
+	}
+	e.rare = &r
 }
 
 // Listing is one side of a directory: its entries sorted by Name, or the

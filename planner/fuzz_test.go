@@ -70,9 +70,10 @@ func decodePlanInput(data []byte) (Policy, *Listing, *Listing) {
 		name := fuzzNames[int(rest[0])%len(fuzzNames)]
 		side, kind := rest[1]%3, Kind(rest[1]/3%7)
 		e := Entry{Name: name, Kind: kind, Mode: 0o644, Size: int64(rest[2] % 8), Mtime: int64(rest[2] / 8 % 8),
-			UID: 1, GID: 1, Rdev: uint64(rest[3] % 2)}
+			UID: 1, GID: 1}
+		e.SetRdev(uint64(rest[3] % 2))
 		if kind == KindSymlink {
-			e.Target = "t" + string('0'+rest[3]%3)
+			e.SetTarget("t" + string('0'+rest[3]%3))
 		}
 		if side != 1 && !seenSrc[name] {
 			seenSrc[name] = true
@@ -98,7 +99,7 @@ func decodePlanInput(data []byte) (Policy, *Listing, *Listing) {
 				d.UID, d.GID = 2, 3
 			}
 			if v&0x80 != 0 {
-				d.Target = "other"
+				d.SetTarget("other")
 			}
 			dst.Entries = append(dst.Entries, d)
 		}

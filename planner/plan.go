@@ -105,9 +105,9 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 			a.HardLink = true
 		}
 	case KindSymlink:
-		a = pol.planRecreate(s, d, s.Target != d.Target)
+		a = pol.planRecreate(s, d, s.Target() != d.Target())
 	default:
-		a = pol.planRecreate(s, d, s.Rdev != d.Rdev)
+		a = pol.planRecreate(s, d, s.Rdev() != d.Rdev())
 	}
 	if a.Op != 0 {
 		p.Items = append(p.Items, a)
@@ -183,10 +183,10 @@ func (pol Policy) MetaChange(s, d *Entry) Change {
 	if pol.Atimes && s.Kind != KindDir && s.Kind != KindSymlink && s.Atime != d.Atime {
 		c |= ChangeAtime
 	}
-	if pol.Xattrs && s.XattrSum != d.XattrSum {
+	if pol.Xattrs && s.XattrSum() != d.XattrSum() {
 		c |= ChangeXattr
 	}
-	if pol.ACLs && s.ACLSum != d.ACLSum {
+	if pol.ACLs && s.ACLSum() != d.ACLSum() {
 		c |= ChangeACL
 	}
 	return c

@@ -24,12 +24,16 @@ func dir(name string) Entry {
 }
 
 func link(name, target string) Entry {
-	return Entry{Name: name, Kind: KindSymlink, Mode: 0o777, Size: int64(len(target)), Mtime: t0,
-		UID: 1000, GID: 1000, Target: target}
+	e := Entry{Name: name, Kind: KindSymlink, Mode: 0o777, Size: int64(len(target)), Mtime: t0,
+		UID: 1000, GID: 1000}
+	e.SetTarget(target)
+	return e
 }
 
 func special(name string, k Kind, rdev uint64) Entry {
-	return Entry{Name: name, Kind: k, Mode: 0o644, Mtime: t0, UID: 1000, GID: 1000, Rdev: rdev}
+	e := Entry{Name: name, Kind: k, Mode: 0o644, Mtime: t0, UID: 1000, GID: 1000}
+	e.SetRdev(rdev)
+	return e
 }
 
 // with returns e changed by f, for one-line fixture variations.

@@ -87,14 +87,18 @@ func (w *walk) entry(fd int, name string) (planner.Entry, error) {
 	}
 	e := FromStat(name, st)
 	if e.Kind == planner.KindSymlink {
-		if e.Target, err = platform.Readlinkat(fd, name); err != nil {
+		target, err := platform.Readlinkat(fd, name)
+		if err != nil {
 			return planner.Entry{}, err
 		}
+		e.SetTarget(target)
 	}
 	if w.opts.Xattrs != nil {
-		if e.XattrSum, e.ACLSum, err = XattrSums(fd, name, w.opts.Xattrs); err != nil {
+		xattr, acl, err := XattrSums(fd, name, w.opts.Xattrs)
+		if err != nil {
 			return planner.Entry{}, err
 		}
+		e.SetSums(xattr, acl)
 	}
 	return e, nil
 }
@@ -136,12 +140,16 @@ func sum(h *xxhash.Digest) uint64 {
 
 // FromStat converts a stat to a planner entry.
 func FromStat(name string, st platform.Stat) planner.Entry {
-	return planner.Entry{
+	e := planner.Entry{
 		Name: name, Kind: kindOf(st.Type()), Mode: st.Mode & platform.ModePerm,
 		Size: st.Size, Blocks: st.Blocks, Mtime: st.Mtime, Atime: st.Atime, Ctime: st.Ctime,
-		UID: st.UID, GID: st.GID, Rdev: st.Rdev, Dev: st.Dev, Ino: st.Ino,
+		UID: st.UID, GID: st.GID, Dev: st.Dev, Ino: st.Ino,
 		Nlink: uint32(min(st.Nlink, math.MaxUint32)),
 	}
+	if e.Kind.IsDevice() {
+		e.SetRdev(st.Rdev) // 0 for other kinds, which rsync does not compare
+	}
+	return e
 }
 
 // typeBits maps each kind to its st_mode file-type bits; kindOf and
@@ -183,7 +191,7 @@ func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.E
 	case w.opts.Links == LinksFollow:
 		follow = true
 	case w.opts.Links == LinksUnsafe || w.opts.SkipUnsafe:
-		if !planner.UnsafeLink(d.Path, e.Target) {
+		if !planner.UnsafeLink(d.Path, e.Target()) {
 			return e, nil
 		}
 		follow = w.opts.Links == LinksUnsafe

@@ -269,8 +269,8 @@ func checkEntry(t *testing.T, e *planner.Entry, kind planner.Kind, target string
 		t.Errorf("entry missing")
 		return
 	}
-	if e.Kind != kind || e.Target != target || (size >= 0 && e.Size != size) {
-		t.Errorf("entry %q: kind %v target %q size %d; want %v %q %d", e.Name, e.Kind, e.Target, e.Size, kind, target, size)
+	if e.Kind != kind || e.Target() != target || (size >= 0 && e.Size != size) {
+		t.Errorf("entry %q: kind %v target %q size %d; want %v %q %d", e.Name, e.Kind, e.Target(), e.Size, kind, target, size)
 	}
 	if e.Ino == 0 || e.Nlink == 0 || e.Mtime == 0 {
 		t.Errorf("entry %q lacks stat fields: %+v", e.Name, e)
