@@ -157,12 +157,12 @@ func (e *Executor) hadErrors() bool {
 // guardEmptySource refuses every deletion of the run when the source root
 // is empty or unreadable while the destination is not: the sign of an
 // unmounted disk, not of a user who wants an empty mirror.
-func (e *Executor) guardEmptySource(d *walker.Dir, p *walker.Pair) {
+func (e *Executor) guardEmptySource(d *walker.Dir, t dirTotals) {
 	root := (d.Parent == nil && !d.Top()) || (d.Parent != nil && d.Parent.Top())
-	if !root || !e.pol.Delete || e.opts.AllowEmptySource || len(p.Dst.Entries) == 0 {
+	if !root || !e.pol.Delete || e.opts.AllowEmptySource || t.dst == 0 {
 		return
 	}
-	if p.Src.Err == nil && len(p.Src.Entries) > 0 {
+	if !t.srcErr && t.src > 0 {
 		return
 	}
 	e.del.refused.Store(true)

@@ -187,7 +187,7 @@ func (e *Executor) deletePass(ctx context.Context, roots *roots) {
 
 func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) {
 	opts := walker.Options{
-		Workers: e.opts.Listers, OnError: e.listError, OnDone: e.dirDone,
+		Workers: e.opts.Listers, Window: e.opts.ListWindow, OnError: e.listError, OnDone: e.dirDone,
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
 		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
 	}

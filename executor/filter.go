@@ -42,6 +42,7 @@ type dirFilters struct {
 type dirExt struct {
 	filters *dirFilters // nil until its rules are entered
 	stage   *stage      // set while a new directory is filled under a temporary name
+	window  *windowed   // set while a directory is visited in windows (window.go)
 }
 
 // extOf returns d's state, nil when it has none.

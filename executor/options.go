@@ -16,10 +16,13 @@ import (
 type Options struct {
 	Policy  planner.Policy
 	Copy    platform.CopyOptions
-	Jobs    int  // copy workers; 0: as the destination's filesystem favours, else DefaultJobs
-	Listers int  // directory listers; 0 means the walker's default
-	DryRun  bool // -n: change nothing, report what would be done
-	Fsync   bool // fsync each file before its rename, each changed directory after
+	Jobs    int // copy workers; 0: as the destination's filesystem favours, else DefaultJobs
+	Listers int // directory listers; 0 means the walker's default
+	// ListWindow is how many names of a directory are listed and planned
+	// at a time (walker.Options.Window); 0 means the walker's default.
+	ListWindow int
+	DryRun     bool // -n: change nothing, report what would be done
+	Fsync      bool // fsync each file before its rename, each changed directory after
 	// Itemize prints rsync's -i lines; Verbose prints names as rsync -v.
 	Itemize bool
 	Verbose int

@@ -9,24 +9,29 @@ import (
 	"github.com/treesync/treesync/walker"
 )
 
-// visit plans one directory pair and starts its work: stale temporaries
-// and deletes are handled here, files go to the copy workers, and the
+// visit plans one directory pair (or one window of a wide directory's
+// names, see window.go) and starts its work: stale temporaries and
+// deletes are handled here, files go to the copy workers, and the
 // subdirectories to walk next are created and returned.
 func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	d := p.Dir
-	defer e.releaseStage(d) // its files are all submitted
+	if p.Last {
+		defer e.releaseStage(d) // its files are all submitted
+	}
 	pol := e.pol
 	if d.Top() {
 		pol.Delete = false // the directory above a source named without a slash
-	} else if d.Parent == nil {
+	} else if d.Parent == nil && p.First {
 		e.stats.Files.add(planner.KindDir)
 		if e.opts.FilesFrom == nil { // rsync does not itemize "./" for a list
 			e.printDir(d, d.Action)
 		}
 	}
-	rules, err := e.dirRules(d)
+	rules, err := e.rulesFor(d, p)
 	if err != nil {
-		e.fail(itemPath(d, "", planner.KindDir), err)
+		if p.First {
+			e.fail(itemPath(d, "", planner.KindDir), err)
+		}
 		p.Src.Err = err // a broken filter file: plan no deletes here
 	}
 	pol.Filter = rules
@@ -34,19 +39,32 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.stats.ListNanos.Add(int64(time.Since(start)))
 	if !e.opts.DryRun && d.DstFd < 0 && p.Src.Err == nil && len(p.Src.Entries) > 0 {
-		e.fail(d.Path, fmt.Errorf("destination directory %s is not available", itemPath(d, "", planner.KindDir)))
+		if p.First {
+			e.fail(d.Path, fmt.Errorf("destination directory %s is not available", itemPath(d, "", planner.KindDir)))
+		}
 		return nil
 	}
 	e.countSources(&p.Src)
 	e.del.dstSeen.Add(int64(len(p.Dst.Entries)))
-	e.guardEmptySource(d, p)
+	t, whole := decided(d, p, &plan)
+	if whole {
+		e.guardEmptySource(d, t)
+		e.warnHeld(d, t.held)
+	}
 	e.skipped(d, &plan)
 	e.cleanup(d, plan.Cleanup)
-	if e.opts.DeleteMode != DeleteBefore {
-		e.planDeletes(d, plan.Deletes)
+	if whole && e.opts.DeleteMode != DeleteBefore && ctx.Err() == nil {
+		e.planDeletes(d, t.deletes) // not once the run is stopping
 	}
 	e.submitAll(ctx, d, plan.Items)
 	return e.subdirs(d, plan.Subdirs)
+}
+
+func (e *Executor) warnHeld(d *walker.Dir, held bool) {
+	if held {
+		e.opts.Log.Warn().Str("path", itemPath(d, "", planner.KindDir)).
+			Msg("IO error encountered -- skipping file deletion")
+	}
 }
 
 // countSources adds the source entries taking part to the file counts.
@@ -57,10 +75,6 @@ func (e *Executor) countSources(src *planner.Listing) {
 }
 
 func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
-	if plan.DeletesHeld {
-		e.opts.Log.Warn().Str("path", itemPath(d, "", planner.KindDir)).
-			Msg("IO error encountered -- skipping file deletion")
-	}
 	if e.opts.Verbose == 0 && !e.opts.Itemize {
 		return
 	}
@@ -269,10 +283,13 @@ func (e *Executor) visitDeletes(_ context.Context, p *walker.Pair) []*walker.Dir
 	d := p.Dir
 	pol := e.pol
 	pol.Delete = !d.Top()
-	pol.Filter, _ = e.dirRules(d)
+	pol.Filter, _ = e.rulesFor(d, p)
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
-	e.guardEmptySource(d, p)
-	e.planDeletes(d, plan.Deletes)
+	if t, ok := decided(d, p, &plan); ok {
+		t.held = false // the transfer's walk warns
+		e.guardEmptySource(d, t)
+		e.planDeletes(d, t.deletes)
+	}
 	var kids []*walker.Dir
 	for _, a := range plan.Subdirs {
 		if a.Op == planner.OpDir {

@@ -10,4 +10,10 @@
 // directory metadata is applied, so the deepest directories finish first)
 // and releases its parent. Memory therefore holds the walk frontier and
 // the work in flight, never the whole tree.
+//
+// A directory of more names than Options.Window is read whole (names
+// only, sorted) and then stat-ed and visited a window of names at a
+// time, both sides of a name in the same window: its entries are never
+// all in memory at once (Pair.First and Pair.Last let the visitor decide
+// what concerns the whole directory, such as deletions, at the end).
 package walker

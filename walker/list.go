@@ -12,16 +12,22 @@ import (
 	"github.com/treesync/treesync/platform"
 )
 
-// list reads one side of d and stats every entry relative to fd. An entry
-// that vanishes between readdir and stat is reported and left out; any
-// other failure is reported and makes the listing partial (Err set).
-func (w *walk) list(d *Dir, fd int, buf []byte, src bool) ([]planner.Entry, error) {
+// readNames reads the names of one side of d, sorted; a failure is
+// reported and returned.
+func (w *walk) readNames(d *Dir, fd int, buf []byte, src bool) ([]string, error) {
 	names, err := w.names(d, fd, buf, src)
 	if err != nil {
 		err = fmt.Errorf("readdir %s: %w", displayDir(d.Path), err)
 		w.report(d.Path, err)
 		return nil, err
 	}
+	return names, nil
+}
+
+// stat stats names (of one side of d) relative to fd. An entry that
+// vanishes between readdir and stat is reported and left out; any other
+// failure is reported and makes the listing partial (its error returned).
+func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, error) {
 	entries := make([]planner.Entry, 0, len(names))
 	var partial error
 	for _, name := range names {
@@ -50,6 +56,28 @@ func (w *walk) list(d *Dir, fd int, buf []byte, src bool) ([]planner.Entry, erro
 		entries = append(entries, e)
 	}
 	return entries, partial
+}
+
+// window returns how many of src's and dst's sorted names the next visit
+// of a directory takes: all of both when they number at most max, else
+// about max of them in name order (one more when the last is on both
+// sides: a name is never split between windows).
+func window(src, dst []string, max int) (int, int) {
+	if len(src)+len(dst) <= max {
+		return len(src), len(dst)
+	}
+	i, j := 0, 0
+	for i+j < max && (i < len(src) || j < len(dst)) {
+		switch {
+		case j == len(dst) || (i < len(src) && src[i] < dst[j]):
+			i++
+		case i == len(src) || dst[j] < src[i]:
+			j++
+		default:
+			i, j = i+1, j+1
+		}
+	}
+	return i, j
 }
 
 // names lists fd, restricted to the one name of a top pseudo-directory.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -147,7 +148,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, OneFileSystem: c.Bool("one-file-system"),
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
 		Umask: platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
-		PartialDir: partialDir(c),
+		PartialDir: partialDir(c), ListWindow: listWindow(os.Getenv),
 	}
 	o.Policy.ProtectName = o.PartialDir
 	backupOptions(c, &o)
@@ -275,4 +276,15 @@ func partialDir(c *cli.Context) string {
 		return ".treesync-partial"
 	}
 	return ""
+}
+
+// listWindow reads TREESYNC_LIST_WINDOW, how many names of a directory
+// are listed and planned at a time (0, the default, when unset or not a
+// number): tests set it small to plan ordinary trees in many windows.
+func listWindow(getenv func(string) string) int {
+	n, err := strconv.Atoi(getenv("TREESYNC_LIST_WINDOW"))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
