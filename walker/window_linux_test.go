@@ -80,7 +80,7 @@ func TestWalkInWindows(t *testing.T) {
 			}
 		}
 	}
-	wantSrc, wantDst := readNames(t, src), readNames(t, dst)
+	wantSrc, wantDst := dirNames(t, src), dirNames(t, dst)
 	if !slices.Equal(gotSrc, wantSrc) || !slices.Equal(gotDst, wantDst) {
 		t.Errorf("names visited:\n src %q\n dst %q\nwant\n src %q\n dst %q", gotSrc, gotDst, wantSrc, wantDst)
 	}
@@ -95,17 +95,4 @@ func mustWrite(t *testing.T, path string) {
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func readNames(t *testing.T, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	return names
 }
