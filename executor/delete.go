@@ -158,8 +158,7 @@ func (e *Executor) hadErrors() bool {
 // is empty or unreadable while the destination is not: the sign of an
 // unmounted disk, not of a user who wants an empty mirror.
 func (e *Executor) guardEmptySource(d *walker.Dir, t dirTotals) {
-	root := (d.Parent == nil && !d.Top()) || (d.Parent != nil && d.Parent.Top())
-	if !root || !e.pol.Delete || e.opts.AllowEmptySource || t.dst == 0 {
+	if !e.guards(d) || t.dst == 0 {
 		return
 	}
 	if !t.srcErr && t.src > 0 {
@@ -168,6 +167,13 @@ func (e *Executor) guardEmptySource(d *walker.Dir, t dirTotals) {
 	e.del.refused.Store(true)
 	e.opts.Log.Error().Str("path", itemPath(d, "", planner.KindDir)).
 		Msg("source is empty or unreadable while the destination is not: refusing to delete anything (an unmounted disk?); use --allow-empty-source to mirror an empty source")
+}
+
+// guards reports whether the empty-source guard applies to d: a
+// transfer root, under --delete without --allow-empty-source.
+func (e *Executor) guards(d *walker.Dir) bool {
+	root := (d.Parent == nil && !d.Top()) || (d.Parent != nil && d.Parent.Top())
+	return root && e.pol.Delete && !e.opts.AllowEmptySource
 }
 
 // reportDeleteLimit prints rsync's message when --max-delete held deletes

@@ -57,7 +57,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		e.planDeletes(d, t.deletes) // not once the run is stopping
 	}
 	e.submitAll(ctx, d, plan.Items)
-	return e.subdirs(d, plan.Subdirs)
+	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs))
 }
 
 func (e *Executor) warnHeld(d *walker.Dir, held bool) {
@@ -296,5 +296,5 @@ func (e *Executor) visitDeletes(_ context.Context, p *walker.Pair) []*walker.Dir
 			kids = append(kids, d.Child(a))
 		}
 	}
-	return kids
+	return e.afterWindow(d, p, kids)
 }

@@ -16,6 +16,7 @@ import (
 type windowed struct {
 	rules    planner.Filter
 	rulesErr error
+	kids     []*walker.Dir // a transfer root's subdirectories, until its last window
 	dirTotals
 }
 
@@ -77,9 +78,29 @@ func decided(d *walker.Dir, p *walker.Pair, plan *planner.DirPlan) (dirTotals, b
 		return dirTotals{}, false
 	}
 	t = w.dirTotals
-	extOf(d).window = nil
 	if t.held {
 		t.deletes = nil
 	}
 	return t, true
+}
+
+// afterWindow returns the subdirectories to walk now, and drops d's
+// window state at its last window. A transfer root listed in windows
+// holds its subdirectories back until then when the empty-source guard
+// may refuse: the guard, decided at the last window, must come before
+// any delete below the root.
+func (e *Executor) afterWindow(d *walker.Dir, p *walker.Pair, kids []*walker.Dir) []*walker.Dir {
+	if p.First && p.Last {
+		return kids
+	}
+	w := windowOf(d)
+	if e.guards(d) {
+		w.kids = append(w.kids, kids...)
+		kids = nil
+	}
+	if p.Last {
+		kids = append(kids, w.kids...)
+		extOf(d).window = nil
+	}
+	return kids
 }

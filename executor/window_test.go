@@ -43,6 +43,7 @@ func TestDecidedInWindows(t *testing.T) {
 			if ok != p.Last {
 				t.Fatalf("failAt %d, window %d: decided %v", failAt, k, ok)
 			}
+			(&Executor{}).afterWindow(d, p, nil)
 			if len(plan.Deletes) > 0 {
 				plan.Deletes[0].Dst.Name = "changed" // the window's listing is reused or freed
 			}
@@ -63,5 +64,33 @@ func TestDecidedInWindows(t *testing.T) {
 		if extOf(d).window != nil {
 			t.Error("window state kept after the last window")
 		}
+	}
+}
+
+// TestRootKidsWaitForTheGuard: a transfer root listed in windows under
+// --delete hands out its subdirectories at its last window, after the
+// empty-source guard; any other directory at once.
+func TestRootKidsWaitForTheGuard(t *testing.T) {
+	e := &Executor{}
+	e.pol.Delete = true
+	root, inner := &walker.Dir{}, &walker.Dir{Parent: &walker.Dir{}}
+	for _, c := range []struct {
+		d      *walker.Dir
+		handed []int // subdirectories handed out at each of three windows
+	}{{root, []int{0, 0, 6}}, {inner, []int{1, 2, 3}}} {
+		for k := range 3 {
+			p := &walker.Pair{Dir: c.d, First: k == 0, Last: k == 2}
+			kids := make([]*walker.Dir, k+1)
+			if got := len(e.afterWindow(c.d, p, kids)); got != c.handed[k] {
+				t.Errorf("root %v, window %d: %d subdirectories handed out, want %d", c.d == root, k, got, c.handed[k])
+			}
+		}
+		if extOf(c.d).window != nil {
+			t.Error("window state kept after the last window")
+		}
+	}
+	whole := &walker.Pair{Dir: &walker.Dir{}, First: true, Last: true}
+	if got := len(e.afterWindow(whole.Dir, whole, make([]*walker.Dir, 2))); got != 2 {
+		t.Errorf("a directory listed whole: %d subdirectories handed out", got)
 	}
 }
