@@ -19,6 +19,7 @@ var benchTools = map[string][]string{
 	"checksum-noop-big": {"treesync", "rsync"},
 	"big-1g":            {"treesync", "cp", "rsync"},
 	"noop-2m":           {"treesync", "rsync"},
+	"noop-wide":         {"treesync", "rsync"},
 	"sparse-2g":         {"treesync", "cp", "rsync"},
 	"sparse-2g-wide":    {"treesync", "cp", "rsync"},
 }

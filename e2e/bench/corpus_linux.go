@@ -37,6 +37,8 @@ func buildCorpus(c config, name, dir string) error {
 		return smallFiles(dir, int(200000*c.scale), 400, 1, 4096)
 	case "huge":
 		return smallFiles(dir, int(2000000*c.scale), 4000, 3, 0)
+	case "wide":
+		return smallFiles(dir, int(200000*c.scale), 1, 4, 0)
 	case "cache":
 		return buildCache(dir, int(100000*c.scale))
 	case "big":

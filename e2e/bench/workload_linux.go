@@ -62,6 +62,8 @@ func workloads() []workload {
 		{name: "checksum-noop-big", corpus: "big", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop", extra: []string{"-c"}},
 		{name: "big-1g", corpus: "big", fss: []string{"xfs", "btrfs", "host"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror", apart: []string{"rsync"}},
 		{name: "noop-2m", corpus: "huge", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop"},
+		// Memory follows a directory's width: 200,000 names in one.
+		{name: "noop-wide", corpus: "wide", fss: []string{"host"}, tools: []string{"treesync", "rsync"}, mode: "noop"},
 		{name: "sparse-2g", corpus: "sparse", fss: []string{"host", "ext4"}, tools: []string{"treesync", "cp", "rsync"}, mode: "mirror", extra: []string{"sparse"}, apart: []string{"rsync"}},
 		// The issue measured cp ≈ 22 ms for its sparse file; with 1 MiB
 		// extents cp takes 2-3 ms here, mostly its start. Three 24 MiB
