@@ -42,14 +42,15 @@ func (k Kind) IsDevice() bool { return k == KindChar || k == KindBlock }
 // Entry is one directory entry as listed by the walker (lstat, never
 // following a symlink). Names are raw bytes held in a string.
 //
-// A directory pair's two listings stay in memory while any of its
-// subdirectories is pending, so a wide directory costs two Entries per
-// name: what few entries have (a symlink's target, a device's number,
-// digests of extended attributes) is held apart, and the fields leave no
-// padding: 104 bytes on 64-bit platforms (TestEntrySize). A no-op of
-// 200,000 empty files in one directory peaked at 90.7 MB with every
-// field inline in reading order (152 bytes), 87.6 without the padding
-// (136), 75.2 now (rsync 31; live heap 64 -> 61 -> 49 MB).
+// A directory pair's listings (of a window of its names, in a wide
+// directory) stay in memory while any of its subdirectories is pending,
+// two Entries per name: what few entries have (a symlink's target, a
+// device's number, digests of extended attributes) is held apart, and
+// the fields leave no padding: 104 bytes on 64-bit platforms
+// (TestEntrySize). A no-op of 200,000 empty files in one directory,
+// listed whole, peaked at 90.7 MB with every field inline in reading
+// order (152 bytes), 87.6 without the padding (136), 75.2 at 104 (rsync
+// 31; live heap 64 -> 61 -> 49 MB).
 type Entry struct {
 	Name   string
 	Size   int64
