@@ -47,14 +47,15 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	e.countSources(&p.Src)
 	e.del.dstSeen.Add(int64(len(p.Dst.Entries)))
 	t, whole := decided(d, p, &plan)
+	whole = whole && ctx.Err() == nil // a stopping run deletes nothing more
 	if whole {
 		e.guardEmptySource(d, t)
 		e.warnHeld(d, t.held)
 	}
 	e.skipped(d, &plan)
 	e.cleanup(d, plan.Cleanup)
-	if whole && e.opts.DeleteMode != DeleteBefore && ctx.Err() == nil {
-		e.planDeletes(d, t.deletes) // not once the run is stopping
+	if whole && e.opts.DeleteMode != DeleteBefore {
+		e.planDeletes(d, t.deletes)
 	}
 	e.submitAll(ctx, d, plan.Items)
 	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs))
@@ -279,13 +280,13 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 
 // visitDeletes is the visit of the --delete-before pass: deletes only,
 // descending into the directories both sides have.
-func (e *Executor) visitDeletes(_ context.Context, p *walker.Pair) []*walker.Dir {
+func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	d := p.Dir
 	pol := e.pol
 	pol.Delete = !d.Top()
 	pol.Filter, _ = e.rulesFor(d, p)
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
-	if t, ok := decided(d, p, &plan); ok {
+	if t, ok := decided(d, p, &plan); ok && ctx.Err() == nil {
 		t.held = false // the transfer's walk warns
 		e.guardEmptySource(d, t)
 		e.planDeletes(d, t.deletes)
