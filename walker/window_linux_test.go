@@ -96,3 +96,34 @@ func mustWrite(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestWindowsStopWithTheRun: once the walk's context ends, a directory in
+// windows gets one more visit, its last, with nothing listed in it, so
+// that the visitor can close it without planning more.
+func TestWindowsStopWithTheRun(t *testing.T) {
+	noLeaks(t)
+	src := t.TempDir()
+	for i := range 10 {
+		mustWrite(t, filepath.Join(src, fmt.Sprintf("f%d", i)))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := newRecorder()
+	var visits []Pair
+	r.visitFn = func(_ context.Context, p *Pair) {
+		visits = append(visits, *p)
+		cancel() // during the first window's visit
+	}
+	opts := r.options(1)
+	opts.Window = 3
+	Walk(ctx, Root{SrcFd: openRoot(t, src), DstFd: -1}, opts, r.visit(archive))
+	if len(visits) != 2 {
+		t.Fatalf("%d visits, want the first window and an empty last one", len(visits))
+	}
+	if p := visits[1]; !p.Last || p.First || len(p.Src.Entries)+len(p.Dst.Entries) != 0 {
+		t.Errorf("second visit: First %v Last %v, %d entries", p.First, p.Last, len(p.Src.Entries)+len(p.Dst.Entries))
+	}
+	if len(r.done) != 1 {
+		t.Errorf("OnDone ran %d times, want once", len(r.done))
+	}
+}
