@@ -86,9 +86,7 @@ func (e *Executor) planDeletes(d *walker.Dir, dels []planner.Action) {
 	if e.deferDeletes() {
 		e.del.mu.Lock()
 		for _, a := range dels {
-			dst := *a.Dst
-			a.Dst = &dst // the listing it points into is not kept
-			e.del.delayed = append(e.del.delayed, delayedDelete{dir: d.Path, a: a, filters: filtersOf(d)})
+			e.del.delayed = append(e.del.delayed, delayedDelete{dir: d.Path, a: detached(a), filters: filtersOf(d)})
 		}
 		e.del.mu.Unlock()
 		return
@@ -96,6 +94,14 @@ func (e *Executor) planDeletes(d *walker.Dir, dels []planner.Action) {
 	for i := len(dels) - 1; i >= 0; i-- { // rsync deletes in reverse name order
 		e.remove(d, dels[i])
 	}
+}
+
+// detached returns a delete whose destination entry is a copy, not a
+// pointer into a listing that is not kept.
+func detached(a planner.Action) planner.Action {
+	dst := *a.Dst
+	a.Dst = &dst
+	return a
 }
 
 // finishDeletes carries out the deferred deletes, unless errors happened

@@ -70,9 +70,7 @@ func decided(d *walker.Dir, p *walker.Pair, plan *planner.DirPlan) (dirTotals, b
 	w.src += t.src
 	w.dst += t.dst
 	for _, a := range t.deletes {
-		dst := *a.Dst // the window's listing is not kept
-		a.Dst = &dst
-		w.deletes = append(w.deletes, a)
+		w.deletes = append(w.deletes, detached(a)) // the window's listing is not kept
 	}
 	if !p.Last {
 		return dirTotals{}, false
