@@ -104,28 +104,47 @@ func (e *Executor) print(op planner.Op, k planner.Kind, change planner.Change, p
 	_, _ = e.opts.Out.Write([]byte(b.String()))
 }
 
-// escape writes non-printable bytes and invalid UTF-8 as rsync does: \#ooo.
+// escape writes a name as rsync prints it in a UTF-8 locale: control
+// bytes but tab, bytes of invalid UTF-8, and the backslash of a literal
+// "\#ddd" become \#ooo (octal); the rest, DEL included, stays as is.
 func escape(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f || s[i] >= 0x80 {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
 	var b strings.Builder
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		if (r == utf8.RuneError && n == 1) || r < 0x20 || r == 0x7f {
-			fmt.Fprintf(&b, "\\#%03o", s[0])
-			s = s[1:]
+	escaped := false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !mustEscape(s, i, r, n) {
+			if escaped {
+				b.WriteString(s[i : i+n])
+			}
+			i += n
 			continue
 		}
-		b.WriteString(s[:n])
-		s = s[n:]
+		if !escaped {
+			b.WriteString(s[:i])
+			escaped = true
+		}
+		fmt.Fprintf(&b, "\\#%03o", s[i])
+		i++
+	}
+	if !escaped {
+		return s
 	}
 	return b.String()
 }
+
+// mustEscape reports whether the byte at s[i], which starts rune r of n
+// bytes, is printed escaped.
+func mustEscape(s string, i int, r rune, n int) bool {
+	switch {
+	case r == utf8.RuneError && n == 1:
+		return true
+	case r < 0x20:
+		return r != '\t'
+	case r == '\\':
+		rest := s[i+1:]
+		return len(rest) >= 4 && rest[0] == '#' && isDigit(rest[1]) && isDigit(rest[2]) && isDigit(rest[3])
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
