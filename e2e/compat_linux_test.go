@@ -118,12 +118,22 @@ func compareTreesWithRsync(t *testing.T, opts []string, source, stale []tree.Nod
 		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
 	}
 	opt := tree.Options{}
-	if strings.Contains(joined, "-b") || strings.Contains(joined, "--backup") {
+	if backups(opts) {
 		// rsync makes backups after setting directory times, leaving the
 		// directories with the time of the run; treesync keeps the source's.
 		opt.IgnoreDirMtime = true
 	}
 	noDiff(t, "rsync vs treesync", ref, dst, opt)
+}
+
+// backups reports whether opts make backups.
+func backups(opts []string) bool {
+	for _, o := range opts {
+		if o == "-b" || o == "--backup" || strings.HasPrefix(o, "--backup-dir") || strings.HasPrefix(o, "-ab") {
+			return true
+		}
+	}
+	return false
 }
 
 var itemLine = regexp.MustCompile(`^([<>ch.*][fdLDS][.+cstTpogua ]{9}|\*deleting  ) `)

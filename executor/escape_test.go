@@ -6,19 +6,19 @@ import "testing"
 // UTF-8 locale (rsync -ai over files of these names).
 func TestEscape(t *testing.T) {
 	cases := map[string]string{
-		"plain":          "plain",
-		"a\tb":           "a\tb",
-		"nl\nx":          `nl\#012x`,
-		"esc\x1bx":       `esc\#033x`,
-		"del\x7fx":       "del\x7fx",
-		"bad\xff":        `bad\#377`,
-		"é":              "é",
-		"c1\u0085x":      "c1\u0085x",
+		"plain":           "plain",
+		"a\tb":            "a\tb",
+		"nl\nx":           `nl\#012x`,
+		"esc\x1bx":        `esc\#033x`,
+		"del\x7fx":        "del\x7fx",
+		"bad\xff":         `bad\#377`,
+		"é":               "é",
+		"c1\u0085x":       "c1\u0085x",
 		"sur\xed\xa0\x80": `sur\#355\#240\#200`,
-		`c\#123d`:        `c\#134#123d`,
-		`c\#12`:          `c\#12`,
-		`q\x`:            `q\x`,
-		"\n":             `\#012`,
+		`c\#123d`:         `c\#134#123d`,
+		`c\#12`:           `c\#12`,
+		`q\x`:             `q\x`,
+		"\n":              `\#012`,
 	}
 	for in, want := range cases {
 		if got := escape(in); got != want {
