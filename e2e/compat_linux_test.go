@@ -53,6 +53,7 @@ func compatStale() []tree.Node {
 		{Path: "aa-extradir", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 		{Path: "aa-extradir/a", Data: []byte("a"), Mtime: tree.At(100, 0)},
 		{Path: "zz-extra", Data: []byte("x"), Mtime: tree.At(100, 0)},
+		{Path: "newdir", Data: []byte("a file where the source has a directory"), Mtime: tree.At(100, 0)},
 		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 	}
 }
@@ -71,7 +72,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "--include=*/", "--include=*.o", "--exclude=*", "--delete"},
 		{"-a", "--exclude=sub/***"}, {"-a", "--exclude=/big", "--exclude=[ks]*"},
 		{"-a", "-c"}, {"-a", "--size-only"}, {"-a", "-I"}, {"-a", "-u"},
-		{"-a", "--ignore-existing"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
+		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
 		{"-an", "--delete"}, {"-rlpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"},
 		{"-a", "--suffix=.old", "-b", "--delete"},

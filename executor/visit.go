@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/treesync/treesync/planner"
@@ -38,9 +39,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	start := time.Now()
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.stats.ListNanos.Add(int64(time.Since(start)))
-	if !e.opts.DryRun && d.DstFd < 0 && p.Src.Err == nil && len(p.Src.Entries) > 0 {
+	if d.DstFd < 0 && p.Src.Err == nil && len(p.Src.Entries) > 0 && (!e.opts.DryRun || keptInTheWay(d)) {
 		if p.First {
-			e.fail(d.Path, fmt.Errorf("destination directory %s is not available", itemPath(d, "", planner.KindDir)))
+			e.fail(d.Path, unavailable(d))
 		}
 		return nil
 	}
@@ -84,6 +85,24 @@ func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
 		fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", s.Reason, escape(planner.Join(d.Path, s.Name)))
 		e.outMu.Unlock()
 	}
+}
+
+// keptInTheWay reports a source directory whose destination name holds
+// a non-directory that --ignore-existing keeps: nothing in it can be
+// transferred, as rsync fails on each of its entries.
+func keptInTheWay(d *walker.Dir) bool {
+	a := d.Action
+	return a.Op == planner.OpDir && a.Dst != nil && a.Dst.Kind != planner.KindDir
+}
+
+// unavailable is the error for a destination directory that cannot be
+// written into.
+func unavailable(d *walker.Dir) error {
+	path := itemPath(d, "", planner.KindDir)
+	if keptInTheWay(d) {
+		return fmt.Errorf("destination %s is not a directory (kept by --ignore-existing): its contents are not transferred", strings.TrimSuffix(path, "/"))
+	}
+	return fmt.Errorf("destination directory %s is not available", path)
 }
 
 // A copy worker takes one item at a time where new files are created

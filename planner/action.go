@@ -10,7 +10,7 @@ const (
 	OpSpecial               // create a fifo, socket or device node
 	OpMeta                  // set mode, owner, times of an up-to-date entry in place
 	OpMkdir                 // create a directory, then descend
-	OpDir                   // descend into an existing directory; fix its metadata after
+	OpDir                   // descend into an existing directory (or one kept as a non-directory, --ignore-existing); fix its metadata after
 	OpDelete                // remove an extraneous entry (a directory with its contents)
 )
 

@@ -66,10 +66,13 @@ func (p *DirPlan) planDir(s, d *Entry, pol Policy) {
 		if !pol.Existing {
 			p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Change: ChangeNew})
 		}
+	case d.Kind != KindDir && pol.IgnoreExisting:
+		// rsync keeps the non-directory and still goes through the source
+		// directory, failing on each entry in it (not a directory): the
+		// walk descends with the destination entry kept.
+		p.Subdirs = append(p.Subdirs, Action{Op: OpDir, Name: s.Name, Src: s, Dst: d})
 	case d.Kind != KindDir:
-		if !pol.IgnoreExisting {
-			p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
-		}
+		p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Dst: d, Change: ChangeNew})
 	default:
 		p.Subdirs = append(p.Subdirs, Action{Op: OpDir, Name: s.Name, Src: s, Dst: d, Change: pol.MetaChange(s, d)})
 	}

@@ -594,13 +594,20 @@ func TestPlanDirFilterAtRoot(t *testing.T) {
 // "ignore_existing > 0 && statret == 0 && (!is_dir || !S_ISDIR(...))").
 // Checked with rsync 3.5: `rsync -ai --ignore-existing` prints nothing for
 // a file over a symlink, a file over a directory, a directory over a file
-// or a symlink with another target.
+// or a symlink with another target. It still goes through a directory
+// over a file, failing on each entry in it (exit 23): the plan descends
+// with the file kept and nothing to show.
 func TestPlanDirIgnoreExistingOtherTypes(t *testing.T) {
 	pol := archive.with(func(p *Policy) { p.IgnoreExisting = true })
 	src := listing(file("f-over-link", 1, t0), file("f-over-dir", 1, t0), dir("d-over-file"), link("l", "new"))
 	dst := listing(link("f-over-link", "x"), dir("f-over-dir"), file("d-over-file", 1, t0), link("l", "old"))
-	if got := render(PlanDir("", src, dst, pol), pol); len(got) != 0 {
-		t.Errorf("plan = %q, want nothing (rsync skips existing names)", got)
+	plan := PlanDir("", src, dst, pol)
+	want := []string{`dir .d......... "d-over-file"`}
+	if got := render(plan, pol); !slices.Equal(got, want) {
+		t.Errorf("plan = %q, want %q (rsync skips existing names)", got, want)
+	}
+	if len(plan.Subdirs) == 1 && (plan.Subdirs[0].Change != 0 || plan.Subdirs[0].Dst.Kind != KindFile) {
+		t.Errorf("descent %+v: want no change, the file kept", plan.Subdirs[0])
 	}
 }
 

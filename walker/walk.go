@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"syscall"
 
 	"io/fs"
 
@@ -235,7 +236,7 @@ func (w *walk) open(d *Dir, p *Pair) {
 	}
 	d.DstFd, err = openDir(d.Parent.DstFd, d.DstName, d.Action.Dst)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist), replaced(d.Action.Dst, err):
 		p.Dst.Missing = true
 	case err != nil:
 		p.Dst.Err = fmt.Errorf("opendir %s (destination): %w", d.Path, err)
@@ -243,6 +244,13 @@ func (w *walk) open(d *Dir, p *Pair) {
 	default:
 		w.setDstDev(d)
 	}
+}
+
+// replaced reports a destination entry listed as a non-directory that
+// is still one (err): a dry run does not replace it by the directory it
+// plans, so the directory is as good as missing there.
+func replaced(e *planner.Entry, err error) bool {
+	return e != nil && e.Kind != planner.KindDir && (errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.ELOOP))
 }
 
 // setDstDev records the device of d's open destination directory: the
