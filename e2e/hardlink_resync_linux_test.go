@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,4 +44,25 @@ func TestRecreatedLinkMemberResync(t *testing.T) {
 	mustRun(t, rsync, "-aH", "--delete", src+"/", ref+"/")
 	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
 	noDiff(t, "source vs treesync", src, dst, tree.Options{})
+}
+
+// TestHardLinkedDestinationVsRsync syncs two separate source files onto a
+// destination where they are two names of one inode, without -H: the
+// first name's metadata fix reaches the second through the shared inode,
+// which is then not "changed since the scan" and not reported again
+// (rsync stats each name when it gets to it).
+func TestHardLinkedDestinationVsRsync(t *testing.T) {
+	source := []tree.Node{
+		{Path: "a", Data: []byte("same"), Mode: 0o640, Mtime: tree.At(100, 0)},
+		{Path: "b", Data: []byte("same"), Mode: 0o640, Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	stale := []tree.Node{
+		{Path: "a", Data: []byte("same"), Mode: 0o644, Mtime: tree.At(200, 0)},
+		{Path: "b", Kind: tree.Hardlink, Target: "a"},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	for _, opts := range [][]string{{"-a"}, {"-a", "--modify-window=200"}, {"-a", "--size-only"}, {"-rlpt", "--size-only"}, {"-a", "--size-only", "--chmod=F600"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
 }

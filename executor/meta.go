@@ -101,7 +101,8 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Change) error {
 	path := itemPath(d, a.Name, a.Src.Kind)
 	if !e.opts.DryRun {
-		if err := e.expect(d, a.Name, a.Dst); err != nil {
+		var err error
+		if change, err = e.expectMeta(d, a, change); err != nil || change == 0 {
 			return err
 		}
 		if err := e.setPathMeta(d.DstFd, a.Name, a.Src, a.Dst, change); err != nil {
@@ -200,6 +201,34 @@ func (e *Executor) expect(d *walker.Dir, name string, want *planner.Entry) error
 		return ErrChangedSinceScan
 	}
 	return nil
+}
+
+// statMeta are the changes an lstat shows.
+const statMeta = planner.ChangeTime | planner.ChangePerms | planner.ChangeOwner | planner.ChangeGroup | planner.ChangeAtime
+
+// expectMeta checks a.Dst as expect does, for a metadata change. A file
+// of several names may have had its attributes fixed through another of
+// them earlier in this run: the time it now has may then be the source's,
+// and what it has already is dropped from change (rsync, which stats
+// each name when it gets to it, reports the first name only).
+func (e *Executor) expectMeta(d *walker.Dir, a planner.Action, change planner.Change) (planner.Change, error) {
+	want := a.Dst
+	if want == nil || want.Kind != planner.KindFile || want.Nlink <= 1 {
+		return change, e.expect(d, a.Name, want)
+	}
+	st, err := platform.Lstatat(d.DstFd, a.Name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, ErrChangedSinceScan
+	}
+	if err != nil {
+		return 0, fmt.Errorf("stat: %w", err)
+	}
+	got := walker.FromStat(a.Name, st)
+	if got.Kind != want.Kind || got.Ino != want.Ino || got.Size != want.Size ||
+		(got.Mtime != want.Mtime && got.Mtime != a.Src.Mtime) {
+		return 0, ErrChangedSinceScan
+	}
+	return change&^statMeta | e.pol.MetaChange(a.Src, &got)&statMeta, nil
 }
 
 // atime and mtime return the times to set on an entry: the source's when
