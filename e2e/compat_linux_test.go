@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -76,6 +77,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
 		{"-an", "--delete"}, {"-rlpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"},
 		{"-a", "--suffix=.old", "-b", "--delete"},
+		{"-a", "-O", "--delete-before"}, {"-a", "-b", "--delete-before"},
 		{"-a", "--chown=nobody:nogroup"}, {"-a", "--chown=1234:"}, {"-a", "--chown=:4321"},
 	}
 	for _, opts := range cases {
@@ -115,13 +117,14 @@ func compareTreesWithRsync(t *testing.T, opts []string, source, stale []tree.Nod
 		}
 		return
 	}
-	if got, want := itemLines(r.stdout), itemLines(rr.stdout); got != want {
+	if got, want := itemLines(r.stdout, opts), itemLines(rr.stdout, opts); got != want {
 		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
 	}
 	opt := tree.Options{}
-	if backups(opts) {
-		// rsync makes backups after setting directory times, leaving the
-		// directories with the time of the run; treesync keeps the source's.
+	if backups(opts) || slices.Contains(opts, "-O") {
+		// Directories keep the times the run left them with (-O, implied
+		// by -b), different seconds for the two runs; under --backup-dir
+		// rsync moves backups out after setting directory times.
 		opt.IgnoreDirMtime = true
 	}
 	noDiff(t, "rsync vs treesync", ref, dst, opt)
@@ -139,14 +142,47 @@ func backups(opts []string) bool {
 
 var itemLine = regexp.MustCompile(`^([<>ch.*][fdLDS][.+cstTpogua ]{9}|\*deleting  ) `)
 
-// itemLines keeps the itemize lines of out, sorted.
-func itemLines(out string) string {
+// itemLines keeps the itemize lines of out, sorted, a touched file's
+// line as treesync prints it, and under -H the lines of hard-linked files
+// without saying which name was copied and which linked.
+func itemLines(out string, opts []string) string {
+	hardLinks := slices.ContainsFunc(opts, func(o string) bool {
+		return o == "--hard-links" || (!strings.HasPrefix(o, "--") && strings.HasPrefix(o, "-") && strings.Contains(o, "H"))
+	})
 	var lines []string
 	for _, l := range strings.Split(out, "\n") {
-		if itemLine.MatchString(l) {
-			lines = append(lines, l)
+		if !itemLine.MatchString(l) {
+			continue
 		}
+		l = touchedLine(l)
+		if hardLinks {
+			l = linkedLine(l)
+		}
+		lines = append(lines, l)
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// touchedLine gives a file of the same size sent for its time alone
+// (">f..t") treesync's line for it: treesync compares the contents of such
+// a file and, when they match, sets the time in place (".f..t"; README,
+// Differences from rsync). The trees compared afterwards show whether the
+// contents really matched.
+func touchedLine(l string) string {
+	if strings.HasPrefix(l, ">f..") && (l[4] == 't' || l[4] == 'T') {
+		return "." + l[1:]
+	}
+	return l
+}
+
+// linkedLine makes a hard-linked file's line the same whichever of its
+// names was copied and whichever linked to it: treesync copies the one a
+// worker reaches first (README, Differences from rsync). The trees
+// compared afterwards show whether the names are linked as in the source.
+func linkedLine(l string) string {
+	if (l[0] == '>' || l[0] == 'h') && l[1] == 'f' {
+		l, _, _ = strings.Cut("?"+l[1:], " => ")
+	}
+	return l
 }

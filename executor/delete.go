@@ -146,7 +146,7 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	for i := len(dels) - 1; i >= 0; i-- {
 		e.remove(d, dels[i].a)
 	}
-	if !e.pol.Times || statErr != nil || e.opts.DryRun {
+	if !e.pol.Times || e.pol.OmitDirTimes || statErr != nil || e.opts.DryRun {
 		return
 	}
 	if err := e.fs.Futimes(fd, platform.OmitTime, before.Mtime); err != nil {

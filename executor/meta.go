@@ -164,7 +164,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
 			return fmt.Errorf("chmod: %w", err)
 		}
 	}
-	if e.pol.Times && have.Mtime != want.Mtime {
+	if e.pol.Times && !e.pol.OmitDirTimes && have.Mtime != want.Mtime {
 		if err := e.fs.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}

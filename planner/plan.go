@@ -171,7 +171,7 @@ func (pol Policy) metaOnly(s, d *Entry) Action {
 // MetaChange lists the preserved attributes that differ.
 func (pol Policy) MetaChange(s, d *Entry) Change {
 	var c Change
-	if pol.Times && !pol.SameTime(s.Mtime, d.Mtime) {
+	if pol.Times && !(pol.OmitDirTimes && s.Kind == KindDir) && !pol.SameTime(s.Mtime, d.Mtime) {
 		c |= ChangeTime
 	}
 	if pol.Perms && s.Kind != KindSymlink && s.Mode != d.Mode {

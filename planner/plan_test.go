@@ -675,3 +675,20 @@ func TestJoin(t *testing.T) {
 		}
 	}
 }
+
+// -O, and -b without --backup-dir (rsync implies -O there), leave the
+// times of directories alone; files' times still count.
+func TestMetaChangeOmitDirTimes(t *testing.T) {
+	pol := archive.with(func(p *Policy) { p.OmitDirTimes = true })
+	d, older := dir("d"), with(dir("d"), func(e *Entry) { e.Mtime = t0 - sec })
+	if c := pol.MetaChange(&d, &older); c != 0 {
+		t.Errorf("directory: change %v, want none", c)
+	}
+	f, olderFile := file("f", 1, t0), file("f", 1, t0-sec)
+	if c := pol.MetaChange(&f, &olderFile); c != ChangeTime {
+		t.Errorf("file: change %v, want the time", c)
+	}
+	if c := archive.MetaChange(&d, &older); c != ChangeTime {
+		t.Errorf("directory without -O: change %v, want the time", c)
+	}
+}

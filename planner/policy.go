@@ -8,6 +8,9 @@ type Policy struct {
 	Links     bool // -l: recreate symlinks as symlinks
 	Perms     bool // -p
 	Times     bool // -t
+	// OmitDirTimes (-O, implied by -b without --backup-dir, as rsync)
+	// neither compares nor sets the times of directories.
+	OmitDirTimes bool
 	Owner     bool // -o (effective only as root)
 	Group     bool // -g
 	Devices   bool // --devices (part of -D)

@@ -169,6 +169,9 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),
 		Update: c.Bool("update"), IgnoreExisting: c.Bool("ignore-existing"), Existing: c.Bool("existing"),
+		// Backups made beside the files change their directories' times,
+		// so rsync leaves those times alone under -b without --backup-dir.
+		OmitDirTimes: c.Bool("omit-dir-times") || (c.Bool("backup") && c.String("backup-dir") == ""),
 	}
 	pol.Perms = pol.Perms || pol.ACLs
 	w := c.Float64("modify-window")

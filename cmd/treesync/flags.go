@@ -31,6 +31,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("links", "l", "copy symlinks as symlinks", catCopy),
 		boolFlag("perms", "p", "preserve permissions (including setuid, setgid, sticky)", catCopy),
 		boolFlag("times", "t", "preserve modification times (to the nanosecond)", catCopy),
+		boolFlag("omit-dir-times", "O", "do not preserve the modification times of directories (implied by --backup without --backup-dir, as rsync)", catCopy),
 		boolFlag("group", "g", "preserve group (as root)", catCopy),
 		boolFlag("owner", "o", "preserve owner (as root)", catCopy),
 		boolFlag("D", "", "the same as --devices --specials", catCopy),
