@@ -57,10 +57,15 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 
 // mayFixInPlace reports whether a file whose content proves the same may
 // get its metadata changes in place. Not when other names share its
-// destination inode, as the change would reach them too: without -c
-// rsync transfers such a file anew (a new inode), and so does treesync.
+// destination inode, as the change would reach them too, nor under -b,
+// which keeps the old file with its old attributes: without -c rsync
+// transfers such a file anew (a new inode, and a backup), and so does
+// treesync.
 func (e *Executor) mayFixInPlace(a planner.Action, change planner.Change) bool {
-	return change == 0 || e.pol.Checksum || a.Dst == nil || a.Dst.Nlink <= 1
+	if change == 0 || e.pol.Checksum {
+		return true
+	}
+	return !e.opts.Backup && (a.Dst == nil || a.Dst.Nlink <= 1)
 }
 
 // copyStable copies until the source stays the same for a whole copy.
