@@ -53,7 +53,7 @@ func compatStale() []tree.Node {
 		{Path: "data.o", Data: []byte("excluded at dst"), Mtime: tree.At(100, 0)},
 		{Path: "sub", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 		{Path: "sub/old.tmp", Data: []byte("protected by the filter file"), Mtime: tree.At(100, 0)},
-		{Path: "aa-extradir", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "aa-extradir", Kind: tree.Dir, Mode: 0o1750, Mtime: tree.At(100, 0)},
 		{Path: "aa-extradir/a", Data: []byte("a"), Mtime: tree.At(100, 0)},
 		{Path: "zz-extra", Data: []byte("x"), Mtime: tree.At(100, 0)},
 		{Path: "newdir", Data: []byte("a file where the source has a directory"), Mtime: tree.At(100, 0)},

@@ -7,9 +7,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
 )
 
 // openBackupDir creates and opens --backup-dir; a relative one is
@@ -44,7 +46,7 @@ func (e *Executor) backup(dirfd int, name, rel string) error {
 	}
 	bfd := dirfd
 	if e.backupFd >= 0 {
-		fd, err := e.fs.MkdirAllBeneath(e.backupFd, path.Dir(rel), 0o755)
+		fd, err := e.backupDirFor(path.Dir(rel))
 		if err != nil {
 			return fmt.Errorf("backup directory for %s: %w", rel, err)
 		}
@@ -68,4 +70,74 @@ func (e *Executor) backup(dirfd int, name, rel string) error {
 // keep a deleted directory from being removed, as in rsync.
 func (e *Executor) backupBeside() bool {
 	return e.opts.Backup && e.backupFd < 0 && !e.opts.DryRun
+}
+
+// backupDirFor opens dir (destination-relative) under --backup-dir,
+// creating what is missing of it. A directory it creates gets the mode,
+// owner and time of the destination directory it stands for, as rsync
+// gives it.
+func (e *Executor) backupDirFor(dir string) (int, error) {
+	fd, err := platform.ReopenDir(e.backupFd)
+	if err != nil {
+		return -1, err
+	}
+	prefix := ""
+	for _, name := range strings.Split(dir, "/") {
+		if name == "" || name == "." {
+			continue
+		}
+		prefix = path.Join(prefix, name)
+		next, err := e.backupSubdir(fd, name, prefix)
+		platform.Close(fd)
+		if err != nil {
+			return -1, err
+		}
+		fd = next
+	}
+	return fd, nil
+}
+
+// backupSubdir opens name in the backup directory parent, made like the
+// destination's directory rel when missing.
+func (e *Executor) backupSubdir(parent int, name, rel string) (int, error) {
+	err := e.fs.Mkdirat(parent, name, 0o700)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return -1, err
+	}
+	fd, openErr := platform.OpenDirAt(parent, name)
+	if err != nil || openErr != nil {
+		return fd, openErr // it was there already
+	}
+	if err := e.likeDestDir(fd, rel); err != nil {
+		platform.Close(fd)
+		return -1, fmt.Errorf("%s: %w", rel, err)
+	}
+	return fd, nil
+}
+
+// likeDestDir gives the open directory fd the owner, mode and time of the
+// destination directory rel.
+func (e *Executor) likeDestDir(fd int, rel string) error {
+	dfd, err := platform.OpenBeneath(e.rootFd, rel)
+	if err != nil {
+		return err
+	}
+	st, err := platform.Fstat(dfd)
+	platform.Close(dfd)
+	if err != nil {
+		return fmt.Errorf("stat: %w", err)
+	}
+	want := walker.FromStat(path.Base(rel), st)
+	if e.pol.Root && (e.pol.Owner || e.pol.Group) {
+		if err := e.fs.Fchown(fd, int(want.UID), int(want.GID)); err != nil {
+			return fmt.Errorf("chown: %w", err)
+		}
+	}
+	if err := e.fs.Fchmod(fd, want.Mode); err != nil {
+		return fmt.Errorf("chmod: %w", err)
+	}
+	if e.pol.Times {
+		return e.fs.Futimes(fd, platform.OmitTime, want.Mtime)
+	}
+	return nil
 }
