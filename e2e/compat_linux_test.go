@@ -35,6 +35,8 @@ func compatSource() []tree.Node {
 		{Path: "newdir", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 		{Path: "newdir/f", Data: []byte("f"), Mtime: tree.At(100, 0)},
 		{Path: "emptydir", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "bigdir", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "bigdir/big", Data: big, Mtime: tree.At(100, 0)},
 		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 	}
 }
@@ -77,6 +79,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "-c"}, {"-a", "--size-only"}, {"-a", "-I"}, {"-a", "-u"},
 		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
+		{"-a", "-m", "--max-size=10K"}, {"-a", "-m", "--existing"}, {"-a", "-m", "--exclude=big"},
 		{"-an", "--delete"}, {"-rlpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"},
 		{"-a", "--suffix=.old", "-b", "--delete"},
 		{"-a", "-O", "--delete-before"}, {"-a", "-b", "--delete-before"},

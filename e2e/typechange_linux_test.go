@@ -5,6 +5,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/treesync/treesync/e2e/tree"
@@ -79,5 +80,30 @@ func TestTypeChanges(t *testing.T) {
 				noDiff(t, "source vs treesync --delete", src, dst, tree.Options{})
 			}
 		})
+	}
+}
+
+// TestPruneKeepsWhatItReplaced: under -m, a source directory whose
+// subtree holds no files is left out (as rsync prunes its file list) —
+// except where the destination has a file of that name, which treesync
+// has already replaced by the directory by the time the subtree proves
+// empty: the directory is kept and reported rather than the file lost
+// unreported (rsync leaves that file alone; README, Differences).
+func TestPruneKeepsWhatItReplaced(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	build(t, src, []tree.Node{
+		{Path: "x", Kind: tree.Dir}, {Path: "x/empty", Kind: tree.Dir},
+		{Path: "y", Kind: tree.Dir}, {Path: "y/empty", Kind: tree.Dir},
+	})
+	build(t, dst, []tree.Node{{Path: "x", Data: []byte("a file")}})
+	r := mustRun(t, treesync, "-ai", "-m", src+"/", dst+"/")
+	if !strings.Contains(r.stdout, "cd+++++++++ x/\n") {
+		t.Errorf("the directory that replaced x is not reported:\n%s", r)
+	}
+	for p, want := range map[string]bool{"x": true, "x/empty": false, "y": false} {
+		if _, err := os.Lstat(filepath.Join(dst, p)); (err == nil) != want {
+			t.Errorf("%s: present %v, want %v", p, err == nil, want)
+		}
 	}
 }

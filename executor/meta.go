@@ -247,12 +247,14 @@ func (e *Executor) mtime(want *planner.Entry) int64 {
 	return platform.OmitTime
 }
 
-// pruned handles -m for a finished directory: one this run created that
-// holds nothing is removed again and never reported; any other marks its
-// parent as used (children finish first, so emptiness propagates up).
+// pruned handles -m for a finished directory: one this run created where
+// the source has no files (Used) is removed again and never reported; any
+// other marks its parent as used (children finish first, so emptiness
+// propagates up). A directory that replaced an entry of another type is
+// kept: pruning it would lose that entry unreported.
 func (e *Executor) pruned(d *walker.Dir) bool {
 	isNew := d.Action.Op == planner.OpMkdir
-	if e.opts.PruneEmptyDirs && isNew && !d.Used.Load() && d.Parent != nil && !d.Top() {
+	if e.opts.PruneEmptyDirs && isNew && d.Action.Dst == nil && !d.Used.Load() && d.Parent != nil && !d.Top() {
 		if !e.opts.DryRun && d.Parent.DstFd >= 0 {
 			if err := e.fs.Rmdirat(d.Parent.DstFd, d.DstName); err != nil {
 				e.fail(d.Path, fmt.Errorf("prune empty directory: %w", err))

@@ -45,6 +45,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		}
 		return nil
 	}
+	if plan.HasFiles {
+		d.Used.Store(true) // -m keeps it, as rsync keeps what its file list has
+	}
 	e.countSources(&p.Src)
 	e.del.dstSeen.Add(int64(len(p.Dst.Entries)))
 	t, whole := decided(d, p, &plan)

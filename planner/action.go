@@ -65,4 +65,8 @@ type DirPlan struct {
 	Cleanup []*Entry
 	// DeletesHeld is set when --delete was asked but a listing failed here.
 	DeletesHeld bool
+	// HasFiles is set when the source has a non-directory here that the
+	// filter rules leave in, transferred or not: what keeps -m from
+	// pruning a directory, as in rsync (which prunes its file list).
+	HasFiles bool
 }

@@ -33,6 +33,7 @@ func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
 			return
 		}
 	}
+	p.HasFiles = p.HasFiles || (s != nil && s.Kind != KindDir)
 	switch {
 	case s == nil:
 		p.planExtraneous(dir, d, pol, canDelete)

@@ -692,3 +692,28 @@ func TestMetaChangeOmitDirTimes(t *testing.T) {
 		t.Errorf("directory without -O: change %v, want the time", c)
 	}
 }
+
+// HasFiles is what keeps -m from pruning a directory: a source file the
+// filter leaves in, whether or not it is transferred; directories and
+// excluded files do not count.
+func TestPlanDirHasFiles(t *testing.T) {
+	big := archive.with(func(p *Policy) { p.MaxSize = 1 })
+	tests := []struct {
+		name string
+		src  *Listing
+		pol  Policy
+		want bool
+	}{
+		{"a file", listing(file("f", 1, t0)), archive, true},
+		{"a file too big to send", listing(file("f", 10, t0)), big, true},
+		{"a symlink", listing(link("l", "x")), archive, true},
+		{"directories only", listing(dir("d")), archive, false},
+		{"an excluded file", listing(file("f", 1, t0)),
+			archive.with(func(p *Policy) { p.Filter = &stubFilter{excluded: map[string]bool{"f": true}} }), false},
+	}
+	for _, tc := range tests {
+		if got := PlanDir("", tc.src, listing(), tc.pol).HasFiles; got != tc.want {
+			t.Errorf("%s: HasFiles %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
