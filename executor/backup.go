@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
 )
@@ -37,16 +38,17 @@ func (e *Executor) openBackupDir(dest string) error {
 }
 
 // backup keeps the current destination file name (in dirfd, at
-// root-relative rel) before it is replaced or deleted: a hard link named
-// name+suffix beside it, or at the same relative path under --backup-dir.
-// Linking leaves the original in place, so a replacement stays atomic.
-func (e *Executor) backup(dirfd int, name, rel string) error {
+// root-relative rel; d is its directory when walked, else nil) before it
+// is replaced or deleted: a hard link named name+suffix beside it, or at
+// the same relative path under --backup-dir. Linking leaves the original
+// in place, so a replacement stays atomic.
+func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 	if !e.opts.Backup || e.opts.DryRun {
 		return nil
 	}
 	bfd := dirfd
 	if e.backupFd >= 0 {
-		fd, err := e.backupDirFor(path.Dir(rel))
+		fd, err := e.backupDirFor(path.Dir(rel), d)
 		if err != nil {
 			return fmt.Errorf("backup directory for %s: %w", rel, err)
 		}
@@ -75,8 +77,9 @@ func (e *Executor) backupBeside() bool {
 // backupDirFor opens dir (destination-relative) under --backup-dir,
 // creating what is missing of it. A directory it creates gets the mode,
 // owner and time of the destination directory it stands for, as rsync
-// gives it.
-func (e *Executor) backupDirFor(dir string) (int, error) {
+// gives it: those this run gives that directory when it is d or one of
+// d's parents, else those it has.
+func (e *Executor) backupDirFor(dir string, d *walker.Dir) (int, error) {
 	fd, err := platform.ReopenDir(e.backupFd)
 	if err != nil {
 		return -1, err
@@ -87,7 +90,7 @@ func (e *Executor) backupDirFor(dir string) (int, error) {
 			continue
 		}
 		prefix = path.Join(prefix, name)
-		next, err := e.backupSubdir(fd, name, prefix)
+		next, err := e.backupSubdir(fd, name, prefix, d)
 		platform.Close(fd)
 		if err != nil {
 			return -1, err
@@ -99,7 +102,7 @@ func (e *Executor) backupDirFor(dir string) (int, error) {
 
 // backupSubdir opens name in the backup directory parent, made like the
 // destination's directory rel when missing.
-func (e *Executor) backupSubdir(parent int, name, rel string) (int, error) {
+func (e *Executor) backupSubdir(parent int, name, rel string, d *walker.Dir) (int, error) {
 	err := e.fs.Mkdirat(parent, name, 0o700)
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return -1, err
@@ -108,7 +111,7 @@ func (e *Executor) backupSubdir(parent int, name, rel string) (int, error) {
 	if err != nil || openErr != nil {
 		return fd, openErr // it was there already
 	}
-	if err := e.likeDestDir(fd, rel); err != nil {
+	if err := e.likeDestDir(fd, rel, d); err != nil {
 		platform.Close(fd)
 		return -1, fmt.Errorf("%s: %w", rel, err)
 	}
@@ -117,17 +120,11 @@ func (e *Executor) backupSubdir(parent int, name, rel string) (int, error) {
 
 // likeDestDir gives the open directory fd the owner, mode and time of the
 // destination directory rel.
-func (e *Executor) likeDestDir(fd int, rel string) error {
-	dfd, err := platform.OpenBeneath(e.rootFd, rel)
+func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
+	want, err := e.destDirMeta(rel, d)
 	if err != nil {
 		return err
 	}
-	st, err := platform.Fstat(dfd)
-	platform.Close(dfd)
-	if err != nil {
-		return fmt.Errorf("stat: %w", err)
-	}
-	want := walker.FromStat(path.Base(rel), st)
 	if e.pol.Root && (e.pol.Owner || e.pol.Group) {
 		if err := e.fs.Fchown(fd, int(want.UID), int(want.GID)); err != nil {
 			return fmt.Errorf("chown: %w", err)
@@ -140,4 +137,27 @@ func (e *Executor) likeDestDir(fd int, rel string) error {
 		return e.fs.Futimes(fd, platform.OmitTime, want.Mtime)
 	}
 	return nil
+}
+
+// destDirMeta returns the attributes of the destination directory rel:
+// those the run gives it when it is d or one of d's parents (set when its
+// contents are done), else those it has now.
+func (e *Executor) destDirMeta(rel string, d *walker.Dir) (planner.Entry, error) {
+	for a := d; a != nil; a = a.Parent {
+		if src := a.Action.Src; a.Path == rel && src != nil {
+			want := *src
+			want.Mode = e.modeFor(src, a.Action.Dst)
+			return want, nil
+		}
+	}
+	dfd, err := platform.OpenBeneath(e.rootFd, rel)
+	if err != nil {
+		return planner.Entry{}, err
+	}
+	defer platform.Close(dfd)
+	st, err := platform.Fstat(dfd)
+	if err != nil {
+		return planner.Entry{}, fmt.Errorf("stat: %w", err)
+	}
+	return walker.FromStat(path.Base(rel), st), nil
 }

@@ -114,7 +114,7 @@ func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) 
 		}
 	default:
 		if err = e.expect(d, name, want); err == nil {
-			err = e.backup(d.DstFd, name, planner.Join(d.Path, name))
+			err = e.backup(d, d.DstFd, name, planner.Join(d.Path, name))
 		}
 		if err == nil {
 			err = e.fs.Renameat(d.DstFd, tmp, d.DstFd, name)

@@ -40,7 +40,7 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		return errDeleteLimit
 	}
 	if old.Kind != planner.KindDir {
-		return e.unlink(d.DstFd, name, old.Kind, path, limited)
+		return e.unlink(d, d.DstFd, name, old.Kind, path, limited)
 	}
 	if !recursive {
 		err := e.fs.Rmdirat(d.DstFd, name)
@@ -52,10 +52,11 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 	return e.removeTree(d.DstFd, name, path, limited, protectedDeleting(d))
 }
 
-// unlink removes a non-directory; report says whether it is a --delete
-// deletion (counted and itemized) rather than making way for a replacement.
-func (e *Executor) unlink(dirfd int, name string, k planner.Kind, path string, report bool) error {
-	if err := e.backup(dirfd, name, path); err != nil {
+// unlink removes a non-directory in d (nil below a directory being
+// deleted) or dirfd; report says whether it is a --delete deletion
+// (counted and itemized) rather than making way for a replacement.
+func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind, path string, report bool) error {
+	if err := e.backup(d, dirfd, name, path); err != nil {
 		return err
 	}
 	if !e.opts.DryRun {
@@ -124,7 +125,7 @@ func (e *Executor) removeChildren(fd int, path string, limited bool, protected f
 		if child.Kind == planner.KindDir {
 			err = e.removeTree(fd, n, planner.Join(path, n), limited, protected)
 		} else {
-			err = e.unlink(fd, n, child.Kind, planner.Join(path, n), limited)
+			err = e.unlink(nil, fd, n, child.Kind, planner.Join(path, n), limited)
 			kept = kept || e.backupBeside() // name~ now stands in the directory
 		}
 		if err != nil {
