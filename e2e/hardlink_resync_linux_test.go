@@ -81,3 +81,33 @@ func TestHardLinkedDestinationVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestNewLinkToExistingFile: a new name in the source for a file the
+// destination already has up to date is linked to that file, as rsync
+// does, even when the walk meets the new name first — not copied anew
+// with the existing name relinked to the copy.
+func TestNewLinkToExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+	build(t, src, []tree.Node{
+		{Path: "a", Kind: tree.Dir}, {Path: "z", Kind: tree.Dir},
+		{Path: "z/big", Data: make([]byte, 1<<20), Mtime: tree.At(100, 0)},
+	})
+	mustRun(t, treesync, "-aH", src+"/", dst+"/")
+	mustRun(t, rsync, "-aH", src+"/", ref+"/")
+	before := identities(t, dst)["z/big"]
+	must(t, os.Link(filepath.Join(src, "z/big"), filepath.Join(src, "a/link")))
+	wholeSecondDirs(t, src)
+	r := mustRun(t, treesync, "-aiH", "--stats", src+"/", dst+"/")
+	rr := mustRun(t, rsync, "-aiH", src+"/", ref+"/")
+	if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
+		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+	}
+	if !strings.Contains(r.stdout, "Total transferred file size: 0 bytes") {
+		t.Errorf("data was copied:\n%s", r)
+	}
+	if after := identities(t, dst)["z/big"]; after.ino != before.ino {
+		t.Errorf("z/big was replaced: inode %d, then %d", before.ino, after.ino)
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{})
+}

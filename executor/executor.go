@@ -166,6 +166,7 @@ func (e *Executor) walkRoots(ctx context.Context, rs *roots) bool {
 			return false
 		}
 		e.walk(ctx, r, e.visit)
+		e.resolveLinks(ctx)
 		e.waitIdle()
 	}
 	return true

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"sync"
@@ -10,42 +11,122 @@ import (
 	"github.com/treesync/treesync/walker"
 )
 
-// linkGroup is one source inode with several names (-H). Its first member
-// to reach a copy worker is copied; the others wait for it and are linked
-// to the copy. Only files with nlink > 1 get here, so the map grows with
-// those alone.
+// linkGroup is one source inode with several names (-H). One member
+// leads: its copy (or its destination, found up to date) is what the
+// others are linked to once done is closed. Only files with nlink > 1
+// get here, so the map grows with those alone.
 type linkGroup struct {
 	done   chan struct{}
-	ok     bool
-	path   string // the copy's path relative to the destination root
-	dstIno uint64 // the copy's inode at the destination
+	led    bool   // a member has claimed the lead
+	ok     bool   // the leader's destination is in place
+	path   string // the leader's path relative to the destination root
+	dstIno uint64 // the leader's inode at the destination
 }
 
+// linkMap holds the groups met so far, and the members parked until the
+// walk is over: a member that needs its data copied, met before any
+// member led, waits (its directory held open) in case a later member is
+// up to date at the destination — then the others are linked to that one
+// instead of to a new copy, as rsync links a new name to an existing file.
 type linkMap struct {
-	mu sync.Mutex
-	m  map[[2]uint64]*linkGroup
+	mu     sync.Mutex
+	m      map[[2]uint64]*linkGroup
+	parked []parkedLink
+	dirs   map[*walker.Dir]bool // directories held for parked members
+	final  bool                 // the walk is over: nobody parks any more
 }
 
-// claim returns the group of e and whether the caller leads it.
-func (l *linkMap) claim(e *planner.Entry) (*linkGroup, bool) {
+type parkedLink struct {
+	d *walker.Dir
+	a planner.Action
+}
+
+// maxParkedDirs bounds the directories held open for parked members (two
+// descriptors each); past it, members lead as they come.
+const maxParkedDirs = 256
+
+type linkRole uint8
+
+const (
+	roleFollow linkRole = iota // link to the leader once it is done
+	roleLead                   // copy or check this member, then release the others
+	rolePark                   // parked until the walk is over
+)
+
+// claim returns the group of a's source inode and a's role in it. A
+// member whose destination is up to date leads a group nobody leads yet;
+// one that needs data parks when canPark allows, else leads.
+func (l *linkMap) claim(d *walker.Dir, a planner.Action, canPark bool) (*linkGroup, linkRole) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.m == nil {
 		l.m = make(map[[2]uint64]*linkGroup)
 	}
-	k := [2]uint64{e.Dev, e.Ino}
-	if g, ok := l.m[k]; ok {
-		return g, false
+	k := [2]uint64{a.Src.Dev, a.Src.Ino}
+	g, ok := l.m[k]
+	if !ok {
+		g = &linkGroup{done: make(chan struct{})}
+		l.m[k] = g
 	}
-	g := &linkGroup{done: make(chan struct{})}
-	l.m[k] = g
-	return g, true
+	switch {
+	case g.led:
+		return g, roleFollow
+	case !upToDate(a) && canPark && !l.final && l.park(d, a):
+		return g, rolePark
+	}
+	g.led = true
+	return g, roleLead
+}
+
+// park holds d for a parked member, unless too many directories are held.
+func (l *linkMap) park(d *walker.Dir, a planner.Action) bool {
+	if l.dirs == nil {
+		l.dirs = make(map[*walker.Dir]bool)
+	}
+	if !l.dirs[d] && len(l.dirs) >= maxParkedDirs {
+		return false
+	}
+	l.dirs[d] = true
+	d.Hold()
+	l.parked = append(l.parked, parkedLink{d: d, a: detachedItem(a)})
+	return true
+}
+
+// unpark ends parking and returns the parked members.
+func (l *linkMap) unpark() []parkedLink {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.final = true
+	parked := l.parked
+	l.parked, l.dirs = nil, nil
+	return parked
+}
+
+// upToDate reports a member whose destination file needs no data: the
+// planner found it current (an attribute fix at most).
+func upToDate(a planner.Action) bool {
+	return a.Op == planner.OpMeta && a.Dst != nil && a.Dst.Kind == planner.KindFile
+}
+
+// detachedItem returns a with copies of its entries, not pointers into a
+// listing that is not kept.
+func detachedItem(a planner.Action) planner.Action {
+	src := *a.Src
+	a.Src = &src
+	if a.Dst != nil {
+		dst := *a.Dst
+		a.Dst = &dst
+	}
+	return a
 }
 
 // doHardLink handles a member of a hard-link group.
 func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) error {
-	g, leader := e.links.claim(a.Src)
-	if leader {
+	g, role := e.links.claim(d, a, d.Action.Op == planner.OpDir)
+	switch role {
+	case rolePark:
+		return nil
+	case roleLead:
 		return e.leadGroup(d, a, g)
 	}
 	select {
@@ -60,6 +141,17 @@ func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) error {
 		return nil // already linked as in the source
 	}
 	return e.linkTo(d, a, g)
+}
+
+// resolveLinks runs, once a walk is over, the members parked during it:
+// each links to its group's leader, or the first to get there leads.
+func (e *Executor) resolveLinks(ctx context.Context) {
+	for _, p := range e.links.unpark() {
+		if ctx.Err() == nil {
+			e.submit(ctx, task{d: p.d, items: []planner.Action{p.a}})
+		}
+		p.d.Release() // the hold of parking; submit holds it while queued
+	}
 }
 
 // leadGroup copies (or checks) the group's first member and publishes
