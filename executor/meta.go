@@ -145,6 +145,10 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	}
 }
 
+// setgid is the mode bit a directory created in a setgid directory
+// inherits.
+const setgid = 0o2000
+
 func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
 	st, err := platform.Fstat(fd)
 	if err != nil {
@@ -159,7 +163,11 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
 	if old == nil || old.Kind != planner.KindDir {
 		old = nil // created by this run
 	}
-	if mode := e.modeFor(want, old); mode != have.Mode {
+	mode := e.modeFor(want, old)
+	if old == nil && !e.pol.Perms {
+		mode |= have.Mode & setgid // a new directory keeps what its setgid parent gave it, as with mkdir
+	}
+	if mode != have.Mode {
 		if err := e.fs.Fchmod(fd, mode); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}
