@@ -196,3 +196,19 @@ func linkedLine(l string) string {
 	}
 	return l
 }
+
+// TestNewDirInSetgidDirVsRsync: without -p, a directory created inside a
+// setgid directory keeps the setgid bit mkdir gives it, as with rsync.
+func TestNewDirInSetgidDirVsRsync(t *testing.T) {
+	source := []tree.Node{
+		{Path: "g", Kind: tree.Dir, Mode: 0o755, Mtime: tree.At(100, 0)},
+		{Path: "g/new", Kind: tree.Dir, Mode: 0o750, Mtime: tree.At(100, 0)},
+		{Path: "g/new/f", Data: []byte("f"), Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	stale := []tree.Node{
+		{Path: "g", Kind: tree.Dir, Mode: 0o2775, Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	compareTreesWithRsync(t, []string{"-rlt"}, source, stale)
+}
