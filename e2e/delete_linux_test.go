@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/treesync/treesync/e2e/tree"
@@ -103,6 +105,57 @@ func TestDeleteKeepsDirMtimes(t *testing.T) {
 			noDiff(t, "source vs rsync "+flag, src, ref, tree.Options{})
 			mustRun(t, treesync, "-a", flag, src+"/", dst+"/")
 			noDiffDeleted(t, "source vs treesync "+flag, src, dst)
+		})
+	}
+}
+
+// TestDanglingLinkHoldsDeletes: under -L a source symlink with no
+// referent is a listing error, not a vanished file: the destination's
+// entry of that name is not deleted, nor anything else in its directory,
+// and exit 23. Deletes before or after the transfer are all held, as
+// rsync holds them; during it, those of the directories visited after
+// the error (with parallel listers, which those are varies: b/extra is
+// not checked then).
+func TestDanglingLinkHoldsDeletes(t *testing.T) {
+	source := []tree.Node{
+		{Path: "a", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "a/dead", Kind: tree.Symlink, Target: "nowhere"},
+		{Path: "a/f", Data: []byte("f"), Mtime: tree.At(100, 0)},
+		{Path: "b", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "b/g", Data: []byte("g"), Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	stale := []tree.Node{
+		{Path: "a", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "a/dead", Data: []byte("was a file"), Mtime: tree.At(100, 0)},
+		{Path: "a/extra", Data: []byte("x"), Mtime: tree.At(100, 0)},
+		{Path: "b", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "b/extra", Data: []byte("x"), Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	for _, mode := range []string{"--delete-before", "--delete-during", "--delete"} {
+		t.Run(mode, func(t *testing.T) {
+			kept := []string{"a/dead", "a/extra"}
+			if mode != "--delete-during" {
+				compareTreesWithRsync(t, []string{"-aL", mode}, source, stale)
+				kept = append(kept, "b/extra")
+			}
+			dir := t.TempDir()
+			src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+			build(t, src, source)
+			build(t, dst, stale)
+			r := treesync(t, "-aL", mode, src+"/", dst+"/")
+			if r.code != 23 {
+				t.Errorf("exit %d, want 23\n%s", r.code, r)
+			}
+			if n := strings.Count(r.stderr, "no referent"); n != 1 {
+				t.Errorf("the listing error is reported %d times, want once:\n%s", n, r)
+			}
+			for _, p := range kept {
+				if _, err := os.Lstat(filepath.Join(dst, p)); err != nil {
+					t.Errorf("%s deleted after a listing error", p)
+				}
+			}
 		})
 	}
 }

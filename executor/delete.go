@@ -43,6 +43,10 @@ type deleter struct {
 	skipped atomic.Int64
 	refused atomic.Bool // the empty-source guard stopped every deletion
 	dstSeen atomic.Int64
+	// listFailed records a listing error (not a vanished entry): deletes
+	// still to come are held, unless --ignore-errors.
+	listFailed atomic.Bool
+	warned     atomic.Bool // the "skipping file deletion" warning is out
 
 	mu      sync.Mutex
 	delayed []delayedDelete
@@ -71,10 +75,24 @@ func (dl *deleter) take() bool {
 	}
 }
 
-// deferDeletes reports whether deletes wait for the end of the transfer.
+// deferDeletes reports whether deletes wait for the end of the transfer
+// (or of the --delete-before pass, which so deletes nothing once any
+// listing failed: rsync lists everything before it deletes).
 func (e *Executor) deferDeletes() bool {
 	m := e.opts.DeleteMode
-	return m == DeleteAfter || m == DeleteDelay || e.opts.MaxDelete.Percent > 0
+	return m == DeleteAfter || m == DeleteDelay || e.opts.MaxDelete.Percent > 0 || e.deletingPass
+}
+
+// holdDeletes reports, and warns once, that deletes are held because an
+// error happened: a listing error, or under deferred deletes any error.
+func (e *Executor) holdDeletes(anyError bool) bool {
+	if e.opts.IgnoreErrors || !(e.del.listFailed.Load() || (anyError && e.hadErrors())) {
+		return false
+	}
+	if !e.del.warned.Swap(true) {
+		e.opts.Log.Warn().Msg("IO error encountered -- skipping file deletion")
+	}
+	return true
 }
 
 // planDeletes handles the deletes planned for one directory: now, or
@@ -90,6 +108,9 @@ func (e *Executor) planDeletes(d *walker.Dir, dels []planner.Action) {
 		}
 		e.del.mu.Unlock()
 		return
+	}
+	if e.holdDeletes(false) {
+		return // --delete-during after a listing error elsewhere
 	}
 	for i := len(dels) - 1; i >= 0; i-- { // rsync deletes in reverse name order
 		e.remove(d, dels[i])
@@ -114,8 +135,7 @@ func (e *Executor) finishDeletes() {
 	if len(dels) == 0 || e.ctx.Err() != nil || e.del.refused.Load() {
 		return
 	}
-	if e.hadErrors() && !e.opts.IgnoreErrors {
-		e.opts.Log.Warn().Msg("IO error encountered -- skipping file deletion")
+	if e.holdDeletes(true) {
 		return
 	}
 	if p := e.opts.MaxDelete.Percent; p > 0 {
@@ -133,7 +153,8 @@ func (e *Executor) finishDeletes() {
 
 // removeDelayed deletes the deferred entries of one directory, then puts
 // back the directory's modification time, which was set when its
-// contents were done and which the deletions changed.
+// contents were done and which the deletions changed (not after the
+// --delete-before pass: the transfer then sets it, and shows it as rsync).
 func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	fd, err := platform.OpenBeneath(e.rootFd, dir)
 	if err != nil {
@@ -146,7 +167,7 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	for i := len(dels) - 1; i >= 0; i-- {
 		e.remove(d, dels[i].a)
 	}
-	if !e.pol.Times || e.pol.OmitDirTimes || statErr != nil || e.opts.DryRun {
+	if !e.pol.Times || e.pol.OmitDirTimes || statErr != nil || e.opts.DryRun || e.deletingPass {
 		return
 	}
 	if err := e.fs.Futimes(fd, platform.OmitTime, before.Mtime); err != nil {

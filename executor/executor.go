@@ -184,6 +184,9 @@ func (e *Executor) deletePass(ctx context.Context, roots *roots) {
 		again.DstFd, _ = platform.ReopenDir(r.DstFd)
 		e.walk(ctx, again, e.visitDeletes)
 	}
+	if e.opts.MaxDelete.Percent == 0 { // else at the end, when the share is known
+		e.finishDeletes()
+	}
 }
 
 func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) {

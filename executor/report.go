@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"unicode/utf8"
 
@@ -42,7 +43,18 @@ func (e *Executor) fatal(path string, err error) {
 	}
 }
 
-func (e *Executor) listError(path string, err error) { e.fail(path, err) }
+// listError reports what a listing could not read. Anything but a
+// vanished entry counts as an I/O error, which holds the deletes still to
+// come (rsync's "IO error encountered"). The --delete-before pass only
+// records it: the transfer's walk meets and reports it again.
+func (e *Executor) listError(path string, err error) {
+	if !errors.Is(err, fs.ErrNotExist) {
+		e.del.listFailed.Store(true)
+	}
+	if !e.deletingPass {
+		e.fail(path, err)
+	}
+}
 
 // itemPath is the display path of name inside d, as rsync prints it.
 func itemPath(d *walker.Dir, name string, k planner.Kind) string {

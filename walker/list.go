@@ -235,7 +235,9 @@ func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.E
 		if !src {
 			return e, nil // a dangling destination link stays a link
 		}
-		return e, fmt.Errorf("symlink has no referent: %w", err)
+		// Not wrapped: the link is there, so this is no vanished file
+		// but a failed listing, which holds deletes (rsync's IO error).
+		return e, fmt.Errorf("symlink has no referent: %v", err)
 	}
 	if !src && !st.IsDir() {
 		return e, nil // -K concerns directories only
