@@ -178,8 +178,18 @@ func (e *Executor) leadGroup(d *walker.Dir, a planner.Action, g *linkGroup) erro
 // what is there atomically (link to a temporary, then rename).
 func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	p := itemPath(d, a.Name, planner.KindFile)
+	change := a.Change // rsync shows what differs from the file replaced,
+	switch {
+	case a.Dst == nil || a.Dst.Kind == planner.KindDir:
+		change |= planner.ChangeNew
+	case a.Dst.Kind != planner.KindFile: // or from the symlink or special file
+		change = e.pol.MetaChange(a.Src, a.Dst)
+		if a.Src.Size != a.Dst.Size {
+			change |= planner.ChangeSize
+		}
+	}
 	if e.opts.DryRun {
-		e.print(planner.OpLink, planner.KindFile, a.Change|planner.ChangeNew, p, g.path)
+		e.print(planner.OpLink, planner.KindFile, change, p, g.path)
 		return nil
 	}
 	want, err := e.makeWay(d, a)
@@ -199,6 +209,6 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	if err := e.commit(d, tmp, a.Name, want); err != nil {
 		return err
 	}
-	e.print(planner.OpLink, planner.KindFile, a.Change|planner.ChangeNew, p, g.path)
+	e.print(planner.OpLink, planner.KindFile, change, p, g.path)
 	return nil
 }

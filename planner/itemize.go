@@ -36,6 +36,9 @@ func Itemize(op Op, k Kind, change Change, pol Policy) string {
 	set(8, ChangeAtime, 'u')
 	set(9, ChangeACL, 'a')
 	set(10, ChangeXattr, 'x')
+	if b[0] != '>' && string(b[2:]) == "........." {
+		copy(b[2:], "         ") // rsync blanks a local change with nothing to show
+	}
 	return string(b)
 }
 

@@ -280,7 +280,7 @@ func TestPlanDir(t *testing.T) {
 			src:  []Entry{file("f", 10, t0), link("l", "t"), dir("d"), special("c", KindChar, 7)},
 			dst:  []Entry{file("f", 10, t0), link("l", "t"), dir("d"), special("c", KindChar, 7)},
 			pol:  archive,
-			want: []string{`dir .d......... "d"`},
+			want: []string{`dir .d          "d"`},
 		},
 		{
 			name: "modify window absorbs small differences",
@@ -349,14 +349,14 @@ func TestPlanDir(t *testing.T) {
 			src:  []Entry{dir("d")},
 			dst:  []Entry{dir("d")},
 			pol:  archive.with(func(p *Policy) { p.IgnoreExisting = true }),
-			want: []string{`dir .d......... "d"`},
+			want: []string{`dir .d          "d"`},
 		},
 		{
 			name: "existing creates nothing new",
 			src:  []Entry{file("changed", 11, t0), file("new", 1, t0), dir("newdir"), dir("olddir"), link("newlink", "t")},
 			dst:  []Entry{file("changed", 10, t0), dir("olddir")},
 			pol:  archive.with(func(p *Policy) { p.Existing = true }),
-			want: []string{`copy >f.s....... "changed"`, `dir .d......... "olddir"`},
+			want: []string{`copy >f.s....... "changed"`, `dir .d          "olddir"`},
 		},
 		{
 			name: "existing replaces an entry of another type",
@@ -442,7 +442,7 @@ func TestPlanDir(t *testing.T) {
 				with(dir("d"), func(e *Entry) { e.Mode = 0o700; e.Mtime = 0 }),
 			},
 			pol:  Policy{Recursive: true},
-			want: []string{`dir .d......... "d"`},
+			want: []string{`dir .d          "d"`},
 		},
 		{
 			name: "non-regular files skipped without -l, --devices, --specials",
@@ -602,7 +602,7 @@ func TestPlanDirIgnoreExistingOtherTypes(t *testing.T) {
 	src := listing(file("f-over-link", 1, t0), file("f-over-dir", 1, t0), dir("d-over-file"), link("l", "new"))
 	dst := listing(link("f-over-link", "x"), dir("f-over-dir"), file("d-over-file", 1, t0), link("l", "old"))
 	plan := PlanDir("", src, dst, pol)
-	want := []string{`dir .d......... "d-over-file"`}
+	want := []string{`dir .d          "d-over-file"`}
 	if got := render(plan, pol); !slices.Equal(got, want) {
 		t.Errorf("plan = %q, want %q (rsync skips existing names)", got, want)
 	}
@@ -619,10 +619,10 @@ func TestPlanRoot(t *testing.T) {
 		pol  Policy
 		want string
 	}{
-		{name: "existing directory, same metadata", dst: dir(""), pol: archive, want: `dir .d......... ""`},
+		{name: "existing directory, same metadata", dst: dir(""), pol: archive, want: `dir .d          ""`},
 		{name: "existing directory, other time", dst: with(dir(""), func(e *Entry) { e.Mtime = 0 }), pol: archive,
 			want: `dir .d..t...... ""`},
-		{name: "non-recursive policy still descends", dst: dir(""), pol: Policy{}, want: `dir .d......... ""`},
+		{name: "non-recursive policy still descends", dst: dir(""), pol: Policy{}, want: `dir .d          ""`},
 		{name: "a file to replace", dst: file("", 1, t0), pol: archive, want: `mkdir cd+++++++++ ""`},
 	}
 	for _, tc := range tests {
