@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,8 +54,12 @@ func randOptions(r *rand.Rand) []string {
 	for range r.IntN(3) {
 		opts = append(opts, pick(filters...)...)
 	}
-	opts = append(opts, pick("", "", "-c", "-I", "--size-only", "-u", "--existing",
-		"--ignore-existing", "--max-size=5000", "--min-size=200", "--modify-window=1")...)
+	compare := pick("", "", "-c", "-I", "--size-only", "-u", "--existing",
+		"--ignore-existing", "--max-size=5000", "--min-size=200", "--modify-window=1")
+	if slices.Contains(compare, "--ignore-existing") && strings.Contains(opts[0], "H") {
+		compare = nil // rsync 3.5 can hang on -H --ignore-existing (seed 266 did)
+	}
+	opts = append(opts, compare...)
 	return append(opts, pick("", "", "", "-m", "-b", "--backup-dir=bk", "--suffix=.old;-b",
 		"--chmod=go-w,Fu+x", "--chmod=D750,F640", "--safe-links", "-L", "--copy-unsafe-links",
 		"--force", "--ignore-errors")...)

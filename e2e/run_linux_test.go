@@ -4,12 +4,14 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/treesync/treesync/e2e/tree"
 )
@@ -25,11 +27,18 @@ func (r result) String() string {
 	return strings.Join(r.argv, " ") + "\nexit " + strconv.Itoa(r.code) + "\nstdout:\n" + r.stdout + "stderr:\n" + r.stderr
 }
 
+// runLimit is how long one command of a test may run: a hang (rsync 3.5
+// has one under -H --ignore-existing) fails its test, not the whole run.
+const runLimit = 3 * time.Minute
+
 // execIn runs argv in dir ("" for the current directory) and returns its
-// output and exit code; failing to start it fails the test.
+// output and exit code; failing to start it, or its running past
+// runLimit, fails the test.
 func execIn(t *testing.T, dir string, argv ...string) result {
 	t.Helper()
-	cmd := exec.Command(argv[0], argv[1:]...)
+	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = dir
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -37,6 +46,8 @@ func execIn(t *testing.T, dir string, argv ...string) result {
 	r := result{argv: argv, stdout: out.String(), stderr: errb.String()}
 	var ee *exec.ExitError
 	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("still running after %v, killed:\n%s", runLimit, r)
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:
