@@ -83,27 +83,28 @@ func TestTypeChanges(t *testing.T) {
 	}
 }
 
-// TestPruneKeepsWhatItReplaced: under -m, a source directory whose
-// subtree holds no files is left out (as rsync prunes its file list) —
-// except where the destination has a file of that name, which treesync
-// has already replaced by the directory by the time the subtree proves
-// empty: the directory is kept and reported rather than the file lost
-// unreported (rsync leaves that file alone; README, Differences).
-func TestPruneKeepsWhatItReplaced(t *testing.T) {
-	dir := t.TempDir()
-	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
-	build(t, src, []tree.Node{
-		{Path: "x", Kind: tree.Dir}, {Path: "x/empty", Kind: tree.Dir},
-		{Path: "y", Kind: tree.Dir}, {Path: "y/empty", Kind: tree.Dir},
-	})
-	build(t, dst, []tree.Node{{Path: "x", Data: []byte("a file")}})
-	r := mustRun(t, treesync, "-ai", "-m", src+"/", dst+"/")
-	if !strings.Contains(r.stdout, "cd+++++++++ x/\n") {
-		t.Errorf("the directory that replaced x is not reported:\n%s", r)
+// TestPruneVsRsync: under -m, a source directory whose subtree holds no
+// files (after the filter rules) is as absent: a file in its way at the
+// destination is left alone, or deleted under --delete; an existing
+// destination directory keeps its attributes, or is deleted under
+// --delete; where the subtree has files, the directory replaces the file.
+func TestPruneVsRsync(t *testing.T) {
+	source := []tree.Node{
+		{Path: "x", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "x/empty", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "y", Kind: tree.Dir, Mode: 0o700, Mtime: tree.At(100, 0)}, {Path: "y/empty", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "z", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "z/f.o", Data: []byte("o"), Mtime: tree.At(100, 0)},
+		{Path: "w", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "w/f", Data: []byte("f"), Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 	}
-	for p, want := range map[string]bool{"x": true, "x/empty": false, "y": false} {
-		if _, err := os.Lstat(filepath.Join(dst, p)); (err == nil) != want {
-			t.Errorf("%s: present %v, want %v", p, err == nil, want)
-		}
+	stale := []tree.Node{
+		{Path: "x", Data: []byte("a file in the way"), Mtime: tree.At(100, 0)},
+		{Path: "y", Kind: tree.Dir, Mtime: tree.At(200, 0)}, {Path: "y/old", Data: []byte("old"), Mtime: tree.At(100, 0)},
+		{Path: "z", Data: []byte("in the way of excluded files only"), Mtime: tree.At(100, 0)},
+		{Path: "w", Data: []byte("in the way of a file"), Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	for _, opts := range [][]string{{"-a", "-m", "--exclude=*.o"}, {"-a", "-m", "--delete", "--exclude=*.o"},
+		{"-an", "-m", "--delete", "--exclude=*.o"}, {"-a", "-m", "--delete-before", "--exclude=*.o"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }

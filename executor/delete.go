@@ -3,6 +3,7 @@ package executor
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,22 @@ type deleter struct {
 
 	mu      sync.Mutex
 	delayed []delayedDelete
+	dry     map[string]bool // paths a dry run has noted as deleted
+}
+
+// firstDryDelete records path as deleted in a dry run and reports
+// whether it was not already.
+func (dl *deleter) firstDryDelete(path string) bool {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	if dl.dry[path] {
+		return false
+	}
+	if dl.dry == nil {
+		dl.dry = make(map[string]bool)
+	}
+	dl.dry[path] = true
+	return true
 }
 
 type delayedDelete struct {
@@ -157,6 +174,9 @@ func (e *Executor) finishDeletes() {
 // --delete-before pass: the transfer then sets it, and shows it as rsync).
 func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	fd, err := platform.OpenBeneath(e.rootFd, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return // deleted with a directory above it (-m pruned it)
+	}
 	if err != nil {
 		e.fail(dir, fmt.Errorf("open for deletion: %w", err))
 		return

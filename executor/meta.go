@@ -255,27 +255,73 @@ func (e *Executor) mtime(want *planner.Entry) int64 {
 	return platform.OmitTime
 }
 
-// pruned handles -m for a finished directory: one this run created where
-// the source has no files (Used) is removed again and never reported; any
-// other marks its parent as used (children finish first, so emptiness
-// propagates up). A directory that replaced an entry of another type is
-// kept: pruning it would lose that entry unreported.
+// pruned handles -m for a finished directory whose source subtree has no
+// files (not Used): as if the source lacked it, like rsync, which prunes
+// it from its file list. One this run created is removed again and never
+// reported; an existing one below the transfer root keeps its attributes
+// and, under --delete, is deleted (by the --delete-before pass when there
+// is one). A directory that replaced an entry of another type is kept:
+// pruning it would lose that entry unreported. Any other directory marks
+// its parent as used (children finish first, so emptiness propagates up).
 func (e *Executor) pruned(d *walker.Dir) bool {
-	isNew := d.Action.Op == planner.OpMkdir
-	if e.opts.PruneEmptyDirs && isNew && d.Action.Dst == nil && !d.Used.Load() && d.Parent != nil && !d.Top() {
-		if !e.opts.DryRun && d.Parent.DstFd >= 0 {
-			if err := e.fs.Rmdirat(d.Parent.DstFd, d.DstName); err != nil {
-				e.fail(d.Path, fmt.Errorf("prune empty directory: %w", err))
+	if e.prunable(d) {
+		switch {
+		case d.Action.Op == planner.OpMkdir:
+			e.unmake(d)
+		case e.deletingPass:
+			if e.pol.Delete {
+				e.deleteUnlessProtected(d.Parent, d.DstName, d.Action.Dst)
 			}
+		default:
+			e.leavePruned(d)
 		}
-		e.stats.Created.Dir.Add(-1)
 		return true
 	}
 	if d.Parent != nil {
 		d.Parent.Used.Store(true)
 	}
-	if e.opts.PruneEmptyDirs && isNew && d.Parent != nil {
-		e.print(planner.OpMkdir, planner.KindDir, d.Action.Change, d.Path+"/", "")
+	if e.opts.PruneEmptyDirs && !e.deletingPass && d.Parent != nil && !d.Top() &&
+		(d.Action.Op == planner.OpMkdir || d.Action.Change != 0) {
+		e.print(d.Action.Op, planner.KindDir, d.Action.Change, d.Path+"/", "")
 	}
 	return false
+}
+
+// prunable reports a directory -m prunes: one whose source subtree has no
+// files, below the transfer root, created by this run where nothing was in
+// the way or there already.
+func (e *Executor) prunable(d *walker.Dir) bool {
+	if !e.opts.PruneEmptyDirs || d.Used.Load() || d.NoDescend || d.Parent == nil || d.Top() {
+		return false
+	}
+	a := d.Action
+	return (a.Op == planner.OpMkdir && a.Dst == nil) || (a.Op == planner.OpDir && a.Dst != nil && !d.Parent.Top())
+}
+
+// unmake removes a directory this run created and -m prunes.
+func (e *Executor) unmake(d *walker.Dir) {
+	if !e.opts.DryRun && d.Parent.DstFd >= 0 {
+		if err := e.fs.Rmdirat(d.Parent.DstFd, d.DstName); err != nil {
+			e.fail(d.Path, fmt.Errorf("prune empty directory: %w", err))
+		}
+	}
+	e.stats.Created.Dir.Add(-1)
+}
+
+// leavePruned handles an existing destination directory whose source -m
+// prunes: deleted under --delete (unless the filter rules protect it),
+// else left with the time it had (pruned directories made and removed
+// inside it changed that).
+func (e *Executor) leavePruned(d *walker.Dir) {
+	old := d.Action.Dst
+	switch {
+	case e.pol.Delete:
+		e.deleteUnlessProtected(d.Parent, d.DstName, old)
+	case e.pol.Times && !e.opts.DryRun && d.DstFd >= 0:
+		if st, err := platform.Fstat(d.DstFd); err == nil && st.Mtime != old.Mtime {
+			if err := e.fs.Futimes(d.DstFd, platform.OmitTime, old.Mtime); err != nil {
+				e.fail(d.Path, fmt.Errorf("restore directory time: %w", err))
+			}
+		}
+	}
 }

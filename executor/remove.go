@@ -135,7 +135,13 @@ func (e *Executor) removeChildren(fd int, path string, limited bool, protected f
 	return kept, nil
 }
 
+// noteDelete counts and prints one deletion. A dry run deletes nothing,
+// so a directory deleted whole after its contents (-m pruned it) would
+// list them again: each path is noted once.
 func (e *Executor) noteDelete(k planner.Kind, path string) {
+	if e.opts.DryRun && !e.del.firstDryDelete(path) {
+		return
+	}
 	e.stats.Deleted.add(k)
 	e.print(planner.OpDelete, k, 0, path, "")
 }

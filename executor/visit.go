@@ -45,8 +45,8 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		}
 		return nil
 	}
-	if plan.HasFiles {
-		d.Used.Store(true) // -m keeps it, as rsync keeps what its file list has
+	if plan.HasFiles || p.Src.Err != nil || d.SrcFd < 0 {
+		d.Used.Store(true) // -m keeps it, as rsync keeps what its file list has (or what could not be listed)
 	}
 	e.countSources(&p.Src)
 	e.del.dstSeen.Add(int64(len(p.Dst.Entries)))
@@ -62,7 +62,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		e.planDeletes(d, t.deletes)
 	}
 	e.submitAll(ctx, d, plan.Items)
-	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs))
+	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs, pol.Filter))
 }
 
 func (e *Executor) warnHeld(d *walker.Dir, held bool) {
@@ -231,18 +231,19 @@ func (e *Executor) submit(ctx context.Context, t task) {
 	}
 }
 
-// subdirs creates the new subdirectories and returns all of them to walk.
-func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action) []*walker.Dir {
+// subdirs creates the new subdirectories and returns all of them to walk;
+// rules are d's filter rules.
+func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action, rules planner.Filter) []*walker.Dir {
 	kids := make([]*walker.Dir, 0, len(actions))
 	for _, a := range actions {
 		path := planner.Join(d.Path, a.Name)
+		if e.prunedInTheWay(d, a, rules) {
+			continue
+		}
 		s, err := e.prepareDir(d, a)
 		if err != nil {
 			e.fail(path, err)
 			continue
-		}
-		if a.Op == planner.OpDir {
-			d.Used.Store(true) // it exists already
 		}
 		kid := d.Child(a)
 		if s != nil {
@@ -288,7 +289,7 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 	if a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0) {
 		return
 	}
-	if a.Op == planner.OpMkdir && e.opts.PruneEmptyDirs && a.Name != "" {
+	if e.opts.PruneEmptyDirs && a.Name != "" {
 		return // printed when it is done, unless pruned (dirDone)
 	}
 	var path string
@@ -308,6 +309,9 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	pol.Delete = !d.Top()
 	pol.Filter, _ = e.rulesFor(d, p)
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
+	if e.opts.PruneEmptyDirs && (plan.HasFiles || p.Src.Err != nil || d.SrcFd < 0 || e.newWithFiles(d, plan.Subdirs, pol.Filter)) {
+		d.Used.Store(true) // for -m
+	}
 	if t, ok := decided(d, p, &plan); ok && ctx.Err() == nil {
 		t.held = false // the transfer's walk warns
 		e.guardEmptySource(d, t)

@@ -1,0 +1,94 @@
+package executor
+
+import (
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// prunedInTheWay reports, under -m, a source directory that would
+// replace a non-directory at the destination but holds no files in its
+// subtree: rsync prunes it from its file list, so the entry in the way is
+// left alone — or, as one the source lacks, deleted under --delete. The
+// subtree is read before anything is replaced, with d's filter rules
+// (rules a merge file deeper down adds are not seen: a file they exclude
+// still counts, and the directory then replaces the entry and is kept;
+// see pruned).
+func (e *Executor) prunedInTheWay(d *walker.Dir, a planner.Action, rules planner.Filter) bool {
+	if !e.opts.PruneEmptyDirs || a.Op != planner.OpMkdir || a.Dst == nil || d.SrcFd < 0 {
+		return false
+	}
+	fd, err := e.openSourceDir(d, a)
+	if err != nil {
+		return false // the walk meets and reports it
+	}
+	if hasFiles(fd, planner.Join(d.Path, a.Name), rules, 0) {
+		return false
+	}
+	if e.pol.Delete {
+		e.deleteUnlessProtected(d, a.Name, a.Dst)
+	}
+	return true
+}
+
+// hasFiles reports whether the open directory fd (closed on return), at
+// path, holds a non-directory that rules leave in anywhere below it, or
+// could not be read through.
+func hasFiles(fd int, path string, rules planner.Filter, depth int) bool {
+	defer platform.Close(fd)
+	names, err := platform.ReadDirNames(fd, make([]byte, 8<<10))
+	if err != nil || depth > 64 {
+		return true
+	}
+	for _, name := range names {
+		st, err := platform.Lstatat(fd, name)
+		if err != nil {
+			return true
+		}
+		p := planner.Join(path, name)
+		if rules != nil && rules.Excluded(p, st.IsDir()) {
+			continue
+		}
+		if !st.IsDir() {
+			return true
+		}
+		sub, err := platform.OpenDirAt(fd, name)
+		if err != nil || hasFiles(sub, p, rules, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// deleteUnlessProtected deletes name (expected to be old) from d as one
+// the source lacks, unless the filter rules protect it.
+func (e *Executor) deleteUnlessProtected(d *walker.Dir, name string, old *planner.Entry) {
+	if protected := protectedDeleting(d); protected != nil && protected(planner.Join(d.Path, name), old.Kind == planner.KindDir) {
+		return
+	}
+	e.planDeletes(d, []planner.Action{{Op: planner.OpDelete, Name: name, Dst: old}})
+}
+
+// newWithFiles reports, for the --delete-before pass (which walks the
+// directories the destination has), whether a subdirectory the source
+// alone has holds files: then -m keeps d.
+func (e *Executor) newWithFiles(d *walker.Dir, subdirs []planner.Action, rules planner.Filter) bool {
+	for _, a := range subdirs {
+		if a.Op != planner.OpMkdir {
+			continue
+		}
+		fd, err := e.openSourceDir(d, a)
+		if err != nil || hasFiles(fd, planner.Join(d.Path, a.Name), rules, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// openSourceDir opens the source directory of a, a subdirectory of d.
+func (e *Executor) openSourceDir(d *walker.Dir, a planner.Action) (int, error) {
+	if a.Src != nil && a.Src.Followed {
+		return platform.OpenDirFollowAt(d.SrcFd, d.SourceName(a.Name))
+	}
+	return platform.OpenDirAt(d.SrcFd, d.SourceName(a.Name))
+}
