@@ -133,6 +133,14 @@ func TestDanglingLinkHoldsDeletes(t *testing.T) {
 		{Path: "b/extra", Data: []byte("x"), Mtime: tree.At(100, 0)},
 		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 	}
+	t.Run("excluded", func(t *testing.T) { // rsync does not follow what it leaves out
+		compareTreesWithRsync(t, []string{"-aL", "--delete", "--exclude=dead"}, source, stale)
+		dir := t.TempDir()
+		build(t, filepath.Join(dir, "src"), source)
+		if r := treesync(t, "-aL", "--exclude=dead", filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")); r.code != 0 {
+			t.Errorf("an excluded dangling symlink: exit %d, want 0\n%s", r.code, r)
+		}
+	})
 	for _, mode := range []string{"--delete-before", "--delete-during", "--delete"} {
 		t.Run(mode, func(t *testing.T) {
 			kept := []string{"a/dead", "a/extra"}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
 )
 
@@ -53,6 +54,19 @@ func (e *Executor) listError(path string, err error) {
 	}
 	if !e.deletingPass {
 		e.fail(path, err)
+	}
+}
+
+// reportDangling reports the source symlinks that were to be followed
+// (-L, --copy-unsafe-links) and could not be: listing errors, as in rsync.
+func (e *Executor) reportDangling(d *walker.Dir, dangling []*planner.Entry) {
+	for _, s := range dangling {
+		path := planner.Join(d.Path, s.Name)
+		err := errors.New("symlink has no referent")
+		if _, serr := platform.Statat(d.SrcFd, d.SourceName(s.Name)); serr != nil && !errors.Is(serr, fs.ErrNotExist) {
+			err = fmt.Errorf("cannot follow symlink: %v", serr)
+		}
+		e.listError(path, fmt.Errorf("stat %s: %w", path, err))
 	}
 }
 

@@ -39,6 +39,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	start := time.Now()
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.stats.ListNanos.Add(int64(time.Since(start)))
+	e.reportDangling(d, plan.Dangling)
 	if d.DstFd < 0 && p.Src.Err == nil && len(p.Src.Entries) > 0 && (!e.opts.DryRun || keptInTheWay(d)) {
 		if p.First {
 			e.fail(d.Path, unavailable(d))
@@ -309,6 +310,7 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	pol.Delete = !d.Top()
 	pol.Filter, _ = e.rulesFor(d, p)
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
+	e.reportDangling(d, plan.Dangling)
 	if e.opts.PruneEmptyDirs && (plan.HasFiles || p.Src.Err != nil || d.SrcFd < 0 || e.newWithFiles(d, plan.Subdirs, pol.Filter)) {
 		d.Used.Store(true) // for -m
 	}

@@ -65,6 +65,10 @@ type DirPlan struct {
 	Cleanup []*Entry
 	// DeletesHeld is set when --delete was asked but a listing failed here.
 	DeletesHeld bool
+	// Dangling holds the source symlinks the filter rules keep that were
+	// to be followed and could not be: errors, and their names at the
+	// destination are left alone.
+	Dangling []*Entry
 	// HasFiles is set when the source has a non-directory here that the
 	// filter rules leave in, transferred or not: what keeps -m from
 	// pruning a directory, as in rsync (which prunes its file list).

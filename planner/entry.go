@@ -69,6 +69,9 @@ type Entry struct {
 	// or -K at the destination): the entry describes its target, which
 	// must be opened following the link.
 	Followed bool
+	// Dangling marks a source symlink that was to be followed but could
+	// not be (no referent): an error once the filter rules keep it.
+	Dangling bool
 	rare     *rare // nil for most entries; shared by copies, never changed
 }
 

@@ -33,6 +33,10 @@ func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
 			return
 		}
 	}
+	if s != nil && s.Dangling {
+		p.Dangling = append(p.Dangling, s)
+		return
+	}
 	p.HasFiles = p.HasFiles || (s != nil && s.Kind != KindDir)
 	switch {
 	case s == nil:

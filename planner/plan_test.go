@@ -717,3 +717,19 @@ func TestPlanDirHasFiles(t *testing.T) {
 		}
 	}
 }
+
+// A source symlink that could not be followed is reported (Dangling) when
+// the filter rules keep it, and its destination name is left alone even
+// under --delete; an excluded one is nothing.
+func TestPlanDirDangling(t *testing.T) {
+	dead := with(link("dead", "nowhere"), func(e *Entry) { e.Dangling = true })
+	pol := archive.with(func(p *Policy) { p.Delete = true })
+	plan := PlanDir("", listing(dead), listing(file("dead", 1, t0)), pol)
+	if len(plan.Dangling) != 1 || len(plan.Deletes) != 0 || len(plan.Items) != 0 {
+		t.Errorf("kept: %+v, want one dangling entry and nothing else", plan)
+	}
+	pol.Filter = &stubFilter{excluded: map[string]bool{"dead": true}}
+	if plan := PlanDir("", listing(dead), listing(), pol); len(plan.Dangling) != 0 {
+		t.Errorf("excluded: %+v, want nothing", plan)
+	}
+}

@@ -232,12 +232,10 @@ func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.E
 	}
 	st, err := platform.Statat(fd, e.Name)
 	if err != nil {
-		if !src {
-			return e, nil // a dangling destination link stays a link
-		}
-		// Not wrapped: the link is there, so this is no vanished file
-		// but a failed listing, which holds deletes (rsync's IO error).
-		return e, fmt.Errorf("symlink has no referent: %v", err)
+		// A dangling destination link stays a link; a source one is an
+		// error if the filter rules keep it, which the planner knows.
+		e.Dangling = src
+		return e, nil
 	}
 	if !src && !st.IsDir() {
 		return e, nil // -K concerns directories only
