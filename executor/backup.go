@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/treesync/treesync/planner"
@@ -15,26 +16,48 @@ import (
 	"github.com/treesync/treesync/walker"
 )
 
-// openBackupDir creates and opens --backup-dir; a relative one is
-// relative to the destination, as in rsync.
-func (e *Executor) openBackupDir(dest string) error {
-	e.backupFd = -1
+// backupRoot is --backup-dir, made and opened at the first backup (as
+// rsync does: a run that replaces and deletes nothing leaves no trace).
+type backupRoot struct {
+	mu   sync.Mutex
+	path string // "" without --backup-dir
+	fd   int    // -1 until opened
+	err  error
+}
+
+// setBackupDir notes where --backup-dir is; a relative one is relative
+// to the destination, as in rsync.
+func (e *Executor) setBackupDir(dest string) {
+	e.backupRoot.fd = -1
 	if !e.opts.Backup || e.opts.BackupDir == "" || e.opts.DryRun {
-		return nil
+		return
 	}
-	p := e.opts.BackupDir
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(dest, p)
+	e.backupRoot.path = e.opts.BackupDir
+	if !filepath.IsAbs(e.backupRoot.path) {
+		e.backupRoot.path = filepath.Join(dest, e.backupRoot.path)
 	}
-	if err := os.MkdirAll(p, 0o755); err != nil {
-		return fmt.Errorf("backup directory: %w", err)
+}
+
+// openBackupRoot returns --backup-dir open, making it the first time.
+func (e *Executor) openBackupRoot() (int, error) {
+	r := &e.backupRoot
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fd < 0 && r.err == nil {
+		if r.err = os.MkdirAll(r.path, 0o755); r.err == nil {
+			r.fd, r.err = platform.OpenRoot(r.path)
+		}
+		if r.err != nil {
+			r.err = fmt.Errorf("backup directory: %w", r.err)
+		}
 	}
-	fd, err := platform.OpenRoot(p)
-	if err != nil {
-		return fmt.Errorf("backup directory: %w", err)
+	return r.fd, r.err
+}
+
+func (e *Executor) closeBackupRoot() {
+	if e.backupRoot.fd >= 0 {
+		platform.Close(e.backupRoot.fd)
 	}
-	e.backupFd = fd
-	return nil
 }
 
 // backup keeps the current destination file name (in dirfd, at
@@ -47,7 +70,7 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 		return nil
 	}
 	bfd := dirfd
-	if e.backupFd >= 0 {
+	if e.backupRoot.path != "" {
 		fd, err := e.backupDirFor(path.Dir(rel), d)
 		if err != nil {
 			return fmt.Errorf("backup directory for %s: %w", rel, err)
@@ -71,7 +94,7 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 // backupBeside reports backups made beside the files (name~), which
 // keep a deleted directory from being removed, as in rsync.
 func (e *Executor) backupBeside() bool {
-	return e.opts.Backup && e.backupFd < 0 && !e.opts.DryRun
+	return e.opts.Backup && e.opts.BackupDir == "" && !e.opts.DryRun
 }
 
 // backupDirFor opens dir (destination-relative) under --backup-dir,
@@ -80,7 +103,11 @@ func (e *Executor) backupBeside() bool {
 // gives it: those this run gives that directory when it is d or one of
 // d's parents, else those it has.
 func (e *Executor) backupDirFor(dir string, d *walker.Dir) (int, error) {
-	fd, err := platform.ReopenDir(e.backupFd)
+	root, err := e.openBackupRoot()
+	if err != nil {
+		return -1, err
+	}
+	fd, err := platform.ReopenDir(root)
 	if err != nil {
 		return -1, err
 	}

@@ -31,7 +31,7 @@ type Executor struct {
 	links       linkMap
 	del         deleter
 	alt         altDirs
-	backupFd    int
+	backupRoot  backupRoot
 	srcInside   []string // sources inside the destination, relative to it
 	umask       uint32   // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
@@ -132,11 +132,8 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		return
 	}
 	e.srcInside = sourcesInside(sources, dest)
-	if err := e.openBackupDir(dest); err != nil {
-		e.fatal("", &CodedError{Code: ExitFileIO, Err: err})
-		return
-	}
-	defer platform.Close(e.backupFd)
+	e.setBackupDir(dest)
+	defer e.closeBackupRoot()
 	if err := e.openAltRoots(dest); err != nil {
 		e.fatal("", &CodedError{Code: ExitSelect, Err: err})
 		return
