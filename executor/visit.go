@@ -40,7 +40,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.stats.ListNanos.Add(int64(time.Since(start)))
 	e.reportDangling(d, plan.Dangling)
-	if d.DstFd < 0 && p.Src.Err == nil && len(p.Src.Entries) > 0 && (!e.opts.DryRun || keptInTheWay(d)) {
+	if d.DstFd < 0 && p.Src.Err == nil && len(plan.Items)+len(plan.Subdirs) > 0 && (!e.opts.DryRun || keptInTheWay(d)) {
 		if p.First {
 			e.fail(d.Path, unavailable(d))
 		}
