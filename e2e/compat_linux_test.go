@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -80,7 +81,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "--include=*/", "--include=*.o", "--exclude=*", "--delete"},
 		{"-a", "--exclude=sub/***"}, {"-a", "--exclude=/big", "--exclude=[ks]*"},
 		{"-a", "-c"}, {"-a", "--size-only"}, {"-a", "-I"}, {"-a", "-u"},
-		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
+		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--ignore-existing", "--exclude=f"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
 		{"-a", "-m", "--max-size=10K"}, {"-a", "-m", "--existing"}, {"-a", "-m", "--exclude=big"},
 		{"-an", "--delete"}, {"-rlpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"}, {"-a", "--backup-dir=bk", "--delete-during"},
@@ -232,4 +233,22 @@ func rsyncName(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// TestBackupDirOnlyWhenUsed: --backup-dir is made at the first backup, as
+// rsync makes it: a run that replaces and deletes nothing leaves none.
+func TestBackupDirOnlyWhenUsed(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	build(t, src, []tree.Node{{Path: "f", Data: []byte("f"), Mtime: tree.At(100, 0)}})
+	mustRun(t, treesync, "-a", src+"/", dst+"/")
+	mustRun(t, treesync, "-a", "--delete", "--backup-dir=bk", src+"/", dst+"/")
+	if _, err := os.Lstat(filepath.Join(dst, "bk")); err == nil {
+		t.Errorf("bk made by a run that backed nothing up")
+	}
+	must(t, os.WriteFile(filepath.Join(src, "f"), []byte("changed"), 0o644))
+	mustRun(t, treesync, "-a", "--delete", "--backup-dir=bk", src+"/", dst+"/")
+	if _, err := os.Lstat(filepath.Join(dst, "bk", "f")); err != nil {
+		t.Errorf("no backup of the replaced f: %v", err)
+	}
 }
