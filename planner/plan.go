@@ -106,7 +106,8 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	switch s.Kind {
 	case KindFile:
 		a = pol.planFile(s, d)
-		if pol.HardLinks && s.Nlink > 1 {
+		if pol.HardLinks && s.Nlink > 1 && !(pol.Update && pol.newer(d.Mtime, s.Mtime)) {
+			// (a file -u keeps, newer at the destination, is not linked either)
 			if a.Op == 0 {
 				a = Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d}
 			}

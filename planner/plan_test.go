@@ -733,3 +733,18 @@ func TestPlanDirDangling(t *testing.T) {
 		t.Errorf("excluded: %+v, want nothing", plan)
 	}
 }
+
+// Under -H -u, a member newer at the destination is left alone, not
+// linked to its group (rsync skips it).
+func TestPlanDirHardLinkUpdateSkipsNewer(t *testing.T) {
+	pol := archive.with(func(p *Policy) { p.HardLinks, p.Update = true, true })
+	member := with(file("m", 1, t0), func(e *Entry) { e.Nlink = 2 })
+	newer := file("m", 2, t0+sec)
+	if plan := PlanDir("", listing(member), listing(newer), pol); len(plan.Items) != 0 {
+		t.Errorf("plan = %+v, want nothing for a member newer at the destination", plan.Items)
+	}
+	older := file("m", 2, t0-sec)
+	if plan := PlanDir("", listing(member), listing(older), pol); len(plan.Items) != 1 || !plan.Items[0].HardLink {
+		t.Errorf("plan = %+v, want the older member updated as a link", plan.Items)
+	}
+}
