@@ -54,9 +54,10 @@ const (
 )
 
 // claim returns the group of a's source inode and a's role in it. A
-// member whose destination is up to date leads a group nobody leads yet;
-// one that needs data parks when canPark allows, else leads.
-func (l *linkMap) claim(d *walker.Dir, a planner.Action, canPark bool) (*linkGroup, linkRole) {
+// member whose destination is current leads a group nobody leads yet; one
+// that needs data parks when canPark allows, else (or once the walk is
+// over, or too many directories are held) leads.
+func (l *linkMap) claim(d *walker.Dir, a planner.Action, current, canPark bool) (*linkGroup, linkRole) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.m == nil {
@@ -71,7 +72,7 @@ func (l *linkMap) claim(d *walker.Dir, a planner.Action, canPark bool) (*linkGro
 	switch {
 	case g.led:
 		return g, roleFollow
-	case !upToDate(a) && canPark && !l.final && l.park(d, a):
+	case !current && canPark && !l.final && l.park(d, a):
 		return g, rolePark
 	}
 	g.led = true
@@ -108,6 +109,29 @@ func upToDate(a planner.Action) bool {
 	return a.Op == planner.OpMeta && a.Dst != nil && a.Dst.Kind == planner.KindFile
 }
 
+// verifiedMember compares a member whose contents decide whether it is
+// current (-c, or the same size at another time): when they match it is
+// current, its attributes to fix at most, and may lead its group, as
+// rsync -c takes a member whose checksum matches.
+func (e *Executor) verifiedMember(d *walker.Dir, a planner.Action) planner.Action {
+	if !a.Verify || a.Dst == nil || a.Dst.Kind != planner.KindFile || !e.mayFixInPlace(a, a.Change) {
+		return a
+	}
+	open := e.fs.OpenFileAt
+	if a.Src.Followed {
+		open = platform.OpenFileFollowAt
+	}
+	src, err := open(d.SrcFd, d.SourceName(a.Name))
+	if err != nil {
+		return a // the copy meets and reports it
+	}
+	defer platform.Close(src)
+	if same, err := e.sameContent(d, a, src); err == nil && same {
+		a.Op, a.Verify = planner.OpMeta, false
+	}
+	return a
+}
+
 // detachedItem returns a with copies of its entries, not pointers into a
 // listing that is not kept.
 func detachedItem(a planner.Action) planner.Action {
@@ -122,7 +146,10 @@ func detachedItem(a planner.Action) planner.Action {
 
 // doHardLink handles a member of a hard-link group.
 func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) error {
-	g, role := e.links.claim(d, a, d.Action.Op == planner.OpDir)
+	a = e.verifiedMember(d, a)
+	// Parking waits for a current member elsewhere; a destination with
+	// nothing listed yet (a first mirror) has none to wait for.
+	g, role := e.links.claim(d, a, upToDate(a), e.del.dstSeen.Load() > 0)
 	switch role {
 	case rolePark:
 		return nil

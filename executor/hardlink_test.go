@@ -17,18 +17,16 @@ func TestLinkMapRoles(t *testing.T) {
 	existing := planner.Action{Op: planner.OpMeta, Src: src, Dst: current}
 	var l linkMap
 	d := &walker.Dir{}
-	if _, role := l.claim(d, newName, true); role != rolePark {
+	if _, role := l.claim(d, newName, false, true); role != rolePark {
 		t.Fatalf("a new name met first: role %d, want park", role)
 	}
-	if _, role := l.claim(d, newName, false); role != roleLead {
-		t.Fatalf("a new name that may not park: role %d, want lead", role)
+	if _, role := l.claim(d, planner.Action{Op: planner.OpCopy, Src: &planner.Entry{Ino: 99}}, false, false); role != roleLead {
+		t.Fatalf("a new name where parking waits for nothing: role %d, want lead", role)
 	}
-	other := *src
-	other.Ino = 8
-	if _, role := l.claim(d, planner.Action{Op: planner.OpMeta, Src: &other, Dst: current}, true); role != roleLead {
+	if _, role := l.claim(d, existing, true, true); role != roleLead {
 		t.Fatalf("an up-to-date name: role %d, want lead", role)
 	}
-	if _, role := l.claim(d, existing, true); role != roleFollow {
+	if _, role := l.claim(d, newName, false, true); role != roleFollow {
 		t.Fatalf("a name of a led group: role %d, want follow", role)
 	}
 	if parked := l.unpark(); len(parked) != 1 || parked[0].a.Src == src {
@@ -36,7 +34,7 @@ func TestLinkMapRoles(t *testing.T) {
 	}
 	third := *src
 	third.Ino = 9
-	if _, role := l.claim(d, planner.Action{Op: planner.OpCopy, Src: &third}, true); role != roleLead {
+	if _, role := l.claim(d, planner.Action{Op: planner.OpCopy, Src: &third}, false, true); role != roleLead {
 		t.Fatalf("after the walk: role %d, want lead", role)
 	}
 }
@@ -45,7 +43,7 @@ func TestLinkMapParksBoundedDirs(t *testing.T) {
 	var l linkMap
 	for i := range maxParkedDirs + 10 {
 		src := &planner.Entry{Kind: planner.KindFile, Ino: uint64(i), Nlink: 2}
-		_, role := l.claim(&walker.Dir{}, planner.Action{Op: planner.OpCopy, Src: src}, true)
+		_, role := l.claim(&walker.Dir{}, planner.Action{Op: planner.OpCopy, Src: src}, false, true)
 		if want := i < maxParkedDirs; (role == rolePark) != want {
 			t.Fatalf("member %d in its own directory: role %d, parked want %v", i, role, want)
 		}
