@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -56,8 +55,11 @@ func randOptions(r *rand.Rand) []string {
 	}
 	compare := pick("", "", "-c", "-I", "--size-only", "-u", "--existing",
 		"--ignore-existing", "--max-size=5000", "--min-size=200", "--modify-window=1")
-	if slices.Contains(compare, "--ignore-existing") && strings.Contains(opts[0], "H") {
-		compare = nil // rsync 3.5 can hang on -H --ignore-existing (seed 266 did)
+	if len(compare) > 0 && strings.Contains(compare[0], "existing") && strings.Contains(opts[0], "H") {
+		// rsync 3.5 can hang on -H --ignore-existing (seed 266 did), and
+		// under -H --existing deletes a directory in the way of a file it
+		// then does not create (seed 537)
+		compare = nil
 	}
 	opts = append(opts, compare...)
 	return append(opts, pick("", "", "", "-m", "-b", "--backup-dir=bk", "--suffix=.old;-b",
