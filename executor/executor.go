@@ -163,6 +163,7 @@ func (e *Executor) walkRoots(ctx context.Context, rs *roots) bool {
 			return false
 		}
 		e.walk(ctx, r, e.visit)
+		e.waitIdle() // every member met has claimed its group: none leads later
 		e.resolveLinks(ctx)
 		e.waitIdle()
 	}
