@@ -148,6 +148,13 @@ func compareTreesWithRsync(t *testing.T, opts []string, source, stale []tree.Nod
 		opt.Skip = func(p string) bool { return p == "bk" || strings.HasPrefix(p, "bk/") }
 		skip = func(name string) bool { return linked[name] || strings.HasPrefix(name, "bk/") }
 	}
+	if suffix := backupSuffix(opts); suffix != "" && deletesAfter(opts) {
+		// rsync protects backups beside the files with a rule after the
+		// user's, which an include before it overrides; treesync never
+		// deletes them (README, Differences from rsync).
+		opt.Skip = func(p string) bool { return strings.HasSuffix(p, suffix) }
+		skip = func(name string) bool { return linked[name] || strings.HasSuffix(name, suffix) }
+	}
 	if got, want := itemLines(r.stdout, skip), itemLines(rr.stdout, skip); got != want {
 		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
 	}
@@ -165,6 +172,20 @@ func deletesAfter(opts []string) bool {
 	return slices.ContainsFunc(opts, func(o string) bool {
 		return o == "--delete" || o == "--delete-after" || o == "--delete-delay" || o == "--delete-excluded"
 	}) && !slices.Contains(opts, "--delete-during") && !slices.Contains(opts, "--delete-before")
+}
+
+// backupSuffix returns the suffix of backups made beside the files, ""
+// when opts make none there.
+func backupSuffix(opts []string) string {
+	if !backups(opts) || slices.ContainsFunc(opts, func(o string) bool { return strings.HasPrefix(o, "--backup-dir") }) {
+		return ""
+	}
+	for _, o := range opts {
+		if s, ok := strings.CutPrefix(o, "--suffix="); ok {
+			return s
+		}
+	}
+	return "~"
 }
 
 // backups reports whether opts make backups.
