@@ -81,7 +81,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "--include=*/", "--include=*.o", "--exclude=*", "--delete"},
 		{"-a", "--exclude=sub/***"}, {"-a", "--exclude=/big", "--exclude=[ks]*"},
 		{"-a", "-c"}, {"-a", "--size-only"}, {"-a", "-I"}, {"-a", "-u"},
-		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--ignore-existing", "--exclude=f"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
+		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--ignore-existing", "--exclude=f"}, {"-a", "--ignore-existing", "--exclude=f", "--delete"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
 		{"-a", "-m", "--max-size=10K"}, {"-a", "-m", "--existing"}, {"-a", "-m", "--exclude=big"},
 		{"-an", "--delete"}, {"-rlpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"}, {"-a", "--backup-dir=bk", "--delete-during"},

@@ -40,7 +40,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.stats.ListNanos.Add(int64(time.Since(start)))
 	e.reportDangling(d, plan.Dangling)
-	if d.DstFd < 0 && p.Src.Err == nil && len(plan.Items)+len(plan.Subdirs) > 0 && (!e.opts.DryRun || keptInTheWay(d)) {
+	if d.DstFd < 0 && p.Src.Err == nil && e.needsDest(d, &plan) {
 		if p.First {
 			e.fail(d.Path, unavailable(d))
 		}
@@ -97,6 +97,18 @@ func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
 func keptInTheWay(d *walker.Dir) bool {
 	a := d.Action
 	return a.Op == planner.OpDir && a.Dst != nil && a.Dst.Kind != planner.KindDir
+}
+
+// needsDest reports whether d's plan needs its destination directory,
+// which is missing: to write into (in a dry run only where a file is kept
+// in its way), or under --delete, to list for deletion where a file is
+// kept in its way (rsync fails on that too).
+func (e *Executor) needsDest(d *walker.Dir, plan *planner.DirPlan) bool {
+	kept := keptInTheWay(d)
+	if e.opts.DryRun && !kept {
+		return false
+	}
+	return len(plan.Items)+len(plan.Subdirs) > 0 || (kept && e.pol.Delete)
 }
 
 // unavailable is the error for a destination directory that cannot be
