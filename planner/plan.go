@@ -27,7 +27,7 @@ func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
 
 // add plans one name present on one side or both.
 func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
-	if s != nil && pol.Filter != nil && pol.Filter.Excluded(Join(dir, s.Name), s.Kind == KindDir) {
+	if s != nil && pol.excluded(Join(dir, s.Name), s) {
 		s = nil
 		if d == nil {
 			return
@@ -46,6 +46,20 @@ func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
 	default:
 		p.planItem(s, d, pol)
 	}
+}
+
+// excluded reports a source entry the filter rules leave out. A symlink
+// that could not be followed is of no known type: left out when a rule
+// for files or one for directories leaves it out, as rsync does before it
+// reports the link.
+func (pol Policy) excluded(path string, s *Entry) bool {
+	if pol.Filter == nil {
+		return false
+	}
+	if s.Dangling {
+		return pol.Filter.Excluded(path, false) || pol.Filter.Excluded(path, true)
+	}
+	return pol.Filter.Excluded(path, s.Kind == KindDir)
 }
 
 // planExtraneous handles a destination entry the source lacks.

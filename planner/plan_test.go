@@ -732,6 +732,10 @@ func TestPlanDirDangling(t *testing.T) {
 	if plan := PlanDir("", listing(dead), listing(), pol); len(plan.Dangling) != 0 {
 		t.Errorf("excluded: %+v, want nothing", plan)
 	}
+	pol.Filter = dirOnlyFilter{}
+	if plan := PlanDir("", listing(dead), listing(), pol); len(plan.Dangling) != 0 {
+		t.Errorf("excluded as a directory: %+v, want nothing", plan)
+	}
 }
 
 // Under -H -u, a member newer at the destination is left alone, not
@@ -748,3 +752,9 @@ func TestPlanDirHardLinkUpdateSkipsNewer(t *testing.T) {
 		t.Errorf("plan = %+v, want the older member updated as a link", plan.Items)
 	}
 }
+
+// dirOnlyFilter excludes directories only (as the rule "- */" does).
+type dirOnlyFilter struct{}
+
+func (dirOnlyFilter) Excluded(path string, isDir bool) bool  { return isDir }
+func (dirOnlyFilter) Protected(path string, isDir bool) bool { return false }

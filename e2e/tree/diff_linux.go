@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -33,9 +34,13 @@ const (
 // Options select what Diff compares beyond its defaults.
 type Options struct {
 	IgnoreDirMtime bool // do not compare the mtimes of directories
-	IgnoreOwner    bool // do not compare uid and gid (tests not run as root)
-	IgnoreXattrs   bool // do not compare extended attributes and ACLs
-	IgnoreLinks    bool // do not compare hard-link groups
+	// TouchedSince, when set, takes two directories both modified at or
+	// after it for the same: each tool's run changed them at its own
+	// instant (deletions in a directory it does not set the time of).
+	TouchedSince time.Time
+	IgnoreOwner  bool // do not compare uid and gid (tests not run as root)
+	IgnoreXattrs bool // do not compare extended attributes and ACLs
+	IgnoreLinks  bool // do not compare hard-link groups
 	// Atime compares access times too. It is off by default: neither
 	// rsync -a nor treesync -a preserves them, and reading changes them.
 	Atime bool

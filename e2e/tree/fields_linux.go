@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,7 +24,7 @@ func (c *comparison) entry(a, b *Entry) {
 		c.differ(p, FieldUID, strconv.Itoa(int(a.UID)), strconv.Itoa(int(b.UID)))
 		c.differ(p, FieldGID, strconv.Itoa(int(a.GID)), strconv.Itoa(int(b.GID)))
 	}
-	if a.Type() != unix.S_IFDIR || !c.opts.IgnoreDirMtime {
+	if (a.Type() != unix.S_IFDIR || !c.opts.IgnoreDirMtime) && !c.bothSince(a, b) {
 		c.differ(p, FieldMtime, stamp(a.Mtime), stamp(b.Mtime))
 	}
 	if c.opts.Atime {
@@ -160,4 +161,15 @@ func stamp(ts unix.Timespec) string { return fmt.Sprintf("%d.%09d", ts.Sec, ts.N
 
 func devName(rdev uint64) string {
 	return fmt.Sprintf("%d,%d", unix.Major(rdev), unix.Minor(rdev))
+}
+
+// bothSince reports two directories both modified at or after
+// Options.TouchedSince: by the runs compared, at their own instants.
+func (c *comparison) bothSince(a, b *Entry) bool {
+	t := c.opts.TouchedSince
+	if t.IsZero() || a.Type() != unix.S_IFDIR {
+		return false
+	}
+	since := func(ts unix.Timespec) bool { return !time.Unix(ts.Unix()).Before(t) }
+	return since(a.Mtime) && since(b.Mtime)
 }
