@@ -157,7 +157,11 @@ func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
-	if err := e.fs.Fchmod(fd, want.Mode); err != nil {
+	mode := want.Mode
+	if st, err := platform.Fstat(fd); err == nil && !e.pol.Perms {
+		mode |= st.Mode & setgid // what a setgid parent gave it, kept as for any new directory
+	}
+	if err := e.fs.Fchmod(fd, mode); err != nil {
 		return fmt.Errorf("chmod: %w", err)
 	}
 	if e.pol.Times {
