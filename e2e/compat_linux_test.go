@@ -105,10 +105,21 @@ func compareWithRsync(t *testing.T, opts []string) {
 // lines and resulting tree.
 func compareTreesWithRsync(t *testing.T, opts []string, source, stale []tree.Node) {
 	t.Helper()
+	compareWithRsyncRef(t, opts, source, stale, nil)
+}
+
+// compareWithRsyncRef is compareTreesWithRsync with a reference tree, alt,
+// built beside the destinations as ../alt (for --link-dest and the like)
+// when not nil.
+func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.Node) {
+	t.Helper()
 	dir := t.TempDir()
 	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
 	build(t, src, source)
 	build(t, dst, stale)
+	if alt != nil {
+		build(t, filepath.Join(dir, "alt"), alt)
+	}
 	if out, err := exec.Command("cp", "-a", dst, ref).CombinedOutput(); err != nil {
 		t.Fatalf("cp: %v %s", err, out)
 	}

@@ -111,3 +111,33 @@ func TestCopyLinksDetectsLoops(t *testing.T) {
 		t.Errorf("without -L the loop must stay a symlink: %q %v", target, err)
 	}
 }
+
+// TestAltDestFilesVsRsync: new files against a reference directory, as
+// rsync grades them — an exact match is left out (--compare-dest) or
+// linked (--link-dest), a match in content with other attributes is
+// copied from the reference (a "cf" line), anything else transferred and
+// itemized against the reference file — under the quick check, -I and -c.
+func TestAltDestFilesVsRsync(t *testing.T) {
+	source := []tree.Node{
+		{Path: "same", Data: []byte("same"), Mode: 0o644, Mtime: tree.At(100, 0)},
+		{Path: "attrs", Data: []byte("attrs"), Mode: 0o600, Mtime: tree.At(100, 0)},
+		{Path: "older", Data: []byte("new content"), Mode: 0o644, Mtime: tree.At(200, 0)},
+		{Path: "touched", Data: []byte("touched"), Mode: 0o644, Mtime: tree.At(300, 0)},
+		{Path: "new", Data: []byte("new"), Mode: 0o644, Mtime: tree.At(100, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	alt := []tree.Node{
+		{Path: "same", Data: []byte("same"), Mode: 0o644, Mtime: tree.At(100, 0)},
+		{Path: "attrs", Data: []byte("attrs"), Mode: 0o644, Mtime: tree.At(100, 0)},
+		{Path: "older", Data: []byte("old"), Mode: 0o644, Mtime: tree.At(150, 0)},
+		{Path: "touched", Data: []byte("touched"), Mode: 0o644, Mtime: tree.At(250, 0)},
+		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+	}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)}}
+	for _, mode := range []string{"--compare-dest=../alt", "--link-dest=../alt", "--copy-dest=../alt"} {
+		for _, extra := range [][]string{nil, {"-I"}, {"-c"}, {"--size-only"}} {
+			opts := append([]string{"-a", mode}, extra...)
+			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, alt) })
+		}
+	}
+}

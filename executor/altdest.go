@@ -88,12 +88,69 @@ func (e *Executor) closeAlt(d *walker.Dir) {
 	}
 }
 
+// altMatch is how well a reference file stands for a new file, as rsync
+// grades it: a regular file there, one that passes the quick check (or
+// -c, --size-only), and one whose attributes are the same too.
+type altMatch uint8
+
+const (
+	altNone altMatch = iota
+	altBasis
+	altContent
+	altExact
+)
+
 // fromAlt looks for a new file in the reference trees. handled reports
-// that the file needs no transfer from the source.
-func (e *Executor) fromAlt(d *walker.Dir, a planner.Action) (bool, error) {
-	if e.opts.AltMode == AltNone || a.Dst != nil || a.Src.Kind != planner.KindFile {
-		return false, nil
+// that the file needs no transfer from the source: an exact match is
+// left out (--compare-dest) or hard-linked (--link-dest), a match in
+// content copied from the reference (itemized as a local change, cf, as
+// rsync does). Else basis, when not nil, is the reference file the
+// transfer is itemized against.
+func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bool, basis *planner.Entry, err error) {
+	if e.opts.AltMode == AltNone || a.Src.Kind != planner.KindFile || (a.Dst != nil && a.Dst.Kind == planner.KindFile) {
+		return false, nil, nil
 	}
+	fd, st, level, err := e.bestAlt(d, a, src)
+	switch {
+	case err != nil || level == altNone:
+		return false, nil, err
+	case level == altBasis:
+		ref := walker.FromStat(a.Name, st)
+		return false, &ref, nil
+	case e.opts.DryRun:
+	case level == altExact && (e.opts.AltMode == AltCompare || e.opts.AltMode == AltLink):
+		// what is in the way goes, as rsync deletes it before it looks
+		want, err := e.makeWay(d, a)
+		if err == nil && want != nil && e.opts.AltMode == AltCompare {
+			err = e.removeEntry(d, a.Name, want, false, false)
+		}
+		if err == nil && e.opts.AltMode == AltLink {
+			err = e.linkAlt(d, a, fd, want)
+		}
+		return true, nil, err
+	default:
+		want, err := e.makeWay(d, a)
+		if err == nil {
+			err = e.copyAlt(d, a, fd, st, want)
+		}
+		if err != nil {
+			return true, nil, err
+		}
+	}
+	if level == altExact && e.opts.AltMode != AltCopy {
+		return true, nil, nil
+	}
+	ref := walker.FromStat(a.Name, st)
+	if c := e.changeFrom(a.Src, &ref); c != 0 && e.opts.AltMode != AltClone {
+		e.print(planner.OpLocal, planner.KindFile, c, itemPath(d, a.Name, planner.KindFile), "")
+	}
+	return true, nil, nil
+}
+
+// bestAlt returns the best reference for a: the first exact match, else
+// the first match in content, else the first regular file.
+func (e *Executor) bestAlt(d *walker.Dir, a planner.Action, src int) (int, platform.Stat, altMatch, error) {
+	bestFd, best, level := -1, platform.Stat{}, altNone
 	for _, fd := range e.altFds(d) {
 		if fd < 0 {
 			continue
@@ -103,41 +160,80 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action) (bool, error) {
 			continue
 		}
 		if err != nil {
-			return false, fmt.Errorf("reference: %w", err)
+			return -1, st, altNone, fmt.Errorf("reference: %w", err)
 		}
 		ref := walker.FromStat(a.Name, st)
-		if !e.altMatches(a.Src, &ref) {
-			continue
+		if l := e.altLevel(a.Src, &ref, src, fd); l > level {
+			bestFd, best, level = fd, st, l
 		}
-		return true, e.useAlt(d, a, fd, st)
+		if level == altExact {
+			break
+		}
 	}
-	return false, nil
+	return bestFd, best, level, nil
 }
 
-// altMatches is the quick check against a reference file; a hard link
-// shares its inode's attributes, so --link-dest also wants those equal.
-func (e *Executor) altMatches(src, ref *planner.Entry) bool {
-	if ref.Kind != planner.KindFile || ref.Size != src.Size || !e.pol.SameTime(src.Mtime, ref.Mtime) {
-		return false
+// altLevel grades the reference file ref (in the open directory fd)
+// for the source file src.
+func (e *Executor) altLevel(s, ref *planner.Entry, src, fd int) altMatch {
+	switch {
+	case ref.Kind != planner.KindFile:
+		return altNone
+	case !e.altSameContent(s, ref, src, fd):
+		return altBasis
+	case e.pol.MetaChange(s, ref) != 0:
+		return altContent
 	}
-	if e.opts.AltMode != AltLink {
+	return altExact
+}
+
+// altSameContent is the quick check of a reference file: the sizes and
+// times (only the sizes under --size-only, the bytes under -c, never
+// under -I).
+func (e *Executor) altSameContent(s, ref *planner.Entry, src, fd int) bool {
+	switch {
+	case e.pol.IgnoreTimes || ref.Size != s.Size:
+		return false
+	case e.pol.Checksum:
+		f, err := e.fs.OpenFileAt(fd, ref.Name)
+		if err != nil {
+			return false
+		}
+		defer platform.Close(f)
+		same, err := e.cmp.EqualFiles(src, f, s.Size)
+		return err == nil && same
+	case e.pol.SizeOnly:
 		return true
 	}
-	return e.pol.MetaChange(src, ref)&^planner.ChangeTime == 0
+	return e.pol.SameTime(s.Mtime, ref.Mtime)
 }
 
-// useAlt makes the destination file from the reference file.
-func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.Stat) error {
-	if e.opts.AltMode == AltCompare || e.opts.DryRun {
-		return nil
+// changeFrom is what a file made from the source differs in from ref, the
+// reference file rsync itemizes it against.
+func (e *Executor) changeFrom(s, ref *planner.Entry) planner.Change {
+	c := e.pol.MetaChange(s, ref)
+	if s.Size != ref.Size {
+		c |= planner.ChangeSize
 	}
-	if e.opts.AltMode == AltLink {
-		tmp, err := withTempName(func(tmp string) error { return e.fs.Linkat(fd, a.Name, d.DstFd, tmp) })
-		if err != nil {
-			return fmt.Errorf("link to reference: %w", err)
-		}
-		return e.commit(d, tmp, a.Name, nil)
+	if !e.pol.SameTime(s.Mtime, ref.Mtime) {
+		c |= planner.ChangeTime // T without -t, as for any transfer
 	}
+	return c
+}
+
+// linkAlt hard-links the new file a to its exact match in the reference
+// directory fd (--link-dest).
+func (e *Executor) linkAlt(d *walker.Dir, a planner.Action, fd int, want *planner.Entry) error {
+	tmp, err := withTempName(func(tmp string) error { return e.fs.Linkat(fd, a.Name, d.DstFd, tmp) })
+	if err != nil {
+		return fmt.Errorf("link to reference: %w", err)
+	}
+	return e.commit(d, tmp, a.Name, want)
+}
+
+// copyAlt makes the new file a a copy of the reference file in fd (a
+// reflink where the filesystem can), with the source's attributes.
+func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.Stat, want *planner.Entry) error {
 	ref, err := e.fs.OpenFileAt(fd, a.Name)
 	if err != nil {
 		return fmt.Errorf("open reference: %w", err)
@@ -170,5 +266,5 @@ func (e *Executor) useAlt(d *walker.Dir, a planner.Action, fd int, st platform.S
 	}
 	e.opts.Log.Debug().Str("path", planner.Join(d.Path, a.Name)).Str("method", res.Method.String()).
 		Msg("copied from the reference directory")
-	return e.commit(d, tmp, a.Name, nil)
+	return e.commit(d, tmp, a.Name, want)
 }

@@ -37,8 +37,15 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 			change |= planner.ChangeContent // rsync shows 'c' only under -c
 		}
 	}
-	if handled, err := e.fromAlt(d, a); handled || err != nil {
+	handled, basis, err := e.fromAlt(d, a, src)
+	if handled || err != nil {
 		return err
+	}
+	if basis != nil {
+		change = e.changeFrom(a.Src, basis) // rsync itemizes against the reference file
+		if e.pol.Checksum {
+			change |= planner.ChangeContent
+		}
 	}
 	path := itemPath(d, a.Name, planner.KindFile)
 	if e.opts.DryRun {

@@ -1,8 +1,12 @@
 package planner
 
 // OpLink is the itemize-only operation of a file hard-linked to another
-// member of its group ("hf" lines); the planner never emits it.
-const OpLink Op = 100
+// member of its group ("hf" lines); OpLocal that of a file copied from a
+// reference directory ("cf" lines). The planner never emits them.
+const (
+	OpLink  Op = 100
+	OpLocal Op = 101
+)
 
 // Itemize returns rsync's 11-character change string (YXcstpoguax) for
 // an action that was carried out; change is the final set of changes

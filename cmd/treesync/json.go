@@ -154,6 +154,8 @@ func opName(op planner.Op) string {
 		return "attrs"
 	case planner.OpLink:
 		return "hardlink"
+	case planner.OpLocal:
+		return "local-copy" // from a reference directory (--copy-dest and the like)
 	}
 	return "create" // OpMkdir, OpSymlink, OpSpecial
 }
