@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/treesync/treesync/e2e/tree"
 )
 
 // TestBadInput checks exit codes and messages for inputs that cannot be
@@ -125,4 +127,34 @@ func sortedLines(s string) string {
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// TestCommonRsyncCommandLines: command lines people type for rsync work
+// as they do with rsync: -avPz and -aW (for a local copy whole files,
+// nothing compressed), and --mkpath making the directories above the
+// destination (without it, their absence is exit 11 for both).
+func TestCommonRsyncCommandLines(t *testing.T) {
+	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-a", "--mkpath"}, {"-a"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			src := filepath.Join(dir, "src")
+			build(t, src, []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+				{Path: "d/f", Data: []byte("f"), Mtime: tree.At(100, 0)}, {Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)}})
+			dst, ref := filepath.Join(dir, "ts")+"/", filepath.Join(dir, "rs")+"/"
+			if args[0] == "-a" { // above a missing directory
+				dst, ref = filepath.Join(dir, "ts", "deep", "dst")+"/", filepath.Join(dir, "rs", "deep", "dst")+"/"
+			}
+			r := treesync(t, append(args, src+"/", dst)...)
+			rr := rsync(t, append(args, src+"/", ref)...)
+			if r.code != rr.code {
+				t.Fatalf("exit %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
+			}
+			if r.code == 0 {
+				noDiff(t, "rsync vs treesync", ref, dst, tree.Options{})
+			}
+			if strings.Contains(args[0], "P") && !strings.Contains(r.stdout+r.stderr, "100%") {
+				t.Errorf("-P shows no progress:\n%s", r)
+			}
+		})
+	}
 }

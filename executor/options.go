@@ -61,6 +61,9 @@ type Options struct {
 	Filter *filter.Rules
 	// FilesFrom restricts the transfer to listed paths (--files-from).
 	FilesFrom *filter.PathList
+	// MkPath (--mkpath) creates the missing directories above the
+	// destination, as rsync 3.2.3 does; else their absence is an error.
+	MkPath bool
 	// PruneEmptyDirs (-m) removes the directories this run created that
 	// end up with nothing in them.
 	PruneEmptyDirs bool

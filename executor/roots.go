@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -85,6 +86,12 @@ func inspect(path string) (source, error) {
 // descriptor is the directory that will hold it.
 func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	single := len(srcs) == 1 && !srcs[0].contents && !srcs[0].st.IsDir()
+	if e.opts.MkPath && !e.opts.DryRun {
+		// --mkpath: the missing directories above the destination
+		if err := os.MkdirAll(filepath.Dir(strings.TrimRight(dest, "/")), 0o777); err != nil {
+			return -1, "", fatalIO(fmt.Errorf("--mkpath %s: %w", dest, err))
+		}
+	}
 	st, err := platform.Statat(platform.CurrentDir, dest)
 	switch {
 	case err == nil && st.IsDir():

@@ -109,6 +109,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		return executor.ExitUsage, usageError{err}
 	}
 	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
+	opts.MkPath = c.Bool("mkpath")
 	if opts.FilesFrom != nil {
 		opts.Policy.Recursive = true // walk to the listed paths; the list decides
 	}
@@ -275,7 +276,7 @@ func partialDir(c *cli.Context) string {
 	if d := c.String("partial-dir"); d != "" {
 		return d
 	}
-	if c.Bool("partial") {
+	if c.Bool("partial") || c.Bool("P") {
 		return ".treesync-partial"
 	}
 	return ""

@@ -70,6 +70,7 @@ func syncFlags() []cli.Flag {
 		&cli.StringFlag{Name: "files-from", Category: catCopy, Usage: "transfer only the paths listed in `FILE` (relative to SRC; - reads stdin); -a no longer implies -r"},
 		boolFlag("from0", "0", "--files-from lists are separated by NUL bytes, not newlines", catCopy),
 		boolFlag("prune-empty-dirs", "m", "do not create directories that would end up empty", catCopy),
+		boolFlag("mkpath", "", "create the missing directories above DST", catCopy),
 		boolFlag("cvs-exclude", "C", "exclude files the way CVS would (rsync's list, ~/.cvsignore, $CVSIGNORE)", catCopy),
 		boolFlag("delete-excluded", "", "also delete excluded files from the destination (implies --delete)", catDelete),
 		boolFlag("delete", "", "delete destination entries the source lacks, after the transfer and only if nothing failed (as --delete-delay)", catDelete),
@@ -101,6 +102,9 @@ func syncFlags() []cli.Flag {
 			Usage: "wait up to `DURATION` (e.g. 30s, 10m) for another run's lock on DST; default: fail at once with exit 26"},
 		boolFlag("no-lock", "", "do not lock DST against concurrent treesync runs", catSafety),
 		boolFlag("partial", "", "keep a file interrupted by a signal or an I/O error and resume it next time (in .treesync-partial/)", catSafety),
+		boolFlag("P", "", "the same as --partial --progress", catSafety),
+		boolFlag("whole-file", "W", "copy whole files: what treesync always does, as rsync does for a local copy (accepted for rsync's command lines)", catSafety),
+		boolFlag("compress", "z", "accepted for rsync's command lines: a local copy has no transfer to compress, in rsync as here", catSafety),
 		&cli.StringFlag{Name: "partial-dir", Category: catSafety, Usage: "keep interrupted files in `DIR` (relative to each destination directory; implies --partial)"},
 		boolFlag("fsync", "", "fsync each file before renaming it into place, and each changed directory", catSafety),
 

@@ -65,7 +65,7 @@ func infoFlags(c *cli.Context) (progress, stats bool, err error) {
 			return false, false, fmt.Errorf("--info: unsupported flag %q (supported: progress2, stats)", f)
 		}
 	}
-	return progress || c.Bool("progress"), stats || c.Bool("stats"), nil
+	return progress || c.Bool("progress") || c.Bool("P"), stats || c.Bool("stats"), nil
 }
 
 // newOutput sets up the run's output from the options; it may set
