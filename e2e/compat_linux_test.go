@@ -85,9 +85,10 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--ignore-existing", "--exclude=f"}, {"-a", "--ignore-existing", "--exclude=f", "--delete"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
 		{"-a", "-m", "--max-size=10K"}, {"-a", "-m", "--existing"}, {"-a", "-m", "--exclude=big"},
-		{"-an", "--delete"}, {"-rlpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"}, {"-a", "--backup-dir=bk", "--delete-during"},
+		{"-an", "--delete"}, {"-rlpt"}, {"-lpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"}, {"-a", "--backup-dir=bk", "--delete-during"},
 		{"-a", "--suffix=.old", "-b", "--delete"},
 		{"-a", "-O", "--delete-before"}, {"-a", "-b", "--delete-before"},
+		{"-a", "--no-perms"}, {"-a", "--no-o", "--no-g"}, {"-a", "--no-l"}, {"-a", "--no-D", "--no-r"},
 		{"-a", "--chown=nobody:nogroup"}, {"-a", "--chown=1234:"}, {"-a", "--chown=:4321"},
 	}
 	for _, opts := range cases {

@@ -25,6 +25,7 @@ type Options struct {
 	Fsync      bool // fsync each file before its rename, each changed directory after
 	// Itemize prints rsync's -i lines; Verbose prints names as rsync -v.
 	Itemize bool
+	Quiet   bool // -q: no informational lines (rsync's "skipping directory")
 	Verbose int
 	Out     io.Writer // itemize and -v lines (stdout); nil discards
 	Log     zerolog.Logger

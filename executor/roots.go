@@ -50,6 +50,10 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 	}
 	r.destFd = destFd
 	for _, s := range srcs {
+		if s.st.IsDir() && !e.pol.Recursive && e.opts.FilesFrom == nil { // --files-from lists what to take from it
+			e.skipDir(s)
+			continue
+		}
 		root, err := e.root(s, destFd, rename)
 		if err != nil {
 			e.fail(s.path, err)
@@ -60,6 +64,21 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 		}
 	}
 	return r, nil
+}
+
+// skipDir reports a directory source without -r, left out as rsync
+// leaves it out (the destination is made all the same).
+func (e *Executor) skipDir(s source) {
+	if e.opts.Quiet {
+		return
+	}
+	name := "."
+	if !s.contents {
+		name = filepath.Base(strings.TrimRight(s.path, "/"))
+	}
+	e.outMu.Lock()
+	defer e.outMu.Unlock()
+	fmt.Fprintf(e.opts.Out, "skipping directory %s\n", escape(name))
 }
 
 func inspect(path string) (source, error) {

@@ -146,7 +146,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 	}
 	o := executor.Options{
 		Transform: tr, Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
-		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, OneFileSystem: c.Bool("one-file-system"),
+		Itemize: c.Bool("itemize-changes"), Verbose: verbosity, Quiet: c.Bool("quiet"), OneFileSystem: c.Bool("one-file-system"),
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
 		Umask: platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
 		PartialDir: partialDir(c), ListWindow: listWindow(os.Getenv),
@@ -161,11 +161,20 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 
 func buildPolicy(c *cli.Context) (planner.Policy, error) {
 	a := c.Bool("archive")
+	// on reports a part of -a: asked for, or implied by -a, unless turned
+	// off by its --no- form (which wins wherever it stands).
+	on := func(name string, also ...string) bool {
+		set := a || c.Bool(name)
+		for _, n := range also {
+			set = set || c.Bool(n)
+		}
+		return set && !c.Bool("no-"+name) && !(len(also) > 0 && c.Bool("no-D"))
+	}
 	root := platform.Geteuid() == 0
 	pol := planner.Policy{
-		Recursive: a || c.Bool("recursive"), Links: a || c.Bool("links"), Perms: a || c.Bool("perms"),
-		Times: a || c.Bool("times"), Owner: root && (a || c.Bool("owner")), Group: root && (a || c.Bool("group")),
-		Devices: a || c.Bool("D") || c.Bool("devices"), Specials: a || c.Bool("D") || c.Bool("specials"),
+		Recursive: on("recursive"), Links: on("links"), Perms: on("perms"),
+		Times: on("times"), Owner: root && on("owner"), Group: root && on("group"),
+		Devices: on("devices", "D"), Specials: on("specials", "D"),
 		Atimes: c.Bool("atimes"), HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
 		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),

@@ -34,9 +34,10 @@ const (
 // Options select what Diff compares beyond its defaults.
 type Options struct {
 	IgnoreDirMtime bool // do not compare the mtimes of directories
-	// TouchedSince, when set, takes two directories both modified at or
-	// after it for the same: each tool's run changed them at its own
-	// instant (deletions in a directory it does not set the time of).
+	// TouchedSince, when set, takes two entries both modified at or after
+	// it for the same: each tool's run changed them at its own instant
+	// (deletions in a directory it does not set the time of, a file
+	// written without -t).
 	TouchedSince time.Time
 	IgnoreOwner  bool // do not compare uid and gid (tests not run as root)
 	IgnoreXattrs bool // do not compare extended attributes and ACLs

@@ -163,11 +163,11 @@ func devName(rdev uint64) string {
 	return fmt.Sprintf("%d,%d", unix.Major(rdev), unix.Minor(rdev))
 }
 
-// bothSince reports two directories both modified at or after
+// bothSince reports two entries both modified at or after
 // Options.TouchedSince: by the runs compared, at their own instants.
 func (c *comparison) bothSince(a, b *Entry) bool {
 	t := c.opts.TouchedSince
-	if t.IsZero() || a.Type() != unix.S_IFDIR {
+	if t.IsZero() {
 		return false
 	}
 	since := func(ts unix.Timespec) bool { return !time.Unix(ts.Unix()).Before(t) }
