@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -134,7 +135,7 @@ func sortedLines(s string) string {
 // nothing compressed), and --mkpath making the directories above the
 // destination (without it, their absence is exit 11 for both).
 func TestCommonRsyncCommandLines(t *testing.T) {
-	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-a", "--mkpath"}, {"-a"}} {
+	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-avh", "--stats"}, {"-a", "--mkpath"}, {"-a"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			src := filepath.Join(dir, "src")
@@ -155,6 +156,19 @@ func TestCommonRsyncCommandLines(t *testing.T) {
 			if strings.Contains(args[0], "P") && !strings.Contains(r.stdout+r.stderr, "100%") {
 				t.Errorf("-P shows no progress:\n%s", r)
 			}
+			if slices.Contains(args, "--stats") && statLine(r.stdout, "Total file size:") != statLine(rr.stdout, "Total file size:") {
+				t.Errorf("--stats -h: %q, rsync %q", statLine(r.stdout, "Total file size:"), statLine(rr.stdout, "Total file size:"))
+			}
 		})
 	}
+}
+
+// statLine returns the line of out that starts with prefix.
+func statLine(out, prefix string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
 }

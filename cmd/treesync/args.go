@@ -23,11 +23,13 @@ func reorderArgs(args []string, flags []cli.Flag) []string {
 			paths = append(paths, args[i+1:]...)
 			i = len(args)
 		case len(a) > 2 && a[0] == '-' && a[1] != '-':
-			opts = append(opts, splitCluster(a, takesValue)...)
+			opts = append(opts, humanReadable(splitCluster(a, takesValue))...)
 			if needsNext(a, takesValue) && i+1 < len(args) {
 				i++
 				opts = append(opts, args[i])
 			}
+		case a == "-h" && len(args) > 2: // rsync's -h, but help when alone
+			opts = append(opts, "--human-readable")
 		case len(a) > 1 && a[0] == '-':
 			opts = append(opts, a)
 			if needsNext(a, takesValue) && i+1 < len(args) {
@@ -103,4 +105,19 @@ func splitCluster(a string, takesValue map[string]bool) []string {
 		}
 	}
 	return []string{a}
+}
+
+// humanReadable takes rsync's -h out of a split cluster (its flags, then
+// maybe a value): -avh is -av --human-readable, as urfave/cli would take
+// -h for help.
+func humanReadable(parts []string) []string {
+	flags := parts[0]
+	if !strings.ContainsRune(flags, 'h') {
+		return parts
+	}
+	out := []string{"--human-readable"}
+	if rest := strings.ReplaceAll(flags, "h", ""); rest != "-" {
+		out = append(out, rest)
+	}
+	return append(out, parts[1:]...)
 }

@@ -43,6 +43,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "log-file", Category: catOutput,
 			Usage: "also log to `FILE` (appended): info and up, plus one line per change, as rsync's --log-file"},
 		boolFlag("progress", "", "show files and bytes done of the exact totals, rate and ETA (counts first by a dry-run pass)", catOutput),
+		boolFlag("human-readable", "", "--stats sizes in units of 1000 (1.23M); -h with other options, as in rsync (-h alone shows this help)", catOutput),
 		&cli.StringFlag{Name: "info", Category: catOutput,
 			Usage: "rsync's `FLAGS`: progress2 (the same as --progress) and stats (the same as --stats), comma-separated"},
 		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
@@ -160,7 +161,11 @@ func (o *output) finish(res *executor.Result, dryRun bool) {
 		o.prog.stop()
 	}
 	if _, stats, _ := infoFlags(o.c); stats {
-		writeStats(o.human, res, dryRun)
+		size := comma
+		if o.c.Bool("human-readable") {
+			size = humanSize
+		}
+		writeStats(o.human, res, dryRun, size)
 	}
 	var errs []error
 	if o.changes != nil {

@@ -9,29 +9,30 @@ import (
 	"github.com/treesync/treesync/platform"
 )
 
-// writeStats prints rsync's --stats fields, then treesync's own lines.
-func writeStats(w io.Writer, r *executor.Result, dryRun bool) {
+// writeStats prints rsync's --stats fields, then treesync's own lines;
+// sizes as size formats them (comma, or humanSize under -h).
+func writeStats(w io.Writer, r *executor.Result, dryRun bool, size func(int64) string) {
 	s := r.Stats
 	fmt.Fprintf(w, "\nNumber of files: %s\n", counts(&s.Files))
 	fmt.Fprintf(w, "Number of created files: %s\n", counts(&s.Created))
 	fmt.Fprintf(w, "Number of deleted files: %s\n", counts(&s.Deleted))
 	fmt.Fprintf(w, "Number of regular files transferred: %s\n", comma(s.Transferred.Load()))
-	fmt.Fprintf(w, "Total file size: %s bytes\n", comma(s.TotalSize.Load()))
-	fmt.Fprintf(w, "Total transferred file size: %s bytes\n", comma(s.TransferredBytes.Load()))
-	fmt.Fprintf(w, "Literal data: %s bytes\n", comma(s.TransferredBytes.Load()))
+	fmt.Fprintf(w, "Total file size: %s bytes\n", size(s.TotalSize.Load()))
+	fmt.Fprintf(w, "Total transferred file size: %s bytes\n", size(s.TransferredBytes.Load()))
+	fmt.Fprintf(w, "Literal data: %s bytes\n", size(s.TransferredBytes.Load()))
 	fmt.Fprintf(w, "Matched data: 0 bytes\n")
 	fmt.Fprintf(w, "File list generation time: %.3f seconds\n", float64(s.ListNanos.Load())/1e9)
-	fmt.Fprintf(w, "Total bytes sent: %s\n", comma(s.TransferredBytes.Load()))
+	fmt.Fprintf(w, "Total bytes sent: %s\n", size(s.TransferredBytes.Load()))
 	fmt.Fprintf(w, "Total bytes received: 0\n")
 	for _, m := range []platform.Method{platform.MethodReflink, platform.MethodKernel, platform.MethodBuffered} {
 		ms := s.Method(m)
-		fmt.Fprintf(w, "Files copied by %s: %s (%s bytes)\n", m, comma(ms.Files.Load()), comma(ms.Bytes.Load()))
+		fmt.Fprintf(w, "Files copied by %s: %s (%s bytes)\n", m, comma(ms.Files.Load()), size(ms.Bytes.Load()))
 	}
-	fmt.Fprintf(w, "Hole bytes skipped: %s\n", comma(s.HoleBytes.Load()))
+	fmt.Fprintf(w, "Hole bytes skipped: %s\n", size(s.HoleBytes.Load()))
 	fmt.Fprintf(w, "Copy workers: %d\n", r.Jobs)
 	secs := r.Elapsed.Seconds()
 	fmt.Fprintf(w, "Elapsed time: %.3f seconds\n", secs)
-	fmt.Fprintf(w, "Throughput: %s bytes/sec\n", comma(int64(float64(s.TransferredBytes.Load())/max(secs, 1e-9))))
+	fmt.Fprintf(w, "Throughput: %s bytes/sec\n", size(int64(float64(s.TransferredBytes.Load())/max(secs, 1e-9))))
 	if dryRun {
 		fmt.Fprintln(w, "(DRY RUN)")
 	}
@@ -70,4 +71,18 @@ func comma(n int64) string {
 		return "-" + s
 	}
 	return s
+}
+
+// humanSize formats n as rsync -h does: as it is below 1000, else in
+// units of 1000 with two decimals (1.23M).
+func humanSize(n int64) string {
+	if n < 1000 {
+		return strconv.FormatInt(n, 10)
+	}
+	v, i := float64(n)/1000, 0
+	for v >= 1000 && i < 5 {
+		v /= 1000
+		i++
+	}
+	return fmt.Sprintf("%.2f%c", v, "KMGTPE"[i])
 }
