@@ -62,7 +62,7 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	if err != nil {
 		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
 	}
-	err = e.setPathMeta(d.DstFd, tmp, a.Src, nil, planner.ChangeNew)
+	err = e.setPathMeta(d.DstFd, tmp, a.Src, a.Dst, planner.ChangeNew) // without -p what it replaces gives its mode
 	if err == nil {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}

@@ -17,7 +17,9 @@ func (e *Executor) modeFor(want, old *planner.Entry) uint32 {
 	switch {
 	case e.pol.Perms:
 		return want.Mode
-	case old != nil && old.Kind == want.Kind:
+	case old != nil && (old.Kind == want.Kind || (old.Kind != planner.KindSymlink && old.Kind != planner.KindDir)):
+		// What was there keeps its permissions, even replaced by another
+		// type, as in rsync (which deletes a directory in the way first).
 		return old.Mode
 	}
 	return want.Mode & 0o777 &^ e.opts.Umask
