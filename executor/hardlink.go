@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"sync"
 
 	"github.com/treesync/treesync/planner"
@@ -93,14 +94,30 @@ func (l *linkMap) park(d *walker.Dir, a planner.Action) bool {
 	return true
 }
 
-// unpark ends parking and returns the parked members.
+// unpark ends parking and returns the parked members, those with a file
+// of their name at the destination first: where a group has one, it leads
+// and is updated in place, keeping its inode (and, without -p, its
+// permissions), as rsync updates the member it meets first.
 func (l *linkMap) unpark() []parkedLink {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.final = true
 	parked := l.parked
 	l.parked, l.dirs = nil, nil
+	slices.SortStableFunc(parked, func(a, b parkedLink) int { return cmpBool(hasFile(b.a), hasFile(a.a)) })
 	return parked
+}
+
+func hasFile(a planner.Action) bool { return a.Dst != nil && a.Dst.Kind == planner.KindFile }
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // upToDate reports a member whose destination file needs no data: the
@@ -172,13 +189,40 @@ func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) error {
 
 // resolveLinks runs, once a walk is over, the members parked during it:
 // each links to its group's leader, or the first to get there leads.
+// The first parked member of a group nobody leads goes first, alone, so
+// that it leads whatever the order the workers take the others in.
 func (e *Executor) resolveLinks(ctx context.Context) {
-	for _, p := range e.links.unpark() {
-		if ctx.Err() == nil {
-			e.submit(ctx, task{d: p.d, items: []planner.Action{p.a}})
+	parked := e.links.unpark()
+	first := make(map[[2]uint64]bool)
+	var rest []parkedLink
+	for _, p := range parked {
+		k := [2]uint64{p.a.Src.Dev, p.a.Src.Ino}
+		if first[k] || e.links.led(k) {
+			rest = append(rest, p)
+			continue
 		}
-		p.d.Release() // the hold of parking; submit holds it while queued
+		first[k] = true
+		e.runParked(ctx, p)
 	}
+	e.waitIdle()
+	for _, p := range rest {
+		e.runParked(ctx, p)
+	}
+}
+
+func (e *Executor) runParked(ctx context.Context, p parkedLink) {
+	if ctx.Err() == nil {
+		e.submit(ctx, task{d: p.d, items: []planner.Action{p.a}})
+	}
+	p.d.Release() // the hold of parking; submit holds it while queued
+}
+
+// led reports whether the group of source inode k has a leader.
+func (l *linkMap) led(k [2]uint64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	g, ok := l.m[k]
+	return ok && g.led
 }
 
 // leadGroup copies (or checks) the group's first member and publishes
