@@ -64,7 +64,7 @@ func randOptions(r *rand.Rand) []string {
 	opts = append(opts, compare...)
 	return append(opts, pick("", "", "", "-m", "-b", "--backup-dir=bk", "--suffix=.old;-b",
 		"--chmod=go-w,Fu+x", "--chmod=D750,F640", "--safe-links", "-L", "--copy-unsafe-links",
-		"--force", "--ignore-errors")...)
+		"--force", "--ignore-errors", "-O", "--no-p", "--no-o;--no-g", "--no-l", "-P")...)
 }
 
 // staleFrom derives a destination from source nodes: some entries left
