@@ -158,8 +158,10 @@ func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
 		}
 	}
 	mode := want.Mode
-	if st, err := platform.Fstat(fd); err == nil && !e.pol.Perms {
-		mode |= st.Mode & setgid // what a setgid parent gave it, kept as for any new directory
+	if !e.pol.Perms {
+		if st, err := platform.Fstat(fd); err == nil {
+			mode |= st.Mode & setgid // what a setgid parent gave it, kept as for any new directory
+		}
 	}
 	if err := e.fs.Fchmod(fd, mode); err != nil {
 		return fmt.Errorf("chmod: %w", err)

@@ -134,11 +134,17 @@ func (e *Executor) planDeletes(d *walker.Dir, dels []planner.Action) {
 	}
 }
 
-// detached returns a delete whose destination entry is a copy, not a
-// pointer into a listing that is not kept.
+// detached returns a with copies of its entries, not pointers into a
+// listing that is not kept (deletes and parked links outlive it).
 func detached(a planner.Action) planner.Action {
-	dst := *a.Dst
-	a.Dst = &dst
+	if a.Src != nil {
+		src := *a.Src
+		a.Src = &src
+	}
+	if a.Dst != nil {
+		dst := *a.Dst
+		a.Dst = &dst
+	}
 	return a
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"slices"
 	"sync"
 
 	"github.com/treesync/treesync/planner"
@@ -90,7 +89,7 @@ func (l *linkMap) park(d *walker.Dir, a planner.Action) bool {
 	}
 	l.dirs[d] = true
 	d.Hold()
-	l.parked = append(l.parked, parkedLink{d: d, a: detachedItem(a)})
+	l.parked = append(l.parked, parkedLink{d: d, a: detached(a)})
 	return true
 }
 
@@ -102,22 +101,16 @@ func (l *linkMap) unpark() []parkedLink {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.final = true
-	parked := l.parked
-	l.parked, l.dirs = nil, nil
-	slices.SortStableFunc(parked, func(a, b parkedLink) int { return cmpBool(hasFile(b.a), hasFile(a.a)) })
-	return parked
-}
-
-func hasFile(a planner.Action) bool { return a.Dst != nil && a.Dst.Kind == planner.KindFile }
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
+	parked := make([]parkedLink, 0, len(l.parked))
+	for _, withFile := range []bool{true, false} {
+		for _, p := range l.parked {
+			if (p.a.Dst != nil && p.a.Dst.Kind == planner.KindFile) == withFile {
+				parked = append(parked, p)
+			}
+		}
 	}
-	return -1
+	l.parked, l.dirs = nil, nil
+	return parked
 }
 
 // upToDate reports a member whose destination file needs no data: the
@@ -145,18 +138,6 @@ func (e *Executor) verifiedMember(d *walker.Dir, a planner.Action) planner.Actio
 	defer platform.Close(src)
 	if same, err := e.sameContent(d, a, src); err == nil && same {
 		a.Op, a.Verify = planner.OpMeta, false
-	}
-	return a
-}
-
-// detachedItem returns a with copies of its entries, not pointers into a
-// listing that is not kept.
-func detachedItem(a planner.Action) planner.Action {
-	src := *a.Src
-	a.Src = &src
-	if a.Dst != nil {
-		dst := *a.Dst
-		a.Dst = &dst
 	}
 	return a
 }
@@ -254,10 +235,7 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	case a.Dst == nil || a.Dst.Kind == planner.KindDir:
 		change |= planner.ChangeNew
 	case a.Dst.Kind != planner.KindFile: // or from the symlink or special file
-		change = e.pol.MetaChange(a.Src, a.Dst)
-		if a.Src.Size != a.Dst.Size {
-			change |= planner.ChangeSize
-		}
+		change = e.changeFrom(a.Src, a.Dst)
 	}
 	if e.opts.DryRun {
 		e.print(planner.OpLink, planner.KindFile, change, p, g.path)

@@ -18,11 +18,7 @@ func (e *Executor) prunedInTheWay(d *walker.Dir, a planner.Action, rules planner
 	if !e.opts.PruneEmptyDirs || a.Op != planner.OpMkdir || a.Dst == nil || d.SrcFd < 0 {
 		return false
 	}
-	fd, err := e.openSourceDir(d, a)
-	if err != nil {
-		return false // the walk meets and reports it
-	}
-	if hasFiles(fd, planner.Join(d.Path, a.Name), rules, 0) {
+	if e.sourceHasFiles(d, a, rules) {
 		return false
 	}
 	if e.pol.Delete {
@@ -74,21 +70,21 @@ func (e *Executor) deleteUnlessProtected(d *walker.Dir, name string, old *planne
 // alone has holds files: then -m keeps d.
 func (e *Executor) newWithFiles(d *walker.Dir, subdirs []planner.Action, rules planner.Filter) bool {
 	for _, a := range subdirs {
-		if a.Op != planner.OpMkdir {
-			continue
-		}
-		fd, err := e.openSourceDir(d, a)
-		if err != nil || hasFiles(fd, planner.Join(d.Path, a.Name), rules, 0) {
+		if a.Op == planner.OpMkdir && e.sourceHasFiles(d, a, rules) {
 			return true
 		}
 	}
 	return false
 }
 
-// openSourceDir opens the source directory of a, a subdirectory of d.
-func (e *Executor) openSourceDir(d *walker.Dir, a planner.Action) (int, error) {
+// sourceHasFiles reports whether the source directory of a, a
+// subdirectory of d, holds files that rules leave in (or could not be
+// read through: the walk meets and reports that).
+func (e *Executor) sourceHasFiles(d *walker.Dir, a planner.Action, rules planner.Filter) bool {
+	open := platform.OpenDirAt
 	if a.Src != nil && a.Src.Followed {
-		return platform.OpenDirFollowAt(d.SrcFd, d.SourceName(a.Name))
+		open = platform.OpenDirFollowAt
 	}
-	return platform.OpenDirAt(d.SrcFd, d.SourceName(a.Name))
+	fd, err := open(d.SrcFd, d.SourceName(a.Name))
+	return err != nil || hasFiles(fd, planner.Join(d.Path, a.Name), rules, 0)
 }
