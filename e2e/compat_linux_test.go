@@ -82,7 +82,8 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "--include=*/", "--include=*.o", "--exclude=*", "--delete"},
 		{"-a", "--exclude=sub/***"}, {"-a", "--exclude=/big", "--exclude=[ks]*"},
 		{"-a", "-c"}, {"-a", "--size-only"}, {"-a", "-I"}, {"-a", "-u"},
-		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--ignore-existing", "--exclude=f"}, {"-a", "--ignore-existing", "--exclude=f", "--delete"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
+		{"-a", "--ignore-existing"}, {"-an", "--ignore-existing"}, {"-a", "--ignore-existing", "--exclude=f"}, {"-a", "--ignore-existing", "--exclude=f", "--delete"}, {"-an", "--ignore-existing", "--exclude=f", "--delete"},
+		{"-a", "--ignore-existing", "--exclude=f", "--delete-before"}, {"-a", "--ignore-existing", "--exclude=f", "--delete-after"}, {"-a", "--existing"}, {"-a", "--max-size=10K"}, {"-a", "--min-size=10K"},
 		{"-a", "--modify-window=200"}, {"-a", "--chmod=F600,D700"}, {"-a", "-m"},
 		{"-a", "-m", "--max-size=10K"}, {"-a", "-m", "--existing"}, {"-a", "-m", "--exclude=big"},
 		{"-an", "--delete"}, {"-rlpt"}, {"-lpt"}, {"-a", "-b"}, {"-a", "--backup-dir=bk", "--delete"}, {"-a", "--backup-dir=bk", "--delete-during"},
@@ -176,7 +177,15 @@ func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.
 		before := skip
 		skip = func(name string) bool { return before(name) || kept[name] }
 	}
-	if got, want := itemLines(r.stdout, skip), itemLines(rr.stdout, skip); got != want {
+	want := itemLines(rr.stdout, skip)
+	if slices.Contains(opts, "-n") && linked != nil {
+		// A dry-running rsync -H reports the contents of a directory in
+		// the way of a hard-linked file deleted twice: once when it makes
+		// way for the first name, again for the next, as nothing was
+		// deleted.
+		want = deletedOnce(want)
+	}
+	if got := itemLines(r.stdout, skip); got != want {
 		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
 	}
 	if backups(opts) || slices.Contains(opts, "-O") {
@@ -193,6 +202,14 @@ func deletesAfter(opts []string) bool {
 	return slices.ContainsFunc(opts, func(o string) bool {
 		return o == "--delete" || o == "--delete-after" || o == "--delete-delay" || o == "--delete-excluded"
 	}) && !slices.Contains(opts, "--delete-during") && !slices.Contains(opts, "--delete-before")
+}
+
+// deletedOnce drops repeated *deleting lines from sorted itemize lines.
+func deletedOnce(lines string) string {
+	l := strings.Split(lines, "\n")
+	return strings.Join(slices.CompactFunc(l, func(a, b string) bool {
+		return a == b && strings.HasPrefix(a, "*deleting")
+	}), "\n")
 }
 
 // keptDirs returns the directories rsync said it could not delete, as

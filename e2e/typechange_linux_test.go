@@ -94,6 +94,8 @@ func TestPruneVsRsync(t *testing.T) {
 		{Path: "y", Kind: tree.Dir, Mode: 0o700, Mtime: tree.At(100, 0)}, {Path: "y/empty", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 		{Path: "z", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "z/f.o", Data: []byte("o"), Mtime: tree.At(100, 0)},
 		{Path: "w", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "w/f", Data: []byte("f"), Mtime: tree.At(100, 0)},
+		{Path: "v", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "v/empty", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "v/keep.o", Data: []byte("o"), Mtime: tree.At(100, 0)},
 		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 	}
 	stale := []tree.Node{
@@ -101,10 +103,41 @@ func TestPruneVsRsync(t *testing.T) {
 		{Path: "y", Kind: tree.Dir, Mtime: tree.At(200, 0)}, {Path: "y/old", Data: []byte("old"), Mtime: tree.At(100, 0)},
 		{Path: "z", Data: []byte("in the way of excluded files only"), Mtime: tree.At(100, 0)},
 		{Path: "w", Data: []byte("in the way of a file"), Mtime: tree.At(100, 0)},
+		{Path: "v", Kind: tree.Dir, Mtime: tree.At(200, 0)}, {Path: "v/keep.o", Data: []byte("o"), Mtime: tree.At(100, 0)},
 		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 	}
 	for _, opts := range [][]string{{"-a", "-m", "--exclude=*.o"}, {"-a", "-m", "--delete", "--exclude=*.o"},
-		{"-an", "-m", "--delete", "--exclude=*.o"}, {"-a", "-m", "--delete-before", "--exclude=*.o"}} {
+		{"-an", "-m", "--delete", "--exclude=*.o"}, {"-a", "-m", "--delete-before", "--exclude=*.o"},
+		{"-a", "-m", "--delete-after", "--exclude=*.o"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
+// TestDirInTheWayVsRsync replaces directories with contents by a file, a
+// symlink and the names of a hard-linked file, as rsync does: with
+// --delete or --force the contents are itemized as deleted (and counted
+// against --max-delete), the directory itself is not; a dry run reports
+// the same; without those options, or with backups kept beside the
+// files, the directory stays and the run exits 23.
+func TestDirInTheWayVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "a", Data: []byte("a file"), Mtime: at}, {Path: "b", Kind: tree.Symlink, Target: "a", Mtime: at},
+		{Path: "h1", Data: []byte("linked"), Mtime: at}, {Path: "h2", Kind: tree.Hardlink, Target: "h1"},
+		{Path: "keep", Kind: tree.Dir, Mtime: at}, {Path: "keep/f", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	var stale []tree.Node
+	for _, name := range []string{"a", "b", "h2"} {
+		stale = append(stale, tree.Node{Path: name, Kind: tree.Dir, Mtime: at},
+			tree.Node{Path: name + "/x", Data: []byte("x"), Mtime: at},
+			tree.Node{Path: name + "/sub", Kind: tree.Dir, Mode: 0o700, Mtime: tree.At(200, 0)},
+			tree.Node{Path: name + "/sub/y", Data: []byte("y"), Mtime: at})
+	}
+	stale = append(stale, tree.Node{Path: "keep", Kind: tree.Dir, Mtime: at}, tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+	for _, opts := range [][]string{{"-a"}, {"-an"}, {"-a", "--force"}, {"-a", "--delete"}, {"-an", "--delete"},
+		{"-aH", "--delete"}, {"-a", "--delete-after"}, {"-a", "--delete", "--max-delete=1"},
+		{"-a", "--delete", "-b"}, {"-a", "--delete", "--backup-dir=bk"}, {"-aH", "--force", "--backup-dir=bk"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }

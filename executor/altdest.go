@@ -118,6 +118,9 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		ref := walker.FromStat(a.Name, st)
 		return false, &ref, nil
 	case e.opts.DryRun:
+		if _, err := e.makeWay(d, a); err != nil {
+			return true, nil, err
+		}
 	case level == altExact && (e.opts.AltMode == AltCompare || e.opts.AltMode == AltLink):
 		// what is in the way goes, as rsync deletes it before it looks
 		want, err := e.makeWay(d, a)

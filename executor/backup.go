@@ -61,10 +61,10 @@ func (e *Executor) closeBackupRoot() {
 }
 
 // backup keeps the current destination file name (in dirfd, at
-// root-relative rel; d is its directory when walked, else nil) before it
-// is replaced or deleted: a hard link named name+suffix beside it, or at
-// the same relative path under --backup-dir. Linking leaves the original
-// in place, so a replacement stays atomic.
+// root-relative rel; d is the walked directory it is in or below, else
+// nil) before it is replaced or deleted: a hard link named name+suffix
+// beside it, or at the same relative path under --backup-dir. Linking
+// leaves the original in place, so a replacement stays atomic.
 func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 	if !e.opts.Backup || e.opts.DryRun {
 		return nil
@@ -174,10 +174,11 @@ func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
 
 // destDirMeta returns the attributes of the destination directory rel:
 // those the run gives it when it is d or one of d's parents (set when its
-// contents are done), else those it has now.
+// contents are done), else those it has now (also when the source has
+// another kind of entry there, which replaces it).
 func (e *Executor) destDirMeta(rel string, d *walker.Dir) (planner.Entry, error) {
 	for a := d; a != nil; a = a.Parent {
-		if src := a.Action.Src; a.Path == rel && src != nil {
+		if src := a.Action.Src; a.Path == rel && src != nil && src.Kind == planner.KindDir {
 			want := *src
 			want.Mode = e.modeFor(src, a.Action.Dst)
 			return want, nil

@@ -48,13 +48,13 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 		}
 	}
 	path := itemPath(d, a.Name, planner.KindFile)
-	if e.opts.DryRun {
-		e.noteTransfer(a, change, path, platform.CopyResult{}, a.Src.Size)
-		return nil
-	}
 	want, err := e.makeWay(d, a)
 	if err != nil {
 		return err
+	}
+	if e.opts.DryRun {
+		e.noteTransfer(a, change, path, platform.CopyResult{}, a.Src.Size)
+		return nil
 	}
 	if handled, err := e.resumePartial(d, a, src, want, change, path); handled || err != nil {
 		return err

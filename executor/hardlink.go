@@ -237,13 +237,13 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	case a.Dst.Kind != planner.KindFile: // or from the symlink or special file
 		change = e.changeFrom(a.Src, a.Dst)
 	}
-	if e.opts.DryRun {
-		e.print(planner.OpLink, planner.KindFile, change, p, g.path)
-		return nil
-	}
 	want, err := e.makeWay(d, a)
 	if err != nil {
 		return err
+	}
+	if e.opts.DryRun {
+		e.print(planner.OpLink, planner.KindFile, change, p, g.path)
+		return nil
 	}
 	dir, name := path.Split(g.path)
 	from, err := platform.OpenBeneath(e.rootFd, dir)

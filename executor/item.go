@@ -45,13 +45,13 @@ func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {
 // name, gives it its owner, mode and times, and renames it into place.
 func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	path := itemPath(d, a.Name, a.Src.Kind)
-	if e.opts.DryRun {
-		e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target())
-		return nil
-	}
 	want, err := e.makeWay(d, a)
 	if err != nil {
 		return err
+	}
+	if e.opts.DryRun {
+		e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target())
+		return nil
 	}
 	tmp, err := withTempName(func(tmp string) error {
 		if a.Src.Kind == planner.KindSymlink {
@@ -84,12 +84,17 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 //
 // A new entry (a.Dst nil) needs no check here: commit renames it with
 // RENAME_NOREPLACE, which fails if anything appeared meanwhile.
+//
+// A dry run changes nothing: it reports the deletions removing the
+// directory would make, or fails as that would.
 func (e *Executor) makeWay(d *walker.Dir, a planner.Action) (*planner.Entry, error) {
 	if a.Dst == nil {
 		return nil, nil
 	}
-	if err := e.expect(d, a.Name, a.Dst); err != nil {
-		return nil, err
+	if !e.opts.DryRun {
+		if err := e.expect(d, a.Name, a.Dst); err != nil {
+			return nil, err
+		}
 	}
 	if a.Dst.Kind != planner.KindDir {
 		return a.Dst, nil

@@ -311,19 +311,19 @@ func (e *Executor) unmake(d *walker.Dir) {
 }
 
 // leavePruned handles an existing destination directory whose source -m
-// prunes: deleted under --delete (unless the filter rules protect it),
-// else left with the time it had (pruned directories made and removed
-// inside it changed that).
+// prunes: left with the time it had (pruned directories made and removed
+// inside it changed that), and deleted under --delete unless the filter
+// rules protect it (or the entries left in it: then it keeps that time).
 func (e *Executor) leavePruned(d *walker.Dir) {
 	old := d.Action.Dst
-	switch {
-	case e.pol.Delete:
-		e.deleteUnlessProtected(d.Parent, d.DstName, old)
-	case e.pol.Times && !e.opts.DryRun && d.DstFd >= 0:
+	if e.pol.Times && !e.opts.DryRun && d.DstFd >= 0 {
 		if st, err := platform.Fstat(d.DstFd); err == nil && st.Mtime != old.Mtime {
 			if err := e.fs.Futimes(d.DstFd, platform.OmitTime, old.Mtime); err != nil {
 				e.fail(d.Path, fmt.Errorf("restore directory time: %w", err))
 			}
 		}
+	}
+	if e.pol.Delete {
+		e.deleteUnlessProtected(d.Parent, d.DstName, old)
 	}
 }

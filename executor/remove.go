@@ -31,30 +31,50 @@ func (e *Executor) remove(d *walker.Dir, a planner.Action) {
 }
 
 // removeEntry removes name (expected to be old) from d; a directory only
-// with its contents when recursive, else only when empty. Every removed
-// entry is counted and printed, contents before their directory. limited
-// deletions (--delete, not replacements) count against --max-delete.
+// with its contents when recursive, else only when empty. limited says
+// name itself is a --delete deletion, counted, printed and held to
+// --max-delete, rather than making way for a replacement; the contents
+// of a directory always are (as in rsync), and come before it.
 func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, recursive, limited bool) error {
 	path := planner.Join(d.Path, name)
-	if limited && !e.del.take() {
-		return errDeleteLimit
-	}
 	if old.Kind != planner.KindDir {
+		if limited && !e.del.take() {
+			return errDeleteLimit
+		}
 		return e.unlink(d, d.DstFd, name, old.Kind, path, limited)
 	}
 	if !recursive {
-		err := e.fs.Rmdirat(d.DstFd, name)
+		err := e.rmdirEmpty(d.DstFd, name)
 		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("cannot delete non-empty directory %s to replace it (use --force or --delete)", path)
 		}
 		return err // making way for a replacement: not itemized, as rsync
 	}
-	return e.removeTree(d.DstFd, name, path, limited, protectedDeleting(d))
+	return e.removeTree(d, d.DstFd, name, path, !limited, protectedDeleting(d))
 }
 
-// unlink removes a non-directory in d (nil below a directory being
-// deleted) or dirfd; report says whether it is a --delete deletion
-// (counted and itemized) rather than making way for a replacement.
+// rmdirEmpty removes the directory name in dirfd, which must be empty; a
+// dry run only checks that it is.
+func (e *Executor) rmdirEmpty(dirfd int, name string) error {
+	if !e.opts.DryRun {
+		return e.fs.Rmdirat(dirfd, name)
+	}
+	fd, err := platform.OpenDirAt(dirfd, name)
+	if err != nil {
+		return err
+	}
+	defer platform.Close(fd)
+	names, err := platform.ReadDirNames(fd, make([]byte, 4<<10))
+	if err == nil && len(names) > 0 {
+		err = syscall.ENOTEMPTY
+	}
+	return err
+}
+
+// unlink removes a non-directory from dirfd, which is the walked
+// directory d or below it (d tells a backup's directories their
+// attributes); report says whether it is a --delete deletion (counted
+// and itemized) rather than making way for a replacement.
 func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind, path string, report bool) error {
 	if err := e.backup(d, dirfd, name, path); err != nil {
 		return err
@@ -72,27 +92,37 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 
 // removeTree deletes the directory name inside dirfd with everything in
 // it, descending through descriptors opened with O_NOFOLLOW: a symlink in
-// the tree is removed, never followed.
-func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protected func(string, bool) bool) error {
+// the tree is removed, never followed. Its contents are deletions as by
+// --delete (itemized, counted against --max-delete); so is the directory
+// itself unless room is set: it makes room for another kind of entry,
+// which rsync does not itemize as a deletion, and which cannot take its
+// place while it keeps protected entries or backups.
+func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, protected func(string, bool) bool) error {
 	fd, err := platform.OpenDirAt(dirfd, name)
 	if err != nil {
 		return fmt.Errorf("open %s for deletion: %w", path, err)
 	}
 	defer platform.Close(fd)
-	kept, err := e.removeChildren(fd, path, limited, protected)
-	if err != nil {
+	kept, err := e.removeChildren(d, fd, path, protected)
+	switch {
+	case err != nil && room:
+		return fmt.Errorf("cannot delete directory %s to replace it: %w", path, err)
+	case err != nil:
 		return err
-	}
-	if kept {
+	case kept && room:
+		return fmt.Errorf("cannot delete non-empty directory %s to replace it: it holds protected entries or backups", path)
+	case kept:
 		e.opts.Log.Info().Str("path", path).Msg("cannot delete non-empty directory: it holds protected entries or backups")
 		return nil
+	case !room && !e.del.take(): // counted after its contents, as rsync counts
+		return errDeleteLimit
 	}
 	if !e.opts.DryRun {
 		if err := e.fs.Rmdirat(dirfd, name); err != nil {
 			return fmt.Errorf("delete %s: %w", path, err)
 		}
 	}
-	if limited {
+	if !room {
 		e.noteDelete(planner.KindDir, path+"/")
 	}
 	return nil
@@ -100,12 +130,14 @@ func (e *Executor) removeTree(dirfd int, name, path string, limited bool, protec
 
 // removeChildren deletes what the open directory fd (at path) holds,
 // leaving protected entries; kept reports whether any entry (or a backup
-// made beside a deleted file) stays.
-func (e *Executor) removeChildren(fd int, path string, limited bool, protected func(string, bool) bool) (kept bool, err error) {
+// made beside a deleted file) stays. Once --max-delete is reached the
+// rest are counted as skipped and errDeleteLimit returned.
+func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, protected func(string, bool) bool) (kept bool, err error) {
 	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
 	if err != nil {
 		return false, fmt.Errorf("readdir %s: %w", path, err)
 	}
+	var limit error
 	for _, n := range names {
 		st, err := platform.Lstatat(fd, n)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -119,20 +151,24 @@ func (e *Executor) removeChildren(fd int, path string, limited bool, protected f
 			kept = true
 			continue
 		}
-		if limited && !e.del.take() {
-			return kept, errDeleteLimit
-		}
-		if child.Kind == planner.KindDir {
-			err = e.removeTree(fd, n, planner.Join(path, n), limited, protected)
-		} else {
-			err = e.unlink(nil, fd, n, child.Kind, planner.Join(path, n), limited)
+		switch {
+		case child.Kind == planner.KindDir:
+			err = e.removeTree(d, fd, n, planner.Join(path, n), false, protected)
+		case !e.del.take():
+			err = errDeleteLimit
+		default:
+			err = e.unlink(d, fd, n, child.Kind, planner.Join(path, n), true)
 			kept = kept || e.backupBeside() // name~ now stands in the directory
+		}
+		if errors.Is(err, errDeleteLimit) {
+			kept, limit = true, err
+			continue
 		}
 		if err != nil {
 			return kept, err
 		}
 	}
-	return kept, nil
+	return kept, limit
 }
 
 // noteDelete counts and prints one deletion. A dry run deletes nothing,

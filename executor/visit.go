@@ -101,14 +101,17 @@ func keptInTheWay(d *walker.Dir) bool {
 
 // needsDest reports whether d's plan needs its destination directory,
 // which is missing: to write into (in a dry run only where a file is kept
-// in its way), or, in a real run under --delete, to list for deletion
-// where a file is kept in its way (rsync fails on that too).
+// in its way), or, when deletions are found directory by directory
+// during the walk, to list for deletion where a file is kept in its way
+// (rsync fails on that too, dry run or not; its --delete-before and
+// --delete-after passes skip such a directory).
 func (e *Executor) needsDest(d *walker.Dir, plan *planner.DirPlan) bool {
 	kept := keptInTheWay(d)
 	if e.opts.DryRun && !kept {
 		return false
 	}
-	return len(plan.Items)+len(plan.Subdirs) > 0 || (kept && e.pol.Delete && !e.opts.DryRun)
+	listed := e.opts.DeleteMode == DeleteDelay || e.opts.DeleteMode == DeleteDuring
+	return len(plan.Items)+len(plan.Subdirs) > 0 || (kept && e.pol.Delete && listed)
 }
 
 // unavailable is the error for a destination directory that cannot be
