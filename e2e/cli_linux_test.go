@@ -28,6 +28,8 @@ func TestBadInput(t *testing.T) {
 		{"SRC/ is a file", []string{"-a", "file/", "dst/"}, 23, "file", true},
 		{"directory onto a file", []string{"-a", "src", "dstfile"}, 3, "dstfile", true},
 		{"contents onto a file", []string{"-a", "src/", "dstfile"}, 3, "dstfile", true},
+		{"destination through a file", []string{"-a", "src/", "dstfile/"}, 3, "dstfile", true},
+		{"destination below a file", []string{"-a", "src/", "dstfile/sub/"}, 3, "dstfile", true},
 		{"unknown flag", []string{"--no-such-flag", "src/", "dst/"}, 1, "no-such-flag", true},
 		{"one argument", []string{"-a", "src/"}, 1, "destination", false}, // rsync lists src
 		{"no argument", []string{}, 1, "", true},

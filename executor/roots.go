@@ -122,8 +122,8 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	case err == nil:
 		return -1, "", &CodedError{Code: ExitSelect,
 			Err: fmt.Errorf("destination %s must be a directory when copying a directory or several files", dest)}
-	case !errors.Is(err, fs.ErrNotExist):
-		return -1, "", fatalIO(fmt.Errorf("destination %s: %w", dest, err))
+	case !errors.Is(err, fs.ErrNotExist): // a file in its path, no permission: exit 3 as rsync
+		return -1, "", &CodedError{Code: ExitSelect, Err: fmt.Errorf("cannot stat destination %s: %w", dest, err)}
 	}
 	if e.opts.DryRun {
 		return -1, "", nil
