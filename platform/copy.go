@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sync"
@@ -81,6 +82,10 @@ type CopyOptions struct {
 	Reflink    ReflinkMode
 	Method     CopyMethod
 	BufferSize int // buffered-copy buffer; 0 means DefaultBufferSize
+	// Sparse (-S) leaves blocks of zeros in the data unwritten, as holes,
+	// as well as the holes the source has. The data then goes through a
+	// buffer to be looked at (no kernel copy); cloning still comes first.
+	Sparse bool
 	// Progress, when set, grows by every chunk of data written or cloned,
 	// for live progress displays.
 	Progress *atomic.Int64
@@ -282,16 +287,40 @@ func (c *Copier) Resume(src int, st Stat, dst int, from int64, dstDev uint64, do
 	return CopyResult{Method: m, Bytes: n}, err
 }
 
+// copyExtent copies [off, end) of src into dst, which has its size
+// already: by copyRange, or under -S by copyHoles.
+func (c *Copier) copyExtent(p *pairCaps, src, dst int, off, end int64, done <-chan struct{}) (Method, int64, error) {
+	if c.opts.Sparse {
+		return c.copyHoles(src, dst, off, end, done)
+	}
+	return c.copyRange(p, src, dst, off, end, done)
+}
+
 // copyBuffered copies [off, end) (or to EOF when end < 0) with pread and
 // pwrite through a pooled buffer.
 func (c *Copier) copyBuffered(src, dst int, off, end int64, done <-chan struct{}) (Method, int64, error) {
+	return c.buffered(src, dst, off, end, done, func(fd int, p []byte, off int64) (int, error) {
+		return len(p), pwriteAll(fd, p, off)
+	})
+}
+
+// copyHoles copies [off, end) of src into dst, already given its size,
+// writing only the blocks that hold something other than zeros (-S).
+func (c *Copier) copyHoles(src, dst int, off, end int64, done <-chan struct{}) (Method, int64, error) {
+	return c.buffered(src, dst, off, end, done, pwriteData)
+}
+
+// buffered copies [off, end) (or to EOF when end < 0) with pread and
+// write, which returns the bytes it wrote, through a pooled buffer. It
+// returns the bytes written; progress counts those read.
+func (c *Copier) buffered(src, dst int, off, end int64, done <-chan struct{}, write func(int, []byte, int64) (int, error)) (Method, int64, error) {
 	bp := c.bufs.Get().(*[]byte)
 	defer c.bufs.Put(bp)
 	buf := *bp
-	var total int64
+	var total, written int64
 	for end < 0 || off < end {
 		if total%chunk == 0 && total > 0 && interrupted(done) {
-			return MethodBuffered, total, ErrInterrupted
+			return MethodBuffered, written, ErrInterrupted
 		}
 		chunk := buf
 		if end >= 0 && end-off < int64(len(chunk)) {
@@ -299,20 +328,66 @@ func (c *Copier) copyBuffered(src, dst int, off, end int64, done <-chan struct{}
 		}
 		n, err := pread(src, chunk, off)
 		if err != nil {
-			return MethodBuffered, total, fmt.Errorf("read: %w", err)
+			return MethodBuffered, written, fmt.Errorf("read: %w", err)
 		}
 		if n == 0 {
 			break // the file shrank, or EOF of a size-0 special file
 		}
-		if err := pwriteAll(dst, chunk[:n], off); err != nil {
-			return MethodBuffered, total, fmt.Errorf("write: %w", err)
+		w, err := write(dst, chunk[:n], off)
+		written += int64(w)
+		if err != nil {
+			return MethodBuffered, written, fmt.Errorf("write: %w", err)
 		}
 		off += int64(n)
 		total += int64(n)
 		c.progress(int64(n))
 	}
-	if total == 0 {
+	if written == 0 {
 		return MethodNone, 0, nil
 	}
-	return MethodBuffered, total, nil
+	return MethodBuffered, written, nil
+}
+
+// holeBlock is the unit -S leaves unwritten when it holds only zeros: the
+// allocation block of common filesystems (ext4, XFS, btrfs, tmpfs pages),
+// aligned to the start of the file. rsync -S writes in 1 KiB pieces and
+// seeks over their zeros at either end, which leaves the same 4 KiB
+// blocks unallocated.
+const holeBlock = 4096
+
+// pwriteData writes p at off in dst, except the aligned blocks of p that
+// hold only zeros, and returns the bytes it wrote; a run of blocks with
+// data is written at once.
+func pwriteData(dst int, p []byte, off int64) (int, error) {
+	written := 0
+	for i := 0; i < len(p); {
+		start := i // past the zero blocks from i
+		for start < len(p) && allZero(p[start:blockEnd(p, off, start)]) {
+			start = blockEnd(p, off, start)
+		}
+		end := start // past the data blocks from start
+		for end < len(p) && !allZero(p[end:blockEnd(p, off, end)]) {
+			end = blockEnd(p, off, end)
+		}
+		if end > start {
+			if err := pwriteAll(dst, p[start:end], off+int64(start)); err != nil {
+				return written, err
+			}
+			written += end - start
+		}
+		i = end
+	}
+	return written, nil
+}
+
+// blockEnd returns where the block holding p[i] ends in p, p being at
+// offset off of its file: at the next multiple of holeBlock, or p's end.
+func blockEnd(p []byte, off int64, i int) int {
+	return min(len(p), i+holeBlock-int((off+int64(i))%holeBlock))
+}
+
+// allZero reports whether b holds only zero bytes: its first is zero and
+// every byte equals the one before it (one vectorised compare).
+func allZero(b []byte) bool {
+	return len(b) == 0 || (b[0] == 0 && bytes.Equal(b[1:], b[:len(b)-1]))
 }

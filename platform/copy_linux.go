@@ -50,7 +50,7 @@ func (c *Copier) copyData(p *pairCaps, src, dst int, st Stat, done <-chan struct
 	if res, handled, err := c.reflink(p, src, dst, st); handled {
 		return res, err
 	}
-	if st.Sparse() {
+	if st.Sparse() || (c.opts.Sparse && st.Size > 0) {
 		return c.copySparse(p, src, dst, st, done)
 	}
 	end := st.Size
@@ -150,7 +150,8 @@ func isTerminal(err error) bool {
 }
 
 // copySparse copies only the data extents of src, found with SEEK_DATA and
-// SEEK_HOLE, then sets the full size so the holes stay holes. Every step
+// SEEK_HOLE (under -S, only their blocks that are not all zeros), into dst
+// given the full size first, so the holes stay holes. Every step
 // moves the offset forward and stops at the size seen at the start, so a
 // file that changes while it is copied cannot make the loop spin.
 //
@@ -165,7 +166,7 @@ func (c *Copier) copySparse(p *pairCaps, src, dst int, st Stat, done <-chan stru
 	started := false // an extent was found: a seek that fails later is an error
 	err := DataExtents(src, st.Size, func(data, hole int64) error {
 		started = true
-		m, n, err := c.copyRange(p, src, dst, data, hole, done)
+		m, n, err := c.copyExtent(p, src, dst, data, hole, done)
 		res.Bytes += n
 		res.Method = max(res.Method, m)
 		return err
@@ -186,6 +187,6 @@ func (c *Copier) sparseFallback(p *pairCaps, src, dst int, st Stat, err error, d
 	if !errors.Is(err, unix.EINVAL) {
 		return CopyResult{}, err
 	}
-	m, n, err := c.copyRange(p, src, dst, 0, st.Size, done)
-	return CopyResult{Method: m, Bytes: n}, err
+	m, n, err := c.copyExtent(p, src, dst, 0, st.Size, done)
+	return CopyResult{Method: m, Bytes: n, HoleBytes: max(st.Size-n, 0)}, err
 }

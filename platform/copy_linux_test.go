@@ -240,3 +240,60 @@ func TestZeroSizeFileWithContentIsRead(t *testing.T) {
 		t.Fatalf("err %v, %d bytes copied (method %v)", err, len(got), res.Method)
 	}
 }
+
+// TestSparseOptionMakesHoles copies a file written in full (no holes)
+// with runs of zeros under -S: each 4 KiB block holding only zeros is
+// left unwritten, a block with one byte of data among zeros is written,
+// and the contents read back the same.
+func TestSparseOptionMakesHoles(t *testing.T) {
+	dir := t.TempDir()
+	data := make([]byte, 50*holeBlock+1000) // ends in zeros inside a block
+	copy(data, payload(2*holeBlock))         // blocks 0 and 1
+	copy(data[18*holeBlock+10:], "x")        // one byte in block 18
+	src := filepath.Join(dir, "zeros")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []CopyOptions{{Sparse: true}, {Sparse: true, Method: CopyKernel}, {Sparse: true, Reflink: ReflinkNever}} {
+		res, got, err := copyPath(t, NewCopier(o), src, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Fatalf("%+v: content differs", o)
+		}
+		var st unix.Stat_t
+		_ = unix.Stat(filepath.Join(dir, "dst"), &st)
+		if st.Blocks != 3*holeBlock/512 || res.Bytes != 3*holeBlock || res.HoleBytes != int64(len(data))-3*holeBlock {
+			t.Errorf("%+v: %d blocks of 512 bytes (want %d), %d bytes written, %d of holes",
+				o, st.Blocks, 3*holeBlock/512, res.Bytes, res.HoleBytes)
+		}
+		os.Remove(filepath.Join(dir, "dst"))
+	}
+}
+
+func TestPwriteDataWritesOnlyDataBlocks(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p := make([]byte, 3*holeBlock)
+	p[0], p[len(p)-1] = 1, 2 // in the first and last blocks, partial ones at offset 100
+	for _, off := range []int64{100, holeBlock} { // p not aligned, then aligned
+		_ = f.Truncate(0)
+		_ = f.Truncate(off + int64(len(p)))
+		n, err := pwriteData(int(f.Fd()), p, off)
+		got := make([]byte, len(p))
+		_, _ = f.ReadAt(got, off)
+		if err != nil || !bytes.Equal(got, p) {
+			t.Fatalf("off %d: %v, contents differ", off, err)
+		}
+		// at offset 100, p's first 3,996 bytes and last 100 are in file
+		// blocks of their own; aligned, its first and last blocks are whole
+		want := map[int64]int{100: holeBlock - 100 + 100, holeBlock: 2 * holeBlock}[off]
+		if n != want {
+			t.Errorf("off %d: wrote %d bytes, want %d", off, n, want)
+		}
+	}
+}

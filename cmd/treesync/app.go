@@ -219,6 +219,7 @@ func copyOptions(c *cli.Context) (platform.CopyOptions, error) {
 	default:
 		return o, fmt.Errorf("--copy-method must be auto, kernel or buffered, not %q", c.String("copy-method"))
 	}
+	o.Sparse = c.Bool("sparse")
 	return o, nil
 }
 

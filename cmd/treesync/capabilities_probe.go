@@ -58,6 +58,8 @@ func (r *capReport) chooseMethod(cp platform.CopyOptions) string {
 		return "none: --reflink=always fails, the pair cannot clone"
 	case cp.Reflink != platform.ReflinkNever && cp.Method == platform.CopyAuto && cloneOK:
 		return "reflink"
+	case cp.Sparse:
+		return "buffered, blocks of zeros left as holes (-S)"
 	case cp.Reflink != platform.ReflinkNever && cp.Method != platform.CopyBuffered && pairKernel:
 		return "copy_file_range"
 	}
