@@ -248,8 +248,8 @@ func TestZeroSizeFileWithContentIsRead(t *testing.T) {
 func TestSparseOptionMakesHoles(t *testing.T) {
 	dir := t.TempDir()
 	data := make([]byte, 50*holeBlock+1000) // ends in zeros inside a block
-	copy(data, payload(2*holeBlock))         // blocks 0 and 1
-	copy(data[18*holeBlock+10:], "x")        // one byte in block 18
+	copy(data, payload(2*holeBlock))        // blocks 0 and 1
+	copy(data[18*holeBlock+10:], "x")       // one byte in block 18
 	src := filepath.Join(dir, "zeros")
 	if err := os.WriteFile(src, data, 0o644); err != nil {
 		t.Fatal(err)
@@ -279,7 +279,7 @@ func TestPwriteDataWritesOnlyDataBlocks(t *testing.T) {
 	}
 	defer f.Close()
 	p := make([]byte, 3*holeBlock)
-	p[0], p[len(p)-1] = 1, 2 // in the first and last blocks, partial ones at offset 100
+	p[0], p[len(p)-1] = 1, 2                      // in the first and last blocks, partial ones at offset 100
 	for _, off := range []int64{100, holeBlock} { // p not aligned, then aligned
 		_ = f.Truncate(0)
 		_ = f.Truncate(off + int64(len(p)))
