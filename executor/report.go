@@ -110,8 +110,8 @@ func (e *Executor) print(op planner.Op, k planner.Kind, change planner.Change, p
 	case e.opts.Itemize:
 		b.WriteString(planner.Itemize(op, k, change, e.pol))
 		b.WriteByte(' ')
-	case op == planner.OpMeta || op == planner.OpDir:
-		return // -v lists only what was transferred or created
+	case op == planner.OpMeta || (op == planner.OpDir && change == 0):
+		return // -v lists what was transferred or created, and directories whose attributes changed, as rsync
 	case op == planner.OpDelete:
 		b.WriteString("deleting ")
 	}
