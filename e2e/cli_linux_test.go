@@ -175,16 +175,18 @@ func statLine(out, prefix string) string {
 	return ""
 }
 
-// TestVerboseVsRsync compares the names -v lists with rsync's: what is
-// transferred, created or deleted, and directories whose attributes
-// change (not files or symlinks whose attributes alone change).
+// TestVerboseVsRsync compares the lines -v and --out-format print with
+// rsync's: -v lists what is transferred, created or deleted, and
+// directories whose attributes change (not files or symlinks whose
+// attributes alone change); a format with %i lists what -i lists; -q
+// prints none.
 func TestVerboseVsRsync(t *testing.T) {
 	at, old := tree.At(100, 0), tree.At(50, 0)
 	source := []tree.Node{
 		{Path: "timed", Kind: tree.Dir, Mtime: at}, {Path: "moded", Kind: tree.Dir, Mode: 0o755, Mtime: at},
 		{Path: "same", Kind: tree.Dir, Mtime: at}, {Path: "same/f", Data: []byte("f"), Mode: 0o644, Mtime: at},
 		{Path: "same/changed", Data: []byte("new"), Mtime: at}, {Path: "same/l", Kind: tree.Symlink, Target: "f", Mtime: at},
-		{Path: "new", Kind: tree.Dir, Mtime: at}, {Path: "new/g", Data: []byte("g"), Mtime: at},
+		{Path: "new", Kind: tree.Dir, Mtime: at}, {Path: "new/g", Data: []byte("g"), Mode: 0o4750, Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	stale := []tree.Node{
@@ -193,23 +195,33 @@ func TestVerboseVsRsync(t *testing.T) {
 		{Path: "same/changed", Data: []byte("old!"), Mtime: at}, {Path: "same/l", Kind: tree.Symlink, Target: "f", Mtime: old},
 		{Path: "gone", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
 	}
-	dir := t.TempDir()
-	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "ts"), filepath.Join(dir, "rs")
-	build(t, src, source)
-	build(t, dst, stale)
-	build(t, ref, stale)
-	args := []string{"-av", "--delete", src + "/"}
-	r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
-	names := func(out string) string {
-		var keep []string
-		for _, l := range strings.Split(out, "\n") {
-			if l != "" && !strings.HasPrefix(l, "sending incremental") && !strings.HasPrefix(l, "sent ") && !strings.HasPrefix(l, "total size") {
-				keep = append(keep, l)
+	for _, args := range [][]string{{"-av"}, {"-a", "--out-format=%n"}, {"-a", "--out-format=%i %n%L"},
+		{"-a", "--out-format=[%o] [%n] [%f] [%L] [%l] [%'l] [%B] [%U:%G] [%M] [%-8n|%8l] [%%]"},
+		{"-ai", "--out-format=%n"}, {"-aiq"}, {"-avq", "--out-format=%n"}, {"-ain", "--out-format=%n:%i"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "ts"), filepath.Join(dir, "rs")
+			build(t, src, source)
+			build(t, dst, stale)
+			build(t, ref, stale)
+			args := append(args, "--delete", src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != 0 || rr.code != 0 || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
 			}
+		})
+	}
+}
+
+// namesPrinted returns the lines out lists for the changes, sorted,
+// without rsync's -v header and summary.
+func namesPrinted(out string) string {
+	var keep []string
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" && !strings.HasPrefix(l, "sending incremental") && !strings.HasPrefix(l, "sent ") &&
+			!strings.HasPrefix(l, "total size") && !strings.HasPrefix(l, "building file list") {
+			keep = append(keep, l)
 		}
-		return sortedLines(strings.Join(keep, "\n"))
 	}
-	if r.code != 0 || rr.code != 0 || names(r.stdout) != names(rr.stdout) {
-		t.Errorf("-v lists differ:\n%s\n%s", r, rr)
-	}
+	return sortedLines(strings.Join(keep, "\n"))
 }

@@ -145,7 +145,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 	}
 	ref := walker.FromStat(a.Name, st)
 	if c := e.changeFrom(a.Src, &ref); c != 0 && e.opts.AltMode != AltClone {
-		e.print(planner.OpLocal, planner.KindFile, c, itemPath(d, a.Name, planner.KindFile), "")
+		e.print(item{op: planner.OpLocal, kind: planner.KindFile, change: c, path: itemPath(d, a.Name, planner.KindFile), ent: a.Src})
 	}
 	return true, nil, nil
 }

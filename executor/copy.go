@@ -252,5 +252,5 @@ func (e *Executor) noteTransfer(a planner.Action, change planner.Change, path st
 	if a.Dst == nil || a.Dst.Kind != planner.KindFile {
 		e.stats.Created.add(planner.KindFile)
 	}
-	e.print(planner.OpCopy, planner.KindFile, change, path, "")
+	e.print(item{op: planner.OpCopy, kind: planner.KindFile, change: change, path: path, ent: a.Src, bytes: res.Bytes})
 }

@@ -33,6 +33,7 @@ type Executor struct {
 	alt         altDirs
 	backupRoot  backupRoot
 	srcInside   []string // sources inside the destination, relative to it
+	sources     []source // as given, for --out-format's %f
 	umask       uint32   // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool

@@ -242,7 +242,7 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 		return err
 	}
 	if e.opts.DryRun {
-		e.print(planner.OpLink, planner.KindFile, change, p, g.path)
+		e.print(item{op: planner.OpLink, kind: planner.KindFile, change: change, path: p, target: g.path, ent: a.Src})
 		return nil
 	}
 	dir, name := path.Split(g.path)
@@ -258,6 +258,6 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	if err := e.commit(d, tmp, a.Name, want); err != nil {
 		return err
 	}
-	e.print(planner.OpLink, planner.KindFile, change, p, g.path)
+	e.print(item{op: planner.OpLink, kind: planner.KindFile, change: change, path: p, target: g.path, ent: a.Src})
 	return nil
 }

@@ -50,7 +50,7 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	if e.opts.DryRun {
-		e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target())
+		e.print(item{op: a.Op, kind: a.Src.Kind, change: a.Change, path: path, target: a.Src.Target(), ent: a.Src})
 		return nil
 	}
 	tmp, err := withTempName(func(tmp string) error {
@@ -74,7 +74,7 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	e.stats.Created.add(a.Src.Kind)
-	e.print(a.Op, a.Src.Kind, a.Change, path, a.Src.Target())
+	e.print(item{op: a.Op, kind: a.Src.Kind, change: a.Change, path: path, target: a.Src.Target(), ent: a.Src})
 	return nil
 }
 

@@ -117,7 +117,7 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 		}
 	}
 	e.stats.MetaUpdated.Add(1)
-	e.print(planner.OpMeta, a.Src.Kind, change, path, a.Src.Target())
+	e.print(item{op: planner.OpMeta, kind: a.Src.Kind, change: change, path: path, target: a.Src.Target(), ent: a.Src})
 	return nil
 }
 
@@ -284,7 +284,7 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 	}
 	if e.opts.PruneEmptyDirs && !e.deletingPass && d.Parent != nil && !d.Top() &&
 		(d.Action.Op == planner.OpMkdir || d.Action.Change != 0) {
-		e.print(d.Action.Op, planner.KindDir, d.Action.Change, d.Path+"/", "")
+		e.print(item{op: d.Action.Op, kind: planner.KindDir, change: d.Action.Change, path: d.Path + "/", ent: d.Action.Src})
 	}
 	return false
 }

@@ -25,10 +25,13 @@ type Options struct {
 	Fsync      bool // fsync each file before its rename, each changed directory after
 	// Itemize prints rsync's -i lines; Verbose prints names as rsync -v.
 	Itemize bool
-	Quiet   bool // -q: no informational lines (rsync's "skipping directory")
+	Quiet   bool // -q: no informational lines (rsync's "skipping directory") nor -i, -v or --out-format lines
 	Verbose int
-	Out     io.Writer // itemize and -v lines (stdout); nil discards
-	Log     zerolog.Logger
+	// OutFormat (--out-format) is the format of the lines -i and -v print
+	// (rsync's escapes; see formatLine); "" gives theirs.
+	OutFormat string
+	Out       io.Writer // itemize and -v lines (stdout); nil discards
+	Log       zerolog.Logger
 	// OneFileSystem is rsync's -x.
 	OneFileSystem bool
 	// Links, SkipUnsafe and KeepDirlinks are -L/--copy-unsafe-links,

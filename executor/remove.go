@@ -179,7 +179,7 @@ func (e *Executor) noteDelete(k planner.Kind, path string) {
 		return
 	}
 	e.stats.Deleted.add(k)
-	e.print(planner.OpDelete, k, 0, path, "")
+	e.print(item{op: planner.OpDelete, kind: k, path: path})
 }
 
 // cleanup removes temporaries an interrupted earlier run left behind.

@@ -96,38 +96,46 @@ type Change struct {
 }
 
 // print reports one change that was made (or, in a dry run, would be
-// made): an itemize or -v line, and the OnChange record.
-func (e *Executor) print(op planner.Op, k planner.Kind, change planner.Change, path, target string) {
+// made): a line on stdout (--out-format, -i, -v), and the OnChange record.
+func (e *Executor) print(it item) {
 	if e.opts.OnChange != nil {
-		e.opts.OnChange(Change{Itemize: planner.Itemize(op, k, change, e.pol), Op: op, Kind: k,
-			Flags: change, Path: path, Target: target})
+		e.opts.OnChange(Change{Itemize: planner.Itemize(it.op, it.kind, it.change, e.pol), Op: it.op, Kind: it.kind,
+			Flags: it.change, Path: it.path, Target: it.target})
 	}
-	if !e.opts.Itemize && e.opts.Verbose == 0 {
+	line, ok := e.line(it)
+	if !ok {
 		return
 	}
-	var b strings.Builder
-	switch {
-	case e.opts.Itemize:
-		b.WriteString(planner.Itemize(op, k, change, e.pol))
-		b.WriteByte(' ')
-	case op == planner.OpMeta || (op == planner.OpDir && change == 0):
-		return // -v lists what was transferred or created, and directories whose attributes changed, as rsync
-	case op == planner.OpDelete:
-		b.WriteString("deleting ")
-	}
-	b.WriteString(escape(path))
-	switch {
-	case op == planner.OpLink:
-		b.WriteString(" => ")
-		b.WriteString(escape(target))
-	case k == planner.KindSymlink && op != planner.OpDelete:
-		b.WriteString(" -> ")
-		b.WriteString(escape(target))
-	}
-	b.WriteByte('\n')
 	e.outMu.Lock()
 	defer e.outMu.Unlock()
-	_, _ = e.opts.Out.Write([]byte(b.String()))
+	_, _ = e.opts.Out.Write([]byte(line + "\n"))
+}
+
+// line returns the stdout line of an item, as rsync prints it: in the
+// --out-format, else -i's "%i %n%L" or -v's "%n%L"; none under -q. A
+// format without %i lists what -v lists: what was transferred or
+// created, directories whose attributes changed, and deletions, which
+// are "deleting NAME" unless the format has %i or %o.
+func (e *Executor) line(it item) (string, bool) {
+	format := e.opts.OutFormat
+	switch {
+	case e.opts.Quiet:
+		return "", false
+	case format == "" && e.opts.Itemize:
+		format = "%i %n%L"
+	case format == "" && e.opts.Verbose > 0:
+		format = "%n%L"
+	case format == "":
+		return "", false
+	}
+	itemized := hasEscape(format, 'i')
+	switch {
+	case !itemized && (it.op == planner.OpMeta || (it.op == planner.OpDir && it.change == 0)):
+		return "", false
+	case !itemized && it.op == planner.OpDelete && !hasEscape(format, 'o'):
+		return "deleting " + escape(it.path), true
+	}
+	return e.formatLine(format, it), true
 }
 
 // escape writes a name as rsync prints it in a UTF-8 locale: control

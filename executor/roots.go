@@ -44,6 +44,7 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 	if len(srcs) == 0 {
 		return r, nil
 	}
+	e.sources = srcs
 	destFd, rename, err := e.openDest(srcs, dest)
 	if err != nil {
 		return r, err

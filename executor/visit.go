@@ -314,7 +314,7 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 	} else {
 		path = itemPath(d, a.Name, planner.KindDir)
 	}
-	e.print(a.Op, planner.KindDir, a.Change, path, "")
+	e.print(item{op: a.Op, kind: planner.KindDir, change: a.Change, path: path, ent: a.Src})
 }
 
 // visitDeletes is the visit of the --delete-before pass: deletes only,

@@ -121,6 +121,8 @@ func syncFlags() []cli.Flag {
 		boolFlag("verbose", "v", "list transferred files (-vv: more detail)", catOutput),
 		boolFlag("quiet", "q", "print errors only", catOutput),
 		boolFlag("itemize-changes", "i", "print a change summary per item, as rsync", catOutput),
+		&cli.StringFlag{Name: "out-format", Category: catOutput,
+			Usage: "print each change in `FORMAT`, with rsync's escapes (%n name, %i itemize string, %L link target, %l length, %b bytes written, %o, %f, %B, %U, %G, %M, %t, %p); without %i, what -v lists"},
 		boolFlag("stats", "", "print transfer statistics at the end", catOutput),
 		boolFlag("version", "V", "print the version, commit and Go version", catOutput),
 	}
