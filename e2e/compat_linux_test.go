@@ -112,7 +112,8 @@ func compareTreesWithRsync(t *testing.T, opts []string, source, stale []tree.Nod
 
 // compareWithRsyncRef is compareTreesWithRsync with a reference tree, alt,
 // built beside the destinations as ../alt (for --link-dest and the like)
-// when not nil.
+// when not nil. Under --remove-source-files each tool gets a copy of the
+// source, and what is left of the two copies must be the same too.
 func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.Node) {
 	t.Helper()
 	dir := t.TempDir()
@@ -122,13 +123,26 @@ func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.
 	if alt != nil {
 		build(t, filepath.Join(dir, "alt"), alt)
 	}
-	if out, err := exec.Command("cp", "-a", dst, ref).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
+	rsrc := src
+	if slices.Contains(opts, "--remove-source-files") {
+		rsrc = filepath.Join(dir, "rsync-src")
 	}
-	args := append(append([]string{"-i"}, opts...), src+"/")
+	for _, c := range [][2]string{{dst, ref}, {src, rsrc}} {
+		if c[0] == c[1] {
+			continue
+		}
+		if out, err := exec.Command("cp", "-a", c[0], c[1]).CombinedOutput(); err != nil {
+			t.Fatalf("cp: %v %s", err, out)
+		}
+	}
+	linked := linkedNames(t, src, opts)
+	args := append([]string{"-i"}, opts...)
 	start := time.Now().Add(-time.Second) // directory times are seconds on some filesystems
-	r := treesync(t, append(args, dst+"/")...)
-	rr := rsync(t, append(args, ref+"/")...)
+	r := treesync(t, append(args, src+"/", dst+"/")...)
+	rr := rsync(t, append(args, rsrc+"/", ref+"/")...)
+	if rsrc != src {
+		noDiff(t, "sources left, rsync vs treesync", rsrc, src, tree.Options{IgnoreDirMtime: true})
+	}
 	if r.code != rr.code {
 		t.Errorf("exit code %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
 	}
@@ -155,7 +169,6 @@ func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.
 		return
 	}
 	opt := tree.Options{TouchedSince: start}
-	linked := linkedNames(t, src, opts)
 	skip := func(name string) bool { return linked[name] }
 	if slices.Contains(opts, "--backup-dir=bk") && deletesAfter(opts) {
 		// rsync deletes after the transfer what its own backups put in

@@ -34,7 +34,8 @@ type Executor struct {
 	backupRoot  backupRoot
 	srcInside   []string // sources inside the destination, relative to it
 	sources     []source // as given, for --out-format's %f
-	umask       uint32   // the process umask, applied by the kernel to created files
+	srcRemovals sourceRemovals
+	umask       uint32 // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
 	inflight     sync.WaitGroup // submitted tasks not yet done

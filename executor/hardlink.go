@@ -143,29 +143,29 @@ func (e *Executor) verifiedMember(d *walker.Dir, a planner.Action) planner.Actio
 }
 
 // doHardLink handles a member of a hard-link group.
-func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) error {
+func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) (parked bool, err error) {
 	a = e.verifiedMember(d, a)
 	// Parking waits for a current member elsewhere; a destination with
 	// nothing listed yet (a first mirror) has none to wait for.
 	g, role := e.links.claim(d, a, upToDate(a), e.del.dstSeen.Load() > 0)
 	switch role {
 	case rolePark:
-		return nil
+		return true, nil
 	case roleLead:
-		return e.leadGroup(d, a, g)
+		return false, e.leadGroup(d, a, g)
 	}
 	select {
 	case <-g.done:
 	case <-e.ctx.Done():
-		return e.ctx.Err()
+		return false, e.ctx.Err()
 	}
 	if !g.ok {
-		return e.doPlain(d, a) // the first copy failed: this one stands alone
+		return false, e.doPlain(d, a) // the first copy failed: this one stands alone
 	}
 	if a.Dst != nil && a.Dst.Kind == planner.KindFile && a.Dst.Ino == g.dstIno && !e.opts.DryRun {
-		return nil // already linked as in the source
+		return false, nil // already linked as in the source
 	}
-	return e.linkTo(d, a, g)
+	return false, e.linkTo(d, a, g)
 }
 
 // resolveLinks runs, once a walk is over, the members parked during it:
@@ -204,6 +204,23 @@ func (l *linkMap) led(k [2]uint64) bool {
 	defer l.mu.Unlock()
 	g, ok := l.m[k]
 	return ok && g.led
+}
+
+// known reports whether a member of the group of source inode k was met.
+func (l *linkMap) known(k [2]uint64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.m[k]
+	return ok
+}
+
+// namesRemoved reports a source file listed with one link that belongs
+// to a group met before: --remove-source-files removed its other names
+// after they were copied (a directory listed later, or a later window of
+// one), and it is still to be linked to them.
+func (e *Executor) namesRemoved(a planner.Action) bool {
+	return e.opts.RemoveSourceFiles && e.pol.HardLinks && a.Src != nil && a.Src.Kind == planner.KindFile &&
+		a.Src.Nlink == 1 && e.links.known([2]uint64{a.Src.Dev, a.Src.Ino})
 }
 
 // leadGroup copies (or checks) the group's first member and publishes

@@ -13,8 +13,9 @@ import (
 // do carries out one non-directory action and records its outcome.
 func (e *Executor) do(d *walker.Dir, a planner.Action) {
 	var err error
-	if a.HardLink {
-		err = e.doHardLink(d, a)
+	parked := false // a hard link waiting for its group: done later
+	if a.HardLink || e.namesRemoved(a) {
+		parked, err = e.doHardLink(d, a)
 	} else {
 		err = e.doPlain(d, a)
 	}
@@ -23,6 +24,9 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 		return
 	}
 	d.Used.Store(true)
+	if !parked {
+		e.removeSource(d, a.Src)
+	}
 }
 
 // doPlain carries out an action on its own.

@@ -27,6 +27,10 @@ type Options struct {
 	Itemize bool
 	Quiet   bool // -q: no informational lines (rsync's "skipping directory") nor -i, -v or --out-format lines
 	Verbose int
+	// RemoveSourceFiles (--remove-source-files) deletes each source
+	// non-directory once the destination has it up to date; the policy's
+	// ListCurrent must be set with it.
+	RemoveSourceFiles bool
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string

@@ -63,6 +63,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		e.planDeletes(d, t.deletes)
 	}
 	e.submitAll(ctx, d, plan.Items)
+	e.removeCurrent(d, plan.Current)
 	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs, pol.Filter))
 }
 

@@ -73,4 +73,7 @@ type DirPlan struct {
 	// filter rules leave in, transferred or not: what keeps -m from
 	// pruning a directory, as in rsync (which prunes its file list).
 	HasFiles bool
+	// Current holds, under Policy.ListCurrent, the source non-directories
+	// the destination already has up to date (nothing to do for them).
+	Current []*Entry
 }

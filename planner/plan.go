@@ -132,8 +132,11 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	default:
 		a = pol.planRecreate(s, d, s.Rdev() != d.Rdev())
 	}
-	if a.Op != 0 {
+	switch {
+	case a.Op != 0:
 		p.Items = append(p.Items, a)
+	case pol.ListCurrent && !(s.Kind == KindFile && pol.Update && pol.newer(d.Mtime, s.Mtime)):
+		p.Current = append(p.Current, s) // (a file -u keeps is not up to date)
 	}
 }
 

@@ -43,6 +43,9 @@ type Policy struct {
 	Existing       bool  // --existing: create nothing new
 	MaxSize        int64 // --max-size (0: no limit)
 	MinSize        int64 // --min-size
+	// ListCurrent lists the source non-directories found up to date in
+	// DirPlan.Current (for --remove-source-files).
+	ListCurrent bool
 
 	Filter Filter // exclude/include rules; nil includes everything
 }

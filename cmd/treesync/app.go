@@ -152,6 +152,8 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		PartialDir: partialDir(c), ListWindow: listWindow(os.Getenv),
 	}
 	o.Policy.ProtectName = o.PartialDir
+	o.RemoveSourceFiles = c.Bool("remove-source-files")
+	o.Policy.ListCurrent = o.RemoveSourceFiles
 	backupOptions(c, &o)
 	if err := altDestOptions(c, &o); err != nil {
 		return o, err
