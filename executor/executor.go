@@ -151,6 +151,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	if !e.walkRoots(ctx, roots) {
 		return
 	}
+	e.reportUnlisted()
 	e.finishDeletes()
 	e.reportDeleteLimit()
 }

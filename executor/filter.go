@@ -1,7 +1,9 @@
 package executor
 
 import (
+	"fmt"
 	"io/fs"
+	"path/filepath"
 
 	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
@@ -21,6 +23,22 @@ func (e *Executor) dirRules(d *walker.Dir) (planner.Filter, error) {
 		return e.opts.FilesFrom, err
 	}
 	return both{rules, e.opts.FilesFrom}, err
+}
+
+// reportUnlisted reports the --files-from paths (and -R sources) the
+// walk did not meet and the source lacks: errors, as rsync reports them
+// (exit 23, and deletes after the transfer are skipped). One the filter
+// rules left out is no error.
+func (e *Executor) reportUnlisted() {
+	if e.opts.FilesFrom == nil || len(e.sources) == 0 {
+		return
+	}
+	base := e.sources[0].path
+	for _, p := range e.opts.FilesFrom.Unmet() {
+		if _, err := platform.Lstatat(platform.CurrentDir, filepath.Join(base, p)); err != nil {
+			e.fail(p, fmt.Errorf("source %s: %w", p, err))
+		}
+	}
 }
 
 // both excludes and protects what either filter does.

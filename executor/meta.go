@@ -139,6 +139,9 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil || e.deletingPass {
 		return
 	}
+	if d.Parent == nil && e.opts.FilesFrom != nil && !e.opts.FilesFrom.NamesRoot() {
+		return // the list does not name the source directory itself: rsync leaves DST's attributes
+	}
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst)
 	if err == nil && d.SrcFd >= 0 {
 		err = e.syncXattrs(d.SrcFd, "", d.DstFd, "")

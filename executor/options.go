@@ -31,6 +31,9 @@ type Options struct {
 	// non-directory once the destination has it up to date; the policy's
 	// ListCurrent must be set with it.
 	RemoveSourceFiles bool
+	// NamePrefix goes before the names printed of what is transferred
+	// (not deleted): "/" under -R with absolute sources, as rsync.
+	NamePrefix string
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string

@@ -97,6 +97,9 @@ func (e *Executor) formatValue(c byte, group int, it item) (string, bool) {
 	}
 	switch c {
 	case 'n':
+		if it.op != planner.OpDelete {
+			return escape(e.opts.NamePrefix + it.path), true
+		}
 		return escape(it.path), true
 	case 'f':
 		if it.op == planner.OpDelete { // only the destination has it

@@ -3,7 +3,9 @@ package filter
 import (
 	"bytes"
 	"path"
+	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // PathList restricts a transfer to the paths named by --files-from: the
@@ -11,9 +13,10 @@ import (
 // directories), and, when Recursive, everything below a listed directory.
 // It implements planner.Filter and is safe for concurrent use once built.
 type PathList struct {
-	listed    map[string]bool
+	listed    map[string]*atomic.Bool // set once the walk met the path
 	implied   map[string]bool
 	recursive bool
+	root      bool // a path given as "./..." names the source directory itself
 }
 
 // NewPathList parses a --files-from list: one path per line (per NUL
@@ -21,7 +24,7 @@ type PathList struct {
 // leading and trailing slashes and empty lines are ignored, and lines
 // starting with '#' or ';' are comments.
 func NewPathList(data []byte, nul, recursive bool) *PathList {
-	l := &PathList{listed: map[string]bool{}, implied: map[string]bool{}, recursive: recursive}
+	l := &PathList{listed: map[string]*atomic.Bool{}, implied: map[string]bool{}, recursive: recursive}
 	sep := []byte{'\n'}
 	if nul {
 		sep = []byte{0}
@@ -31,17 +34,23 @@ func NewPathList(data []byte, nul, recursive bool) *PathList {
 		if !nul && (strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";")) {
 			continue
 		}
+		l.root = l.root || line == "." || strings.HasPrefix(line, "./")
 		p := strings.Trim(path.Clean("/"+line), "/")
 		if p == "" || p == "." {
 			continue
 		}
-		l.listed[p] = true
+		l.listed[p] = new(atomic.Bool)
 		for d := path.Dir(p); d != "."; d = path.Dir(d) {
 			l.implied[d] = true
 		}
 	}
 	return l
 }
+
+// NamesRoot reports whether a path was given from "./", which makes the
+// source directory itself part of the transfer (its attributes go to
+// the destination's), as in rsync.
+func (l *PathList) NamesRoot() bool { return l.root }
 
 // Len is the number of listed paths.
 func (l *PathList) Len() int { return len(l.listed) }
@@ -58,7 +67,11 @@ func (l *PathList) Protected(p string, isDir bool) bool {
 }
 
 func (l *PathList) included(p string, isDir bool) bool {
-	if l.listed[p] || (isDir && l.implied[p]) {
+	if met := l.listed[p]; met != nil {
+		met.Store(true)
+		return true
+	}
+	if isDir && l.implied[p] {
 		return true
 	}
 	return l.recursive && l.under(p)
@@ -71,9 +84,23 @@ func (l *PathList) under(p string) bool {
 		return false
 	}
 	for d := path.Dir(p); d != "."; d = path.Dir(d) {
-		if l.listed[d] {
+		if l.listed[d] != nil {
 			return true
 		}
 	}
 	return false
+}
+
+// Unmet returns, sorted, the listed paths the walk has not met: missing
+// from the source, or left out by a filter rule or an excluded directory
+// above them.
+func (l *PathList) Unmet() []string {
+	var out []string
+	for p, met := range l.listed {
+		if !met.Load() {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -1,6 +1,9 @@
 package filter
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestPathList(t *testing.T) {
 	list := []byte("./a/b/file\n# comment\n\nsub/\n/top\n")
@@ -35,5 +38,21 @@ func TestPathList(t *testing.T) {
 	}
 	if n := NewPathList([]byte("x\x00y/z\x00"), true, false).Len(); n != 2 {
 		t.Errorf("NUL-separated list has %d paths, want 2", n)
+	}
+}
+
+func TestPathListUnmetAndRoot(t *testing.T) {
+	l := NewPathList([]byte("a/b\nc\nd/e\n"), false, true)
+	for _, p := range []string{"a", "a/b", "c"} {
+		l.Excluded(p, p == "a")
+	}
+	if got := l.Unmet(); !slices.Equal(got, []string{"d/e"}) {
+		t.Errorf("unmet %q, want [d/e]", got)
+	}
+	if l.NamesRoot() {
+		t.Error("no path starts with ./, yet the root is named")
+	}
+	if !NewPathList([]byte("x\n./y\n"), false, false).NamesRoot() {
+		t.Error("./y names the root")
 	}
 }

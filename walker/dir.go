@@ -12,7 +12,7 @@ type Dir struct {
 	Parent  *Dir
 	SrcName string // name inside Parent's source directory
 	DstName string // name inside Parent's destination directory
-	Path    string // path relative to the transfer root, "" for the root
+	Path    string // path relative to the transfer root, "" for the root (but see Root.Prefix)
 	SrcFd   int    // open source directory, -1 if it could not be opened
 	DstFd   int    // open destination directory, -1 if absent
 	DstDev  uint64 // device of the destination directory

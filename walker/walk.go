@@ -96,6 +96,10 @@ type Root struct {
 	SrcFd, DstFd  int
 	Action        planner.Action
 	Only, OnlyDst string
+	// Prefix is the root directory's path relative to the transfer root
+	// ("" but under rsync's -R, where the source's leading directories
+	// are kept at the destination).
+	Prefix string
 }
 
 // Walk lists the tree below root in lockstep with the destination, calling
@@ -113,7 +117,8 @@ func Walk(ctx context.Context, root Root, opts Options, visit Visit) {
 	if st, err := rootStat(root); err == nil {
 		w.rootDev = st.Dev
 	}
-	d := &Dir{SrcFd: root.SrcFd, DstFd: root.DstFd, Action: root.Action, Only: root.Only, OnlyDst: root.OnlyDst, w: w}
+	d := &Dir{SrcFd: root.SrcFd, DstFd: root.DstFd, Action: root.Action, Only: root.Only, OnlyDst: root.OnlyDst,
+		Path: root.Prefix, w: w}
 	d.pending.Store(1)
 	w.stack = append(w.stack, d)
 	var wg sync.WaitGroup

@@ -108,6 +108,17 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if opts.FilesFrom, err = filesFrom(c); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	sources := paths[:len(paths)-1]
+	if c.Bool("relative") && opts.FilesFrom == nil { // (a list keeps its paths already)
+		var base string
+		if base, opts.FilesFrom, err = relativeSources(sources, opts.Policy.Recursive); err != nil {
+			return executor.ExitUsage, usageError{err}
+		}
+		sources = []string{base}
+		if strings.HasPrefix(base, "/") && !strings.Contains(strings.Join(paths, "\x00"), "/./") {
+			opts.NamePrefix = "/" // rsync shows the kept paths of absolute sources as they were given
+		}
+	}
 	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
 	opts.MkPath = c.Bool("mkpath")
 	if opts.FilesFrom != nil {
@@ -120,7 +131,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	signalsReady(ctx) // before anything changes the destination
 	ex := executor.New(opts)
 	out.start(ex)
-	res := ex.Run(ctx, paths[:len(paths)-1], paths[len(paths)-1])
+	res := ex.Run(ctx, sources, paths[len(paths)-1])
 	out.finish(res, opts.DryRun)
 	if res.ExitCode != 0 {
 		fmt.Fprintf(stderr, "treesync: %s (code %d)\n", exitMessage(res.ExitCode), res.ExitCode)

@@ -1,0 +1,101 @@
+//go:build linux
+
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/treesync/treesync/e2e/tree"
+)
+
+// relativeTrees are a source and a stale destination for the -R and
+// --files-from comparisons: the destination root has its own mode and
+// time, which neither tool may change (the source directory itself is
+// not named), a directory on the way with another time, and an entry
+// for --delete to find.
+func relativeTrees() (source, stale []tree.Node) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source = []tree.Node{
+		{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/b", Kind: tree.Dir, Mode: 0o750, Mtime: at},
+		{Path: "a/b/c", Kind: tree.Dir, Mtime: at}, {Path: "a/b/c/f", Data: []byte("f"), Mtime: at},
+		{Path: "a/b/c/f.o", Data: []byte("o"), Mtime: at}, {Path: "a/x", Kind: tree.Dir, Mtime: at},
+		{Path: "a/x/g", Data: []byte("g"), Mtime: at}, {Path: "a/y", Data: []byte("y"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale = []tree.Node{
+		{Path: "a", Kind: tree.Dir, Mtime: old}, {Path: "a/b", Kind: tree.Dir, Mtime: at},
+		{Path: "a/b/c", Kind: tree.Dir, Mtime: at}, {Path: "a/b/c/junk", Data: []byte("j"), Mtime: at},
+		{Path: "a/other", Data: []byte("not named"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mode: 0o700, Mtime: old},
+	}
+	return source, stale
+}
+
+// TestRelativeVsRsync runs -R from inside the source as rsync does: the
+// paths named are kept at the destination with the directories leading
+// to them (given the source's attributes), a path is kept from after a
+// "/./", an absolute one whole (itemized with its leading slash), one
+// given as "./..." brings the source directory's own attributes, and a
+// missing one is an error (exit 23).
+func TestRelativeVsRsync(t *testing.T) {
+	source, stale := relativeTrees()
+	for _, args := range [][]string{{"-aR", "a/b/c", "a/x/g"}, {"-aR", "--delete", "a/b/c", "a/y"},
+		{"-aRn", "--delete", "a/b"}, {"-aR", "./a/./b/c"}, {"-aR", "--exclude=*.o", "a/b"},
+		{"-aR", "missing/x", "a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/./y"}, {"-aRi", "ABS/a/x"},
+		{"-aR", "./a/x/g"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			compareInSource(t, args, source, stale)
+		})
+	}
+}
+
+// TestFilesFromVsRsync runs --files-from lists as rsync does: listed
+// files and directories (with their contents only under an explicit
+// -r), the directories leading to them, a listed path the source lacks
+// as an error, and --delete inside listed directories only.
+func TestFilesFromVsRsync(t *testing.T) {
+	source, stale := relativeTrees()
+	list, missing := filepath.Join(t.TempDir(), "list"), filepath.Join(t.TempDir(), "missing")
+	if err := os.WriteFile(list, []byte("a/b/c\n# a comment\n./a/x/g\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(missing, []byte("a/y\nmissing/file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-a", "--files-from=" + list, "."}, {"-ar", "--files-from=" + list, "."},
+		{"-ar", "--delete", "--files-from=" + list, "."}, {"-an", "--files-from=" + list, "."},
+		{"-a", "--files-from=" + missing, "."}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			compareInSource(t, args, source, stale)
+		})
+	}
+}
+
+// compareInSource runs treesync and rsync with args from inside the
+// source directory (ABS in an argument stands for its absolute path)
+// onto copies of the stale tree, and compares the exit codes, the
+// itemized lines and the trees.
+func compareInSource(t *testing.T, args []string, source, stale []tree.Node) {
+	t.Helper()
+	dir := t.TempDir()
+	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "ts"), filepath.Join(dir, "rs")
+	build(t, src, source)
+	build(t, dst, stale)
+	build(t, ref, stale)
+	var argv []string
+	for _, a := range args {
+		argv = append(argv, strings.ReplaceAll(a, "ABS", src))
+	}
+	argv = append([]string{"-i"}, argv...)
+	start := time.Now().Add(-time.Second)
+	r := execIn(t, src, append(append([]string{binary}, argv...), dst+"/")...)
+	rr := execIn(t, src, append(append([]string{"rsync"}, argv...), ref+"/")...)
+	if r.code != rr.code || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+		t.Errorf("exit codes or itemized lines differ:\n%s\n%s", r, rr)
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{TouchedSince: start})
+}
