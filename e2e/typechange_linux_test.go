@@ -141,3 +141,24 @@ func TestDirInTheWayVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }
+
+// TestExecutabilityVsRsync: -E without -p makes each existing file as
+// executable as its source, rsync's way (x bits on where r is, or all
+// off); new files get the source's mode less the umask; with -p, -E
+// changes nothing.
+func TestExecutabilityVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "x", Data: []byte("x"), Mode: 0o755, Mtime: at}, {Path: "y", Data: []byte("y"), Mode: 0o644, Mtime: at},
+		{Path: "w", Data: []byte("w"), Mode: 0o700, Mtime: at}, {Path: "z", Data: []byte("new"), Mode: 0o750, Mtime: at},
+		{Path: "c", Data: []byte("changed"), Mode: 0o711, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "x", Data: []byte("x"), Mode: 0o640, Mtime: at}, {Path: "y", Data: []byte("y"), Mode: 0o751, Mtime: at},
+		{Path: "w", Data: []byte("w"), Mode: 0o600, Mtime: at}, {Path: "c", Data: []byte("old"), Mode: 0o444, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-rtE"}, {"-rltEn"}, {"-aE"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}

@@ -17,12 +17,27 @@ func (e *Executor) modeFor(want, old *planner.Entry) uint32 {
 	switch {
 	case e.pol.Perms:
 		return want.Mode
+	case old != nil && e.pol.Executability && want.Kind == planner.KindFile && old.Kind == planner.KindFile:
+		return executable(old.Mode, want.Mode&0o111 != 0)
 	case old != nil && (old.Kind == want.Kind || (old.Kind != planner.KindSymlink && old.Kind != planner.KindDir)):
 		// What was there keeps its permissions, even replaced by another
 		// type, as in rsync (which deletes a directory in the way first).
 		return old.Mode
 	}
 	return want.Mode & 0o777 &^ e.opts.Umask
+}
+
+// executable is -E's mode for a file that has mode and is to be
+// executable or not, as rsync makes it: every x bit off, or on where the
+// matching r bit is.
+func executable(mode uint32, exec bool) uint32 {
+	if !exec {
+		return mode &^ 0o111
+	}
+	if mode&0o111 != 0 {
+		return mode
+	}
+	return mode | (mode&0o444)>>2
 }
 
 // owner returns the uid and gid to set (-1: leave), and whether to set any.

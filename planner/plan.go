@@ -200,6 +200,9 @@ func (pol Policy) MetaChange(s, d *Entry) Change {
 	if pol.Perms && s.Kind != KindSymlink && s.Mode != d.Mode {
 		c |= ChangePerms
 	}
+	if !pol.Perms && pol.Executability && s.Kind == KindFile && d.Kind == KindFile && (s.Mode&0o111 == 0) != (d.Mode&0o111 == 0) {
+		c |= ChangePerms
+	}
 	if pol.Owner && s.UID != d.UID {
 		c |= ChangeOwner
 	}

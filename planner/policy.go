@@ -7,6 +7,9 @@ type Policy struct {
 	Recursive bool // -r: descend into directories
 	Links     bool // -l: recreate symlinks as symlinks
 	Perms     bool // -p
+	// Executability (-E) keeps, without -p, whether a regular file is
+	// executable (any x bit).
+	Executability bool
 	Times     bool // -t
 	// OmitDirTimes (-O, implied by -b without --backup-dir, as rsync)
 	// neither compares nor sets the times of directories.

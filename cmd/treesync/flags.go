@@ -73,6 +73,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("no-recursive", "no-r", "turn -r off (also where -a implies it); --no-OPTION for l, p, t, g, o, D likewise", catCopy),
 		boolFlag("no-links", "no-l", "turn -l off", catCopy),
 		boolFlag("no-perms", "no-p", "turn -p off", catCopy),
+		boolFlag("executability", "E", "without -p, keep whether each file is executable (x bits on where r is, or all off), as rsync", catCopy),
 		boolFlag("no-times", "no-t", "turn -t off", catCopy),
 		boolFlag("no-group", "no-g", "turn -g off", catCopy),
 		boolFlag("no-owner", "no-o", "turn -o off", catCopy),
