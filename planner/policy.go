@@ -10,7 +10,7 @@ type Policy struct {
 	// Executability (-E) keeps, without -p, whether a regular file is
 	// executable (any x bit).
 	Executability bool
-	Times     bool // -t
+	Times         bool // -t
 	// OmitDirTimes (-O, implied by -b without --backup-dir, as rsync)
 	// neither compares nor sets the times of directories.
 	OmitDirTimes bool
