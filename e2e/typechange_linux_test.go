@@ -162,3 +162,22 @@ func TestExecutabilityVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }
+
+// TestCopyDirlinksVsRsync: -k copies what a source symlink to a
+// directory points to, inside the tree or out of it, as a directory;
+// links to files and dangling ones stay links; a destination directory
+// replaced so is itemized as rsync does.
+func TestCopyDirlinksVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/f", Data: []byte("f"), Mtime: at},
+		{Path: "ld", Kind: tree.Symlink, Target: "d", Mtime: at}, {Path: "lf", Kind: tree.Symlink, Target: "d/f", Mtime: at},
+		{Path: "dang", Kind: tree.Symlink, Target: "nowhere", Mtime: at},
+		{Path: "out", Kind: tree.Symlink, Target: "../alt", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	outside := []tree.Node{{Path: "g", Data: []byte("outside"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "ld", Kind: tree.Symlink, Target: "d", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-ak"}, {"-ak", "--delete"}, {"-akn"}, {"-ak", "--safe-links"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, outside) })
+	}
+}

@@ -41,10 +41,11 @@ type Options struct {
 	Log       zerolog.Logger
 	// OneFileSystem is rsync's -x.
 	OneFileSystem bool
-	// Links, SkipUnsafe and KeepDirlinks are -L/--copy-unsafe-links,
-	// --safe-links and -K (see walker.Options).
+	// Links, SkipUnsafe, CopyDirlinks and KeepDirlinks are
+	// -L/--copy-unsafe-links, --safe-links, -k and -K (see walker.Options).
 	Links        walker.LinkMode
 	SkipUnsafe   bool
+	CopyDirlinks bool
 	KeepDirlinks bool
 	// Umask applies to new entries whose permissions are not preserved.
 	Umask uint32

@@ -208,37 +208,47 @@ func displayDir(path string) string {
 	return path
 }
 
-// resolveLink applies -L, --copy-unsafe-links, --safe-links (source) and
-// -K (destination) to a symlink entry. An entry returned with an empty
-// name is left out.
+// resolveLink applies -L, --copy-unsafe-links, --safe-links, -k (source)
+// and -K (destination) to a symlink entry. An entry returned with an
+// empty name is left out.
 func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.Entry, error) {
-	follow := false
+	follow, dirsOnly, unsafe := false, !src, false
 	switch {
 	case !src:
 		follow = w.opts.KeepDirlinks
 	case w.opts.Links == LinksFollow:
 		follow = true
-	case w.opts.Links == LinksUnsafe || w.opts.SkipUnsafe:
-		if !planner.UnsafeLink(d.Path, e.Target()) {
-			return e, nil
-		}
-		follow = w.opts.Links == LinksUnsafe
-		if !follow {
-			return planner.Entry{}, nil // rsync's "ignoring unsafe symlink"
-		}
+	case (w.opts.Links == LinksUnsafe || w.opts.SkipUnsafe) && planner.UnsafeLink(d.Path, e.Target()):
+		follow, unsafe = w.opts.Links == LinksUnsafe, w.opts.Links != LinksUnsafe
+	}
+	if src && !follow && w.opts.CopyDirlinks {
+		follow, dirsOnly = true, true // (and -k wins over --safe-links, as in rsync)
+	}
+	if !follow && unsafe {
+		return planner.Entry{}, nil // rsync's "ignoring unsafe symlink"
 	}
 	if !follow {
 		return e, nil
 	}
+	return w.followLink(fd, e, dirsOnly, unsafe)
+}
+
+// followLink returns what the link e (in fd) points to, or, where only
+// links to directories are followed (dirsOnly), e itself when it points
+// elsewhere — nothing when it is an unsafe link --safe-links drops.
+func (w *walk) followLink(fd int, e planner.Entry, dirsOnly, unsafe bool) (planner.Entry, error) {
 	st, err := platform.Statat(fd, e.Name)
-	if err != nil {
-		// A dangling destination link stays a link; a source one is an
-		// error if the filter rules keep it, which the planner knows.
-		e.Dangling = src
+	switch {
+	case (err != nil || !st.IsDir()) && unsafe:
+		return planner.Entry{}, nil
+	case err != nil:
+		// A dangling link stays a link where only links to directories
+		// are followed; else one in the source is an error if the filter
+		// rules keep it, which the planner knows.
+		e.Dangling = !dirsOnly
 		return e, nil
-	}
-	if !src && !st.IsDir() {
-		return e, nil // -K concerns directories only
+	case dirsOnly && !st.IsDir():
+		return e, nil
 	}
 	t := FromStat(e.Name, st)
 	t.Followed = true

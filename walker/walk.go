@@ -55,8 +55,10 @@ type Options struct {
 	Links      LinkMode
 	SkipUnsafe bool
 	// KeepDirlinks (-K) treats a destination symlink to a directory as
-	// that directory.
+	// that directory; CopyDirlinks (-k) does so with a source one (the
+	// directory is copied, a dangling link stays a link).
 	KeepDirlinks bool
+	CopyDirlinks bool
 	// Window is how many names (of both sides together) a directory is
 	// stat-ed and visited in at a time; 0 means DefaultWindow. Only the
 	// names of a wider directory are held whole.

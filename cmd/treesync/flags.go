@@ -73,6 +73,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("no-recursive", "no-r", "turn -r off (also where -a implies it); --no-OPTION for l, p, t, g, o, D likewise", catCopy),
 		boolFlag("no-links", "no-l", "turn -l off", catCopy),
 		boolFlag("no-perms", "no-p", "turn -p off", catCopy),
+		boolFlag("copy-dirlinks", "k", "copy what a source symlink to a directory points to, as that directory (other symlinks stay links)", catCopy),
 		boolFlag("executability", "E", "without -p, keep whether each file is executable (x bits on where r is, or all off), as rsync", catCopy),
 		boolFlag("no-times", "no-t", "turn -t off", catCopy),
 		boolFlag("no-group", "no-g", "turn -g off", catCopy),
