@@ -99,3 +99,27 @@ func compareInSource(t *testing.T, args []string, source, stale []tree.Node) {
 	}
 	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{TouchedSince: start})
 }
+
+// TestMissingArgsVsRsync: a source argument (or listed path) the source
+// lacks is an error by default, nothing under --ignore-missing-args, and
+// a deletion of its destination name under --delete-missing-args (a
+// non-empty directory only with --force, else left with a notice).
+func TestMissingArgsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "gone", Kind: tree.Dir, Mtime: at}, {Path: "gone/f", Data: []byte("g"), Mtime: at},
+		{Path: "gd", Kind: tree.Dir, Mtime: at}, {Path: "gd/x", Kind: tree.Dir, Mtime: at},
+		{Path: "gf", Data: []byte("g"), Mtime: at}, {Path: "a", Kind: tree.Dir, Mtime: at},
+		{Path: "a/gone", Data: []byte("g"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	list := filepath.Join(t.TempDir(), "list")
+	if err := os.WriteFile(list, []byte("a/f\na/gone\ngf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-a", "a", "nope"}, {"-a", "--ignore-missing-args", "a", "nope"},
+		{"-a", "--delete-missing-args", "a", "gf", "gone", "nope"}, {"-a", "--delete-missing-args", "--force", "gone", "gd"},
+		{"-an", "--delete-missing-args", "gf", "gd"}, {"-a", "--delete-missing-args", "--files-from=" + list, "."},
+		{"-a", "--ignore-missing-args", "--files-from=" + list, "."}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+	}
+}

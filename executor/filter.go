@@ -1,9 +1,11 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
@@ -35,7 +37,15 @@ func (e *Executor) reportUnlisted() {
 	}
 	base := e.sources[0].path
 	for _, p := range e.opts.FilesFrom.Unmet() {
-		if _, err := platform.Lstatat(platform.CurrentDir, filepath.Join(base, p)); err != nil {
+		_, err := platform.Lstatat(platform.CurrentDir, filepath.Join(base, p))
+		switch {
+		case err == nil:
+		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
+			if e.opts.MissingArgs == MissingDelete {
+				// the run gave its directory its time (the root's only when named)
+				e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || e.opts.FilesFrom.NamesRoot())
+			}
+		default:
 			e.fail(p, fmt.Errorf("source %s: %w", p, err))
 		}
 	}

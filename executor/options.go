@@ -31,6 +31,9 @@ type Options struct {
 	// non-directory once the destination has it up to date; the policy's
 	// ListCurrent must be set with it.
 	RemoveSourceFiles bool
+	// MissingArgs says what a source argument (or --files-from path)
+	// the source lacks is: an error, ignored, or a deletion request.
+	MissingArgs MissingArgs
 	// NamePrefix goes before the names printed of what is transferred
 	// (not deleted): "/" under -R with absolute sources, as rsync.
 	NamePrefix string

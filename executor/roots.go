@@ -32,16 +32,22 @@ func (r *roots) close() { _ = platform.Close(r.destFd) }
 // others still run; a destination that cannot be used is fatal.
 func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 	var srcs []source
+	var missing []string // --delete-missing-args: destination names to delete
 	for _, p := range paths {
 		s, err := inspect(p)
-		if err != nil {
+		switch {
+		case err == nil:
+			srcs = append(srcs, s)
+		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
+			if e.opts.MissingArgs == MissingDelete && !s.contents {
+				missing = append(missing, filepath.Base(p))
+			}
+		default:
 			e.fail(p, err)
-			continue
 		}
-		srcs = append(srcs, s)
 	}
 	r := &roots{destFd: -1}
-	if len(srcs) == 0 {
+	if len(srcs)+len(missing) == 0 {
 		return r, nil
 	}
 	e.sources = srcs
@@ -50,6 +56,9 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 		return r, err
 	}
 	r.destFd = destFd
+	for _, name := range missing {
+		e.deleteMissing(destFd, name, false)
+	}
 	for _, s := range srcs {
 		if s.st.IsDir() && !e.pol.Recursive && e.opts.FilesFrom == nil { // --files-from lists what to take from it
 			e.skipDir(s)

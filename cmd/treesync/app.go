@@ -165,6 +165,12 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 	}
 	o.Policy.ProtectName = o.PartialDir
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
+	switch {
+	case c.Bool("delete-missing-args"):
+		o.MissingArgs = executor.MissingDelete
+	case c.Bool("ignore-missing-args"):
+		o.MissingArgs = executor.MissingIgnore
+	}
 	o.Policy.ListCurrent = o.RemoveSourceFiles
 	backupOptions(c, &o)
 	if err := altDestOptions(c, &o); err != nil {

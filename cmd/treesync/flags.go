@@ -98,6 +98,8 @@ func syncFlags() []cli.Flag {
 		&cli.StringFlag{Name: "backup-dir", Category: catDelete, Usage: "keep backups under `DIR` (relative to DST), with the same relative paths"},
 		&cli.StringFlag{Name: "suffix", Category: catDelete, Usage: "backup `SUFFIX` (default ~ without --backup-dir, none with it)"},
 		boolFlag("force", "", "replace a non-empty directory by a non-directory", catDelete),
+		boolFlag("ignore-missing-args", "", "a source argument (or --files-from path) that does not exist is no error", catDelete),
+		boolFlag("delete-missing-args", "", "delete the destination name of a source argument (or --files-from path) that does not exist (a non-empty directory only with --delete or --force)", catDelete),
 
 		&cli.StringSliceFlag{Name: "link-dest", Category: catCopy, Usage: "hard-link files unchanged from `DIR` (a previous snapshot; relative to DST; up to 20)"},
 		&cli.StringSliceFlag{Name: "clone-dest", Category: catCopy, Usage: "reflink files unchanged from `DIR`: snapshots share blocks but not inodes (a copy where cloning is impossible)"},
