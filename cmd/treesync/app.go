@@ -130,7 +130,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	}
 	signalsReady(ctx) // before anything changes the destination
 	ex := executor.New(opts)
-	out.start(ex)
+	out.start(ex, sources, paths[len(paths)-1])
 	res := ex.Run(ctx, sources, paths[len(paths)-1])
 	out.finish(res, opts.DryRun)
 	if res.ExitCode != 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -146,12 +147,12 @@ func (o *output) onChange(ch executor.Change) {
 
 // start is called once the executor exists, before the run: with
 // progress on, it counts the totals, then starts the display.
-func (o *output) start(ex *executor.Executor) {
+func (o *output) start(ex *executor.Executor, sources []string, dest string) {
 	progress, _, _ := infoFlags(o.c)
 	if !progress {
 		return
 	}
-	files, bytes := progressTotals(o.c.Context, *o.opts, o.c.Args().Slice())
+	files, bytes := progressTotals(o.c.Context, *o.opts, append(slices.Clone(sources), dest))
 	o.prog = startProgress(o.human, ex.Stats(), files, bytes)
 }
 
