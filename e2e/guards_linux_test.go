@@ -221,3 +221,32 @@ func copyBinary(t *testing.T, to string) {
 	}
 	must(t, os.WriteFile(to, data, 0o755))
 }
+
+// TestTimeoutStopsStalledRun: --timeout ends a run in which nothing
+// progresses — here one waiting for a destination lock held elsewhere —
+// with rsync's exit code 30, long before --lock-wait would.
+func TestTimeoutStopsStalledRun(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	bigTree(t, src, 3, 0, 0)
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := syscall.Open(dst, syscall.O_RDONLY|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	if err := syscall.Flock(fd, syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := treesync(t, "-a", "--timeout=1", "--lock-wait=60s", src+"/", dst+"/")
+	if r.code != 30 || !strings.Contains(r.stderr, "timeout") || time.Since(start) > 30*time.Second {
+		t.Errorf("want exit 30 after about a second, got after %v\n%s", time.Since(start), r)
+	}
+	_ = syscall.Flock(fd, syscall.LOCK_UN)
+	if ok := treesync(t, "-a", "--timeout=5", src+"/", dst+"/"); ok.code != 0 {
+		t.Errorf("a run that progresses is not stopped: want exit 0\n%s", ok)
+	}
+}

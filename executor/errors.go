@@ -18,6 +18,7 @@ const (
 	ExitVanished  = 24
 	ExitDelLimit  = 25
 	ExitLockHeld  = 26 // treesync's own (unused by rsync): another run holds the destination lock
+	ExitTimeout   = 30 // --timeout: nothing progressed for that long
 	ExitCancelled = ExitSignal
 )
 

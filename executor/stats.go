@@ -61,6 +61,12 @@ func (s *Stats) BytesDone() int64 {
 	return s.TransferredBytes.Load() + max(s.CopiedBytes.Load()-s.CompletedCopied.Load(), 0)
 }
 
+// Activity grows with everything a run does: entries listed, bytes
+// copied, entries created, deleted or fixed (--timeout watches it).
+func (s *Stats) Activity() int64 {
+	return s.Files.Total() + s.CopiedBytes.Load() + s.Created.Total() + s.Deleted.Total() + s.MetaUpdated.Load()
+}
+
 // Method returns the tally for one copy method.
 func (s *Stats) Method(m platform.Method) *MethodStats { return &s.Methods[m] }
 

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -131,7 +132,16 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	signalsReady(ctx) // before anything changes the destination
 	ex := executor.New(opts)
 	out.start(ex, sources, paths[len(paths)-1])
-	res := ex.Run(ctx, sources, paths[len(paths)-1])
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	var watch *timeoutWatch
+	if t := c.Int("timeout"); t > 0 {
+		watch = watchTimeout(time.Duration(t)*time.Second, time.Second, 10*time.Second, ex.Stats().Activity, cancelRun, stderr, os.Exit)
+	}
+	res := ex.Run(runCtx, sources, paths[len(paths)-1])
+	if watch != nil && watch.stop() {
+		res.ExitCode = executor.ExitTimeout
+	}
 	out.finish(res, opts.DryRun)
 	if res.ExitCode != 0 {
 		fmt.Fprintf(stderr, "treesync: %s (code %d)\n", exitMessage(res.ExitCode), res.ExitCode)
@@ -287,6 +297,8 @@ func exitMessage(code int) string {
 		return "errors selecting input/output files, dirs"
 	case executor.ExitLockHeld:
 		return "another run holds the destination lock"
+	case executor.ExitTimeout:
+		return "timeout in data send/receive"
 	}
 	return "error"
 }

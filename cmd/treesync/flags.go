@@ -114,6 +114,8 @@ func syncFlags() []cli.Flag {
 			Usage: "`METHOD` for data (diagnostics): auto, kernel (copy_file_range, no reflink), buffered"},
 		&cli.DurationFlag{Name: "lock-wait", Category: catSafety,
 			Usage: "wait up to `DURATION` (e.g. 30s, 10m) for another run's lock on DST; default: fail at once with exit 26"},
+		&cli.IntFlag{Name: "timeout", Category: catSafety,
+			Usage: "stop with exit 30 when nothing progresses for `SECONDS` (no entry listed, no byte copied, nothing changed), as rsync's I/O timeout"},
 		boolFlag("no-lock", "", "do not lock DST against concurrent treesync runs", catSafety),
 		boolFlag("partial", "", "keep a file interrupted by a signal or an I/O error and resume it next time (in .treesync-partial/)", catSafety),
 		boolFlag("P", "", "the same as --partial --progress", catSafety),
