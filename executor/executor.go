@@ -54,6 +54,7 @@ type task struct {
 func New(opts Options) *Executor {
 	opts.fill()
 	e := &Executor{opts: opts, pol: opts.Policy, cmp: hashing.New()}
+	e.cmp.Progress = &e.stats.ComparedBytes
 	copyOpts := opts.Copy
 	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
 	e.copier = platform.NewCopier(copyOpts)

@@ -53,6 +53,7 @@ type Stats struct {
 	// CompletedCopied is the part of it that belongs to finished files.
 	CopiedBytes     atomic.Int64
 	CompletedCopied atomic.Int64
+	ComparedBytes   atomic.Int64 // contents compared (-c, touched files), for Activity
 }
 
 // BytesDone is the transfer's progress in bytes: the sizes of the files
@@ -64,7 +65,8 @@ func (s *Stats) BytesDone() int64 {
 // Activity grows with everything a run does: entries listed, bytes
 // copied, entries created, deleted or fixed (--timeout watches it).
 func (s *Stats) Activity() int64 {
-	return s.Files.Total() + s.CopiedBytes.Load() + s.Created.Total() + s.Deleted.Total() + s.MetaUpdated.Load()
+	return s.Files.Total() + s.CopiedBytes.Load() + s.ComparedBytes.Load() + s.Created.Total() + s.Deleted.Total() +
+		s.MetaUpdated.Load()
 }
 
 // Method returns the tally for one copy method.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/treesync/treesync/platform"
 )
@@ -21,6 +22,16 @@ const CompareSize = 128 << 10
 // concurrent use.
 type Comparer struct {
 	pairs sync.Pool // *[2][]byte of CompareSize
+	// Progress, when set, grows by the bytes compared (of one side), for
+	// watchers of a run's activity.
+	Progress *atomic.Int64
+}
+
+// add counts n bytes compared.
+func (c *Comparer) add(n int64) {
+	if c.Progress != nil && n > 0 {
+		c.Progress.Add(n)
+	}
 }
 
 // New returns a Comparer.
@@ -43,7 +54,7 @@ func (c *Comparer) Equal(a, b io.ReaderAt) (bool, error) {
 // changed) by reading both into buffers.
 func (c *Comparer) EqualFiles(a, b int, size int64) (bool, error) {
 	if size >= mapMin {
-		if same, handled, err := equalMapped(a, b, size); handled {
+		if same, handled, err := equalMapped(a, b, size, c.add); handled {
 			return same, err
 		}
 	}
@@ -83,6 +94,7 @@ func (c *Comparer) compare(a, b io.ReaderAt, n, end int64) (bool, error) {
 		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
 			return false, nil
 		}
+		c.add(int64(na))
 		if na < len(ba) {
 			return n < 0, nil // both ended here: short of a prefix of n
 		}

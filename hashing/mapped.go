@@ -55,7 +55,7 @@ const (
 // the page cache is read in place, where Equal copies it into buffers
 // first. It declines (handled false) when either file's size is not size
 // now or the files cannot be mapped, leaving them to Equal.
-func equalMapped(src, dst int, size int64) (same, handled bool, err error) {
+func equalMapped(src, dst int, size int64, add func(int64)) (same, handled bool, err error) {
 	for _, fd := range []int{src, dst} {
 		if st, err := platform.Fstat(fd); err != nil || st.Size != size {
 			return false, false, nil
@@ -65,6 +65,9 @@ func equalMapped(src, dst int, size int64) (same, handled bool, err error) {
 	if !mapped {
 		return false, false, nil
 	}
+	if err == nil && same {
+		add(min(mapWindow, size))
+	}
 	if err != nil || !same || size <= mapWindow {
 		return same, true, err
 	}
@@ -72,7 +75,7 @@ func equalMapped(src, dst int, size int64) (same, handled bool, err error) {
 	if size >= splitMin {
 		lanes = 2
 	}
-	same, err = equalWindows(src, dst, mapWindow, size, lanes)
+	same, err = equalWindows(src, dst, mapWindow, size, lanes, add)
 	return same, true, err
 }
 
@@ -80,7 +83,7 @@ func equalMapped(src, dst int, size int64) (same, handled bool, err error) {
 // lanes goroutines, each taking every lanes-th window: one file's
 // comparison is bound by memory reads, which two cores do faster. All
 // stop at the first difference or error.
-func equalWindows(src, dst int, off, size, lanes int64) (bool, error) {
+func equalWindows(src, dst int, off, size, lanes int64, add func(int64)) (bool, error) {
 	var differs atomic.Bool
 	errs := make([]error, lanes)
 	var wg sync.WaitGroup
@@ -92,6 +95,7 @@ func equalWindows(src, dst int, off, size, lanes int64) (bool, error) {
 					errs[lane] = err
 					differs.Store(true)
 				}
+				add(min(mapWindow, size-o))
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/treesync/treesync/platform"
@@ -74,14 +75,14 @@ func TestEqualWindows(t *testing.T) {
 	base := bytes.Repeat([]byte("treesync"), int(size)/8+1)[:size]
 	src := openTemp(t, base)
 	for _, lanes := range []int64{1, 2} {
-		same, err := equalWindows(int(src.Fd()), int(openTemp(t, base).Fd()), 0, size, lanes)
+		same, err := equalWindows(int(src.Fd()), int(openTemp(t, base).Fd()), 0, size, lanes, func(int64) {})
 		if !same || err != nil {
 			t.Errorf("lanes %d, equal files: %v, %v", lanes, same, err)
 		}
 		for w := int64(0); w*mapWindow < size; w++ {
 			other := append([]byte(nil), base...)
 			other[min(w*mapWindow+77, size-1)] ^= 1
-			same, err := equalWindows(int(src.Fd()), int(openTemp(t, other).Fd()), 0, size, lanes)
+			same, err := equalWindows(int(src.Fd()), int(openTemp(t, other).Fd()), 0, size, lanes, func(int64) {})
 			if same || err != nil {
 				t.Errorf("lanes %d, files differing in window %d: %v, %v", lanes, w, same, err)
 			}
@@ -98,7 +99,7 @@ func TestEqualWindowsTruncated(t *testing.T) {
 	if err := dst.Truncate(mapWindow); err != nil {
 		t.Fatal(err)
 	}
-	same, err := equalWindows(int(src.Fd()), int(dst.Fd()), 0, size, 2)
+	same, err := equalWindows(int(src.Fd()), int(dst.Fd()), 0, size, 2, func(int64) {})
 	if same || !errors.Is(err, ErrReadFault) {
 		t.Fatalf("got %v, %v; want ErrReadFault", same, err)
 	}
@@ -124,5 +125,28 @@ func TestEqualFiles(t *testing.T) {
 	short := openTemp(t, bytes.Repeat([]byte{7}, mapMin))
 	if same, err := c.EqualFiles(int(long.Fd()), int(short.Fd()), mapMin); same || err != nil {
 		t.Errorf("a file grown past the listed size: %v, %v (want different)", same, err)
+	}
+}
+
+// Progress counts the bytes compared, through buffers and mappings.
+func TestCompareProgress(t *testing.T) {
+	c := New()
+	var n atomic.Int64
+	c.Progress = &n
+	data := bytes.Repeat([]byte("p"), 300<<10)
+	if same, err := c.Equal(bytes.NewReader(data), bytes.NewReader(data)); !same || err != nil {
+		t.Fatal(same, err)
+	}
+	if n.Load() != int64(len(data)) {
+		t.Errorf("progress %d after comparing %d bytes", n.Load(), len(data))
+	}
+	big := bytes.Repeat([]byte("q"), int(mapMin)*3)
+	a, b := openTemp(t, big), openTemp(t, big)
+	n.Store(0)
+	if same, err := c.EqualFiles(int(a.Fd()), int(b.Fd()), int64(len(big))); !same || err != nil {
+		t.Fatal(same, err)
+	}
+	if n.Load() != int64(len(big)) {
+		t.Errorf("progress %d after comparing %d mapped bytes", n.Load(), len(big))
 	}
 }
