@@ -29,6 +29,9 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 		if seed%7 == 3 { // not drawn, so that the other seeds keep their options
 			opts = append(opts, "-S")
 		}
+		if seed%9 == 4 {
+			opts = append(opts, "--inplace")
+		}
 		if seed%5 == 2 && !slices.Contains(opts, "-L") && !slices.Contains(opts, "--copy-unsafe-links") {
 			// (a followed link to a file in another directory: which goes
 			// first, the file or the link, is each tool's own; README)

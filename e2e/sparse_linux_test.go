@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -63,4 +64,45 @@ func allocated(t *testing.T, path string) int64 {
 		t.Fatal(err)
 	}
 	return st.Blocks
+}
+
+// TestInplaceVsRsync updates files in their own inodes as rsync
+// --inplace does: the destination's other names of a changed file see
+// its new contents (without -H), a file shrinks or grows to the source's
+// size, holes stay; under -b the backup is a copy with the old file's
+// attributes. The tree must equal rsync's, and the changed file keep its
+// inode.
+func TestInplaceVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source := []tree.Node{
+		{Path: "grow", Data: bytes.Repeat([]byte("g"), 70000), Mtime: at}, {Path: "shrink", Data: []byte("short"), Mtime: at},
+		{Path: "linked", Data: []byte("new contents"), Mtime: at}, {Path: "other", Data: []byte("old contents"), Mtime: old},
+		{Path: "holey", Data: []byte("head"), Extents: []tree.Extent{{Off: 1 << 20, Data: []byte("tail")}}, Size: 2 << 20, Mtime: at},
+		{Path: "new", Data: []byte("new"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "grow", Data: []byte("small"), Mtime: old}, {Path: "shrink", Data: bytes.Repeat([]byte("s"), 9000), Mtime: old},
+		{Path: "linked", Data: []byte("old contents"), Mtime: old}, {Path: "other", Kind: tree.Hardlink, Target: "linked"},
+		{Path: "holey", Data: bytes.Repeat([]byte("x"), 3<<20), Mtime: old}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-a", "--inplace"}, {"-a", "--inplace", "-b"}, {"-a", "--inplace", "--backup-dir=bk"},
+		{"-aS", "--inplace"}, {"-an", "--inplace"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+			build(t, src, source)
+			build(t, dst, stale)
+			build(t, ref, stale)
+			before := inode(t, filepath.Join(dst, "grow"))
+			args := append(append([]string{"-i"}, opts...), src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != 0 || rr.code != 0 || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+				t.Fatalf("want the same itemized lines:\n%s\n%s", r, rr)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: backups(opts)})
+			if inode(t, filepath.Join(dst, "grow")) != before {
+				t.Errorf("with %q the changed file got another inode", opts)
+			}
+		})
+	}
 }

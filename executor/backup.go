@@ -91,6 +91,68 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 	return nil
 }
 
+// backupCopy keeps a copy of the destination file name (at root-relative
+// rel; old is what it is), whose inode --inplace is about to rewrite:
+// beside it or under --backup-dir as backup would link it, with its mode
+// and times (and owner, as root), written under a temporary name first.
+func (e *Executor) backupCopy(d *walker.Dir, name, rel string, old *planner.Entry) error {
+	if !e.opts.Backup || e.opts.DryRun {
+		return nil
+	}
+	bfd := d.DstFd
+	if e.backupRoot.path != "" {
+		fd, err := e.backupDirFor(path.Dir(rel), d)
+		if err != nil {
+			return fmt.Errorf("backup directory for %s: %w", rel, err)
+		}
+		defer platform.Close(fd)
+		bfd = fd
+	}
+	src, err := platform.OpenFileAt(d.DstFd, name)
+	if err != nil {
+		return fmt.Errorf("backup of %s: %w", rel, err)
+	}
+	defer platform.Close(src)
+	st, err := platform.Fstat(src)
+	if err != nil {
+		return fmt.Errorf("backup of %s: %w", rel, err)
+	}
+	var fd int
+	tmp, err := withTempName(func(tmp string) (err error) {
+		fd, _, err = e.fs.CopyToNew(src, st, bfd, tmp, old.Mode&0o777, d.DstDev, e.ctx.Done())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("backup of %s: %w", rel, err)
+	}
+	err = e.keepAttrs(fd, old)
+	if cerr := platform.Close(fd); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = e.fs.Renameat(bfd, tmp, bfd, name+e.opts.Suffix)
+	}
+	if err != nil {
+		_ = e.fs.Unlinkat(bfd, tmp)
+		return fmt.Errorf("backup of %s: %w", rel, err)
+	}
+	return nil
+}
+
+// keepAttrs gives a backup copy the owner (as root), mode and times of
+// the file it copies.
+func (e *Executor) keepAttrs(fd int, old *planner.Entry) error {
+	if e.pol.Root {
+		if err := e.fs.Fchown(fd, int(old.UID), int(old.GID)); err != nil {
+			return err
+		}
+	}
+	if err := e.fs.Fchmod(fd, old.Mode); err != nil {
+		return err
+	}
+	return e.fs.Futimes(fd, old.Atime, old.Mtime)
+}
+
 // backupBeside reports backups made beside the files (name~), which
 // keep a deleted directory from being removed, as in rsync.
 func (e *Executor) backupBeside() bool {

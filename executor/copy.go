@@ -59,7 +59,58 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 	if handled, err := e.resumePartial(d, a, src, want, change, path); handled || err != nil {
 		return err
 	}
+	if e.opts.Inplace && want != nil && want.Kind == planner.KindFile {
+		return e.copyInPlace(d, a, src, want, change, path)
+	}
 	return e.copyStable(d, a, src, want, change, path)
+}
+
+// copyInPlace rewrites the destination file itself (--inplace): its inode
+// stays, with its other names, and so does what -p, -o, -g, -X would not
+// set. Its data is replaced whole, as a local rsync replaces it; a run
+// stopped meanwhile leaves it part written, as rsync's does. Under -b its
+// backup is a copy (backupCopy).
+func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
+	fd, err := platform.OpenFileWriteAt(d.DstFd, a.Name)
+	if err != nil {
+		return fmt.Errorf("open for --inplace: %w", err)
+	}
+	defer platform.Close(fd)
+	st, err := platform.Fstat(src)
+	if err != nil {
+		return srcErr(fmt.Errorf("stat: %w", err))
+	}
+	if now, err := platform.Fstat(fd); err != nil || now.Ino != want.Ino || now.Size != want.Size || now.Mtime != want.Mtime {
+		return ErrChangedSinceScan
+	}
+	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
+		return err
+	}
+	if err := platform.Ftruncate(fd, 0); err != nil {
+		return fmt.Errorf("truncate: %w", err)
+	}
+	res, err := e.copier.CopyInto(src, st, fd, d.DstDev, e.ctx.Done())
+	if errors.Is(err, platform.ErrInterrupted) {
+		return e.ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	meta := walker.FromStat("", st)
+	e.opts.Transform.Apply(&meta)
+	if err := e.setFdMeta(fd, &meta, want); err != nil {
+		return err
+	}
+	if err := e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name); err != nil {
+		return err
+	}
+	if e.opts.Fsync {
+		if err := e.fs.Fsync(fd); err != nil {
+			return fmt.Errorf("fsync: %w", err)
+		}
+	}
+	e.noteTransfer(a, change, path, res, st.Size)
+	return nil
 }
 
 // mayFixInPlace reports whether a file whose content proves the same may

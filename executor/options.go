@@ -27,6 +27,9 @@ type Options struct {
 	Itemize bool
 	Quiet   bool // -q: no informational lines (rsync's "skipping directory") nor -i, -v or --out-format lines
 	Verbose int
+	// Inplace (--inplace) rewrites changed files in their own inode
+	// instead of replacing them (see copyInPlace).
+	Inplace bool
 	// RemoveSourceFiles (--remove-source-files) deletes each source
 	// non-directory once the destination has it up to date; the policy's
 	// ListCurrent must be set with it.

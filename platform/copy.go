@@ -275,6 +275,13 @@ func (c *Copier) copyRange(p *pairCaps, src, dst int, off, end int64, done <-cha
 	return c.copyBuffered(src, dst, off, end, done)
 }
 
+// CopyInto copies all of src into dst, an existing file emptied by the
+// caller (--inplace): cloned where the pair can, else as CopyToNew would
+// write it (holes kept, -S).
+func (c *Copier) CopyInto(src int, st Stat, dst int, dstDev uint64, done <-chan struct{}) (CopyResult, error) {
+	return c.copyData(c.pair(st.Dev, dstDev), src, dst, st, done)
+}
+
 // Resume copies the rest of src, from offset from to the size st gives,
 // into the existing file dst (a kept partial copy whose first from bytes
 // were checked to match).

@@ -42,6 +42,12 @@ func OpenFileAt(dirfd int, name string) (int, error) {
 	return openNoatime(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|nofollowFlags)
 }
 
+// OpenFileWriteAt opens the existing regular file name inside dirfd for
+// writing (--inplace), never through a symlink nor into a fifo.
+func OpenFileWriteAt(dirfd int, name string) (int, error) {
+	return retry(func() (int, error) { return openat(dirfd, name, unix.O_WRONLY|unix.O_NONBLOCK|nofollowFlags, 0) })
+}
+
 // openNoatime opens name inside dirfd for reading without updating its
 // access time where the kernel allows that (O_NOATIME needs ownership or
 // CAP_FOWNER: refused with EPERM, it opens without). Reading a source

@@ -19,6 +19,7 @@ const (
 func OpenRoot(string) (int, error)                { return -1, ErrUnsupported }
 func OpenDirAt(int, string) (int, error)          { return -1, ErrUnsupported }
 func OpenFileAt(int, string) (int, error)         { return -1, ErrUnsupported }
+func OpenFileWriteAt(int, string) (int, error)    { return -1, ErrUnsupported }
 func OpenForMeta(int, string) (int, error)        { return -1, ErrUnsupported }
 func CreateExcl(int, string, uint32) (int, error) { return -1, ErrUnsupported }
 func Close(int) error                             { return nil }

@@ -175,6 +175,10 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 	}
 	o.Policy.ProtectName = o.PartialDir
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
+	o.Inplace = c.Bool("inplace")
+	if o.Inplace && c.String("partial-dir") != "" {
+		return o, errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
+	}
 	switch {
 	case c.Bool("delete-missing-args"):
 		o.MissingArgs = executor.MissingDelete
