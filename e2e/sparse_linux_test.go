@@ -106,3 +106,41 @@ func TestInplaceVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendVsRsync: --append writes only the part past a shorter
+// destination file's end (trusting the part there: a file whose start
+// differs keeps it), leaves one not shorter (its attributes fixed), and
+// copies new files; --append-verify copies a file whose start differs
+// whole.
+func TestAppendVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	log := bytes.Repeat([]byte("log line\n"), 9000)
+	source := []tree.Node{
+		{Path: "log", Data: log, Mtime: at}, {Path: "otherstart", Data: log, Mtime: at},
+		{Path: "same", Data: []byte("same size"), Mode: 0o600, Mtime: at}, {Path: "longer", Data: []byte("short"), Mtime: at},
+		{Path: "new", Data: []byte("new"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "log", Data: log[:30000], Mtime: old}, {Path: "otherstart", Data: bytes.Repeat([]byte("x"), 30000), Mtime: old},
+		{Path: "same", Data: []byte("SAME SIZE"), Mtime: old}, {Path: "longer", Data: []byte("much longer"), Mtime: old},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-a", "--append"}, {"-an", "--append"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+	// rsync itemizes a file that fails verification twice (the append,
+	// then the whole file sent again); the trees are compared.
+	t.Run("--append-verify", func(t *testing.T) {
+		dir := t.TempDir()
+		src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+		build(t, src, source)
+		build(t, dst, stale)
+		build(t, ref, stale)
+		r := treesync(t, "-a", "--append-verify", src+"/", dst+"/")
+		rr := rsync(t, "-a", "--append-verify", src+"/", ref+"/")
+		if r.code != 0 || rr.code != 0 {
+			t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
+		}
+		noDiff(t, "rsync vs treesync", ref, dst, tree.Options{})
+	})
+}

@@ -59,10 +59,54 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 	if handled, err := e.resumePartial(d, a, src, want, change, path); handled || err != nil {
 		return err
 	}
+	if e.pol.Append && want != nil && want.Kind == planner.KindFile && want.Size < a.Src.Size {
+		if handled, err := e.appendTo(d, a, src, want, change, path); handled || err != nil {
+			return err
+		}
+	}
 	if e.opts.Inplace && want != nil && want.Kind == planner.KindFile {
 		return e.copyInPlace(d, a, src, want, change, path)
 	}
 	return e.copyStable(d, a, src, want, change, path)
+}
+
+// appendTo writes to the shorter destination file only what the source
+// has past its end (--append), in place; under --append-verify it first
+// checks that the part there matches the source, and when it does not,
+// handled is false: the file is copied whole instead, as rsync re-sends
+// it.
+func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) (handled bool, err error) {
+	fd, err := platform.OpenFileWriteAt(d.DstFd, a.Name)
+	if err != nil {
+		return true, fmt.Errorf("open for --append: %w", err)
+	}
+	defer platform.Close(fd)
+	st, err := platform.Fstat(src)
+	if err != nil {
+		return true, srcErr(fmt.Errorf("stat: %w", err))
+	}
+	if now, err := platform.Fstat(fd); err != nil || now.Ino != want.Ino || now.Size != want.Size || now.Mtime != want.Mtime {
+		return true, ErrChangedSinceScan
+	}
+	if e.opts.AppendVerify {
+		if same, err := e.cmp.EqualPrefix(platform.FdReader(src), platform.FdReader(fd), want.Size); err != nil || !same {
+			return err != nil, err
+		}
+	}
+	res, err := e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
+	if errors.Is(err, platform.ErrInterrupted) {
+		return true, e.ctx.Err()
+	}
+	if err != nil {
+		return true, fmt.Errorf("append: %w", err)
+	}
+	meta := walker.FromStat("", st)
+	e.opts.Transform.Apply(&meta)
+	if err := e.setFdMeta(fd, &meta, want); err != nil {
+		return true, err
+	}
+	e.noteTransfer(a, change, path, res, st.Size)
+	return true, e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name)
 }
 
 // copyInPlace rewrites the destination file itself (--inplace): its inode

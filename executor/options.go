@@ -27,6 +27,9 @@ type Options struct {
 	Itemize bool
 	Quiet   bool // -q: no informational lines (rsync's "skipping directory") nor -i, -v or --out-format lines
 	Verbose int
+	// AppendVerify (--append-verify) checks, under the policy's Append,
+	// the part a file has before appending to it.
+	AppendVerify bool
 	// Inplace (--inplace) rewrites changed files in their own inode
 	// instead of replacing them (see copyInPlace).
 	Inplace bool

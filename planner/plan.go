@@ -152,6 +152,8 @@ func (pol Policy) planFile(s, d *Entry) Action {
 	}
 	copyIt := Action{Op: OpCopy, Name: s.Name, Src: s, Dst: d, Change: meta}
 	switch {
+	case pol.Append && d.Size >= s.Size:
+		return Action{} // not shorter: left as it is, attributes too (as rsync)
 	case s.Size != d.Size:
 		copyIt.Change |= ChangeSize
 		if pol.Checksum {

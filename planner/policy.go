@@ -46,6 +46,10 @@ type Policy struct {
 	Existing       bool  // --existing: create nothing new
 	MaxSize        int64 // --max-size (0: no limit)
 	MinSize        int64 // --min-size
+	// Append (--append) transfers to a destination file only the part
+	// past its end, and leaves one that is not shorter than the source's
+	// as it is.
+	Append bool
 	// ListCurrent lists the source non-directories found up to date in
 	// DirPlan.Current (for --remove-source-files).
 	ListCurrent bool

@@ -43,9 +43,10 @@ func OpenFileAt(dirfd int, name string) (int, error) {
 }
 
 // OpenFileWriteAt opens the existing regular file name inside dirfd for
-// writing (--inplace), never through a symlink nor into a fifo.
+// writing and reading (--inplace, --append), never through a symlink nor
+// into a fifo.
 func OpenFileWriteAt(dirfd int, name string) (int, error) {
-	return retry(func() (int, error) { return openat(dirfd, name, unix.O_WRONLY|unix.O_NONBLOCK|nofollowFlags, 0) })
+	return retry(func() (int, error) { return openat(dirfd, name, unix.O_RDWR|unix.O_NONBLOCK|nofollowFlags, 0) })
 }
 
 // openNoatime opens name inside dirfd for reading without updating its

@@ -176,6 +176,8 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 	o.Policy.ProtectName = o.PartialDir
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
 	o.Inplace = c.Bool("inplace")
+	o.AppendVerify = c.Bool("append-verify")
+	o.Policy.Append = c.Bool("append") || o.AppendVerify
 	if o.Inplace && c.String("partial-dir") != "" {
 		return o, errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
 	}

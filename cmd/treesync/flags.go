@@ -119,6 +119,8 @@ func syncFlags() []cli.Flag {
 		boolFlag("no-lock", "", "do not lock DST against concurrent treesync runs", catSafety),
 		boolFlag("partial", "", "keep a file interrupted by a signal or an I/O error and resume it next time (in .treesync-partial/)", catSafety),
 		boolFlag("P", "", "the same as --partial --progress", catSafety),
+		boolFlag("append", "", "for files that only grow (logs): write the part past a shorter destination file's end; leave one not shorter", catSafety),
+		boolFlag("append-verify", "", "--append, checking the part already there first (a file that differs is copied whole)", catSafety),
 		boolFlag("inplace", "", "rewrite a changed file in its own inode instead of replacing it (its other names see the change; a stopped run leaves it part written)", catSafety),
 		boolFlag("remove-source-files", "", "delete each source file (not directory) once the destination has it up to date; one changed since it was listed stays (an error)", catSafety),
 		boolFlag("sparse", "S", "turn blocks of zeros into holes, as well as keeping the source's holes (data then goes through a buffer; cloning comes first)", catSafety),
