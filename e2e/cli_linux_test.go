@@ -134,10 +134,12 @@ func sortedLines(s string) string {
 
 // TestCommonRsyncCommandLines: command lines people type for rsync work
 // as they do with rsync: -avPz and -aW (for a local copy whole files,
-// nothing compressed), and --mkpath making the directories above the
-// destination (without it, their absence is exit 11 for both).
+// nothing compressed), --mkpath making the directories above the
+// destination (without it, their absence is exit 11 for both), --bwlimit
+// (a bad rate is exit 1 for both) and --timeout.
 func TestCommonRsyncCommandLines(t *testing.T) {
-	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-avh", "--stats"}, {"-a", "--mkpath"}, {"-a"}} {
+	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-avh", "--stats"}, {"-a", "--mkpath"}, {"-a"}, {"-a", "--bwlimit=500"},
+		{"-a", "--bwlimit=1.5M", "--timeout=30"}, {"-a", "--bwlimit=fast"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			src := filepath.Join(dir, "src")

@@ -89,6 +89,9 @@ type CopyOptions struct {
 	// Progress, when set, grows by every chunk of data written or cloned,
 	// for live progress displays.
 	Progress *atomic.Int64
+	// BytesPerSecond, when positive, limits the data written by all
+	// copies together (--bwlimit); clones, which write none, are not held.
+	BytesPerSecond int64
 }
 
 func (c *Copier) progress(n int64) {
@@ -137,6 +140,7 @@ type Copier struct {
 	// unnamed remembers, per destination device, whether new files are
 	// written unnamed (O_TMPFILE) there.
 	unnamed sync.Map
+	limit   *limiter // nil without --bwlimit
 }
 
 // kernelCalls are the system calls whose failures decide the copy method;
@@ -152,6 +156,9 @@ func NewCopier(opts CopyOptions) *Copier {
 		opts.BufferSize = DefaultBufferSize
 	}
 	c := &Copier{opts: opts, pairs: make(map[[2]uint64]*pairCaps), sys: defaultKernelCalls()}
+	if opts.BytesPerSecond > 0 {
+		c.limit = newLimiter(opts.BytesPerSecond)
+	}
 	c.bufs.New = func() any {
 		b := make([]byte, c.opts.BufferSize)
 		return &b
@@ -347,7 +354,7 @@ func (c *Copier) buffered(src, dst int, off, end int64, done <-chan struct{}, wr
 		}
 		off += int64(n)
 		total += int64(n)
-		c.progress(int64(n))
+		c.wrote(int64(n))
 	}
 	if written == 0 {
 		return MethodNone, 0, nil

@@ -99,7 +99,7 @@ func (c *Copier) copyKernel(p *pairCaps, src, dst int, off, end int64, done <-ch
 			return total, true, ErrInterrupted
 		}
 		roff, woff := off, off
-		chunk := min(end-off, chunk)
+		chunk := min(end-off, c.maxChunk())
 		n, err := c.sys.copyRange(src, &roff, dst, &woff, int(chunk))
 		if errors.Is(err, unix.EINTR) {
 			continue
@@ -121,7 +121,7 @@ func (c *Copier) copyKernel(p *pairCaps, src, dst int, off, end int64, done <-ch
 		}
 		off += int64(n)
 		total += int64(n)
-		c.progress(int64(n))
+		c.wrote(int64(n))
 	}
 	p.kernel.Store(capYes)
 	return total, true, nil

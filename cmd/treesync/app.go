@@ -256,6 +256,11 @@ func copyOptions(c *cli.Context) (platform.CopyOptions, error) {
 		return o, fmt.Errorf("--copy-method must be auto, kernel or buffered, not %q", c.String("copy-method"))
 	}
 	o.Sparse = c.Bool("sparse")
+	rate, err := parseRate(c.String("bwlimit"))
+	if err != nil {
+		return o, fmt.Errorf("--bwlimit: %w", err)
+	}
+	o.BytesPerSecond = rate
 	return o, nil
 }
 
@@ -283,6 +288,15 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("bad size %q", s)
 	}
 	return int64(v * mult), nil
+}
+
+// parseRate reads --bwlimit as rsync does: a number of KiB per second,
+// or of bytes with a K, M or G suffix (powers of 1024); 0 means none.
+func parseRate(s string) (int64, error) {
+	if s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' {
+		s += "K"
+	}
+	return parseSize(s)
 }
 
 func exitMessage(code int) string {
