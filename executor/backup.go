@@ -69,15 +69,11 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 	if !e.opts.Backup || e.opts.DryRun {
 		return nil
 	}
-	bfd := dirfd
-	if e.backupRoot.path != "" {
-		fd, err := e.backupDirFor(path.Dir(rel), d)
-		if err != nil {
-			return fmt.Errorf("backup directory for %s: %w", rel, err)
-		}
-		defer platform.Close(fd)
-		bfd = fd
+	bfd, done, err := e.backupDirFd(d, dirfd, rel)
+	if err != nil {
+		return err
 	}
+	defer done()
 	target := name + e.opts.Suffix
 	if err := e.fs.Unlinkat(bfd, target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("replace old backup %s: %w", target, err)
@@ -91,6 +87,20 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 	return nil
 }
 
+// backupDirFd returns the directory a backup of rel (in dirfd, below
+// d) goes in: dirfd itself, or its directory under --backup-dir, opened
+// until done is called.
+func (e *Executor) backupDirFd(d *walker.Dir, dirfd int, rel string) (fd int, done func(), err error) {
+	if e.backupRoot.path == "" {
+		return dirfd, func() {}, nil
+	}
+	fd, err = e.backupDirFor(path.Dir(rel), d)
+	if err != nil {
+		return -1, nil, fmt.Errorf("backup directory for %s: %w", rel, err)
+	}
+	return fd, func() { platform.Close(fd) }, nil
+}
+
 // backupCopy keeps a copy of the destination file name (at root-relative
 // rel; old is what it is), whose inode --inplace is about to rewrite:
 // beside it or under --backup-dir as backup would link it, with its mode
@@ -99,15 +109,11 @@ func (e *Executor) backupCopy(d *walker.Dir, name, rel string, old *planner.Entr
 	if !e.opts.Backup || e.opts.DryRun {
 		return nil
 	}
-	bfd := d.DstFd
-	if e.backupRoot.path != "" {
-		fd, err := e.backupDirFor(path.Dir(rel), d)
-		if err != nil {
-			return fmt.Errorf("backup directory for %s: %w", rel, err)
-		}
-		defer platform.Close(fd)
-		bfd = fd
+	bfd, done, err := e.backupDirFd(d, d.DstFd, rel)
+	if err != nil {
+		return err
 	}
+	defer done()
 	src, err := platform.OpenFileAt(d.DstFd, name)
 	if err != nil {
 		return fmt.Errorf("backup of %s: %w", rel, err)

@@ -56,15 +56,22 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 		e.noteTransfer(a, change, path, platform.CopyResult{}, a.Src.Size)
 		return nil
 	}
+	return e.writeFile(d, a, src, want, change, path)
+}
+
+// writeFile writes the data: resuming a partial copy, appending
+// (--append), in place (--inplace), or to a new file put in place.
+func (e *Executor) writeFile(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
 	if handled, err := e.resumePartial(d, a, src, want, change, path); handled || err != nil {
 		return err
 	}
-	if e.pol.Append && want != nil && want.Kind == planner.KindFile && want.Size < a.Src.Size {
+	existing := want != nil && want.Kind == planner.KindFile
+	if e.pol.Append && existing && want.Size < a.Src.Size {
 		if handled, err := e.appendTo(d, a, src, want, change, path); handled || err != nil {
 			return err
 		}
 	}
-	if e.opts.Inplace && want != nil && want.Kind == planner.KindFile {
+	if e.opts.Inplace && existing {
 		return e.copyInPlace(d, a, src, want, change, path)
 	}
 	return e.copyStable(d, a, src, want, change, path)
@@ -76,37 +83,18 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 // handled is false: the file is copied whole instead, as rsync re-sends
 // it.
 func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) (handled bool, err error) {
-	fd, err := platform.OpenFileWriteAt(d.DstFd, a.Name)
+	fd, st, err := e.openForUpdate(d, a.Name, src, want)
 	if err != nil {
-		return true, fmt.Errorf("open for --append: %w", err)
+		return true, err
 	}
 	defer platform.Close(fd)
-	st, err := platform.Fstat(src)
-	if err != nil {
-		return true, srcErr(fmt.Errorf("stat: %w", err))
-	}
-	if now, err := platform.Fstat(fd); err != nil || now.Ino != want.Ino || now.Size != want.Size || now.Mtime != want.Mtime {
-		return true, ErrChangedSinceScan
-	}
 	if e.opts.AppendVerify {
 		if same, err := e.cmp.EqualPrefix(platform.FdReader(src), platform.FdReader(fd), want.Size); err != nil || !same {
 			return err != nil, err
 		}
 	}
 	res, err := e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
-	if errors.Is(err, platform.ErrInterrupted) {
-		return true, e.ctx.Err()
-	}
-	if err != nil {
-		return true, fmt.Errorf("append: %w", err)
-	}
-	meta := walker.FromStat("", st)
-	e.opts.Transform.Apply(&meta)
-	if err := e.setFdMeta(fd, &meta, want); err != nil {
-		return true, err
-	}
-	e.noteTransfer(a, change, path, res, st.Size)
-	return true, e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name)
+	return true, e.finishUpdate(d, a, fd, st, want, change, path, res, err)
 }
 
 // copyInPlace rewrites the destination file itself (--inplace): its inode
@@ -115,18 +103,11 @@ func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *plan
 // stopped meanwhile leaves it part written, as rsync's does. Under -b its
 // backup is a copy (backupCopy).
 func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
-	fd, err := platform.OpenFileWriteAt(d.DstFd, a.Name)
+	fd, st, err := e.openForUpdate(d, a.Name, src, want)
 	if err != nil {
-		return fmt.Errorf("open for --inplace: %w", err)
+		return err
 	}
 	defer platform.Close(fd)
-	st, err := platform.Fstat(src)
-	if err != nil {
-		return srcErr(fmt.Errorf("stat: %w", err))
-	}
-	if now, err := platform.Fstat(fd); err != nil || now.Ino != want.Ino || now.Size != want.Size || now.Mtime != want.Mtime {
-		return ErrChangedSinceScan
-	}
 	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
 		return err
 	}
@@ -134,11 +115,35 @@ func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *p
 		return fmt.Errorf("truncate: %w", err)
 	}
 	res, err := e.copier.CopyInto(src, st, fd, d.DstDev, e.ctx.Done())
-	if errors.Is(err, platform.ErrInterrupted) {
+	return e.finishUpdate(d, a, fd, st, want, change, path, res, err)
+}
+
+// openForUpdate opens the destination file name, expected to be want,
+// for writing in place, and stats the open source.
+func (e *Executor) openForUpdate(d *walker.Dir, name string, src int, want *planner.Entry) (int, platform.Stat, error) {
+	st, err := platform.Fstat(src)
+	if err != nil {
+		return -1, st, srcErr(fmt.Errorf("stat: %w", err))
+	}
+	fd, err := platform.OpenFileWriteAt(d.DstFd, name)
+	if err != nil {
+		return -1, st, fmt.Errorf("open to update in place: %w", err)
+	}
+	if now, err := platform.Fstat(fd); err != nil || now.Ino != want.Ino || now.Size != want.Size || now.Mtime != want.Mtime {
+		platform.Close(fd)
+		return -1, st, ErrChangedSinceScan
+	}
+	return fd, st, nil
+}
+
+// finishUpdate ends an update in place after its data was written (with
+// copyErr): attributes, extended attributes, fsync, and the report.
+func (e *Executor) finishUpdate(d *walker.Dir, a planner.Action, fd int, st platform.Stat, want *planner.Entry, change planner.Change, path string, res platform.CopyResult, copyErr error) error {
+	if errors.Is(copyErr, platform.ErrInterrupted) {
 		return e.ctx.Err()
 	}
-	if err != nil {
-		return fmt.Errorf("copy: %w", err)
+	if copyErr != nil {
+		return fmt.Errorf("copy: %w", copyErr)
 	}
 	meta := walker.FromStat("", st)
 	e.opts.Transform.Apply(&meta)

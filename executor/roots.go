@@ -31,21 +31,7 @@ func (r *roots) close() { _ = platform.Close(r.destFd) }
 // walker root per source. Problems with one source are recorded and the
 // others still run; a destination that cannot be used is fatal.
 func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
-	var srcs []source
-	var missing []string // --delete-missing-args: destination names to delete
-	for _, p := range paths {
-		s, err := inspect(p)
-		switch {
-		case err == nil:
-			srcs = append(srcs, s)
-		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
-			if e.opts.MissingArgs == MissingDelete && !s.contents {
-				missing = append(missing, filepath.Base(p))
-			}
-		default:
-			e.fail(p, err)
-		}
-	}
+	srcs, missing := e.inspectAll(paths)
 	r := &roots{destFd: -1}
 	if len(srcs)+len(missing) == 0 {
 		return r, nil
@@ -89,6 +75,26 @@ func (e *Executor) skipDir(s source) {
 	e.outMu.Lock()
 	defer e.outMu.Unlock()
 	fmt.Fprintf(e.opts.Out, "skipping directory %s\n", escape(name))
+}
+
+// inspectAll inspects the sources: those there, and for the missing ones
+// (failed but under --ignore-missing-args or --delete-missing-args) the
+// destination names --delete-missing-args deletes.
+func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) {
+	for _, p := range paths {
+		s, err := inspect(p)
+		switch {
+		case err == nil:
+			srcs = append(srcs, s)
+		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
+			if e.opts.MissingArgs == MissingDelete && !s.contents {
+				missing = append(missing, filepath.Base(p))
+			}
+		default:
+			e.fail(p, err)
+		}
+	}
+	return srcs, missing
 }
 
 func inspect(path string) (source, error) {

@@ -109,16 +109,9 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if opts.FilesFrom, err = filesFrom(c); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
-	sources := paths[:len(paths)-1]
-	if c.Bool("relative") && opts.FilesFrom == nil { // (a list keeps its paths already)
-		var base string
-		if base, opts.FilesFrom, err = relativeSources(sources, opts.Policy.Recursive); err != nil {
-			return executor.ExitUsage, usageError{err}
-		}
-		sources = []string{base}
-		if strings.HasPrefix(base, "/") && !strings.Contains(strings.Join(paths, "\x00"), "/./") {
-			opts.NamePrefix = "/" // rsync shows the kept paths of absolute sources as they were given
-		}
+	sources, err := relativeOptions(c, &opts, paths[:len(paths)-1])
+	if err != nil {
+		return executor.ExitUsage, usageError{err}
 	}
 	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
 	opts.MkPath = c.Bool("mkpath")
@@ -132,16 +125,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	signalsReady(ctx) // before anything changes the destination
 	ex := executor.New(opts)
 	out.start(ex, sources, paths[len(paths)-1])
-	runCtx, cancelRun := context.WithCancel(ctx)
-	defer cancelRun()
-	var watch *timeoutWatch
-	if t := c.Int("timeout"); t > 0 {
-		watch = watchTimeout(time.Duration(t)*time.Second, time.Second, 10*time.Second, ex.Stats().Activity, cancelRun, stderr, os.Exit)
-	}
-	res := ex.Run(runCtx, sources, paths[len(paths)-1])
-	if watch != nil && watch.stop() {
-		res.ExitCode = executor.ExitTimeout
-	}
+	res := runWatched(ctx, ex, time.Duration(c.Int("timeout"))*time.Second, sources, paths[len(paths)-1], stderr)
 	out.finish(res, opts.DryRun)
 	if res.ExitCode != 0 {
 		fmt.Fprintf(stderr, "treesync: %s (code %d)\n", exitMessage(res.ExitCode), res.ExitCode)
@@ -174,25 +158,35 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		PartialDir: partialDir(c), ListWindow: listWindow(os.Getenv),
 	}
 	o.Policy.ProtectName = o.PartialDir
+	if err := updateOptions(c, &o); err != nil {
+		return o, err
+	}
+	backupOptions(c, &o)
+	if err := altDestOptions(c, &o); err != nil {
+		return o, err
+	}
+	return o, deleteOptions(c, &o)
+}
+
+// updateOptions reads how files are updated and sources treated:
+// --inplace, --append(-verify), --remove-source-files and the missing
+// arguments' options.
+func updateOptions(c *cli.Context, o *executor.Options) error {
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
+	o.Policy.ListCurrent = o.RemoveSourceFiles
 	o.Inplace = c.Bool("inplace")
 	o.AppendVerify = c.Bool("append-verify")
 	o.Policy.Append = c.Bool("append") || o.AppendVerify
-	if o.Inplace && c.String("partial-dir") != "" {
-		return o, errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
-	}
 	switch {
 	case c.Bool("delete-missing-args"):
 		o.MissingArgs = executor.MissingDelete
 	case c.Bool("ignore-missing-args"):
 		o.MissingArgs = executor.MissingIgnore
 	}
-	o.Policy.ListCurrent = o.RemoveSourceFiles
-	backupOptions(c, &o)
-	if err := altDestOptions(c, &o); err != nil {
-		return o, err
+	if o.Inplace && c.String("partial-dir") != "" {
+		return errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
 	}
-	return o, deleteOptions(c, &o)
+	return nil
 }
 
 func buildPolicy(c *cli.Context) (planner.Policy, error) {

@@ -7,8 +7,29 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
+	"github.com/treesync/treesync/executor"
 	"github.com/treesync/treesync/filter"
 )
+
+// relativeOptions applies -R (without --files-from, whose list keeps its
+// paths already): the sources become one directory and the list of their
+// paths below it. It returns the sources the run takes.
+func relativeOptions(c *cli.Context, opts *executor.Options, sources []string) ([]string, error) {
+	if !c.Bool("relative") || opts.FilesFrom != nil {
+		return sources, nil
+	}
+	base, list, err := relativeSources(sources, opts.Policy.Recursive)
+	if err != nil {
+		return nil, err
+	}
+	opts.FilesFrom = list
+	if strings.HasPrefix(base, "/") && !strings.Contains(strings.Join(sources, "\x00"), "/./") {
+		opts.NamePrefix = "/" // rsync shows the kept paths of absolute sources as they were given
+	}
+	return []string{base}, nil
+}
 
 // relativeSources turns -R's sources into one source directory and the
 // list of paths below it to keep at the destination, rsync's way: a path

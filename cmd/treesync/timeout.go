@@ -4,11 +4,28 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/treesync/treesync/executor"
 )
+
+// runWatched runs ex, under --timeout when limit is positive: a run
+// stopped by it ends with exit code 30.
+func runWatched(ctx context.Context, ex *executor.Executor, limit time.Duration, sources []string, dest string, stderr io.Writer) *executor.Result {
+	if limit <= 0 {
+		return ex.Run(ctx, sources, dest)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watch := watchTimeout(limit, time.Second, 10*time.Second, ex.Stats().Activity, cancel, stderr, os.Exit)
+	res := ex.Run(runCtx, sources, dest)
+	if watch.stop() {
+		res.ExitCode = executor.ExitTimeout
+	}
+	return res
+}
 
 // timeoutWatch is --timeout: it ends a run in which nothing progresses
 // for limit — no entry listed, no byte copied, nothing created, deleted
