@@ -82,6 +82,9 @@ type CopyOptions struct {
 	Reflink    ReflinkMode
 	Method     CopyMethod
 	BufferSize int // buffered-copy buffer; 0 means DefaultBufferSize
+	// Preallocate (--preallocate) reserves a file's space before its data
+	// is written (Linux: fallocate); files with holes keep them.
+	Preallocate bool
 	// Sparse (-S) leaves blocks of zeros in the data unwritten, as holes,
 	// as well as the holes the source has. The data then goes through a
 	// buffer to be looked at (no kernel copy); cloning still comes first.

@@ -57,8 +57,25 @@ func (c *Copier) copyData(p *pairCaps, src, dst int, st Stat, done <-chan struct
 	if st.Size == 0 {
 		end = -1 // procfs-like files report size 0 yet have content: read them
 	}
+	if err := c.preallocate(dst, st.Size); err != nil {
+		return CopyResult{}, err
+	}
 	m, n, err := c.copyRange(p, src, dst, 0, end, done)
 	return CopyResult{Method: m, Bytes: n}, err
+}
+
+// preallocate reserves size bytes for dst before they are written
+// (--preallocate), in one extent where the filesystem can; one that
+// cannot (EOPNOTSUPP) is written as usual, as rsync does.
+func (c *Copier) preallocate(dst int, size int64) error {
+	if !c.opts.Preallocate || size <= 0 {
+		return nil
+	}
+	err := retryErr(func() error { return unix.Fallocate(dst, unix.FALLOC_FL_KEEP_SIZE, 0, size) })
+	if err == nil || errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOSYS) {
+		return nil
+	}
+	return fmt.Errorf("fallocate: %w", err)
 }
 
 // reflink clones src into dst. handled is false when the caller should

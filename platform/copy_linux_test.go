@@ -297,3 +297,27 @@ func TestPwriteDataWritesOnlyDataBlocks(t *testing.T) {
 		}
 	}
 }
+
+// --preallocate reserves the file's blocks before its data is written,
+// without changing its size; the copy is the same.
+func TestPreallocate(t *testing.T) {
+	c := NewCopier(CopyOptions{Preallocate: true})
+	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := c.preallocate(int(f.Fd()), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	var st unix.Stat_t
+	_ = unix.Fstat(int(f.Fd()), &st)
+	if st.Size != 0 || st.Blocks < (1<<20)/512 {
+		t.Errorf("after preallocating 1 MiB: size %d, %d blocks", st.Size, st.Blocks)
+	}
+	data := payload(3 << 20)
+	_, got, err := copyOne(t, c, data)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Errorf("copy with --preallocate: %v, contents equal %v", err, bytes.Equal(got, data))
+	}
+}

@@ -250,6 +250,7 @@ func copyOptions(c *cli.Context) (platform.CopyOptions, error) {
 		return o, fmt.Errorf("--copy-method must be auto, kernel or buffered, not %q", c.String("copy-method"))
 	}
 	o.Sparse = c.Bool("sparse")
+	o.Preallocate = c.Bool("preallocate")
 	rate, err := parseRate(c.String("bwlimit"))
 	if err != nil {
 		return o, fmt.Errorf("--bwlimit: %w", err)

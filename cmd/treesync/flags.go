@@ -125,6 +125,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("remove-source-files", "", "delete each source file (not directory) once the destination has it up to date; one changed since it was listed stays (an error)", catSafety),
 		&cli.StringFlag{Name: "bwlimit", Category: catSafety,
 			Usage: "write file data at most at `RATE` KiB per second over all copies (or with a K, M, G suffix; clones are not held)"},
+		boolFlag("preallocate", "", "reserve each file's space before writing it (fallocate: fewer fragments); files with holes keep them", catSafety),
 		boolFlag("sparse", "S", "turn blocks of zeros into holes, as well as keeping the source's holes (data then goes through a buffer; cloning comes first)", catSafety),
 		boolFlag("whole-file", "W", "copy whole files: what treesync always does, as rsync does for a local copy (accepted for rsync's command lines)", catSafety),
 		boolFlag("compress", "z", "accepted for rsync's command lines: a local copy has no transfer to compress, in rsync as here", catSafety),
