@@ -31,6 +31,8 @@ func TestBadInput(t *testing.T) {
 		{"destination through a file", []string{"-a", "src/", "dstfile/"}, 3, "dstfile", true},
 		{"destination below a file", []string{"-a", "src/", "dstfile/sub/"}, 3, "dstfile", true},
 		{"unknown flag", []string{"--no-such-flag", "src/", "dst/"}, 1, "no-such-flag", true},
+		{"--delay-updates with --inplace", []string{"-a", "--delay-updates", "--inplace", "src/", "dst/"}, 1, "--delay-updates", false},
+		{"--delay-updates with -H", []string{"-aH", "--delay-updates", "src/", "dst/"}, 1, "--delay-updates", false},
 		{"one argument", []string{"-a", "src/"}, 1, "destination", false}, // rsync lists src
 		{"no argument", []string{}, 1, "", true},
 	}

@@ -25,18 +25,7 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 		root := tree.Node{Path: ".", Kind: tree.Dir, Mtime: tree.At(int64(8e6+seed), 0)}
 		source := append(randTree(r, 8), root)
 		stale := append(staleFrom(r, source[:len(source)-1]), root)
-		opts := randOptions(r)
-		if seed%7 == 3 { // not drawn, so that the other seeds keep their options
-			opts = append(opts, "-S")
-		}
-		if seed%9 == 4 {
-			opts = append(opts, "--inplace")
-		}
-		if seed%5 == 2 && !slices.Contains(opts, "-L") && !slices.Contains(opts, "--copy-unsafe-links") {
-			// (a followed link to a file in another directory: which goes
-			// first, the file or the link, is each tool's own; README)
-			opts = append(opts, "--remove-source-files")
-		}
+		opts := seededOptions(seed, randOptions(r))
 		if keepsDirsInTheWay(opts) {
 			stale = slices.DeleteFunc(stale, isFilling)
 		}
@@ -48,6 +37,27 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 			compareTreesWithRsync(t, opts, source, stale)
 		})
 	}
+}
+
+// seededOptions adds the options given by the seed's number rather than
+// drawn, so that adding them changed no other seed's options: -S,
+// --inplace or --delay-updates, --remove-source-files.
+func seededOptions(seed int, opts []string) []string {
+	if seed%7 == 3 {
+		opts = append(opts, "-S")
+	}
+	if seed%5 == 2 && !slices.Contains(opts, "-L") && !slices.Contains(opts, "--copy-unsafe-links") {
+		// (a followed link to a file in another directory: which goes
+		// first, the file or the link, is each tool's own; README)
+		opts = append(opts, "--remove-source-files")
+	}
+	switch {
+	case seed%9 == 4:
+		opts = append(opts, "--inplace")
+	case seed%11 == 6 && !strings.Contains(opts[0], "H") && !slices.Contains(opts, "--remove-source-files"):
+		opts = append(opts, "--delay-updates") // (treesync refuses it with those)
+	}
+	return opts
 }
 
 // randOptions picks a base mode, a delete mode, filters, a way of

@@ -181,3 +181,23 @@ func TestCopyDirlinksVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, outside) })
 	}
 }
+
+// TestDelayUpdatesVsRsync: --delay-updates ends with the trees rsync
+// --delay-updates makes (and the same lines), with deletes, backups,
+// new directories and a dry run.
+func TestDelayUpdatesVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source := []tree.Node{
+		{Path: "a", Data: []byte("new a"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/b", Data: []byte("b"), Mtime: at}, {Path: "l", Kind: tree.Symlink, Target: "a", Mtime: at},
+		{Path: "same", Data: []byte("same"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "a", Data: []byte("old"), Mtime: old}, {Path: "same", Data: []byte("same"), Mtime: at},
+		{Path: "gone", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-a", "--delay-updates"}, {"-a", "--delay-updates", "--delete"},
+		{"-a", "--delay-updates", "-b"}, {"-an", "--delay-updates"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}

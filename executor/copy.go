@@ -191,7 +191,7 @@ func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *pl
 		}
 		after, err := platform.Fstat(src)
 		if err == nil && unchanged(st, after) {
-			if err := e.publish(d, p, a.Name, want); err != nil {
+			if err := e.publishOrDelay(d, p, a.Name, want); err != nil {
 				return err
 			}
 			e.noteTransfer(a, change, path, res, st.Size)
@@ -218,6 +218,16 @@ type pending struct {
 	name  string
 	fd    int
 	final bool
+}
+
+// publishOrDelay publishes p now, or under --delay-updates at the end
+// of the run (a copy then always has a temporary name).
+func (e *Executor) publishOrDelay(d *walker.Dir, p pending, name string, want *planner.Entry) error {
+	if e.opts.DelayUpdates && p.name != "" && !p.final {
+		e.delay(d, p.name, name, want)
+		return nil
+	}
+	return e.publish(d, p, name, want)
 }
 
 // publish puts p under its final name, as commit does for a temporary.
@@ -296,7 +306,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 // when they are kept in a partial directory or get extended attributes
 // or ACLs (set by name before the rename).
 func (e *Executor) unnamedAllowed() bool {
-	return e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs
+	return e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs && !e.opts.DelayUpdates
 }
 
 // createCopy copies src into a new file for name: a new name (fresh) in

@@ -35,6 +35,7 @@ type Executor struct {
 	srcInside   []string // sources inside the destination, relative to it
 	sources     []source // as given, for --out-format's %f
 	srcRemovals sourceRemovals
+	delayedUpds delayedUpdates
 	umask       uint32 // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
@@ -149,7 +150,9 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 			e.refreshRoot(&roots.list[i]) // the deletions changed its times
 		}
 	}
-	if !e.walkRoots(ctx, roots) {
+	ok := e.walkRoots(ctx, roots)
+	e.finishDelayed()
+	if !ok {
 		return
 	}
 	e.reportUnlisted()

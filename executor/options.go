@@ -30,6 +30,9 @@ type Options struct {
 	// AppendVerify (--append-verify) checks, under the policy's Append,
 	// the part a file has before appending to it.
 	AppendVerify bool
+	// DelayUpdates (--delay-updates) keeps every finished copy under its
+	// temporary name until the transfer is over, then renames them all.
+	DelayUpdates bool
 	// Inplace (--inplace) rewrites changed files in their own inode
 	// instead of replacing them (see copyInPlace).
 	Inplace bool

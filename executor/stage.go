@@ -33,7 +33,7 @@ type stage struct {
 
 // stagingAllowed reports whether new directories are staged.
 func (e *Executor) stagingAllowed() bool {
-	return !e.opts.DryRun && e.opts.PartialDir == "" && !e.pol.HardLinks
+	return !e.opts.DryRun && e.opts.PartialDir == "" && !e.pol.HardLinks && !e.opts.DelayUpdates
 }
 
 // mkdirStaged creates a new directory under a temporary name in d, to be

@@ -167,3 +167,45 @@ func TestStagedDirectoryTwoSources(t *testing.T) {
 	}
 	assertNoTemporaries(t, dst)
 }
+
+// --delay-updates: no copy is under its name before the transfer is
+// over (a file updated and a new one are checked while the last file is
+// copied); then all are, with the directory's time as the run set it.
+func TestDelayUpdates(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	writeFiles(t, src, "a", "b", "z")
+	if err := os.WriteFile(filepath.Join(dst, "a"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0 // copies are written under temporary names: the third is the last
+	h := &hookFS{beforeCopy: func(dir, name string) {
+		if calls++; calls != 3 {
+			return
+		}
+		if got, _ := os.ReadFile(filepath.Join(dst, "a")); string(got) != "old" {
+			t.Errorf("a is %q before the end of the transfer", got)
+		}
+		if _, err := os.Lstat(filepath.Join(dst, "b")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("b is under its name before the end of the transfer (%v)", err)
+		}
+	}}
+	opts := Options{
+		Policy: planner.Policy{Recursive: true, Perms: true, Times: true},
+		Jobs:   1, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022, DelayUpdates: true,
+	}
+	opts.fs = h
+	ex := New(opts)
+	h.copier = ex.copier
+	if res := ex.Run(context.Background(), []string{src + "/"}, dst); res.ExitCode != ExitOK || calls != 3 {
+		t.Fatalf("exit code %d, %d copies: %v", res.ExitCode, calls, res.Errors)
+	}
+	for _, f := range []string{"a", "b", "z"} {
+		if got, _ := os.ReadFile(filepath.Join(dst, f)); string(got) != "data of "+f {
+			t.Errorf("%s: %q after the run", f, got)
+		}
+	}
+	s, _ := os.Stat(src)
+	if d, _ := os.Stat(dst); !d.ModTime().Equal(s.ModTime()) {
+		t.Errorf("destination time %v, source %v", d.ModTime(), s.ModTime())
+	}
+}

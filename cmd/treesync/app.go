@@ -175,6 +175,7 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
 	o.Policy.ListCurrent = o.RemoveSourceFiles
 	o.Inplace = c.Bool("inplace")
+	o.DelayUpdates = c.Bool("delay-updates")
 	o.AppendVerify = c.Bool("append-verify")
 	o.Policy.Append = c.Bool("append") || o.AppendVerify
 	switch {
@@ -185,6 +186,21 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	}
 	if o.Inplace && c.String("partial-dir") != "" {
 		return errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
+	}
+	return delayConflicts(o)
+}
+
+// delayConflicts refuses what --delay-updates cannot go with: updates in
+// place (as rsync refuses them), and, here, -H and
+// --remove-source-files, whose work waits on files being in place.
+func delayConflicts(o *executor.Options) error {
+	switch {
+	case !o.DelayUpdates:
+		return nil
+	case o.Inplace || o.Policy.Append:
+		return errors.New("--delay-updates cannot be used with --inplace or --append")
+	case o.Policy.HardLinks || o.RemoveSourceFiles:
+		return errors.New("--delay-updates cannot be used with -H or --remove-source-files (not supported by treesync)")
 	}
 	return nil
 }
