@@ -40,11 +40,14 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 }
 
 // seededOptions adds the options given by the seed's number rather than
-// drawn, so that adding them changed no other seed's options: -S,
+// drawn, so that adding them changed no other seed's options: -S, -8,
 // --inplace or --delay-updates, --remove-source-files.
 func seededOptions(seed int, opts []string) []string {
 	if seed%7 == 3 {
 		opts = append(opts, "-S")
+	}
+	if seed%13 == 5 {
+		opts = append(opts, "-8") // names with bytes of invalid UTF-8 printed raw
 	}
 	if seed%5 == 2 && !slices.Contains(opts, "-L") && !slices.Contains(opts, "--copy-unsafe-links") {
 		// (a followed link to a file in another directory: which goes

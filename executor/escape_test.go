@@ -21,8 +21,18 @@ func TestEscape(t *testing.T) {
 		"\n":              `\#012`,
 	}
 	for in, want := range cases {
-		if got := escape(in); got != want {
+		if got := escapeName(in, false); got != want {
 			t.Errorf("escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// -8 prints bytes of invalid UTF-8 as they are; control bytes and a
+// literal \#ddd are escaped still (checked against rsync -8's output).
+func TestEscapeEightBit(t *testing.T) {
+	for in, want := range map[string]string{"bad\xff\xfe": "bad\xff\xfe", "ctl\x01x": `ctl\#001x`, `a\#123`: `a\#134#123`, "é": "é"} {
+		if got := escapeName(in, true); got != want {
+			t.Errorf("escapeName(%q, true) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -43,6 +43,8 @@ type Options struct {
 	// MissingArgs says what a source argument (or --files-from path)
 	// the source lacks is: an error, ignored, or a deletion request.
 	MissingArgs MissingArgs
+	// EightBit (-8) prints bytes of invalid UTF-8 in names as they are.
+	EightBit bool
 	// NamePrefix goes before the names printed of what is transferred
 	// (not deleted): "/" under -R with absolute sources, as rsync.
 	NamePrefix string

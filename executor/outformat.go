@@ -98,16 +98,16 @@ func (e *Executor) formatValue(c byte, group int, it item) (string, bool) {
 	switch c {
 	case 'n':
 		if it.op != planner.OpDelete {
-			return escape(e.opts.NamePrefix + it.path), true
+			return e.escape(e.opts.NamePrefix + it.path), true
 		}
-		return escape(it.path), true
+		return e.escape(it.path), true
 	case 'f':
 		if it.op == planner.OpDelete { // only the destination has it
-			return escape(strings.TrimSuffix(it.path, "/")), true
+			return e.escape(strings.TrimSuffix(it.path, "/")), true
 		}
-		return escape(e.sourcePath(it.path)), true
+		return e.escape(e.sourcePath(it.path)), true
 	case 'L':
-		return linkSuffix(it), true
+		return e.linkSuffix(it), true
 	case 'l':
 		return groupNumber(itemLength(it, ent), group), true
 	case 'b':
@@ -147,12 +147,12 @@ func attrValue(c byte, ent *planner.Entry) (string, bool) {
 
 // linkSuffix is what -v and %L add after a name: a symlink's target or
 // the name a hard link points to.
-func linkSuffix(it item) string {
+func (e *Executor) linkSuffix(it item) string {
 	switch {
 	case it.op == planner.OpLink:
-		return " => " + escape(it.target)
+		return " => " + e.escape(it.target)
 	case it.kind == planner.KindSymlink && it.op != planner.OpDelete:
-		return " -> " + escape(it.target)
+		return " -> " + e.escape(it.target)
 	}
 	return ""
 }

@@ -133,20 +133,25 @@ func (e *Executor) line(it item) (string, bool) {
 	case !itemized && (it.op == planner.OpMeta || (it.op == planner.OpDir && it.change == 0)):
 		return "", false
 	case !itemized && it.op == planner.OpDelete && !hasEscape(format, 'o'):
-		return "deleting " + escape(it.path), true
+		return "deleting " + e.escape(it.path), true
 	}
 	return e.formatLine(format, it), true
 }
 
-// escape writes a name as rsync prints it in a UTF-8 locale: control
-// bytes but tab, bytes of invalid UTF-8, and the backslash of a literal
-// "\#ddd" become \#ooo (octal); the rest, DEL included, stays as is.
-func escape(s string) string {
+// escape writes a name as this run prints it (escapeName; -8 leaves
+// bytes of invalid UTF-8 as they are, as rsync's --8-bit-output does).
+func (e *Executor) escape(s string) string { return escapeName(s, e.opts.EightBit) }
+
+// escapeName writes a name as rsync prints it in a UTF-8 locale: control
+// bytes but tab, bytes of invalid UTF-8 (unless eightBit), and the
+// backslash of a literal "\#ddd" become \#ooo (octal); the rest, DEL
+// included, stays as is.
+func escapeName(s string, eightBit bool) string {
 	var b strings.Builder
 	escaped := false
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !mustEscape(s, i, r, n) {
+		if !mustEscape(s, i, r, n, eightBit) {
 			if escaped {
 				b.WriteString(s[i : i+n])
 			}
@@ -168,10 +173,10 @@ func escape(s string) string {
 
 // mustEscape reports whether the byte at s[i], which starts rune r of n
 // bytes, is printed escaped.
-func mustEscape(s string, i int, r rune, n int) bool {
+func mustEscape(s string, i int, r rune, n int, eightBit bool) bool {
 	switch {
 	case r == utf8.RuneError && n == 1:
-		return true
+		return !eightBit
 	case r < 0x20:
 		return r != '\t'
 	case r == '\\':

@@ -74,7 +74,7 @@ func (e *Executor) skipDir(s source) {
 	}
 	e.outMu.Lock()
 	defer e.outMu.Unlock()
-	fmt.Fprintf(e.opts.Out, "skipping directory %s\n", escape(name))
+	fmt.Fprintf(e.opts.Out, "skipping directory %s\n", e.escape(name))
 }
 
 // inspectAll inspects the sources: those there, and for the missing ones
@@ -149,7 +149,7 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	}
 	if e.opts.Itemize || e.opts.Verbose > 0 {
 		e.outMu.Lock()
-		fmt.Fprintf(e.opts.Out, "created directory %s\n", escape(strings.TrimRight(dest, "/")))
+		fmt.Fprintf(e.opts.Out, "created directory %s\n", e.escape(strings.TrimRight(dest, "/")))
 		e.outMu.Unlock()
 	}
 	e.destCreated = true

@@ -87,7 +87,7 @@ func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
 	}
 	for _, s := range plan.Skipped {
 		e.outMu.Lock()
-		fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", s.Reason, escape(planner.Join(d.Path, s.Name)))
+		fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", s.Reason, e.escape(planner.Join(d.Path, s.Name)))
 		e.outMu.Unlock()
 	}
 }

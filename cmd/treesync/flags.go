@@ -136,6 +136,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("verbose", "v", "list transferred files (-vv: more detail)", catOutput),
 		boolFlag("quiet", "q", "print errors only", catOutput),
 		boolFlag("itemize-changes", "i", "print a change summary per item, as rsync", catOutput),
+		boolFlag("8-bit-output", "8", "print the bytes of names that are not UTF-8 as they are, not as \\#ooo", catOutput),
 		&cli.StringFlag{Name: "out-format", Category: catOutput,
 			Usage: "print each change in `FORMAT`, with rsync's escapes (%n name, %i itemize string, %L link target, %l length, %b bytes written, %o, %f, %B, %U, %G, %M, %t, %p); without %i, what -v lists"},
 		boolFlag("stats", "", "print transfer statistics at the end", catOutput),
