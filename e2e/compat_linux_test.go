@@ -309,20 +309,22 @@ func linkedNames(t *testing.T, src string, opts []string) map[string]bool {
 		t.Fatal(err)
 	}
 	names := map[string]bool{}
+	eightBit := slices.Contains(opts, "-8")
 	for p, e := range tr.Entries {
 		if e.Type() == unix.S_IFREG && e.Nlink > 1 {
-			names[rsyncName(p)] = true
+			names[rsyncName(p, eightBit)] = true
 		}
 	}
 	return names
 }
 
-// rsyncName writes a name as rsync prints it in a UTF-8 locale.
-func rsyncName(s string) string {
+// rsyncName writes a name as rsync prints it in a UTF-8 locale (with
+// -8, eightBit: bytes of invalid UTF-8 as they are).
+func rsyncName(s string, eightBit bool) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && n == 1) || (r < 0x20 && r != '\t') {
+		if (r == utf8.RuneError && n == 1 && !eightBit) || (r < 0x20 && r != '\t') {
 			fmt.Fprintf(&b, "\\#%03o", s[i])
 			i++
 			continue
