@@ -201,3 +201,22 @@ func TestDelayUpdatesVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }
+
+// TestIDMapsVsRsync: --usermap and --groupmap map owners and groups as
+// rsync's do — by name (source side), pattern, ID or range, the first
+// match winning, unmatched ones kept — and turn on -o and -g.
+func TestIDMapsVsRsync(t *testing.T) {
+	requireRoot(t) // to own files as others
+	at := tree.At(100, 0)
+	own := func(p string, uid, gid int) tree.Node {
+		return tree.Node{Path: p, Data: []byte(p), Mtime: at, Owner: true, UID: uid, GID: gid}
+	}
+	source := []tree.Node{own("root", 0, 0), own("seven", 7, 7), own("nobody", 65534, 65534), own("other", 1234, 4321),
+		{Path: "d", Kind: tree.Dir, Mtime: at, Owner: true, UID: 8, GID: 8}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-a", "--usermap=0:1234"}, {"-rt", "--usermap=5-10:77,*:99"},
+		{"-a", "--usermap=r*:1234", "--groupmap=*:99"}, {"-a", "--groupmap=nogroup:5,4321:root"},
+		{"-a", "--usermap=nobody:3,1234:4,nosuchuser:5"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}

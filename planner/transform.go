@@ -6,11 +6,14 @@ type Transform struct {
 	Chmod Chmod
 	UID   int // -1: keep
 	GID   int // -1: keep
+	// MapUID and MapGID, when set, map each owner and group
+	// (--usermap, --groupmap).
+	MapUID, MapGID func(uint32) uint32
 }
 
 // Active reports whether t changes anything.
 func (t *Transform) Active() bool {
-	return t != nil && (len(t.Chmod) > 0 || t.UID >= 0 || t.GID >= 0)
+	return t != nil && (len(t.Chmod) > 0 || t.UID >= 0 || t.GID >= 0 || t.MapUID != nil || t.MapGID != nil)
 }
 
 // Apply rewrites e in place.
@@ -26,5 +29,11 @@ func (t *Transform) Apply(e *Entry) {
 	}
 	if t.GID >= 0 {
 		e.GID = uint32(t.GID)
+	}
+	if t.MapUID != nil {
+		e.UID = t.MapUID(e.UID)
+	}
+	if t.MapGID != nil {
+		e.GID = t.MapGID(e.GID)
 	}
 }

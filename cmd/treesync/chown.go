@@ -35,10 +35,42 @@ func buildTransform(c *cli.Context, pol *planner.Policy) (*planner.Transform, er
 		pol.Owner = pol.Root && (pol.Owner || t.UID >= 0)
 		pol.Group = pol.Root && (pol.Group || t.GID >= 0)
 	}
+	if err := idMaps(c, t, pol); err != nil {
+		return nil, err
+	}
 	if !t.Active() {
 		return nil, nil
 	}
 	return t, nil
+}
+
+// idMaps reads --usermap and --groupmap, which turn on -o and -g (as
+// root), as rsync's do; --chown is the same as "*:USER" and "*:GROUP",
+// so it goes with neither.
+func idMaps(c *cli.Context, t *planner.Transform, pol *planner.Policy) error {
+	for _, m := range []struct {
+		flag   string
+		lookup func(string) (string, error)
+		name   func(uint32) (string, bool)
+		set    func(func(uint32) uint32)
+	}{
+		{"usermap", lookupUser, userName, func(f func(uint32) uint32) { t.MapUID, pol.Owner = f, pol.Root }},
+		{"groupmap", lookupGroup, groupName, func(f func(uint32) uint32) { t.MapGID, pol.Group = f, pol.Root }},
+	} {
+		s := c.String(m.flag)
+		if s == "" {
+			continue
+		}
+		if c.String("chown") != "" {
+			return fmt.Errorf("--chown cannot be used with --%s (it is --usermap=*:USER --groupmap=*:GROUP)", m.flag)
+		}
+		rules, err := parseIDMap(s, m.lookup)
+		if err != nil {
+			return fmt.Errorf("--%s: %w", m.flag, err)
+		}
+		m.set(idMapper(rules, m.name))
+	}
+	return nil
 }
 
 func lookupID(name string, lookup func(string) (string, error)) (int, error) {
