@@ -203,11 +203,7 @@ func TestVerboseVsRsync(t *testing.T) {
 		{"-a", "--out-format=[%o] [%n] [%f] [%L] [%l] [%'l] [%B] [%U:%G] [%M] [%-8n|%8l] [%%]"},
 		{"-ai", "--out-format=%n"}, {"-aiq"}, {"-avq", "--out-format=%n"}, {"-ain", "--out-format=%n:%i"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			dir := t.TempDir()
-			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "ts"), filepath.Join(dir, "rs")
-			build(t, src, source)
-			build(t, dst, stale)
-			build(t, ref, stale)
+			src, dst, ref := twinTrees(t, source, stale)
 			args := append(args, "--delete", src+"/")
 			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
 			if r.code != 0 || rr.code != 0 || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {

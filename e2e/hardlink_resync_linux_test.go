@@ -67,11 +67,7 @@ func TestHardLinkedDestinationVsRsync(t *testing.T) {
 	for _, opts := range [][]string{{"-a"}, {"-a", "--modify-window=200"}, {"-a", "--size-only"},
 		{"-rlpt", "--size-only"}, {"-a", "--size-only", "--chmod=F600"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
-			dir := t.TempDir()
-			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
-			build(t, src, source)
-			build(t, dst, stale)
-			build(t, ref, stale)
+			src, dst, ref := twinTrees(t, source, stale)
 			args := append(append([]string{"-i"}, opts...), src+"/")
 			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
 			if r.code != rr.code {

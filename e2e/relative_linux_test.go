@@ -81,11 +81,7 @@ func TestFilesFromVsRsync(t *testing.T) {
 // itemized lines and the trees.
 func compareInSource(t *testing.T, args []string, source, stale []tree.Node) {
 	t.Helper()
-	dir := t.TempDir()
-	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "ts"), filepath.Join(dir, "rs")
-	build(t, src, source)
-	build(t, dst, stale)
-	build(t, ref, stale)
+	src, dst, ref := twinTrees(t, source, stale)
 	var argv []string
 	for _, a := range args {
 		argv = append(argv, strings.ReplaceAll(a, "ABS", src))

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,4 +109,17 @@ func isRoot() bool { return os.Geteuid() == 0 }
 func noDiffDeleted(t *testing.T, what, a, b string) {
 	t.Helper()
 	noDiff(t, what, a, b, tree.Options{})
+}
+
+// twinTrees builds source in a new directory's src, and stale twice
+// beside it: the destination treesync syncs (treesync) and the one rsync
+// syncs (rsync).
+func twinTrees(t *testing.T, source, stale []tree.Node) (src, dst, ref string) {
+	t.Helper()
+	dir := t.TempDir()
+	src, dst, ref = filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+	build(t, src, source)
+	build(t, dst, stale)
+	build(t, ref, stale)
+	return src, dst, ref
 }

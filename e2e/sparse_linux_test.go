@@ -88,11 +88,7 @@ func TestInplaceVsRsync(t *testing.T) {
 	for _, opts := range [][]string{{"-a", "--inplace"}, {"-a", "--inplace", "-b"}, {"-a", "--inplace", "--backup-dir=bk"},
 		{"-aS", "--inplace"}, {"-an", "--inplace"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
-			dir := t.TempDir()
-			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
-			build(t, src, source)
-			build(t, dst, stale)
-			build(t, ref, stale)
+			src, dst, ref := twinTrees(t, source, stale)
 			before := inode(t, filepath.Join(dst, "grow"))
 			args := append(append([]string{"-i"}, opts...), src+"/")
 			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
@@ -131,11 +127,7 @@ func TestAppendVsRsync(t *testing.T) {
 	// rsync itemizes a file that fails verification twice (the append,
 	// then the whole file sent again); the trees are compared.
 	t.Run("--append-verify", func(t *testing.T) {
-		dir := t.TempDir()
-		src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
-		build(t, src, source)
-		build(t, dst, stale)
-		build(t, ref, stale)
+		src, dst, ref := twinTrees(t, source, stale)
 		r := treesync(t, "-a", "--append-verify", src+"/", dst+"/")
 		rr := rsync(t, "-a", "--append-verify", src+"/", ref+"/")
 		if r.code != 0 || rr.code != 0 {

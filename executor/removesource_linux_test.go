@@ -1,16 +1,11 @@
 package executor
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/rs/zerolog"
-
-	"github.com/treesync/treesync/planner"
 )
 
 // A source file that changes between its listing and its removal stays
@@ -28,14 +23,9 @@ func TestRemoveSourceKeepsChangedFile(t *testing.T) {
 			_ = os.Chtimes(filepath.Join(src, "changed"), time.Now(), time.Unix(1e9, 0))
 		}
 	}}
-	opts := Options{
-		Policy: planner.Policy{Recursive: true, Perms: true, Times: true, ListCurrent: true},
-		Jobs:   1, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022, RemoveSourceFiles: true,
-	}
-	opts.fs = h
-	ex := New(opts)
-	h.copier = ex.copier
-	res := ex.Run(context.Background(), []string{src + "/"}, dst)
+	res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) {
+		o.Jobs, o.RemoveSourceFiles, o.Policy.ListCurrent = 1, true, true
+	})
 	if res.ExitCode != ExitPartial {
 		t.Errorf("exit code %d, want %d: %v", res.ExitCode, ExitPartial, res.Errors)
 	}

@@ -28,11 +28,14 @@ func (h *hookFS) CopyToNew(src int, st platform.Stat, dirfd int, name string, pe
 	return h.kernelFS.CopyToNew(src, st, dirfd, name, perm, dev, done)
 }
 
-func runHooked(t *testing.T, ctx context.Context, h *hookFS, sources []string, dst string) *Result {
+func runHooked(t *testing.T, ctx context.Context, h *hookFS, sources []string, dst string, with ...func(*Options)) *Result {
 	t.Helper()
 	opts := Options{
 		Policy: planner.Policy{Recursive: true, Perms: true, Times: true},
 		Jobs:   2, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022,
+	}
+	for _, f := range with {
+		f(&opts)
 	}
 	opts.fs = h
 	ex := New(opts)
@@ -189,14 +192,8 @@ func TestDelayUpdates(t *testing.T) {
 			t.Errorf("b is under its name before the end of the transfer (%v)", err)
 		}
 	}}
-	opts := Options{
-		Policy: planner.Policy{Recursive: true, Perms: true, Times: true},
-		Jobs:   1, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022, DelayUpdates: true,
-	}
-	opts.fs = h
-	ex := New(opts)
-	h.copier = ex.copier
-	if res := ex.Run(context.Background(), []string{src + "/"}, dst); res.ExitCode != ExitOK || calls != 3 {
+	res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) { o.Jobs, o.DelayUpdates = 1, true })
+	if res.ExitCode != ExitOK || calls != 3 {
 		t.Fatalf("exit code %d, %d copies: %v", res.ExitCode, calls, res.Errors)
 	}
 	for _, f := range []string{"a", "b", "z"} {
