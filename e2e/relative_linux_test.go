@@ -39,14 +39,15 @@ func relativeTrees() (source, stale []tree.Node) {
 // paths named are kept at the destination with the directories leading
 // to them (given the source's attributes), a path is kept from after a
 // "/./", an absolute one whole (itemized with its leading slash), one
-// given as "./..." brings the source directory's own attributes, and a
-// missing one is an error (exit 23).
+// given as "./..." brings the source directory's own attributes, a
+// missing one is an error (exit 23); sources may keep their paths from
+// different directories.
 func TestRelativeVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	for _, args := range [][]string{{"-aR", "a/b/c", "a/x/g"}, {"-aR", "--delete", "a/b/c", "a/y"},
 		{"-aRn", "--delete", "a/b"}, {"-aR", "./a/./b/c"}, {"-aR", "--exclude=*.o", "a/b"},
 		{"-aR", "missing/x", "a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/./y"}, {"-aRi", "ABS/a/x"},
-		{"-aR", "./a/x/g"}} {
+		{"-aR", "./a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/y", "./a/./b/c"}, {"-aR", "--delete", "ABS/./a/b", "a/x", "ABS/a/y"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

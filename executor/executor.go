@@ -35,6 +35,7 @@ type Executor struct {
 	srcInside   []string // sources inside the destination, relative to it
 	sources     []source // as given, for --out-format's %f
 	srcRemovals sourceRemovals
+	list        rootList // the root being walked: its list (--files-from, -R)
 	delayedUpds delayedUpdates
 	umask       uint32 // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
@@ -155,7 +156,6 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	if !ok {
 		return
 	}
-	e.reportUnlisted()
 	e.finishDeletes()
 	e.reportDeleteLimit()
 }
@@ -165,14 +165,16 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 // being written, directories being filled) and take them for stale ones.
 // It reports false when ctx ended the run.
 func (e *Executor) walkRoots(ctx context.Context, rs *roots) bool {
-	for _, r := range rs.list {
+	for i, r := range rs.list {
 		if ctx.Err() != nil {
 			return false
 		}
+		e.list = rs.lists[i] // (the workers are idle between roots)
 		e.walk(ctx, r, e.visit)
 		e.waitIdle() // every member met has claimed its group: none leads later
 		e.resolveLinks(ctx)
 		e.waitIdle()
+		e.reportUnlisted()
 	}
 	return true
 }
@@ -183,7 +185,8 @@ func (e *Executor) walkRoots(ctx context.Context, rs *roots) bool {
 func (e *Executor) deletePass(ctx context.Context, roots *roots) {
 	e.deletingPass = true
 	defer func() { e.deletingPass = false }()
-	for _, r := range roots.list {
+	for i, r := range roots.list {
+		e.list = roots.lists[i]
 		again := r
 		again.SrcFd, _ = platform.ReopenDir(r.SrcFd)
 		again.DstFd, _ = platform.ReopenDir(r.DstFd)

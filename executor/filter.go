@@ -19,12 +19,12 @@ import (
 func (e *Executor) dirRules(d *walker.Dir) (planner.Filter, error) {
 	rules, err := e.enterRules(d)
 	switch {
-	case e.opts.FilesFrom == nil:
+	case e.list.List == nil:
 		return rules, err
 	case rules == nil:
-		return e.opts.FilesFrom, err
+		return e.list.List, err
 	}
-	return both{rules, e.opts.FilesFrom}, err
+	return both{rules, e.list.List}, err
 }
 
 // reportUnlisted reports the --files-from paths (and -R sources) the
@@ -32,18 +32,18 @@ func (e *Executor) dirRules(d *walker.Dir) (planner.Filter, error) {
 // (exit 23, and deletes after the transfer are skipped). One the filter
 // rules left out is no error.
 func (e *Executor) reportUnlisted() {
-	if e.opts.FilesFrom == nil || len(e.sources) == 0 {
+	l := e.list.List
+	if l == nil {
 		return
 	}
-	base := e.sources[0].path
-	for _, p := range e.opts.FilesFrom.Unmet() {
-		_, err := platform.Lstatat(platform.CurrentDir, filepath.Join(base, p))
+	for _, p := range l.Unmet() {
+		_, err := platform.Lstatat(platform.CurrentDir, filepath.Join(e.list.base, p))
 		switch {
 		case err == nil:
 		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
 			if e.opts.MissingArgs == MissingDelete {
 				// the run gave its directory its time (the root's only when named)
-				e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || e.opts.FilesFrom.NamesRoot())
+				e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || l.NamesRoot())
 			}
 		default:
 			e.fail(p, fmt.Errorf("source %s: %w", p, err))

@@ -154,7 +154,7 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil || e.deletingPass {
 		return
 	}
-	if d.Parent == nil && e.opts.FilesFrom != nil && !e.opts.FilesFrom.NamesRoot() {
+	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst)

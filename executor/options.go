@@ -48,6 +48,10 @@ type Options struct {
 	// NamePrefix goes before the names printed of what is transferred
 	// (not deleted): "/" under -R with absolute sources, as rsync.
 	NamePrefix string
+	// Lists, when set, gives each source (same index) its own list and
+	// name prefix in place of FilesFrom and NamePrefix (-R with sources
+	// keeping their paths from different directories).
+	Lists []SourceList
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string
@@ -129,4 +133,11 @@ func (o *Options) fill() {
 	if o.ChangedRetries <= 0 {
 		o.ChangedRetries = 3
 	}
+}
+
+// SourceList is the list of paths below one source directory that -R
+// transfers, and the prefix its names are printed with.
+type SourceList struct {
+	List       *filter.PathList
+	NamePrefix string
 }

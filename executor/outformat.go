@@ -98,7 +98,7 @@ func (e *Executor) formatValue(c byte, group int, it item) (string, bool) {
 	switch c {
 	case 'n':
 		if it.op != planner.OpDelete {
-			return e.escape(e.opts.NamePrefix + it.path), true
+			return e.escape(e.list.NamePrefix + it.path), true
 		}
 		return e.escape(it.path), true
 	case 'f':

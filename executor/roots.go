@@ -18,11 +18,20 @@ type source struct {
 	path     string
 	contents bool // "SRC/": copy what is inside, not the directory itself
 	st       platform.Stat
+	list     SourceList // the paths below it to transfer (--files-from, -R)
 }
 
 type roots struct {
 	list   []walker.Root
+	lists  []rootList // each root's, in the same order
 	destFd int
+}
+
+// rootList is what a root's walk is restricted to, and where its listed
+// paths are looked for when the walk did not meet them.
+type rootList struct {
+	SourceList
+	base string
 }
 
 func (r *roots) close() { _ = platform.Close(r.destFd) }
@@ -46,7 +55,7 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 		e.deleteMissing(destFd, name, false)
 	}
 	for _, s := range srcs {
-		if s.st.IsDir() && !e.pol.Recursive && e.opts.FilesFrom == nil { // --files-from lists what to take from it
+		if s.st.IsDir() && !e.pol.Recursive && s.list.List == nil { // --files-from lists what to take from it
 			e.skipDir(s)
 			continue
 		}
@@ -57,6 +66,7 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 		}
 		if root != nil {
 			r.list = append(r.list, *root)
+			r.lists = append(r.lists, rootList{SourceList: s.list, base: s.path})
 		}
 	}
 	return r, nil
@@ -81,10 +91,14 @@ func (e *Executor) skipDir(s source) {
 // (failed but under --ignore-missing-args or --delete-missing-args) the
 // destination names --delete-missing-args deletes.
 func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) {
-	for _, p := range paths {
+	for i, p := range paths {
 		s, err := inspect(p)
 		switch {
 		case err == nil:
+			s.list = SourceList{List: e.opts.FilesFrom, NamePrefix: e.opts.NamePrefix}
+			if i < len(e.opts.Lists) {
+				s.list = e.opts.Lists[i]
+			}
 			srcs = append(srcs, s)
 		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
 			if e.opts.MissingArgs == MissingDelete && !s.contents {

@@ -24,7 +24,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		pol.Delete = false // the directory above a source named without a slash
 	} else if d.Parent == nil && p.First {
 		e.stats.Files.add(planner.KindDir)
-		if e.opts.FilesFrom == nil || e.opts.FilesFrom.NamesRoot() { // else the list does not name "."
+		if e.list.List == nil || e.list.List.NamesRoot() { // else the list does not name "."
 			e.printDir(d, d.Action)
 		}
 	}

@@ -115,7 +115,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	}
 	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
 	opts.MkPath = c.Bool("mkpath")
-	if opts.FilesFrom != nil {
+	if opts.FilesFrom != nil || opts.Lists != nil {
 		opts.Policy.Recursive = true // walk to the listed paths; the list decides
 	}
 	out, err := newOutput(c, &opts, verbosity, stdout, stderr)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -14,58 +13,72 @@ import (
 )
 
 // relativeOptions applies -R (without --files-from, whose list keeps its
-// paths already): the sources become one directory and the list of their
-// paths below it. It returns the sources the run takes.
+// paths already): the sources become the directories their kept paths
+// start from, each with the list of those paths. It returns the sources
+// the run takes.
 func relativeOptions(c *cli.Context, opts *executor.Options, sources []string) ([]string, error) {
 	if !c.Bool("relative") || opts.FilesFrom != nil {
 		return sources, nil
 	}
-	base, list, err := relativeSources(sources, opts.Policy.Recursive)
+	groups, err := relativeGroups(sources)
 	if err != nil {
 		return nil, err
 	}
-	opts.FilesFrom = list
-	if strings.HasPrefix(base, "/") && !strings.Contains(strings.Join(sources, "\x00"), "/./") {
-		opts.NamePrefix = "/" // rsync shows the kept paths of absolute sources as they were given
+	bases := make([]string, len(groups))
+	for i, g := range groups {
+		bases[i] = g.base
+		list := filter.NewPathList([]byte(strings.Join(g.kept, "\x00")), true, opts.Policy.Recursive)
+		opts.Lists = append(opts.Lists, executor.SourceList{List: list, NamePrefix: g.prefix})
 	}
-	return []string{base}, nil
+	return bases, nil
 }
 
-// relativeSources turns -R's sources into one source directory and the
-// list of paths below it to keep at the destination, rsync's way: a path
-// is kept from after its first "/./", else whole (an absolute one
-// without its leading slash: /etc/hosts lands at DST/etc/hosts). The
-// transfer then runs as a --files-from list, which takes the directories
-// leading to each path (rsync's implied directories) with it. All
-// sources must start their kept paths in the same directory.
-func relativeSources(sources []string, recursive bool) (string, *filter.PathList, error) {
-	base, list := "", make([]string, 0, len(sources))
+// relativeGroup is the -R sources keeping their paths from one directory.
+type relativeGroup struct {
+	base   string   // the directory, with a trailing slash
+	prefix string   // "/" for absolute paths given without a "/./", which rsync prints so
+	kept   []string // the paths, as given (a "./" start names the directory itself, as in rsync)
+}
+
+// relativeGroups sorts -R's sources by the directory their kept paths
+// start from (rsync's way: after the first "/./", else the whole path, an
+// absolute one without its leading slash, so /etc/hosts lands at
+// DST/etc/hosts), in the order they were given.
+func relativeGroups(sources []string) ([]relativeGroup, error) {
+	var groups []relativeGroup
+	index := map[[2]string]int{}
 	for _, s := range sources {
-		from, kept := splitRelative(s)
+		from, kept, dotted := splitRelative(s)
 		if clean := path.Clean("/" + kept)[1:]; clean == "" || strings.Contains("/"+clean+"/", "/../") {
-			return "", nil, fmt.Errorf("-R: %q keeps no path below %s", s, from)
+			return nil, fmt.Errorf("-R: %q keeps no path below %s", s, from)
 		}
-		if base != "" && filepath.Clean(from) != filepath.Clean(base) {
-			return "", nil, errors.New("-R: the sources must keep their paths from the same directory (" + base + ", " + from + ")")
+		g := relativeGroup{base: strings.TrimSuffix(filepath.Clean(from), "/") + "/"}
+		if from == "/" && !dotted {
+			g.prefix = "/"
 		}
-		base = from
-		list = append(list, kept) // as given: a "./" start names the directory itself, as in rsync
+		k := [2]string{g.base, g.prefix}
+		if _, ok := index[k]; !ok {
+			index[k] = len(groups)
+			groups = append(groups, g)
+		}
+		i := index[k]
+		groups[i].kept = append(groups[i].kept, kept)
 	}
-	return strings.TrimSuffix(base, "/") + "/", filter.NewPathList([]byte(strings.Join(list, "\x00")), true, recursive), nil
+	return groups, nil
 }
 
 // splitRelative splits an -R source into the directory its kept path
-// starts from and that path.
-func splitRelative(s string) (from, kept string) {
+// starts from and that path; dotted says a "/./" marked the split.
+func splitRelative(s string) (from, kept string, dotted bool) {
 	if i := strings.Index(s, "/./"); i >= 0 {
 		from, kept = s[:i], s[i+3:]
 		if from == "" {
 			from = "/"
 		}
-		return from, kept
+		return from, kept, true
 	}
 	if strings.HasPrefix(s, "/") {
-		return "/", s
+		return "/", s, false
 	}
-	return ".", s
+	return ".", s, false
 }
