@@ -120,3 +120,31 @@ func TestMissingArgsVsRsync(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
 	}
 }
+
+// TestNoImpliedDirsVsRsync: with --no-implied-dirs the directories that
+// only lead to the paths named are left as the destination has them — a
+// symlink to a directory there followed, its target's attributes kept —
+// and made with default attributes where missing, without lines.
+func TestNoImpliedDirsVsRsync(t *testing.T) {
+	source, _ := relativeTrees()
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	linked := []tree.Node{{Path: "real", Kind: tree.Dir, Mode: 0o700, Mtime: old},
+		{Path: "a", Kind: tree.Symlink, Target: "real", Mtime: old}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	empty := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	list := filepath.Join(t.TempDir(), "list")
+	if err := os.WriteFile(list, []byte("a/b/c/f\na/x/g\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args  []string
+		stale []tree.Node
+	}{
+		{[]string{"-aR", "--no-implied-dirs", "a/x/g", "a/b/c"}, linked},
+		{[]string{"-aR", "--no-implied-dirs", "--delete", "a/b"}, linked},
+		{[]string{"-aR", "--no-implied-dirs", "a/x/g", "a/b/c"}, empty},
+		{[]string{"-aRn", "--no-implied-dirs", "a/x/g"}, linked},
+		{[]string{"-a", "--no-implied-dirs", "--files-from=" + list, "."}, linked},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) { compareInSource(t, c.args, source, c.stale) })
+	}
+}

@@ -51,6 +51,34 @@ func (e *Executor) reportUnlisted() {
 	}
 }
 
+// impliedOnly reports, under --no-implied-dirs, a directory (by path)
+// that only leads to listed paths.
+func (e *Executor) impliedOnly(path string) bool {
+	return e.opts.NoImpliedDirs && e.list.List != nil && path != "" && e.list.List.ImpliedOnly(path)
+}
+
+// followDst is the walker's FollowDst: under --no-implied-dirs, a
+// destination symlink where a directory only leads to listed paths is
+// followed, as rsync leaves such a link.
+func (e *Executor) followDst() func(string) bool {
+	if !e.opts.NoImpliedDirs {
+		return nil
+	}
+	return e.impliedOnly
+}
+
+// defaultMode gives a directory --no-implied-dirs made the mode a new
+// directory gets (it was made owner-only while filled); one already there
+// keeps its attributes.
+func (e *Executor) defaultMode(d *walker.Dir) {
+	if d.Action.Op != planner.OpMkdir || e.opts.DryRun || d.DstFd < 0 {
+		return
+	}
+	if err := e.fs.Fchmod(d.DstFd, 0o777&^e.opts.Umask); err != nil {
+		e.fail(itemPath(d, "", planner.KindDir), fmt.Errorf("chmod: %w", err))
+	}
+}
+
 // both excludes and protects what either filter does.
 type both struct{ a, b planner.Filter }
 

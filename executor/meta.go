@@ -154,6 +154,10 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil || e.deletingPass {
 		return
 	}
+	if e.impliedOnly(d.Path) {
+		e.defaultMode(d)
+		return
+	}
 	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}

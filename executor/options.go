@@ -48,6 +48,11 @@ type Options struct {
 	// NamePrefix goes before the names printed of what is transferred
 	// (not deleted): "/" under -R with absolute sources, as rsync.
 	NamePrefix string
+	// NoImpliedDirs (--no-implied-dirs) leaves the directories that only
+	// lead to listed paths as the destination has them (a symlink to a
+	// directory there is followed), made with default attributes when
+	// missing.
+	NoImpliedDirs bool
 	// Lists, when set, gives each source (same index) its own list and
 	// name prefix in place of FilesFrom and NamePrefix (-R with sources
 	// keeping their paths from different directories).

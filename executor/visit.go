@@ -303,7 +303,7 @@ func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) (*stage, error) {
 }
 
 func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
-	if a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0) {
+	if a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0) || e.impliedOnly(planner.Join(d.Path, a.Name)) {
 		return
 	}
 	if e.opts.PruneEmptyDirs && a.Name != "" {

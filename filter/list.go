@@ -47,6 +47,10 @@ func NewPathList(data []byte, nul, recursive bool) *PathList {
 	return l
 }
 
+// ImpliedOnly reports whether p is a directory only leading to listed
+// paths, not listed itself (--no-implied-dirs leaves it as it is).
+func (l *PathList) ImpliedOnly(p string) bool { return l.implied[p] && l.listed[p] == nil }
+
 // NamesRoot reports whether a path was given from "./", which makes the
 // source directory itself part of the transfer (its attributes go to
 // the destination's), as in rsync.

@@ -215,7 +215,7 @@ func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.E
 	follow, dirsOnly, unsafe := false, !src, false
 	switch {
 	case !src:
-		follow = w.opts.KeepDirlinks
+		follow = w.opts.KeepDirlinks || (w.opts.FollowDst != nil && w.opts.FollowDst(planner.Join(d.Path, e.Name)))
 	case w.opts.Links == LinksFollow:
 		follow = true
 	case (w.opts.Links == LinksUnsafe || w.opts.SkipUnsafe) && planner.UnsafeLink(d.Path, e.Target()):
