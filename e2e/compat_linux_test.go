@@ -91,6 +91,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-a", "-O", "--delete-before"}, {"-a", "-b", "--delete-before"},
 		{"-a", "--no-perms"}, {"-a", "--no-o", "--no-g"}, {"-a", "--no-l"}, {"-a", "--no-D", "--no-r"},
 		{"-a", "--chown=nobody:nogroup"}, {"-a", "--chown=1234:"}, {"-a", "--chown=:4321"},
+		{"-dt"}, {"-dlpt", "--delete"}, {"-dn", "--delete"}, {"-dlptgoD", "-m"},
 	}
 	for _, opts := range cases {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsync(t, opts) })

@@ -202,7 +202,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) 
 		Workers: e.opts.Listers, Window: e.opts.ListWindow, OnError: e.listError, OnDone: e.dirDone,
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
 		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
-		CopyDirlinks: e.opts.CopyDirlinks, FollowDst: e.followDst(),
+		CopyDirlinks: e.opts.CopyDirlinks, FollowDst: e.followDst(), OneLevel: e.oneLevel(),
 	}
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind

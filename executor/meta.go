@@ -316,7 +316,7 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 // files, below the transfer root, created by this run where nothing was in
 // the way or there already.
 func (e *Executor) prunable(d *walker.Dir) bool {
-	if !e.opts.PruneEmptyDirs || d.Used.Load() || d.NoDescend || d.Parent == nil || d.Top() {
+	if !e.opts.PruneEmptyDirs || d.Used.Load() || (d.NoDescend && !e.oneLevel()) || d.Parent == nil || d.Top() {
 		return false
 	}
 	a := d.Action

@@ -77,10 +77,16 @@ func (e *Executor) newWithFiles(d *walker.Dir, subdirs []planner.Action, rules p
 	return false
 }
 
+// oneLevel reports -d without -r: subdirectories are made, not entered.
+func (e *Executor) oneLevel() bool { return e.pol.Dirs && !e.pol.Recursive }
+
 // sourceHasFiles reports whether the source directory of a, a
 // subdirectory of d, holds files that rules leave in (or could not be
 // read through: the walk meets and reports that).
 func (e *Executor) sourceHasFiles(d *walker.Dir, a planner.Action, rules planner.Filter) bool {
+	if e.oneLevel() {
+		return false // -d: nothing below a subdirectory is transferred
+	}
 	open := platform.OpenDirAt
 	if a.Src != nil && a.Src.Followed {
 		open = platform.OpenDirFollowAt

@@ -55,7 +55,7 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 		e.deleteMissing(destFd, name, false)
 	}
 	for _, s := range srcs {
-		if s.st.IsDir() && !e.pol.Recursive && s.list.List == nil { // --files-from lists what to take from it
+		if s.st.IsDir() && !e.pol.Recursive && !e.pol.Dirs && s.list.List == nil { // --files-from lists what to take from it
 			e.skipDir(s)
 			continue
 		}

@@ -79,7 +79,7 @@ func (p *DirPlan) planExtraneous(dir string, d *Entry, pol Policy, canDelete boo
 
 func (p *DirPlan) planDir(s, d *Entry, pol Policy) {
 	switch {
-	case !pol.Recursive:
+	case !pol.Recursive && !pol.Dirs:
 		p.Skipped = append(p.Skipped, Skip{Name: s.Name, Reason: "skipping directory"})
 	case d == nil:
 		if !pol.Existing {

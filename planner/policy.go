@@ -5,6 +5,7 @@ package planner
 // and modification time.
 type Policy struct {
 	Recursive bool // -r: descend into directories
+	Dirs      bool // -d: without -r, take directories met, not what is in them
 	Links     bool // -l: recreate symlinks as symlinks
 	Perms     bool // -p
 	// Executability (-E) keeps, without -p, whether a regular file is

@@ -22,7 +22,8 @@ type Dir struct {
 	// Only restricts the listing to one name (a source named without a
 	// trailing slash); OnlyDst is that entry's name at the destination.
 	Only, OnlyDst string
-	// NoDescend marks a mount point under -x: created, not entered.
+	// NoDescend marks a mount point under -x, or any subdirectory under
+	// OneLevel (-d): created, not entered.
 	NoDescend bool
 	// Ext is the executor's per-directory state (its filter rules).
 	Ext any
@@ -51,6 +52,9 @@ func (d *Dir) Child(a planner.Action) *Dir {
 		SrcFd: -1, DstFd: -1, Action: a, w: d.w}
 	if d.w.opts.OneFileSystem && a.Src != nil && a.Src.Dev != d.w.rootDev {
 		c.NoDescend = true
+	}
+	if d.w.opts.OneLevel {
+		c.NoDescend = true // -d: made, not entered
 	}
 	c.pending.Store(1) // released after its listing is planned
 	d.Hold()

@@ -59,6 +59,9 @@ type Options struct {
 	// directory is copied, a dangling link stays a link).
 	KeepDirlinks bool
 	CopyDirlinks bool
+	// OneLevel (-d without -r) makes the directories met and lists none
+	// of them: only the transfer roots are listed.
+	OneLevel bool
 	// FollowDst, when set, says which destination symlinks (by path) to
 	// treat as the directory they point to, as -K does for all.
 	FollowDst func(path string) bool

@@ -219,7 +219,7 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 	}
 	root := platform.Geteuid() == 0
 	pol := planner.Policy{
-		Recursive: on("recursive"), Links: on("links"), Perms: on("perms"), Executability: c.Bool("executability"),
+		Recursive: on("recursive"), Dirs: c.Bool("dirs"), Links: on("links"), Perms: on("perms"), Executability: c.Bool("executability"),
 		Times: on("times"), Owner: root && on("owner"), Group: root && on("group"),
 		Devices: on("devices", "D"), Specials: on("specials", "D"),
 		Atimes: c.Bool("atimes"), HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
