@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -33,7 +34,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown flag", []string{"--no-such-flag", "src/", "dst/"}, 1, "no-such-flag", true},
 		{"--delay-updates with --inplace", []string{"-a", "--delay-updates", "--inplace", "src/", "dst/"}, 1, "--delay-updates", false},
 		{"--delay-updates with -H", []string{"-aH", "--delay-updates", "src/", "dst/"}, 1, "--delay-updates", false},
-		{"one argument", []string{"-a", "src/"}, 1, "destination", false}, // rsync lists src
+		{"one argument lists it", []string{"-a", "src/"}, 0, "", true},
 		{"no argument", []string{}, 1, "", true},
 	}
 	for _, c := range cases {
@@ -224,4 +225,37 @@ func namesPrinted(out string) string {
 		}
 	}
 	return sortedLines(strings.Join(keep, "\n"))
+}
+
+// TestListOnlyVsRsync: --list-only (and a source given alone) prints
+// what rsync prints, byte for byte: types and permissions, sizes with
+// commas, times, names in rsync's order (files before subdirectories,
+// each followed by what is in it), symlink targets under -l only; one
+// level without -r.
+func TestListOnlyVsRsync(t *testing.T) {
+	at := tree.At(1600000000, 0)
+	source := []tree.Node{
+		{Path: "m", Data: []byte("m"), Mtime: at}, {Path: "big", Data: make([]byte, 1234567), Mtime: at},
+		{Path: "suid", Data: []byte("s"), Mode: 0o4755, Mtime: at}, {Path: "l", Kind: tree.Symlink, Target: "m", Mtime: at},
+		{Path: "p", Kind: tree.Fifo, Mtime: at}, {Path: "x.o", Data: []byte("o"), Mtime: at},
+		{Path: "b", Kind: tree.Dir, Mtime: at}, {Path: "b/e", Data: []byte("e"), Mtime: at},
+		{Path: "b/c", Kind: tree.Dir, Mode: 0o1777, Mtime: at}, {Path: "b/c/f", Data: []byte("f"), Mtime: at},
+		{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/g", Data: []byte("g"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	build(t, src, source)
+	for _, args := range [][]string{{"--list-only", src + "/"}, {"-r", "--list-only", src + "/"}, {"-rl", src + "/"},
+		{"-a", src}, {"-a", "--exclude=*.o", src + "/"}, {"-r", "--list-only", src + "/", filepath.Join(dir, "none") + "/"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			r, rr := treesync(t, args...), rsync(t, args...)
+			if r.code != rr.code || r.stdout != rr.stdout {
+				t.Errorf("listings differ:\n%s\n%s", r, rr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "none")); err == nil {
+				t.Error("a listing made its destination")
+			}
+		})
+	}
 }

@@ -109,9 +109,9 @@ func (e *Executor) formatValue(c byte, group int, it item) (string, bool) {
 	case 'L':
 		return e.linkSuffix(it), true
 	case 'l':
-		return groupNumber(itemLength(it, ent), group), true
+		return GroupNumber(itemLength(it, ent), group), true
 	case 'b':
-		return groupNumber(it.bytes, group), true
+		return GroupNumber(it.bytes, group), true
 	case 'i':
 		return planner.Itemize(it.op, it.kind, it.change, e.pol), true
 	case 'o':
@@ -128,7 +128,7 @@ func (e *Executor) formatValue(c byte, group int, it item) (string, bool) {
 func attrValue(c byte, ent *planner.Entry) (string, bool) {
 	switch c {
 	case 'B':
-		return permString(ent.Mode), true
+		return PermString(ent.Mode), true
 	case 'U':
 		return strconv.FormatUint(uint64(ent.UID), 10), true
 	case 'G':
@@ -166,9 +166,9 @@ func itemLength(it item, ent *planner.Entry) int64 {
 	return ent.Size
 }
 
-// groupNumber formats n as rsync's apostrophes ask: none, digit groups,
+// GroupNumber formats n as rsync's apostrophes ask: none, digit groups,
 // or units of 1000 or 1024 with two decimals.
-func groupNumber(n int64, group int) string {
+func GroupNumber(n int64, group int) string {
 	s := strconv.FormatInt(n, 10)
 	switch {
 	case group == 1:
@@ -191,9 +191,9 @@ func groupNumber(n int64, group int) string {
 	return s
 }
 
-// permString is %B: the nine permission letters as ls shows them, with
-// the setuid, setgid and sticky bits.
-func permString(mode uint32) string {
+// PermString is %B (and --list-only's): the nine permission letters as
+// ls shows them, with the setuid, setgid and sticky bits.
+func PermString(mode uint32) string {
 	b := []byte("rwxrwxrwx")
 	for i := range b {
 		if mode&(1<<(8-i)) == 0 {

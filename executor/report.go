@@ -93,6 +93,8 @@ type Change struct {
 	Flags   planner.Change
 	Path    string // relative to the transfer root; directories end in "/"
 	Target  string // symlink target, or the hard-link target ("=>")
+	// Entry holds the source entry's attributes (nil for a deletion).
+	Entry *planner.Entry
 }
 
 // print reports one change that was made (or, in a dry run, would be
@@ -100,7 +102,7 @@ type Change struct {
 func (e *Executor) print(it item) {
 	if e.opts.OnChange != nil {
 		e.opts.OnChange(Change{Itemize: planner.Itemize(it.op, it.kind, it.change, e.pol), Op: it.op, Kind: it.kind,
-			Flags: it.change, Path: it.path, Target: it.target})
+			Flags: it.change, Path: it.path, Target: it.target, Entry: it.ent})
 	}
 	line, ok := e.line(it)
 	if !ok {

@@ -96,8 +96,12 @@ func versionString() string {
 // runSync turns the parsed options into an executor run.
 func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, stdout, stderr io.Writer) (int, error) {
 	paths := c.Args().Slice()
-	if len(paths) < 2 {
+	listOnly := c.Bool("list-only") || len(paths) == 1 // rsync lists a source given alone
+	if len(paths) == 0 {
 		return executor.ExitUsage, usageError{errors.New("need at least one source and a destination: treesync [OPTIONS] SRC... DST")}
+	}
+	if len(paths) == 1 {
+		paths = append(paths, "") // (the destination a listing has not)
 	}
 	opts, err := buildOptions(c, verbosity, stdout, stderr)
 	if err != nil {
@@ -122,15 +126,24 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	if listOnly {
+		res := runList(ctx, opts, sources, stdout)
+		return reportExit(res, stderr), nil
+	}
 	signalsReady(ctx) // before anything changes the destination
 	ex := executor.New(opts)
 	out.start(ex, sources, paths[len(paths)-1])
 	res := runWatched(ctx, ex, time.Duration(c.Int("timeout"))*time.Second, sources, paths[len(paths)-1], stderr)
 	out.finish(res, opts.DryRun)
+	return reportExit(res, stderr), nil
+}
+
+// reportExit prints a failed run's exit code and returns it.
+func reportExit(res *executor.Result, stderr io.Writer) int {
 	if res.ExitCode != 0 {
 		fmt.Fprintf(stderr, "treesync: %s (code %d)\n", exitMessage(res.ExitCode), res.ExitCode)
 	}
-	return res.ExitCode, nil
+	return res.ExitCode
 }
 
 func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (executor.Options, error) {

@@ -146,6 +146,7 @@ func syncFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out-format", Category: catOutput,
 			Usage: "print each change in `FORMAT`, with rsync's escapes (%n name, %i itemize string, %L link target, %l length, %b bytes written, %o, %f, %B, %U, %G, %M, %t, %p); without %i, what -v lists"},
 		boolFlag("stats", "", "print transfer statistics at the end", catOutput),
+		boolFlag("list-only", "", "list the sources as ls -l would (what a source given alone does too), copying nothing", catOutput),
 		boolFlag("version", "V", "print the version, commit and Go version", catOutput),
 	}
 }
