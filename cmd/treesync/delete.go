@@ -29,6 +29,9 @@ func deleteOptions(c *cli.Context, o *executor.Options) error {
 	if c.Bool("delete-excluded") {
 		o.Policy.Delete = true
 	}
+	if o.DelayUpdates && o.DeleteMode != executor.DeleteBefore {
+		o.DeleteMode = executor.DeleteAfter // as rsync: deletes follow the renames at the end
+	}
 	o.IgnoreErrors = c.Bool("ignore-errors")
 	o.Policy.IgnoreErrors = o.IgnoreErrors
 	o.AllowEmptySource = c.Bool("allow-empty-source")
