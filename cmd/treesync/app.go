@@ -126,6 +126,10 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	stop, err := stopDeadline(c.Int("stop-after"), c.String("stop-at"), time.Now())
+	if err != nil {
+		return executor.ExitUsage, usageError{err}
+	}
 	if listOnly {
 		res := runList(ctx, opts, sources, stdout)
 		return reportExit(res, stderr), nil
@@ -133,7 +137,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	signalsReady(ctx) // before anything changes the destination
 	ex := executor.New(opts)
 	out.start(ex, sources, paths[len(paths)-1])
-	res := runWatched(ctx, ex, time.Duration(c.Int("timeout"))*time.Second, sources, paths[len(paths)-1], stderr)
+	res := runWatched(ctx, ex, time.Duration(c.Int("timeout"))*time.Second, stop, sources, paths[len(paths)-1], stderr)
 	out.finish(res, opts.DryRun)
 	return reportExit(res, stderr), nil
 }

@@ -119,6 +119,8 @@ func syncFlags() []cli.Flag {
 			Usage: "`METHOD` for data (diagnostics): auto, kernel (copy_file_range, no reflink), buffered"},
 		&cli.DurationFlag{Name: "lock-wait", Category: catSafety,
 			Usage: "wait up to `DURATION` (e.g. 30s, 10m) for another run's lock on DST; default: fail at once with exit 26"},
+		&cli.IntFlag{Name: "stop-after", Category: catSafety, Usage: "stop after `MINS` minutes (exit 30, as rsync); what was copied stays, a file under way is left out"},
+		&cli.StringFlag{Name: "stop-at", Category: catSafety, Usage: "stop at `TIME`: y-m-dTh:m, m-dTh:m or h:m (the next such time), local time (exit 30)"},
 		&cli.IntFlag{Name: "timeout", Category: catSafety,
 			Usage: "stop with exit 30 when nothing progresses for `SECONDS` (no entry listed, no byte copied, nothing changed), as rsync's I/O timeout"},
 		boolFlag("no-lock", "", "do not lock DST against concurrent treesync runs", catSafety),
