@@ -142,7 +142,8 @@ func sortedLines(s string) string {
 // (a bad rate is exit 1 for both) and --timeout.
 func TestCommonRsyncCommandLines(t *testing.T) {
 	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-avh", "--stats"}, {"-a", "--mkpath"}, {"-a"}, {"-a", "--bwlimit=500"},
-		{"-a", "--bwlimit=1.5M", "--timeout=30"}, {"-a", "--bwlimit=fast"}, {"-a", "--preallocate"}, {"-ay"}} {
+		{"-a", "--bwlimit=1.5M", "--timeout=30"}, {"-a", "--bwlimit=fast"}, {"-a", "--preallocate"}, {"-ay"},
+		{"-a", "--ignore-non-existing"}, {"-a", "--open-noatime"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			src := filepath.Join(dir, "src")
