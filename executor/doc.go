@@ -20,4 +20,12 @@
 // done, so deepest first. Per-file errors are recorded and the run goes
 // on; errors no file can get around (ENOSPC, EROFS, a vanished destination
 // root) cancel the run.
+//
+// Other ways of writing, as rsync's options ask: in the file's own inode
+// (--inplace, --append: copy.go's copyInPlace and appendTo), every copy
+// held under its temporary name until the end (--delay-updates:
+// delay.go). Around the copies: source files removed once their
+// directory is done (--remove-source-files: removesource.go), missing
+// arguments ignored or deleted (missing.go), the lines -i, -v and
+// --out-format print (report.go, outformat.go).
 package executor
