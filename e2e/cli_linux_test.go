@@ -260,3 +260,48 @@ func TestListOnlyVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestLogFileFormatVsRsync: with --log-file-format each change goes to
+// --log-file as rsync writes it — time, [pid], the change in the format
+// — so the changes logged match rsync's (the run's own lines differ:
+// treesync's log records, rsync's file list and totals).
+func TestLogFileFormatVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source := []tree.Node{{Path: "a", Data: []byte("new"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Data: []byte("old!"), Mtime: old}, {Path: "gone", Data: []byte("x"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, format := range []string{"%i %n%L", "%o %n %l", "%n"} {
+		t.Run(format, func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			logs := t.TempDir()
+			args := []string{"-a", "--delete", "--log-file-format=" + format, src + "/"}
+			r := treesync(t, append(args, "--log-file="+filepath.Join(logs, "ts.log"), dst+"/")...)
+			rr := rsync(t, append(args, "--log-file="+filepath.Join(logs, "rs.log"), ref+"/")...)
+			got, want := loggedChanges(t, filepath.Join(logs, "ts.log")), loggedChanges(t, filepath.Join(logs, "rs.log"))
+			if r.code != 0 || rr.code != 0 || got != want {
+				t.Errorf("logged changes differ:\n%s\nrsync:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// loggedChanges returns the change lines of an rsync-style log file,
+// without their time and [pid], sorted.
+func loggedChanges(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		f := strings.SplitN(l, " ", 4)
+		if len(f) < 4 || !strings.HasPrefix(f[2], "[") || strings.HasPrefix(f[3], "building file list") ||
+			strings.HasPrefix(f[3], "sent ") {
+			continue
+		}
+		lines = append(lines, f[3])
+	}
+	return sortedLines(strings.Join(lines, "\n"))
+}

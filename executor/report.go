@@ -95,6 +95,15 @@ type Change struct {
 	Target  string // symlink target, or the hard-link target ("=>")
 	// Entry holds the source entry's attributes (nil for a deletion).
 	Entry *planner.Entry
+	Bytes int64 // file data written for it
+}
+
+// FormatChange returns ch's line in format, with --out-format's escapes
+// (for --log-file-format): what a format without %i leaves out, as -v
+// does, is not ok.
+func (e *Executor) FormatChange(format string, ch Change) (line string, ok bool) {
+	return e.lineIn(format, item{op: ch.Op, kind: ch.Kind, change: ch.Flags, path: ch.Path, target: ch.Target,
+		ent: ch.Entry, bytes: ch.Bytes})
 }
 
 // print reports one change that was made (or, in a dry run, would be
@@ -102,7 +111,7 @@ type Change struct {
 func (e *Executor) print(it item) {
 	if e.opts.OnChange != nil {
 		e.opts.OnChange(Change{Itemize: planner.Itemize(it.op, it.kind, it.change, e.pol), Op: it.op, Kind: it.kind,
-			Flags: it.change, Path: it.path, Target: it.target, Entry: it.ent})
+			Flags: it.change, Path: it.path, Target: it.target, Entry: it.ent, Bytes: it.bytes})
 	}
 	line, ok := e.line(it)
 	if !ok {
@@ -114,10 +123,7 @@ func (e *Executor) print(it item) {
 }
 
 // line returns the stdout line of an item, as rsync prints it: in the
-// --out-format, else -i's "%i %n%L" or -v's "%n%L"; none under -q. A
-// format without %i lists what -v lists: what was transferred or
-// created, directories whose attributes changed, and deletions, which
-// are "deleting NAME" unless the format has %i or %o.
+// --out-format, else -i's "%i %n%L" or -v's "%n%L"; none under -q.
 func (e *Executor) line(it item) (string, bool) {
 	format := e.opts.OutFormat
 	switch {
@@ -130,6 +136,14 @@ func (e *Executor) line(it item) (string, bool) {
 	case format == "":
 		return "", false
 	}
+	return e.lineIn(format, it)
+}
+
+// lineIn returns an item's line in format, which, without %i, lists what
+// -v lists: what was transferred or created, directories whose
+// attributes changed, and deletions ("deleting NAME" unless the format
+// has %o).
+func (e *Executor) lineIn(format string, it item) (string, bool) {
 	itemized := hasEscape(format, 'i')
 	switch {
 	case !itemized && (it.op == planner.OpMeta || (it.op == planner.OpDir && it.change == 0)):

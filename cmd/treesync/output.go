@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -31,6 +32,7 @@ type output struct {
 	changes *changeWriter
 	chFile  *os.File // the --json-changes file, if not stdout
 	prog    *progress
+	ex      *executor.Executor // set by start, before the run
 }
 
 // outputFlags are the options of this file's features.
@@ -41,6 +43,8 @@ func outputFlags() []cli.Flag {
 			Usage: "write one JSON line per change (the itemize letters as fields) to `FILE` (- for stdout, not with --json)"},
 		&cli.StringFlag{Name: "log-format", Value: "text", Category: catOutput,
 			Usage: "`FORMAT` of log lines on stderr and in --log-file: text or json"},
+		&cli.StringFlag{Name: "log-file-format", Category: catOutput,
+			Usage: "write each change to --log-file as rsync does: time, [pid] and the change in `FORMAT` (--out-format's escapes), instead of a log record"},
 		&cli.StringFlag{Name: "log-file", Category: catOutput,
 			Usage: "also log to `FILE` (appended): info and up, plus one line per change, as rsync's --log-file"},
 		boolFlag("progress", "", "show files and bytes done of the exact totals, rate and ETA (counts first by a dry-run pass)", catOutput),
@@ -98,6 +102,10 @@ func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, st
 	if o.changes != nil || rl.rec != nil {
 		opts.OnChange = o.onChange
 	}
+	if c.String("log-file-format") != "" && rl.file == nil {
+		o.closeChanges()
+		return nil, errors.New("--log-file-format needs --log-file")
+	}
 	return o, nil
 }
 
@@ -136,6 +144,10 @@ func (o *output) onChange(ch executor.Change) {
 	if o.changes != nil {
 		o.changes.write(ch)
 	}
+	if format := o.c.String("log-file-format"); format != "" && o.log.file != nil {
+		o.logLine(format, ch)
+		return
+	}
 	if o.log.rec != nil {
 		ev := o.log.rec.Info().Str("op", opName(ch.Op)).Str("itemize", ch.Itemize).Str("path", ch.Path)
 		if ch.Target != "" {
@@ -145,9 +157,20 @@ func (o *output) onChange(ch executor.Change) {
 	}
 }
 
+// logLine writes a change to the log file as rsync's --log-file lines
+// are: time, [pid], the change in the --log-file-format (one write, so
+// the lines of concurrent changes stay whole in the appended file).
+func (o *output) logLine(format string, ch executor.Change) {
+	line, ok := o.ex.FormatChange(format, ch)
+	if ok {
+		_, _ = fmt.Fprintf(o.log.file, "%s [%d] %s\n", time.Now().Format("2006/01/02 15:04:05"), os.Getpid(), line)
+	}
+}
+
 // start is called once the executor exists, before the run: with
 // progress on, it counts the totals, then starts the display.
 func (o *output) start(ex *executor.Executor, sources []string, dest string) {
+	o.ex = ex
 	progress, _, _ := infoFlags(o.c)
 	if !progress {
 		return
