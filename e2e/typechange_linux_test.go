@@ -220,3 +220,24 @@ func TestIDMapsVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }
+
+// TestTempDirVsRsync: -T writes the copies elsewhere on the destination's
+// filesystem and renames them into place; the trees and lines are
+// rsync -T's, and nothing is left in the temp dir.
+func TestTempDirVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source := []tree.Node{{Path: "a", Data: []byte("new a"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/b", Data: []byte("b"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Data: []byte("old"), Mtime: old}, {Path: "gone", Data: []byte("x"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	tmp := t.TempDir()
+	for _, opts := range [][]string{{"-a", "--temp-dir=" + tmp}, {"-a", "-T", tmp, "--delete", "-b"},
+		{"-a", "-T", tmp, "--delay-updates"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			compareTreesWithRsync(t, opts, source, stale)
+			if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+				t.Errorf("%d entries left in the temp dir", len(entries))
+			}
+		})
+	}
+}

@@ -218,13 +218,22 @@ type pending struct {
 	name  string
 	fd    int
 	final bool
+	dir   int // the directory of name: -1 for the file's own, else --temp-dir's
+}
+
+// dirfd returns the directory p's temporary name is in.
+func (p pending) dirfd(d *walker.Dir) int {
+	if p.dir >= 0 {
+		return p.dir
+	}
+	return d.DstFd
 }
 
 // publishOrDelay publishes p now, or under --delay-updates at the end
 // of the run (a copy then always has a temporary name).
 func (e *Executor) publishOrDelay(d *walker.Dir, p pending, name string, want *planner.Entry) error {
 	if e.opts.DelayUpdates && p.name != "" && !p.final {
-		e.delay(d, p.name, name, want)
+		e.delay(d, p.name, name, want, p.dir >= 0)
 		return nil
 	}
 	return e.publish(d, p, name, want)
@@ -236,7 +245,7 @@ func (e *Executor) publish(d *walker.Dir, p pending, name string, want *planner.
 		return nil // the directory's rename publishes it
 	}
 	if p.name != "" {
-		return e.commit(d, p.name, name, want)
+		return e.commitTemp(d, p.dirfd(d), p.name, name, want)
 	}
 	defer platform.Close(p.fd)
 	if err := e.ctx.Err(); err != nil {
@@ -259,7 +268,7 @@ func (e *Executor) discard(d *walker.Dir, p pending) {
 		_ = platform.Close(p.fd)
 		return
 	}
-	_ = e.fs.Unlinkat(d.DstFd, p.name)
+	_ = e.fs.Unlinkat(p.dirfd(d), p.name)
 }
 
 // writeTemp copies src into a new file (createCopy) and gives it its
@@ -274,7 +283,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	if errors.Is(err, platform.ErrInterrupted) {
 		if p.name != "" { // an unnamed copy is already gone
 			_ = platform.Close(p.fd)
-			e.keepPartial(d, p.name, a.Name)
+			e.keepPartial(d, p.dirfd(d), p.name, a.Name)
 		}
 		return pending{}, res, e.ctx.Err()
 	}
@@ -283,7 +292,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	}
 	err = e.setFdMetaCreated(p.fd, &meta, a.Dst, perm)
 	if err == nil && p.name != "" {
-		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, p.name)
+		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), p.dirfd(d), p.name)
 	}
 	if err == nil && e.opts.Fsync {
 		if err = e.fs.Fsync(p.fd); err != nil {
@@ -306,7 +315,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 // when they are kept in a partial directory or get extended attributes
 // or ACLs (set by name before the rename).
 func (e *Executor) unnamedAllowed() bool {
-	return e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs && !e.opts.DelayUpdates
+	return e.opts.PartialDir == "" && !e.pol.Xattrs && !e.pol.ACLs && !e.opts.DelayUpdates && e.opts.TempDir == ""
 }
 
 // createCopy copies src into a new file for name: a new name (fresh) in
@@ -319,21 +328,23 @@ func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uin
 		if errors.Is(err, fs.ErrExist) {
 			err = ErrChangedSinceScan
 		}
-		return pending{name: name, fd: fd, final: true}, res, err
+		return pending{name: name, fd: fd, final: true, dir: -1}, res, err
 	}
 	if fresh && e.unnamedAllowed() {
 		fd, res, handled, err := e.fs.CopyToUnnamed(src, st, d.DstFd, perm, d.DstDev, e.ctx.Done())
 		if handled {
-			return pending{fd: fd}, res, err // on error fd is -1, closed
+			return pending{fd: fd, dir: -1}, res, err // on error fd is -1, closed
 		}
 	}
 	var fd int
 	var res platform.CopyResult
+	p := pending{dir: e.tempFd} // -1 without --temp-dir
 	tmp, err := withTempName(func(tmp string) (err error) {
-		fd, res, err = e.fs.CopyToNew(src, st, d.DstFd, tmp, perm, d.DstDev, e.ctx.Done())
+		fd, res, err = e.fs.CopyToNew(src, st, p.dirfd(d), tmp, perm, d.DstDev, e.ctx.Done())
 		return err
 	})
-	return pending{name: tmp, fd: fd}, res, err
+	p.name, p.fd = tmp, fd
+	return p, res, err
 }
 
 // withTempName calls create with a new temporary name until the name is

@@ -15,6 +15,7 @@ type delayed struct {
 	tmp  string
 	name string
 	want *planner.Entry // what the name must still be (nil: nothing)
+	temp bool           // tmp is in --temp-dir, not in dir
 }
 
 // delayedUpdates are the copies --delay-updates holds back.
@@ -24,11 +25,11 @@ type delayedUpdates struct {
 }
 
 // delay holds a finished copy back until the end of the run.
-func (e *Executor) delay(d *walker.Dir, tmp, name string, want *planner.Entry) {
+func (e *Executor) delay(d *walker.Dir, tmp, name string, want *planner.Entry, temp bool) {
 	u := &e.delayedUpds
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.list = append(u.list, delayed{dir: d.Path, tmp: tmp, name: name, want: want})
+	u.list = append(u.list, delayed{dir: d.Path, tmp: tmp, name: name, want: want, temp: temp})
 }
 
 // finishDelayed puts the held copies under their names in rapid
@@ -67,7 +68,11 @@ func (e *Executor) publishDelayed(dir string, list []delayed) {
 	d := &walker.Dir{DstFd: fd, Path: dir}
 	before, statErr := platform.Fstat(fd)
 	for _, p := range list {
-		if err := e.commit(d, p.tmp, p.name, p.want); err != nil && e.ctx.Err() == nil {
+		from := fd
+		if p.temp {
+			from = e.tempFd
+		}
+		if err := e.commitTemp(d, from, p.tmp, p.name, p.want); err != nil && e.ctx.Err() == nil {
 			e.fail(planner.Join(dir, p.name), err)
 		}
 	}

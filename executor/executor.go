@@ -37,6 +37,7 @@ type Executor struct {
 	srcRemovals sourceRemovals
 	list        rootList // the root being walked: its list (--files-from, -R)
 	delayedUpds delayedUpdates
+	tempFd      int    // --temp-dir, open; -1 without it
 	umask       uint32 // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
@@ -55,7 +56,7 @@ type task struct {
 // New returns an Executor for opts.
 func New(opts Options) *Executor {
 	opts.fill()
-	e := &Executor{opts: opts, pol: opts.Policy, cmp: hashing.New()}
+	e := &Executor{opts: opts, pol: opts.Policy, cmp: hashing.New(), tempFd: -1}
 	e.cmp.Progress = &e.stats.ComparedBytes
 	copyOpts := opts.Copy
 	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
@@ -136,6 +137,11 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		e.fatal("", err)
 		return
 	}
+	if err := e.openTempDir(dest, roots.destFd); err != nil {
+		e.fatal("", err)
+		return
+	}
+	defer platform.Close(e.tempFd)
 	e.srcInside = sourcesInside(sources, dest)
 	e.setBackupDir(dest)
 	defer e.closeBackupRoot()

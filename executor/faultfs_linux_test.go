@@ -111,11 +111,11 @@ func (f *faultFS) Renameat(od int, on string, nd int, nn string) error {
 	return f.kernelFS.Renameat(od, on, nd, nn)
 }
 
-func (f *faultFS) RenameNoReplace(d int, o, n string) error {
+func (f *faultFS) RenameNoReplace(d int, o string, nd int, n string) error {
 	if err := f.hit("rename", n); err != nil {
 		return err
 	}
-	return f.kernelFS.RenameNoReplace(d, o, n)
+	return f.kernelFS.RenameNoReplace(d, o, nd, n)
 }
 
 func (f *faultFS) Unlinkat(d int, n string) error {

@@ -13,7 +13,7 @@ type fsys interface {
 	LinkUnnamed(fd, dirfd int, name string) error
 	OpenFileAt(dirfd int, name string) (int, error)
 	Renameat(oldDirfd int, oldName string, newDirfd int, newName string) error
-	RenameNoReplace(dirfd int, oldName, newName string) error
+	RenameNoReplace(olddirfd int, oldName string, newdirfd int, newName string) error
 	Unlinkat(dirfd int, name string) error
 	Rmdirat(dirfd int, name string) error
 	Mkdirat(dirfd int, name string, perm uint32) error
@@ -50,10 +50,12 @@ func (kernelFS) OpenFileAt(dirfd int, name string) (int, error) {
 func (kernelFS) Renameat(od int, on string, nd int, nn string) error {
 	return platform.Renameat(od, on, nd, nn)
 }
-func (kernelFS) RenameNoReplace(d int, o, n string) error { return platform.RenameNoReplace(d, o, n) }
-func (kernelFS) Unlinkat(d int, n string) error           { return platform.Unlinkat(d, n) }
-func (kernelFS) Rmdirat(d int, n string) error            { return platform.Rmdirat(d, n) }
-func (kernelFS) Mkdirat(d int, n string, p uint32) error  { return platform.Mkdirat(d, n, p) }
+func (kernelFS) RenameNoReplace(od int, o string, nd int, n string) error {
+	return platform.RenameNoReplace(od, o, nd, n)
+}
+func (kernelFS) Unlinkat(d int, n string) error          { return platform.Unlinkat(d, n) }
+func (kernelFS) Rmdirat(d int, n string) error           { return platform.Rmdirat(d, n) }
+func (kernelFS) Mkdirat(d int, n string, p uint32) error { return platform.Mkdirat(d, n, p) }
 func (kernelFS) MkdirAllBeneath(r int, rel string, p uint32) (int, error) {
 	return platform.MkdirAllBeneath(r, rel, p)
 }

@@ -113,11 +113,17 @@ func (e *Executor) makeWay(d *walker.Dir, a planner.Action) (*planner.Entry, err
 // that name is still what the plan expected. On failure the temporary is
 // removed.
 func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) error {
+	return e.commitTemp(d, d.DstFd, tmp, name, want)
+}
+
+// commitTemp is commit for a temporary in the directory from (d's own,
+// or --temp-dir's).
+func (e *Executor) commitTemp(d *walker.Dir, from int, tmp, name string, want *planner.Entry) error {
 	err := e.ctx.Err()
 	switch {
 	case err != nil:
 	case want == nil:
-		err = e.fs.RenameNoReplace(d.DstFd, tmp, name)
+		err = e.fs.RenameNoReplace(from, tmp, d.DstFd, name)
 		if errors.Is(err, fs.ErrExist) {
 			err = ErrChangedSinceScan
 		}
@@ -126,14 +132,14 @@ func (e *Executor) commit(d *walker.Dir, tmp, name string, want *planner.Entry) 
 			err = e.backup(d, d.DstFd, name, planner.Join(d.Path, name))
 		}
 		if err == nil {
-			err = e.fs.Renameat(d.DstFd, tmp, d.DstFd, name)
+			err = e.fs.Renameat(from, tmp, d.DstFd, name)
 		}
 	}
 	if err != nil && !errors.Is(err, ErrChangedSinceScan) && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("rename: %w", err)
 	}
 	if err != nil {
-		_ = e.fs.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(from, tmp)
 	}
 	return err
 }

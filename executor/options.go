@@ -30,6 +30,10 @@ type Options struct {
 	// AppendVerify (--append-verify) checks, under the policy's Append,
 	// the part a file has before appending to it.
 	AppendVerify bool
+	// TempDir (-T, --temp-dir) is where copies are written before they
+	// are renamed into place (relative to DST when not absolute); it must
+	// be on the destination's filesystem.
+	TempDir string
 	// DelayUpdates (--delay-updates) keeps every finished copy under its
 	// temporary name until the transfer is over, then renames them all.
 	DelayUpdates bool

@@ -13,18 +13,18 @@ import (
 // keepPartial moves an interrupted copy (the temporary tmp in d) to the
 // partial directory as its final name, so a later run can resume it
 // (--partial, --partial-dir). Without --partial the temporary is removed.
-func (e *Executor) keepPartial(d *walker.Dir, tmp, name string) {
+func (e *Executor) keepPartial(d *walker.Dir, from int, tmp, name string) {
 	if e.opts.PartialDir == "" {
-		_ = e.fs.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(from, tmp)
 		return
 	}
 	pfd, err := e.fs.MkdirAllBeneath(d.DstFd, e.opts.PartialDir, 0o700)
 	if err == nil {
-		err = e.fs.Renameat(d.DstFd, tmp, pfd, name)
+		err = e.fs.Renameat(from, tmp, pfd, name)
 		_ = platform.Close(pfd)
 	}
 	if err != nil {
-		_ = e.fs.Unlinkat(d.DstFd, tmp)
+		_ = e.fs.Unlinkat(from, tmp)
 		e.opts.Log.Warn().Str("path", planner.Join(d.Path, name)).Err(err).Msg("could not keep the partial file")
 		return
 	}

@@ -33,7 +33,7 @@ type stage struct {
 
 // stagingAllowed reports whether new directories are staged.
 func (e *Executor) stagingAllowed() bool {
-	return !e.opts.DryRun && e.opts.PartialDir == "" && !e.pol.HardLinks && !e.opts.DelayUpdates
+	return !e.opts.DryRun && e.opts.PartialDir == "" && !e.pol.HardLinks && !e.opts.DelayUpdates && e.opts.TempDir == ""
 }
 
 // mkdirStaged creates a new directory under a temporary name in d, to be
@@ -86,7 +86,7 @@ func (e *Executor) publishDir(d *walker.Dir, s *stage) {
 	if !s.done.CompareAndSwap(false, true) {
 		return
 	}
-	err := e.fs.RenameNoReplace(d.Parent.DstFd, s.tmp, s.name)
+	err := e.fs.RenameNoReplace(d.Parent.DstFd, s.tmp, d.Parent.DstFd, s.name)
 	if errors.Is(err, fs.ErrExist) {
 		err = ErrChangedSinceScan
 	}

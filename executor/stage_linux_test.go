@@ -206,3 +206,28 @@ func TestDelayUpdates(t *testing.T) {
 		t.Errorf("destination time %v, source %v", d.ModTime(), s.ModTime())
 	}
 }
+
+// --temp-dir: every copy is written there, then renamed into place.
+func TestTempDir(t *testing.T) {
+	src, dst, tmp := t.TempDir(), t.TempDir(), t.TempDir()
+	writeFiles(t, src, "a", "d/b")
+	var dirs []string
+	h := &hookFS{beforeCopy: func(dir, name string) { dirs = append(dirs, dir) }}
+	res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) { o.Jobs, o.TempDir = 1, tmp })
+	if res.ExitCode != ExitOK || len(dirs) != 2 {
+		t.Fatalf("exit code %d, %d copies: %v", res.ExitCode, len(dirs), res.Errors)
+	}
+	for _, d := range dirs {
+		if d != tmp {
+			t.Errorf("a copy was written in %s, not in the temp dir %s", d, tmp)
+		}
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("%d entries left in the temp dir", len(entries))
+	}
+	for _, f := range []string{"a", "d/b"} {
+		if got, _ := os.ReadFile(filepath.Join(dst, f)); string(got) != "data of "+f {
+			t.Errorf("%s: %q", f, got)
+		}
+	}
+}

@@ -151,7 +151,7 @@ func newFile(b *testing.B, c *Copier, sfd int, st Stat, dfd int, name string, un
 		b.Fatal(err)
 	}
 	unix.Close(fd)
-	if err := RenameNoReplace(dfd, tmp, name); err != nil {
+	if err := RenameNoReplace(dfd, tmp, dfd, name); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -278,13 +278,13 @@ func ReopenDir(fd int) (int, error) {
 	return openNoatime(fd, ".", openDirFlags)
 }
 
-func renameIfAbsent(dirfd int, oldName, newName string) error {
-	if _, err := Lstatat(dirfd, newName); err == nil {
+func renameIfAbsent(olddirfd int, oldName string, newdirfd int, newName string) error {
+	if _, err := Lstatat(newdirfd, newName); err == nil {
 		return unix.EEXIST
 	} else if !errors.Is(err, unix.ENOENT) {
 		return err
 	}
-	return Renameat(dirfd, oldName, dirfd, newName)
+	return Renameat(olddirfd, oldName, newdirfd, newName)
 }
 
 // FdReader reads an open descriptor at offsets (io.ReaderAt).

@@ -8,13 +8,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RenameNoReplace renames oldName to newName inside dirfd, failing with
-// EEXIST when newName exists (renameat2 RENAME_NOREPLACE). Filesystems
-// without the flag get a check-then-rename, which is racy but no worse.
-func RenameNoReplace(dirfd int, oldName, newName string) error {
-	err := retryErr(func() error { return unix.Renameat2(dirfd, oldName, dirfd, newName, unix.RENAME_NOREPLACE) })
+// RenameNoReplace renames oldName in olddirfd to newName in newdirfd,
+// failing with EEXIST when newName exists (renameat2 RENAME_NOREPLACE).
+// Filesystems without the flag get a check-then-rename, which is racy but
+// no worse.
+func RenameNoReplace(olddirfd int, oldName string, newdirfd int, newName string) error {
+	err := retryErr(func() error {
+		return unix.Renameat2(olddirfd, oldName, newdirfd, newName, unix.RENAME_NOREPLACE)
+	})
 	if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOSYS) {
 		return err
 	}
-	return renameIfAbsent(dirfd, oldName, newName)
+	return renameIfAbsent(olddirfd, oldName, newdirfd, newName)
 }

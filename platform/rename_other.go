@@ -2,9 +2,9 @@
 
 package platform
 
-// RenameNoReplace renames oldName to newName inside dirfd, failing with
-// EEXIST when newName exists (checked first: these systems lack an
-// atomic form in x/sys).
-func RenameNoReplace(dirfd int, oldName, newName string) error {
-	return renameIfAbsent(dirfd, oldName, newName)
+// RenameNoReplace renames oldName in olddirfd to newName in newdirfd,
+// failing with EEXIST when newName exists (checked first: these systems
+// lack an atomic form in x/sys).
+func RenameNoReplace(olddirfd int, oldName string, newdirfd int, newName string) error {
+	return renameIfAbsent(olddirfd, oldName, newdirfd, newName)
 }

@@ -193,6 +193,7 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	o.Policy.ListCurrent = o.RemoveSourceFiles
 	o.Inplace = c.Bool("inplace")
 	o.DelayUpdates = c.Bool("delay-updates")
+	o.TempDir = c.String("temp-dir")
 	o.NoImpliedDirs = c.Bool("no-implied-dirs")
 	o.AppendVerify = c.Bool("append-verify")
 	o.Policy.Append = c.Bool("append") || o.AppendVerify

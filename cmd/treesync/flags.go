@@ -128,6 +128,8 @@ func syncFlags() []cli.Flag {
 		boolFlag("P", "", "the same as --partial --progress", catSafety),
 		boolFlag("append", "", "for files that only grow (logs): write the part past a shorter destination file's end; leave one not shorter", catSafety),
 		boolFlag("append-verify", "", "--append, checking the part already there first (a file that differs is copied whole)", catSafety),
+		&cli.StringFlag{Name: "temp-dir", Aliases: []string{"T"}, Category: catSafety,
+			Usage: "write copies in `DIR` (relative to DST; on its filesystem), then rename them into place"},
 		boolFlag("delay-updates", "", "keep each finished copy under a temporary name until the transfer is over, then put them all in place at once", catSafety),
 		boolFlag("inplace", "", "rewrite a changed file in its own inode instead of replacing it (its other names see the change; a stopped run leaves it part written)", catSafety),
 		boolFlag("remove-source-files", "", "delete each source file (not directory) once the destination has it up to date; one changed since it was listed stays (an error)", catSafety),
