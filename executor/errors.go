@@ -9,17 +9,18 @@ import (
 
 // Exit codes, as rsync's.
 const (
-	ExitOK        = 0
-	ExitUsage     = 1
-	ExitSelect    = 3 // errors selecting input/output files or directories
-	ExitFileIO    = 11
-	ExitSignal    = 20
-	ExitPartial   = 23
-	ExitVanished  = 24
-	ExitDelLimit  = 25
-	ExitLockHeld  = 26 // treesync's own (unused by rsync): another run holds the destination lock
-	ExitTimeout   = 30 // --timeout: nothing progressed for that long
-	ExitCancelled = ExitSignal
+	ExitOK          = 0
+	ExitUsage       = 1
+	ExitSelect      = 3 // errors selecting input/output files or directories
+	ExitUnsupported = 4 // requested action not supported (an unknown --checksum-choice)
+	ExitFileIO      = 11
+	ExitSignal      = 20
+	ExitPartial     = 23
+	ExitVanished    = 24
+	ExitDelLimit    = 25
+	ExitLockHeld    = 26 // treesync's own (unused by rsync): another run holds the destination lock
+	ExitTimeout     = 30 // --timeout: nothing progressed for that long
+	ExitCancelled   = ExitSignal
 )
 
 // ErrChangedSinceScan means the destination entry is no longer the one the

@@ -126,6 +126,10 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	if err := checkChecksumChoice(c.String("checksum-choice")); err != nil {
+		fmt.Fprintf(stderr, "treesync: %v\n", err)
+		return executor.ExitUnsupported, nil
+	}
 	stop, err := stopDeadline(c.Int("stop-after"), c.String("stop-at"), time.Now())
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
@@ -349,6 +353,8 @@ func exitMessage(code int) string {
 		return "another run holds the destination lock"
 	case executor.ExitTimeout:
 		return "timeout in data send/receive"
+	case executor.ExitUnsupported:
+		return "requested action not supported"
 	}
 	return "error"
 }
@@ -383,4 +389,21 @@ func listWindow(getenv func(string) string) int {
 		return 0
 	}
 	return n
+}
+
+// checkChecksumChoice accepts rsync's --checksum-choice names (one, or
+// two separated by a comma): treesync compares contents byte by byte,
+// which no digest choice changes; an unknown name is exit 4, as rsync.
+func checkChecksumChoice(s string) error {
+	if s == "" {
+		return nil
+	}
+	for _, name := range strings.Split(s, ",") {
+		switch name {
+		case "auto", "xxh128", "xxh3", "xxh64", "xxhash", "md5", "md4", "sha1", "none":
+		default:
+			return fmt.Errorf("unknown checksum name: %s", name)
+		}
+	}
+	return nil
 }

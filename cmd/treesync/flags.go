@@ -140,6 +140,8 @@ func syncFlags() []cli.Flag {
 		boolFlag("sparse", "S", "turn blocks of zeros into holes, as well as keeping the source's holes (data then goes through a buffer; cloning comes first)", catSafety),
 		boolFlag("whole-file", "W", "copy whole files: what treesync always does, as rsync does for a local copy (accepted for rsync's command lines)", catSafety),
 		boolFlag("compress", "z", "accepted for rsync's command lines: a local copy has no transfer to compress, in rsync as here", catSafety),
+		&cli.StringFlag{Name: "checksum-choice", Aliases: []string{"cc"}, Category: catSafety,
+			Usage: "accepted for rsync's command lines (`NAME` of rsync's digests): treesync compares contents byte by byte"},
 		boolFlag("fuzzy", "y", "accepted for rsync's command lines: a basis file only serves a delta transfer, which a local copy (whole files) has not, in rsync as here", catSafety),
 		&cli.StringFlag{Name: "partial-dir", Category: catSafety, Usage: "keep interrupted files in `DIR` (relative to each destination directory; implies --partial)"},
 		boolFlag("fsync", "", "fsync each file before renaming it into place, and each changed directory", catSafety),

@@ -92,7 +92,7 @@ func manFlag(b *strings.Builder, f cli.Flag) {
 
 func manExitCodes(b *strings.Builder) {
 	b.WriteString(".SH EXIT STATUS\n")
-	for _, code := range []int{executor.ExitOK, executor.ExitUsage, executor.ExitSelect, executor.ExitFileIO,
+	for _, code := range []int{executor.ExitOK, executor.ExitUsage, executor.ExitSelect, executor.ExitUnsupported, executor.ExitFileIO,
 		executor.ExitSignal, executor.ExitPartial, executor.ExitVanished, executor.ExitDelLimit, executor.ExitLockHeld,
 		executor.ExitTimeout} {
 		msg := "success"
