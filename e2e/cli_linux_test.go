@@ -144,7 +144,7 @@ func TestCommonRsyncCommandLines(t *testing.T) {
 	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-avh", "--stats"}, {"-a", "--mkpath"}, {"-a"}, {"-a", "--bwlimit=500"},
 		{"-a", "--bwlimit=1.5M", "--timeout=30"}, {"-a", "--bwlimit=fast"}, {"-a", "--preallocate"}, {"-ay"},
 		{"-a", "--ignore-non-existing"}, {"-a", "--open-noatime"}, {"-ac", "--checksum-choice=xxh64,md5"},
-		{"-a", "--cc=bogus"}} {
+		{"-a", "--cc=bogus"}, {"-as"}, {"-a", "--old-args"}, {"-a", "--protect-args", "--old-args"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			src := filepath.Join(dir, "src")

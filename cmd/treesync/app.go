@@ -207,6 +207,9 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	case c.Bool("ignore-missing-args"):
 		o.MissingArgs = executor.MissingIgnore
 	}
+	if c.Bool("secluded-args") && c.Bool("old-args") {
+		return errors.New("--secluded-args conflicts with --old-args") // as rsync
+	}
 	if o.Inplace && c.String("partial-dir") != "" {
 		return errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
 	}
