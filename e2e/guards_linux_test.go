@@ -250,3 +250,33 @@ func TestTimeoutStopsStalledRun(t *testing.T) {
 		t.Errorf("a run that progresses is not stopped: want exit 0\n%s", ok)
 	}
 }
+
+// TestOneFileSystemVsRsync: -x makes a mount point inside the source an
+// empty directory, -xx leaves it out, as rsync does (a tmpfs is mounted
+// inside the source for it; root needed).
+func TestOneFileSystemVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/a", Data: []byte("a"), Mtime: at},
+		{Path: "mnt", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-ax"}, {"-axx"}, {"-a", "-x", "--one-file-system"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}})
+			mnt := filepath.Join(src, "mnt")
+			if out, err := exec.Command("mount", "-t", "tmpfs", "none", mnt).CombinedOutput(); err != nil {
+				t.Fatalf("mount: %v %s", err, out)
+			}
+			defer exec.Command("umount", mnt).Run()
+			if err := os.WriteFile(filepath.Join(mnt, "inside"), []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := append(append([]string{"-i"}, opts...), src+"/")
+			start := time.Now().Add(-time.Second)
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != 0 || rr.code != 0 || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+				t.Errorf("want the same lines:\n%s\n%s", r, rr)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{TouchedSince: start})
+		})
+	}
+}

@@ -161,6 +161,13 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
+	if e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action) {
+		w := *want // a mount point under -x: its time left as made, as rsync leaves it
+		if st, err := platform.Fstat(d.DstFd); err == nil {
+			w.Mtime = st.Mtime
+		}
+		want = &w
+	}
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst)
 	if err == nil && d.SrcFd >= 0 {
 		err = e.syncXattrs(d.SrcFd, "", d.DstFd, "")

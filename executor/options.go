@@ -66,8 +66,10 @@ type Options struct {
 	OutFormat string
 	Out       io.Writer // itemize and -v lines (stdout); nil discards
 	Log       zerolog.Logger
-	// OneFileSystem is rsync's -x.
-	OneFileSystem bool
+	// OneFileSystem is rsync's -x; SkipMountPoints its -xx, which leaves
+	// out the directories on another device too (-x makes them empty).
+	OneFileSystem   bool
+	SkipMountPoints bool
 	// Links, SkipUnsafe, CopyDirlinks and KeepDirlinks are
 	// -L/--copy-unsafe-links, --safe-links, -k and -K (see walker.Options).
 	Links        walker.LinkMode

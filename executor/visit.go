@@ -254,7 +254,7 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action, rules planne
 	kids := make([]*walker.Dir, 0, len(actions))
 	for _, a := range actions {
 		path := planner.Join(d.Path, a.Name)
-		if e.prunedInTheWay(d, a, rules) {
+		if e.prunedInTheWay(d, a, rules) || (e.opts.SkipMountPoints && d.Crosses(a)) {
 			continue
 		}
 		s, err := e.prepareDir(d, a)

@@ -61,6 +61,12 @@ func (d *Dir) Child(a planner.Action) *Dir {
 	return c
 }
 
+// Crosses reports whether a, a subdirectory of d, is on another device
+// than the source root (a mount point).
+func (d *Dir) Crosses(a planner.Action) bool {
+	return a.Src != nil && a.Src.Dev != d.w.rootDev
+}
+
 // loops reports a followed symlink that leads to one of d's ancestors.
 func (d *Dir) loops() bool {
 	s := d.Action.Src

@@ -107,6 +107,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	opts.SkipMountPoints = countOption(args, c.App.Flags, 'x', "--one-file-system") > 1 // -xx
 	if opts.Filter, err = buildFilter(c, args); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}

@@ -14,7 +14,7 @@ func reorderArgs(args []string, flags []cli.Flag) []string {
 	if len(args) == 0 {
 		return args
 	}
-	takesValue := valueFlags(flags)
+	takesValue, forms := valueFlags(flags), boolForms(flags)
 	opts, paths := []string{args[0]}, []string{}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
@@ -31,7 +31,7 @@ func reorderArgs(args []string, flags []cli.Flag) []string {
 		case a == "-h" && len(args) > 2: // rsync's -h, but help when alone
 			opts = append(opts, "--human-readable")
 		case len(a) > 1 && a[0] == '-':
-			opts = append(opts, a)
+			opts = append(opts, oneForm(a, forms))
 			if needsNext(a, takesValue) && i+1 < len(args) {
 				i++
 				opts = append(opts, args[i])
@@ -58,6 +58,47 @@ func needsNext(a string, takesValue map[string]bool) bool {
 	return false
 }
 
+// boolForms maps each name of a boolean option to one form of it: its
+// one-letter name where it has one (the form clusters use), else its
+// name. urfave/cli refuses two forms of one option in a command line
+// (-x --one-file-system, -v --verbose, --del --delete-during), which
+// rsync takes.
+func boolForms(flags []cli.Flag) map[string]string {
+	m := map[string]string{}
+	for _, f := range flags {
+		if takesValue(f) {
+			continue
+		}
+		names := f.Names()
+		form := "--" + names[0]
+		for _, n := range names {
+			if len(n) == 1 {
+				form = "-" + n
+			}
+		}
+		for _, n := range names {
+			m[dashes(n)] = form
+		}
+	}
+	return m
+}
+
+// dashes writes an option name as given on a command line.
+func dashes(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// oneForm returns the form boolForms gives the option a, or a as it is.
+func oneForm(a string, forms map[string]string) string {
+	if f, ok := forms[a]; ok {
+		return f
+	}
+	return a
+}
+
 func valueFlags(flags []cli.Flag) map[string]bool {
 	m := map[string]bool{}
 	for _, f := range flags {
@@ -74,20 +115,26 @@ func valueFlags(flags []cli.Flag) map[string]bool {
 // countVerbose counts -v options (-v, -vv, -av, --verbose) before "--":
 // urfave/cli's own counter miscounts aliases.
 func countVerbose(args []string, flags []cli.Flag) int {
+	return countOption(args, flags, 'v', "--verbose")
+}
+
+// countOption counts a repeatable option given as short (in clusters
+// too) or long, before "--".
+func countOption(args []string, flags []cli.Flag, short rune, long string) int {
 	takesValue := valueFlags(flags)
 	n := 0
 	for _, a := range args[1:] {
 		switch {
 		case a == "--":
 			return n
-		case a == "--verbose":
+		case a == long:
 			n++
 		case len(a) > 1 && a[0] == '-' && a[1] != '-':
 			for _, c := range a[1:] {
 				if takesValue[string(c)] {
 					break // the rest of the cluster is a value
 				}
-				if c == 'v' {
+				if c == short {
 					n++
 				}
 			}
