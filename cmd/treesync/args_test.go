@@ -31,3 +31,16 @@ func TestHumanSize(t *testing.T) {
 		}
 	}
 }
+
+// Boolean options given in two forms are written in one, which urfave/cli
+// then takes (rsync takes both).
+func TestOneFormPerOption(t *testing.T) {
+	got := reorderArgs([]string{"treesync", "-v", "--verbose", "--del", "--delete-during", "--one-file-system", "-x", "src/", "dst/"}, appFlags(false))
+	want := []string{"treesync", "-v", "-v", "--delete-during", "--delete-during", "-x", "-x", "--", "src/", "dst/"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if n := countOption(got, appFlags(false), 'x', "--one-file-system"); n != 2 {
+		t.Errorf("counted -x %d times, want 2", n)
+	}
+}
