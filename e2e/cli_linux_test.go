@@ -144,7 +144,8 @@ func TestCommonRsyncCommandLines(t *testing.T) {
 	for _, args := range [][]string{{"-avPz"}, {"-aW"}, {"-avh", "--stats"}, {"-a", "--mkpath"}, {"-a"}, {"-a", "--bwlimit=500"},
 		{"-a", "--bwlimit=1.5M", "--timeout=30"}, {"-a", "--bwlimit=fast"}, {"-a", "--preallocate"}, {"-ay"},
 		{"-a", "--ignore-non-existing"}, {"-a", "--open-noatime"}, {"-ac", "--checksum-choice=xxh64,md5"},
-		{"-a", "--cc=bogus"}, {"-as"}, {"-a", "--old-args"}, {"-a", "--protect-args", "--old-args"}} {
+		{"-a", "--cc=bogus"}, {"-as"}, {"-a", "--old-args"}, {"-a", "--protect-args", "--old-args"},
+		{"-a", "--info=progress2", "--info=name0"}, {"-a", "--info=bogus"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			src := filepath.Join(dir, "src")
@@ -204,7 +205,8 @@ func TestVerboseVsRsync(t *testing.T) {
 	}
 	for _, args := range [][]string{{"-av"}, {"-a", "--out-format=%n"}, {"-a", "--out-format=%i %n%L"},
 		{"-a", "--out-format=[%o] [%n] [%f] [%L] [%l] [%'l] [%B] [%U:%G] [%M] [%-8n|%8l] [%%]"},
-		{"-ai", "--out-format=%n"}, {"-aiq"}, {"-avq", "--out-format=%n"}, {"-ain", "--out-format=%n:%i"}} {
+		{"-ai", "--out-format=%n"}, {"-aiq"}, {"-avq", "--out-format=%n"}, {"-ain", "--out-format=%n:%i"},
+		{"-av", "--info=name0"}, {"-a", "--info=name1"}, {"-a", "--info=name0,stats0", "--info=name1"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			src, dst, ref := twinTrees(t, source, stale)
 			args := append(args, "--delete", src+"/")

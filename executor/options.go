@@ -61,6 +61,8 @@ type Options struct {
 	// name prefix in place of FilesFrom and NamePrefix (-R with sources
 	// keeping their paths from different directories).
 	Lists []SourceList
+	// NoNames (--info=name0) leaves out of -v's lines all but deletions.
+	NoNames bool
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string

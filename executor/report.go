@@ -131,6 +131,8 @@ func (e *Executor) line(it item) (string, bool) {
 		return "", false
 	case format == "" && e.opts.Itemize:
 		format = "%i %n%L"
+	case format == "" && e.opts.Verbose > 0 && e.opts.NoNames && it.op != planner.OpDelete:
+		return "", false // --info=name0: -v's deletions without its names
 	case format == "" && e.opts.Verbose > 0:
 		format = "%n%L"
 	case format == "":

@@ -108,6 +108,10 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		return executor.ExitUsage, usageError{err}
 	}
 	opts.SkipMountPoints = countOption(args, c.App.Flags, 'x', "--one-file-system") > 1 // -xx
+	if i, err := readInfo(c.StringSlice("info")); err == nil && i.name != 0 {
+		opts.NoNames = i.name < 0                     // --info=name0: -v's deletions, not its names
+		opts.Verbose = max(opts.Verbose, int(i.name)) // name1: names without -v
+	}
 	if opts.Filter, err = buildFilter(c, args); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}

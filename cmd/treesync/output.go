@@ -49,8 +49,8 @@ func outputFlags() []cli.Flag {
 			Usage: "also log to `FILE` (appended): info and up, plus one line per change, as rsync's --log-file"},
 		boolFlag("progress", "", "show files and bytes done of the exact totals, rate and ETA (counts first by a dry-run pass)", catOutput),
 		boolFlag("human-readable", "", "--stats sizes in units of 1000 (1.23M); -h with other options, as in rsync (-h alone shows this help)", catOutput),
-		&cli.StringFlag{Name: "info", Category: catOutput,
-			Usage: "rsync's `FLAGS`: progress2 (the same as --progress) and stats (the same as --stats), comma-separated"},
+		&cli.StringSliceFlag{Name: "info", Category: catOutput,
+			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0)"},
 		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
 		&cli.StringFlag{Name: "completion", Category: catOutput,
 			Usage: "print a completion script for `SHELL` (bash, zsh or fish) and exit"},
@@ -60,18 +60,48 @@ func outputFlags() []cli.Flag {
 
 // infoFlags parses --info into progress and stats.
 func infoFlags(c *cli.Context) (progress, stats bool, err error) {
-	for _, f := range strings.Split(c.String("info"), ",") {
-		switch strings.ToLower(strings.TrimSpace(f)) {
-		case "":
-		case "progress2", "progress1", "progress":
-			progress = true
-		case "stats", "stats1", "stats2", "stats3":
-			stats = true
-		default:
-			return false, false, fmt.Errorf("--info: unsupported flag %q (supported: progress2, stats)", f)
+	i, err := readInfo(c.StringSlice("info"))
+	if err != nil {
+		return false, false, err
+	}
+	return i.progress.or(c.Bool("progress") || c.Bool("P")), i.stats.or(c.Bool("stats")), nil
+}
+
+// infoLevel is one of --info's flags: unset, off or on.
+type infoLevel int8
+
+func (l infoLevel) or(def bool) bool { return l > 0 || (l == 0 && def) }
+
+// info is what --info sets (a later flag overrides an earlier one, as in
+// rsync).
+type info struct{ progress, stats, name infoLevel }
+
+// readInfo reads --info's values: FLAG or FLAGn (0 off), comma-separated.
+func readInfo(values []string) (info, error) {
+	var i info
+	for _, v := range values {
+		for _, f := range strings.Split(v, ",") {
+			f = strings.ToLower(strings.TrimSpace(f))
+			if f == "" {
+				continue
+			}
+			level := infoLevel(1)
+			if strings.HasSuffix(f, "0") {
+				level = -1
+			}
+			switch strings.TrimRight(f, "0123") {
+			case "progress":
+				i.progress = level
+			case "stats":
+				i.stats = level
+			case "name":
+				i.name = level
+			default:
+				return i, fmt.Errorf("--info: unsupported flag %q (supported: progress, stats, name, each with 0 to turn it off)", f)
+			}
 		}
 	}
-	return progress || c.Bool("progress") || c.Bool("P"), stats || c.Bool("stats"), nil
+	return i, nil
 }
 
 // newOutput sets up the run's output from the options; it may set
