@@ -141,7 +141,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		e.fatal("", err)
 		return
 	}
-	defer platform.Close(e.tempFd)
+	defer e.closeTempDir()
 	e.srcInside = sourcesInside(sources, dest)
 	e.setBackupDir(dest)
 	defer e.closeBackupRoot()

@@ -67,18 +67,6 @@ func (e *Executor) followDst() func(string) bool {
 	return e.impliedOnly
 }
 
-// defaultMode gives a directory --no-implied-dirs made the mode a new
-// directory gets (it was made owner-only while filled); one already there
-// keeps its attributes.
-func (e *Executor) defaultMode(d *walker.Dir) {
-	if d.Action.Op != planner.OpMkdir || e.opts.DryRun || d.DstFd < 0 {
-		return
-	}
-	if err := e.fs.Fchmod(d.DstFd, 0o777&^e.opts.Umask); err != nil {
-		e.fail(itemPath(d, "", planner.KindDir), fmt.Errorf("chmod: %w", err))
-	}
-}
-
 // both excludes and protects what either filter does.
 type both struct{ a, b planner.Filter }
 

@@ -161,14 +161,8 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
-	if e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action) {
-		w := *want // a mount point under -x: its time left as made, as rsync leaves it
-		if st, err := platform.Fstat(d.DstFd); err == nil {
-			w.Mtime = st.Mtime
-		}
-		want = &w
-	}
-	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst)
+	mountPoint := e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action)
+	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, !mountPoint) // (rsync leaves a mount point's time as made)
 	if err == nil && d.SrcFd >= 0 {
 		err = e.syncXattrs(d.SrcFd, "", d.DstFd, "")
 	}
@@ -177,11 +171,25 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	}
 }
 
+// defaultMode gives a directory --no-implied-dirs made the mode a new
+// directory gets (it was made owner-only while filled); one already there
+// keeps its attributes.
+func (e *Executor) defaultMode(d *walker.Dir) {
+	if d.Action.Op != planner.OpMkdir || e.opts.DryRun || d.DstFd < 0 {
+		return
+	}
+	if err := e.fs.Fchmod(d.DstFd, 0o777&^e.opts.Umask); err != nil {
+		e.fail(itemPath(d, "", planner.KindDir), fmt.Errorf("chmod: %w", err))
+	}
+}
+
 // setgid is the mode bit a directory created in a setgid directory
 // inherits.
 const setgid = 0o2000
 
-func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
+// applyDirMeta gives the open directory fd the owner, mode and (with
+// times) time of want; old is what it was before the run.
+func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) error {
 	st, err := platform.Fstat(fd)
 	if err != nil {
 		return fmt.Errorf("stat: %w", err)
@@ -204,7 +212,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry) error {
 			return fmt.Errorf("chmod: %w", err)
 		}
 	}
-	if e.pol.Times && !e.pol.OmitDirTimes && have.Mtime != want.Mtime {
+	if times && e.pol.Times && !e.pol.OmitDirTimes && have.Mtime != want.Mtime {
 		if err := e.fs.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}

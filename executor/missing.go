@@ -33,8 +33,8 @@ func (e *Executor) deleteMissing(destFd int, rel string, keepTime bool) {
 	if destFd < 0 {
 		return // a dry run's new destination has nothing to delete
 	}
-	dir, name := path.Split(rel)
-	fd, err := platform.OpenBeneath(destFd, path.Clean("./"+dir))
+	dir, name := path.Dir(rel), path.Base(rel)
+	fd, err := platform.OpenBeneath(destFd, dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			e.fail(rel, fmt.Errorf("delete missing argument: %w", err))
@@ -42,8 +42,10 @@ func (e *Executor) deleteMissing(destFd int, rel string, keepTime bool) {
 		return
 	}
 	defer platform.Close(fd)
-	if before, err := platform.Fstat(fd); err == nil && keepTime && e.pol.Times && !e.opts.DryRun {
-		defer func() { _ = e.fs.Futimes(fd, platform.OmitTime, before.Mtime) }()
+	if keepTime && e.pol.Times && !e.opts.DryRun {
+		if before, err := platform.Fstat(fd); err == nil {
+			defer func() { _ = e.fs.Futimes(fd, platform.OmitTime, before.Mtime) }()
+		}
 	}
 	st, err := platform.Lstatat(fd, name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -54,9 +56,9 @@ func (e *Executor) deleteMissing(destFd int, rel string, keepTime bool) {
 		return
 	}
 	old := walker.FromStat(name, st)
-	d := &walker.Dir{DstFd: fd, Path: path.Clean("./" + dir)}
-	if d.Path == "." {
-		d.Path = ""
+	d := &walker.Dir{DstFd: fd, Path: dir}
+	if dir == "." {
+		d.Path = "" // the root
 	}
 	if old.Kind == planner.KindDir && !e.pol.Delete && !e.pol.Force {
 		e.deleteMissingDir(fd, rel, name)

@@ -49,17 +49,13 @@ type Options struct {
 	MissingArgs MissingArgs
 	// EightBit (-8) prints bytes of invalid UTF-8 in names as they are.
 	EightBit bool
-	// NamePrefix goes before the names printed of what is transferred
-	// (not deleted): "/" under -R with absolute sources, as rsync.
-	NamePrefix string
 	// NoImpliedDirs (--no-implied-dirs) leaves the directories that only
 	// lead to listed paths as the destination has them (a symlink to a
 	// directory there is followed), made with default attributes when
 	// missing.
 	NoImpliedDirs bool
 	// Lists, when set, gives each source (same index) its own list and
-	// name prefix in place of FilesFrom and NamePrefix (-R with sources
-	// keeping their paths from different directories).
+	// name prefix in place of FilesFrom (-R).
 	Lists []SourceList
 	// NoNames (--info=name0) leaves out of -v's lines all but deletions.
 	NoNames bool
@@ -149,7 +145,8 @@ func (o *Options) fill() {
 }
 
 // SourceList is the list of paths below one source directory that -R
-// transfers, and the prefix its names are printed with.
+// transfers, and the prefix its names are printed with ("/" for absolute
+// sources given without a "/./", as rsync prints them).
 type SourceList struct {
 	List       *filter.PathList
 	NamePrefix string

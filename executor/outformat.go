@@ -182,10 +182,10 @@ func GroupNumber(n int64, group int) string {
 		}
 		if f := float64(n); f >= unit {
 			i := 0
-			for ; f >= unit && i < 4; i++ {
+			for ; f >= unit && i < 6; i++ {
 				f /= unit
 			}
-			s = fmt.Sprintf("%.2f%c", f, "KMGT"[i-1])
+			s = fmt.Sprintf("%.2f%c", f, "KMGTPE"[i-1])
 		}
 	}
 	return s

@@ -95,7 +95,7 @@ func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) 
 		s, err := inspect(p)
 		switch {
 		case err == nil:
-			s.list = SourceList{List: e.opts.FilesFrom, NamePrefix: e.opts.NamePrefix}
+			s.list = SourceList{List: e.opts.FilesFrom}
 			if i < len(e.opts.Lists) {
 				s.list = e.opts.Lists[i]
 			}

@@ -7,6 +7,14 @@ import (
 	"github.com/treesync/treesync/platform"
 )
 
+// closeTempDir closes --temp-dir, if it was opened.
+func (e *Executor) closeTempDir() {
+	if e.tempFd >= 0 {
+		_ = platform.Close(e.tempFd)
+		e.tempFd = -1
+	}
+}
+
 // openTempDir opens --temp-dir (relative to dest when not absolute),
 // which must exist (exit 1, as rsync) and be on the destination's
 // filesystem: copies are renamed from it into place.

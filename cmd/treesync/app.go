@@ -103,15 +103,19 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if len(paths) == 1 {
 		paths = append(paths, "") // (the destination a listing has not)
 	}
+	if err := checkChecksumChoice(c.String("checksum-choice")); err != nil {
+		fmt.Fprintf(stderr, "treesync: %v\n", err)
+		return executor.ExitUnsupported, nil
+	}
+	stop, err := stopDeadline(c.Int("stop-after"), c.String("stop-at"), time.Now())
+	if err != nil {
+		return executor.ExitUsage, usageError{err}
+	}
 	opts, err := buildOptions(c, verbosity, stdout, stderr)
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
 	opts.SkipMountPoints = countOption(args, c.App.Flags, 'x', "--one-file-system") > 1 // -xx
-	if i, err := readInfo(c.StringSlice("info")); err == nil && i.name != 0 {
-		opts.NoNames = i.name < 0                     // --info=name0: -v's deletions, not its names
-		opts.Verbose = max(opts.Verbose, int(i.name)) // name1: names without -v
-	}
 	if opts.Filter, err = buildFilter(c, args); err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
@@ -128,14 +132,6 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		opts.Policy.Recursive = true // walk to the listed paths; the list decides
 	}
 	out, err := newOutput(c, &opts, verbosity, stdout, stderr)
-	if err != nil {
-		return executor.ExitUsage, usageError{err}
-	}
-	if err := checkChecksumChoice(c.String("checksum-choice")); err != nil {
-		fmt.Fprintf(stderr, "treesync: %v\n", err)
-		return executor.ExitUnsupported, nil
-	}
-	stop, err := stopDeadline(c.Int("stop-after"), c.String("stop-at"), time.Now())
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}

@@ -74,17 +74,20 @@ func idMapper(rules []idRule, name func(uint32) (string, bool)) func(uint32) uin
 	}
 }
 
+// mapID maps one ID by the rules, looking its name up once, when a rule
+// needs it.
 func mapID(rules []idRule, id uint32, name func(uint32) (string, bool)) uint32 {
-	n, named := "", false
-	for i, r := range rules {
+	n, named, looked := "", false, false
+	for _, r := range rules {
 		if r.pattern == "" {
 			if r.lo <= id && id <= r.hi {
 				return r.to
 			}
 			continue
 		}
-		if i == 0 || !named {
+		if !looked {
 			n, named = name(id)
+			looked = true
 		}
 		if ok, _ := path.Match(r.pattern, n); named && ok {
 			return r.to

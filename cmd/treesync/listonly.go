@@ -67,7 +67,7 @@ func listLine(e listEntry, links bool) string {
 		}
 	}
 	perms := string(lsType(e.kind)) + executor.PermString(e.ent.Mode)
-	return fmt.Sprintf("%s %14s %s %s", perms, executor.GroupNumber(size, 1), time.Unix(0, e.ent.Mtime).Format("2006/01/02 15:04:05"), name)
+	return fmt.Sprintf("%s %14s %s %s", perms, comma(size), time.Unix(0, e.ent.Mtime).Format("2006/01/02 15:04:05"), name)
 }
 
 // compareListed orders paths as rsync lists them: a directory's files

@@ -33,6 +33,10 @@ type output struct {
 	chFile  *os.File // the --json-changes file, if not stdout
 	prog    *progress
 	ex      *executor.Executor // set by start, before the run
+	// progress and stats are --progress and --stats (or --info's);
+	// logFormat is --log-file-format.
+	progress, stats bool
+	logFormat       string
 }
 
 // outputFlags are the options of this file's features.
@@ -56,15 +60,6 @@ func outputFlags() []cli.Flag {
 			Usage: "print a completion script for `SHELL` (bash, zsh or fish) and exit"},
 		&cli.BoolFlag{Name: "man-page", Hidden: true, Usage: "print the manual page (roff) and exit"},
 	}
-}
-
-// infoFlags parses --info into progress and stats.
-func infoFlags(c *cli.Context) (progress, stats bool, err error) {
-	i, err := readInfo(c.StringSlice("info"))
-	if err != nil {
-		return false, false, err
-	}
-	return i.progress.or(c.Bool("progress") || c.Bool("P")), i.stats.or(c.Bool("stats")), nil
 }
 
 // infoLevel is one of --info's flags: unset, off or on.
@@ -107,14 +102,20 @@ func readInfo(values []string) (info, error) {
 // newOutput sets up the run's output from the options; it may set
 // opts.Log, opts.Out and opts.OnChange.
 func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, stderr io.Writer) (*output, error) {
-	if _, _, err := infoFlags(c); err != nil {
+	i, err := readInfo(c.StringSlice("info"))
+	if err != nil {
 		return nil, err
+	}
+	if i.name != 0 {
+		opts.NoNames = i.name < 0                     // --info=name0: -v's deletions, not its names
+		opts.Verbose = max(opts.Verbose, int(i.name)) // name1: names without -v
 	}
 	if c.Bool("capabilities") || c.Bool("man-page") || c.String("completion") != "" {
 		// infoAction handles these before any sync: never run one with them.
 		return nil, errors.New("--capabilities, --completion and --man-page take no sync")
 	}
-	o := &output{c: c, opts: opts, stdout: stdout, human: stdout, stderr: stderr}
+	o := &output{c: c, opts: opts, stdout: stdout, human: stdout, stderr: stderr, logFormat: c.String("log-file-format"),
+		progress: i.progress.or(c.Bool("progress") || c.Bool("P")), stats: i.stats.or(c.Bool("stats"))}
 	if err := o.openChanges(); err != nil {
 		return nil, err
 	}
@@ -132,7 +133,7 @@ func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, st
 	if o.changes != nil || rl.rec != nil {
 		opts.OnChange = o.onChange
 	}
-	if c.String("log-file-format") != "" && rl.file == nil {
+	if o.logFormat != "" && rl.file == nil {
 		o.closeChanges()
 		return nil, errors.New("--log-file-format needs --log-file")
 	}
@@ -174,8 +175,8 @@ func (o *output) onChange(ch executor.Change) {
 	if o.changes != nil {
 		o.changes.write(ch)
 	}
-	if format := o.c.String("log-file-format"); format != "" && o.log.file != nil {
-		o.logLine(format, ch)
+	if o.logFormat != "" {
+		o.logLine(o.logFormat, ch)
 		return
 	}
 	if o.log.rec != nil {
@@ -201,8 +202,7 @@ func (o *output) logLine(format string, ch executor.Change) {
 // progress on, it counts the totals, then starts the display.
 func (o *output) start(ex *executor.Executor, sources []string, dest string) {
 	o.ex = ex
-	progress, _, _ := infoFlags(o.c)
-	if !progress {
+	if !o.progress {
 		return
 	}
 	files, bytes := progressTotals(o.c.Context, *o.opts, append(slices.Clone(sources), dest))
@@ -214,7 +214,7 @@ func (o *output) finish(res *executor.Result, dryRun bool) {
 	if o.prog != nil {
 		o.prog.stop()
 	}
-	if _, stats, _ := infoFlags(o.c); stats {
+	if o.stats {
 		size := comma
 		if o.c.Bool("human-readable") {
 			size = humanSize

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/treesync/treesync/executor"
 	"github.com/treesync/treesync/platform"
@@ -58,31 +57,8 @@ func counts(c *executor.Counts) string {
 }
 
 // comma formats n with thousands separators, as rsync does.
-func comma(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
+func comma(n int64) string { return executor.GroupNumber(n, 1) }
 
 // humanSize formats n as rsync -h does: as it is below 1000, else in
 // units of 1000 with two decimals (1.23M).
-func humanSize(n int64) string {
-	if n < 1000 {
-		return strconv.FormatInt(n, 10)
-	}
-	v, i := float64(n)/1000, 0
-	for v >= 1000 && i < 5 {
-		v /= 1000
-		i++
-	}
-	return fmt.Sprintf("%.2f%c", v, "KMGTPE"[i])
-}
+func humanSize(n int64) string { return executor.GroupNumber(n, 2) }
