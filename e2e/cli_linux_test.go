@@ -206,7 +206,8 @@ func TestVerboseVsRsync(t *testing.T) {
 	for _, args := range [][]string{{"-av"}, {"-a", "--out-format=%n"}, {"-a", "--out-format=%i %n%L"},
 		{"-a", "--out-format=[%o] [%n] [%f] [%L] [%l] [%'l] [%B] [%U:%G] [%M] [%-8n|%8l] [%%]"},
 		{"-ai", "--out-format=%n"}, {"-aiq"}, {"-avq", "--out-format=%n"}, {"-ain", "--out-format=%n:%i"},
-		{"-av", "--info=name0"}, {"-a", "--info=name1"}, {"-a", "--info=name0,stats0", "--info=name1"}} {
+		{"-av", "--info=name0"}, {"-a", "--info=name1"}, {"-a", "--info=name0,stats0", "--info=name1"},
+		{"-av", "--no-v"}, {"-aiv", "--no-i"}, {"-ai", "--no-i", "-v"}, {"-avq", "--no-v", "-v"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			src, dst, ref := twinTrees(t, source, stale)
 			args := append(args, "--delete", src+"/")
@@ -233,7 +234,7 @@ func namesPrinted(out string) string {
 
 // TestListOnlyVsRsync: --list-only (and a source given alone) prints
 // what rsync prints, byte for byte: types and permissions, sizes with
-// commas, times, names in rsync's order (files before subdirectories,
+// commas (-h: in units, --no-h: digits alone, in a narrower column), times, names in rsync's order (files before subdirectories,
 // each followed by what is in it), symlink targets under -l only; one
 // level without -r.
 func TestListOnlyVsRsync(t *testing.T) {
@@ -251,7 +252,8 @@ func TestListOnlyVsRsync(t *testing.T) {
 	src := filepath.Join(dir, "src")
 	build(t, src, source)
 	for _, args := range [][]string{{"--list-only", src + "/"}, {"-r", "--list-only", src + "/"}, {"-rl", src + "/"},
-		{"-a", src}, {"-a", "--exclude=*.o", src + "/"}, {"-r", "--list-only", src + "/", filepath.Join(dir, "none") + "/"}} {
+		{"-a", src}, {"-a", "--exclude=*.o", src + "/"}, {"-r", "--list-only", src + "/", filepath.Join(dir, "none") + "/"},
+		{"-rh", src + "/"}, {"-rhh", src + "/"}, {"-r", "--no-h", src + "/"}, {"-rh", "--no-h", "-h", src + "/"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r, rr := treesync(t, args...), rsync(t, args...)
 			if r.code != rr.code || r.stdout != rr.stdout {

@@ -82,7 +82,7 @@ func randOptions(r *rand.Rand) []string {
 		opts = append(opts, pick(filters...)...)
 	}
 	compare := pick("", "", "-c", "-I", "--size-only", "-u", "--existing",
-		"--ignore-existing", "--max-size=5000", "--min-size=200", "--modify-window=1")
+		"--ignore-existing", "--max-size=5000", "--min-size=200", "--modify-window=1", "-c;-I", "--size-only;-c")
 	if len(compare) > 0 && strings.Contains(compare[0], "existing") && strings.Contains(opts[0], "H") {
 		// rsync 3.5 can hang on -H --ignore-existing (seed 266 did), and
 		// under -H --existing deletes a directory in the way of a file it
@@ -92,7 +92,7 @@ func randOptions(r *rand.Rand) []string {
 	opts = append(opts, compare...)
 	return append(opts, pick("", "", "", "-m", "-b", "--backup-dir=bk", "--suffix=.old;-b",
 		"--chmod=go-w,Fu+x", "--chmod=D750,F640", "--safe-links", "-L", "--copy-unsafe-links",
-		"--force", "--ignore-errors", "-O", "--no-p", "--no-o;--no-g", "--no-l", "-P")...)
+		"--force", "--ignore-errors", "-O", "--no-p", "--no-o;--no-g", "--no-l", "-P", "--no-t", "-J", "--no-t;-c")...)
 }
 
 // staleFrom derives a destination from source nodes: some entries left

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"time"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -28,8 +29,8 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 	if a.Verify && e.mayFixInPlace(a, change) {
 		same, err := e.sameContent(d, a, src)
 		if err != nil || same {
-			if err == nil && change != 0 {
-				err = e.fixMeta(d, a, change)
+			if err == nil {
+				err = e.keepSame(d, a, change)
 			}
 			return err
 		}
@@ -173,6 +174,30 @@ func (e *Executor) mayFixInPlace(a planner.Action, change planner.Change) bool {
 		return true
 	}
 	return !e.opts.Backup && (a.Dst == nil || a.Dst.Nlink <= 1)
+}
+
+// keepSame settles a file found the same as its source: its attributes
+// fixed in place. Without -t the planner marks the time of every copy
+// (rsync's T); under -c a file found the same is no copy, so that goes,
+// while otherwise rsync would have copied the file (its quick check
+// failed), which leaves it with the transfer's time: it gets that.
+func (e *Executor) keepSame(d *walker.Dir, a planner.Action, change planner.Change) error {
+	untimed := !e.pol.Times && change&planner.ChangeTime != 0
+	if untimed && e.pol.Checksum {
+		change &^= planner.ChangeTime
+	}
+	if change != 0 {
+		if err := e.fixMeta(d, a, change); err != nil {
+			return err
+		}
+	}
+	if !untimed || e.pol.Checksum || e.opts.DryRun {
+		return nil
+	}
+	if err := e.fs.LutimesAt(d.DstFd, a.Name, platform.OmitTime, time.Now().UnixNano()); err != nil {
+		return fmt.Errorf("set times: %w", err)
+	}
+	return nil
 }
 
 // copyStable copies until the source stays the same for a whole copy.

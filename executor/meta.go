@@ -105,8 +105,9 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 			return fmt.Errorf("chmod: %w", err)
 		}
 	}
-	if (e.pol.Times || e.pol.Atimes) && (isNew || change&(planner.ChangeTime|planner.ChangeAtime) != 0) {
-		if err := e.fs.LutimesAt(dirfd, name, e.atime(want), e.mtime(want)); err != nil {
+	atime, mtime := e.atime(want), e.mtime(want)
+	if (atime != platform.OmitTime || mtime != platform.OmitTime) && (isNew || change&(planner.ChangeTime|planner.ChangeAtime) != 0) {
+		if err := e.fs.LutimesAt(dirfd, name, atime, mtime); err != nil {
 			return fmt.Errorf("set times: %w", err)
 		}
 	}
@@ -289,7 +290,7 @@ func (e *Executor) atime(want *planner.Entry) int64 {
 }
 
 func (e *Executor) mtime(want *planner.Entry) int64 {
-	if e.pol.Times {
+	if e.pol.Times && !(e.pol.OmitLinkTimes && want.Kind == planner.KindSymlink) {
 		return want.Mtime
 	}
 	return platform.OmitTime

@@ -147,7 +147,7 @@ func (pol Policy) planFile(s, d *Entry) Action {
 		return Action{}
 	}
 	meta := pol.MetaChange(s, d)
-	if !pol.SameTime(s.Mtime, d.Mtime) {
+	if !pol.SameTime(s.Mtime, d.Mtime) || !pol.Times {
 		meta |= ChangeTime // shown as T without -t: the copy gets the transfer time
 	}
 	copyIt := Action{Op: OpCopy, Name: s.Name, Src: s, Dst: d, Change: meta}
@@ -160,12 +160,12 @@ func (pol Policy) planFile(s, d *Entry) Action {
 			copyIt.Change |= ChangeContent // rsync -c shows 'c' here too
 		}
 		return copyIt
-	case pol.IgnoreTimes:
+	case pol.Checksum: // before --size-only and -I, as in rsync's quick check
+		copyIt.Verify = true
 		return copyIt
 	case pol.SizeOnly:
 		return pol.metaOnly(s, d)
-	case pol.Checksum:
-		copyIt.Verify = true
+	case pol.IgnoreTimes:
 		return copyIt
 	case !pol.SameTime(s.Mtime, d.Mtime):
 		// Same size, other time: compare contents first, so that a touched
@@ -178,9 +178,15 @@ func (pol Policy) planFile(s, d *Entry) Action {
 
 // planRecreate handles a symlink or special file present on both sides:
 // recreated when its value differs, else its metadata fixed in place.
+// One remade without its time kept (no -t, or -J for a symlink) shows
+// the time as changed, as rsync itemizes it.
 func (pol Policy) planRecreate(s, d *Entry, differs bool) Action {
 	if differs {
-		return Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeContent | pol.MetaChange(s, d)}
+		c := ChangeContent | pol.MetaChange(s, d)
+		if !pol.Times || pol.omitsTime(s.Kind) {
+			c |= ChangeTime
+		}
+		return Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: c}
 	}
 	return pol.metaOnly(s, d)
 }
@@ -193,10 +199,15 @@ func (pol Policy) metaOnly(s, d *Entry) Action {
 	return Action{}
 }
 
+// omitsTime reports whether -O or -J leaves the times of kind k alone.
+func (pol Policy) omitsTime(k Kind) bool {
+	return (pol.OmitDirTimes && k == KindDir) || (pol.OmitLinkTimes && k == KindSymlink)
+}
+
 // MetaChange lists the preserved attributes that differ.
 func (pol Policy) MetaChange(s, d *Entry) Change {
 	var c Change
-	if pol.Times && !(pol.OmitDirTimes && s.Kind == KindDir) && !pol.SameTime(s.Mtime, d.Mtime) {
+	if pol.Times && !pol.omitsTime(s.Kind) && !pol.SameTime(s.Mtime, d.Mtime) {
 		c |= ChangeTime
 	}
 	if pol.Perms && s.Kind != KindSymlink && s.Mode != d.Mode {

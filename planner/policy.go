@@ -15,15 +15,17 @@ type Policy struct {
 	// OmitDirTimes (-O, implied by -b without --backup-dir, as rsync)
 	// neither compares nor sets the times of directories.
 	OmitDirTimes bool
-	Owner        bool // -o (effective only as root)
-	Group        bool // -g
-	Devices      bool // --devices (part of -D)
-	Specials     bool // --specials (part of -D)
-	HardLinks    bool // -H: keep hard-link groups
-	Xattrs       bool // -X: extended attributes
-	ACLs         bool // -A: POSIX ACLs (implies Perms)
-	Atimes       bool // -U: access times
-	Root         bool // running as root: all xattr namespaces, owners
+	// OmitLinkTimes (-J) neither compares nor sets the times of symlinks.
+	OmitLinkTimes bool
+	Owner         bool // -o (effective only as root)
+	Group         bool // -g
+	Devices       bool // --devices (part of -D)
+	Specials      bool // --specials (part of -D)
+	HardLinks     bool // -H: keep hard-link groups
+	Xattrs        bool // -X: extended attributes
+	ACLs          bool // -A: POSIX ACLs (implies Perms)
+	Atimes        bool // -U: access times
+	Root          bool // running as root: all xattr namespaces, owners
 
 	Delete bool // --delete: remove what the source lacks
 	Force  bool // --force: replace a non-empty directory by a non-directory

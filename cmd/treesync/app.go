@@ -136,7 +136,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		return executor.ExitUsage, usageError{err}
 	}
 	if listOnly {
-		res := runList(ctx, opts, sources, stdout)
+		res := runList(ctx, opts, sources, humanLevel(c), stdout)
 		return reportExit(res, stderr), nil
 	}
 	signalsReady(ctx) // before anything changes the destination
@@ -234,27 +234,22 @@ func delayConflicts(o *executor.Options) error {
 
 func buildPolicy(c *cli.Context) (planner.Policy, error) {
 	a := c.Bool("archive")
-	// on reports a part of -a: asked for, or implied by -a, unless turned
-	// off by its --no- form (which wins wherever it stands).
-	on := func(name string, also ...string) bool {
-		set := a || c.Bool(name)
-		for _, n := range also {
-			set = set || c.Bool(n)
-		}
-		return set && !c.Bool("no-"+name) && !(len(also) > 0 && c.Bool("no-D"))
-	}
+	// on reports a part of -a: asked for, or implied by -a, unless a
+	// --no- form after the -a turned it off (see negations).
+	on := func(name string) bool { return (a || c.Bool(name)) && !c.Bool("no-"+name) }
 	root := platform.Geteuid() == 0
 	pol := planner.Policy{
 		Recursive: on("recursive"), Dirs: c.Bool("dirs"), Links: on("links"), Perms: on("perms"), Executability: c.Bool("executability"),
 		Times: on("times"), Owner: root && on("owner"), Group: root && on("group"),
-		Devices: on("devices", "D"), Specials: on("specials", "D"),
+		Devices: on("devices"), Specials: on("specials"),
 		Atimes: c.Bool("atimes"), HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
 		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),
 		Update: c.Bool("update"), IgnoreExisting: c.Bool("ignore-existing"), Existing: c.Bool("existing"),
 		// Backups made beside the files change their directories' times,
 		// so rsync leaves those times alone under -b without --backup-dir.
-		OmitDirTimes: c.Bool("omit-dir-times") || (c.Bool("backup") && c.String("backup-dir") == ""),
+		OmitDirTimes:  c.Bool("omit-dir-times") || (c.Bool("backup") && c.String("backup-dir") == ""),
+		OmitLinkTimes: c.Bool("omit-link-times"),
 	}
 	pol.Perms = pol.Perms || pol.ACLs
 	w := c.Float64("modify-window")
@@ -378,7 +373,7 @@ func partialDir(c *cli.Context) string {
 	if d := c.String("partial-dir"); d != "" {
 		return d
 	}
-	if c.Bool("partial") || c.Bool("P") {
+	if c.Bool("partial") { // -P too (see expandPairs)
 		return ".treesync-partial"
 	}
 	return ""

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -40,7 +41,7 @@ func reorderArgs(args []string, flags []cli.Flag) []string {
 			paths = append(paths, a)
 		}
 	}
-	return append(append(opts, "--"), paths...)
+	return append(append(negations(opts, flags), "--"), paths...)
 }
 
 // needsNext reports whether option a takes its value from the next argument.
@@ -156,13 +157,14 @@ func splitCluster(a string, takesValue map[string]bool) []string {
 
 // humanReadable takes rsync's -h out of a split cluster (its flags, then
 // maybe a value): -avh is -av --human-readable, as urfave/cli would take
-// -h for help.
+// -h for help; -hh is --human-readable twice.
 func humanReadable(parts []string) []string {
 	flags := parts[0]
-	if !strings.ContainsRune(flags, 'h') {
+	n := strings.Count(flags, "h")
+	if n == 0 {
 		return parts
 	}
-	out := []string{"--human-readable"}
+	out := slices.Repeat([]string{"--human-readable"}, n)
 	if rest := strings.ReplaceAll(flags, "h", ""); rest != "-" {
 		out = append(out, rest)
 	}

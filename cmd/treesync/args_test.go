@@ -3,6 +3,8 @@ package main
 import (
 	"slices"
 	"testing"
+
+	"github.com/treesync/treesync/executor"
 )
 
 // rsync's -h is --human-readable wherever it stands with other options,
@@ -23,11 +25,17 @@ func TestHumanReadableArgs(t *testing.T) {
 	}
 }
 
-// humanSize writes sizes as rsync -h does (units of 1000, two decimals).
-func TestHumanSize(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1.00K", 1234567: "1.23M", 5 << 30: "5.37G"} {
-		if got := humanSize(n); got != want {
-			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
+// GroupNumber writes numbers at rsync's -h levels: digits, groups,
+// units of 1000 or 1024 with two decimals.
+func TestHumanLevels(t *testing.T) {
+	for _, tc := range []struct {
+		n     int64
+		level int
+		want  string
+	}{{1234567, 0, "1234567"}, {1234567, 1, "1,234,567"}, {0, 2, "0"}, {999, 2, "999"}, {1000, 2, "1.00K"},
+		{1234567, 2, "1.23M"}, {5 << 30, 2, "5.37G"}, {1024, 3, "1.00K"}, {1000, 3, "1000"}} {
+		if got := executor.GroupNumber(tc.n, tc.level); got != tc.want {
+			t.Errorf("GroupNumber(%d, %d) = %q, want %q", tc.n, tc.level, got, tc.want)
 		}
 	}
 }
@@ -42,5 +50,32 @@ func TestOneFormPerOption(t *testing.T) {
 	}
 	if n := countOption(got, appFlags(false), 'x', "--one-file-system"); n != 2 {
 		t.Errorf("counted -x %d times, want 2", n)
+	}
+}
+
+// rsync's --no-OPTION turns OPTION off where it stands: the forms before
+// it go (letters of clusters too), a later one stays; a part of -a stays
+// off by its --no- flag; -D and -P are written as their two options.
+func TestNegations(t *testing.T) {
+	tests := []struct{ in, want []string }{
+		{[]string{"-a", "--no-p"}, []string{"-a", "--no-perms"}},
+		{[]string{"--no-p", "-a"}, []string{"-a"}},
+		{[]string{"-a", "--no-t", "-t"}, []string{"-a", "-t"}},
+		{[]string{"-avc", "--no-v", "--no-checksum", "-v"}, []string{"-a", "-v"}},
+		{[]string{"-vv", "--verbose", "--no-verbose"}, nil},
+		{[]string{"-avD", "--no-D", "--devices"}, []string{"-av", "--devices", "--no-specials"}},
+		{[]string{"-aP", "--no-progress"}, []string{"--partial", "-a"}},
+		{[]string{"-avf", "- x", "--no-v"}, []string{"-af", "- x"}},
+		{[]string{"--timeout", "5", "--bwlimit=9", "--no-timeout", "--no-bwlimit"}, nil},
+		{[]string{"-h", "--no-h", "-h"}, []string{"--no-human-readable", "--human-readable"}},
+		{[]string{"-a", "--no-inc-recursive", "--no-motd", "--no-i-r"}, []string{"-a"}},
+		{[]string{"--no-super"}, []string{"--no-super"}},
+	}
+	for _, tc := range tests {
+		in := append(append([]string{"treesync"}, tc.in...), "s/", "d/")
+		want := append(append([]string{"treesync"}, tc.want...), "--", "s/", "d/")
+		if got := reorderArgs(in, appFlags(false)); !slices.Equal(got, want) {
+			t.Errorf("reorderArgs(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -78,8 +78,12 @@ func (f namedString) Apply(set *flag.FlagSet) error {
 }
 
 // boolValue is a boolean flag's value, shared by its names (as the
-// destination of cli.BoolFlag's values is).
-type boolValue struct{ v bool }
+// destination of cli.BoolFlag's values is), and how many times it was
+// given (cli.Context.Count).
+type boolValue struct {
+	v bool
+	n int
+}
 
 func (b *boolValue) Set(s string) error {
 	v, err := strconv.ParseBool(s)
@@ -87,8 +91,11 @@ func (b *boolValue) Set(s string) error {
 		return errors.New("parse error") // as the flag package's own
 	}
 	b.v = v
+	b.n++
 	return nil
 }
+
+func (b *boolValue) Count() int { return b.n }
 
 func (b *boolValue) Get() any         { return b.v }
 func (b *boolValue) String() string   { return strconv.FormatBool(b.v) }

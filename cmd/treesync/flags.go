@@ -18,6 +18,10 @@ func boolFlag(name, alias, usage, cat string) *cli.BoolFlag {
 	return f
 }
 
+// hiddenFlag is a --no- flag of a part of -a, which only negations
+// writes; the help tells of --no-OPTION once.
+func hiddenFlag(name string) *cli.BoolFlag { return &cli.BoolFlag{Name: name, Hidden: true} }
+
 // appFlags returns every option; categorized keeps their help
 // categories (for --help and --man-page).
 func appFlags(categorized bool) []cli.Flag {
@@ -32,6 +36,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("perms", "p", "preserve permissions (including setuid, setgid, sticky)", catCopy),
 		boolFlag("times", "t", "preserve modification times (to the nanosecond)", catCopy),
 		boolFlag("omit-dir-times", "O", "do not preserve the modification times of directories (implied by --backup without --backup-dir, as rsync)", catCopy),
+		boolFlag("omit-link-times", "J", "do not preserve the modification times of symlinks", catCopy),
 		boolFlag("group", "g", "preserve group (as root)", catCopy),
 		boolFlag("owner", "o", "preserve owner (as root)", catCopy),
 		boolFlag("D", "", "the same as --devices --specials", catCopy),
@@ -75,17 +80,11 @@ func syncFlags() []cli.Flag {
 		boolFlag("relative", "R", "keep each source's path at the destination (from after a /./ in it): the directories leading to it come along", catCopy),
 		&cli.StringFlag{Name: "files-from", Category: catCopy, Usage: "transfer only the paths listed in `FILE` (relative to SRC; - reads stdin); -a no longer implies -r"},
 		boolFlag("from0", "0", "--files-from lists are separated by NUL bytes, not newlines", catCopy),
-		boolFlag("no-recursive", "no-r", "turn -r off (also where -a implies it); --no-OPTION for l, p, t, g, o, D likewise", catCopy),
-		boolFlag("no-links", "no-l", "turn -l off", catCopy),
-		boolFlag("no-perms", "no-p", "turn -p off", catCopy),
+		boolFlag("no-recursive", "", "turn -r off; --no-OPTION turns off any option rsync lets turn off (-v, -c, -H, -x, --progress, ...), where it stands: a later form of the option, or -a for its parts, turns it on again", catCopy),
 		boolFlag("copy-dirlinks", "k", "copy what a source symlink to a directory points to, as that directory (other symlinks stay links)", catCopy),
 		boolFlag("executability", "E", "without -p, keep whether each file is executable (x bits on where r is, or all off), as rsync", catCopy),
-		boolFlag("no-times", "no-t", "turn -t off", catCopy),
-		boolFlag("no-group", "no-g", "turn -g off", catCopy),
-		boolFlag("no-owner", "no-o", "turn -o off", catCopy),
-		boolFlag("no-devices", "", "turn --devices off", catCopy),
-		boolFlag("no-specials", "", "turn --specials off", catCopy),
-		boolFlag("no-D", "", "turn -D off (--devices and --specials)", catCopy),
+		hiddenFlag("no-links"), hiddenFlag("no-perms"), hiddenFlag("no-times"), hiddenFlag("no-group"),
+		hiddenFlag("no-owner"), hiddenFlag("no-devices"), hiddenFlag("no-specials"),
 		boolFlag("prune-empty-dirs", "m", "do not create directories that would end up empty", catCopy),
 		boolFlag("mkpath", "", "create the missing directories above DST", catCopy),
 		boolFlag("cvs-exclude", "C", "exclude files the way CVS would (rsync's list, ~/.cvsignore, $CVSIGNORE)", catCopy),

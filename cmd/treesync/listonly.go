@@ -27,7 +27,7 @@ type listEntry struct {
 // does with a source and no destination): a dry run of the sync into a
 // destination that does not exist, every entry of which is new, printed
 // as ls -l would, in rsync's order. Without -r it lists one level (-d).
-func runList(ctx context.Context, opts executor.Options, sources []string, stdout io.Writer) *executor.Result {
+func runList(ctx context.Context, opts executor.Options, sources []string, level int, stdout io.Writer) *executor.Result {
 	links := opts.Policy.Links
 	opts.DryRun, opts.Itemize, opts.Verbose, opts.OutFormat = true, false, 0, ""
 	opts.Out = io.Discard
@@ -47,14 +47,15 @@ func runList(ctx context.Context, opts executor.Options, sources []string, stdou
 	res := executor.New(opts).Run(ctx, sources, nowhere+"/")
 	slices.SortFunc(list, func(a, b listEntry) int { return compareListed(a.path, b.path) })
 	for _, e := range list {
-		fmt.Fprintln(stdout, listLine(e, links))
+		fmt.Fprintln(stdout, listLine(e, links, level))
 	}
 	return res
 }
 
 // listLine is one line of the listing: type and permissions, size,
-// modification time, name (with its target, under -l, for a symlink).
-func listLine(e listEntry, links bool) string {
+// modification time, name (with its target, under -l, for a symlink);
+// the size at rsync's -h level, in a column as wide as rsync's.
+func listLine(e listEntry, links bool, level int) string {
 	name := strings.TrimSuffix(e.path, "/")
 	if name == "" || name == "." {
 		name = "."
@@ -67,7 +68,11 @@ func listLine(e listEntry, links bool) string {
 		}
 	}
 	perms := string(lsType(e.kind)) + executor.PermString(e.ent.Mode)
-	return fmt.Sprintf("%s %14s %s %s", perms, comma(size), time.Unix(0, e.ent.Mtime).Format("2006/01/02 15:04:05"), name)
+	width := 14
+	if level == 0 {
+		width = 11
+	}
+	return fmt.Sprintf("%s %*s %s %s", perms, width, executor.GroupNumber(size, level), time.Unix(0, e.ent.Mtime).Format("2006/01/02 15:04:05"), name)
 }
 
 // compareListed orders paths as rsync lists them: a directory's files

@@ -52,7 +52,8 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "log-file", Category: catOutput,
 			Usage: "also log to `FILE` (appended): info and up, plus one line per change, as rsync's --log-file"},
 		boolFlag("progress", "", "show files and bytes done of the exact totals, rate and ETA (counts first by a dry-run pass)", catOutput),
-		boolFlag("human-readable", "", "--stats sizes in units of 1000 (1.23M); -h with other options, as in rsync (-h alone shows this help)", catOutput),
+		boolFlag("human-readable", "", "--stats and --list-only sizes in units of 1000 (1.23M), twice of 1024; -h with other options, as in rsync (-h alone shows this help); --no-h: no digit groups", catOutput),
+		hiddenFlag("no-human-readable"),
 		&cli.StringSliceFlag{Name: "info", Category: catOutput,
 			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0)"},
 		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
@@ -115,7 +116,7 @@ func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, st
 		return nil, errors.New("--capabilities, --completion and --man-page take no sync")
 	}
 	o := &output{c: c, opts: opts, stdout: stdout, human: stdout, stderr: stderr, logFormat: c.String("log-file-format"),
-		progress: i.progress.or(c.Bool("progress") || c.Bool("P")), stats: i.stats.or(c.Bool("stats"))}
+		progress: i.progress.or(c.Bool("progress")), stats: i.stats.or(c.Bool("stats"))}
 	if err := o.openChanges(); err != nil {
 		return nil, err
 	}
@@ -215,11 +216,7 @@ func (o *output) finish(res *executor.Result, dryRun bool) {
 		o.prog.stop()
 	}
 	if o.stats {
-		size := comma
-		if o.c.Bool("human-readable") {
-			size = humanSize
-		}
-		writeStats(o.human, res, dryRun, size)
+		writeStats(o.human, res, dryRun, humanLevel(o.c))
 	}
 	var errs []error
 	if o.changes != nil {

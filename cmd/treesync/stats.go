@@ -6,12 +6,17 @@ import (
 
 	"github.com/treesync/treesync/executor"
 	"github.com/treesync/treesync/platform"
+	"github.com/urfave/cli/v2"
 )
 
 // writeStats prints rsync's --stats fields, then treesync's own lines;
-// sizes as size formats them (comma, or humanSize under -h).
-func writeStats(w io.Writer, r *executor.Result, dryRun bool, size func(int64) string) {
+// numbers at rsync's -h level (humanLevel): counts in digit groups from
+// level 1, sizes also in units from level 2.
+func writeStats(w io.Writer, r *executor.Result, dryRun bool, level int) {
 	s := r.Stats
+	size := func(n int64) string { return executor.GroupNumber(n, level) }
+	comma := func(n int64) string { return executor.GroupNumber(n, min(level, 1)) }
+	counts := func(c *executor.Counts) string { return counts(c, comma) }
 	fmt.Fprintf(w, "\nNumber of files: %s\n", counts(&s.Files))
 	fmt.Fprintf(w, "Number of created files: %s\n", counts(&s.Created))
 	fmt.Fprintf(w, "Number of deleted files: %s\n", counts(&s.Deleted))
@@ -37,7 +42,7 @@ func writeStats(w io.Writer, r *executor.Result, dryRun bool, size func(int64) s
 	}
 }
 
-func counts(c *executor.Counts) string {
+func counts(c *executor.Counts, comma func(int64) string) string {
 	t := c.Total()
 	if t == 0 {
 		return "0"
@@ -59,6 +64,12 @@ func counts(c *executor.Counts) string {
 // comma formats n with thousands separators, as rsync does.
 func comma(n int64) string { return executor.GroupNumber(n, 1) }
 
-// humanSize formats n as rsync -h does: as it is below 1000, else in
-// units of 1000 with two decimals (1.23M).
-func humanSize(n int64) string { return executor.GroupNumber(n, 2) }
+// humanLevel is rsync's human_readable: 1 by default (digit groups),
+// one more for each -h (2: units of 1000, 3: of 1024), from 0 after a
+// --no-h (negations leaves out the -h before it).
+func humanLevel(c *cli.Context) int {
+	if c.Bool("no-human-readable") {
+		return c.Count("human-readable")
+	}
+	return 1 + c.Count("human-readable")
+}

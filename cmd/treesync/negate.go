@@ -1,0 +1,229 @@
+package main
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// rsyncNegatable lists the options rsync 3.5 takes in a --no- form, by
+// the name written after --no-.
+const rsyncNegatable = "8 8-bit-output A acls append atimes backup blocking-io bwlimit " +
+	"c checksum compress contimeout crtimes D d delay-updates devices dirs force from0 fuzzy g group " +
+	"H hard-links h human-readable i i-r iconv ignore-errors inc-recursive inplace " +
+	"insecure-links itemize-changes J l links m mkpath motd munge-links N numeric-ids " +
+	"O o old-args omit-dir-times omit-link-times one-file-system open-noatime owner " +
+	"p partial perms progress prune-empty-dirs R r recursive relative S s secluded-args " +
+	"sparse specials t timeout times U v verbose W whole-file write-devices X x xattrs y z"
+
+// archiveParts are the options -a turns on, by their flags' names.
+var archiveParts = []string{"recursive", "links", "perms", "times", "group", "owner", "devices", "specials"}
+
+// negations resolves rsync's --no-OPTION forms in opts (the options of a
+// reordered command line, values included), where each turns its option
+// off at the point it stands: a later form of the option, or a later -a
+// for a part of -a, turns it on again, and a repeated option (-v, -x, -h)
+// counts again from none. urfave/cli sees the result: the option's forms
+// before its last --no- are left out, and a --no-PART flag stands for a
+// part of -a that stays off. A negated option treesync has no positive
+// form of (--no-inc-recursive, --no-motd) asks for what treesync does
+// anyway, and goes. -D and -P are written as the two options each means.
+func negations(opts []string, flags []cli.Flag) []string {
+	primary, takesValue := primaryNames(flags), valueFlags(flags)
+	opts = expandPairs(opts, takesValue)
+	last, found := lastNegation(opts, primary)
+	if !found {
+		return opts
+	}
+	out := make([]string, 0, len(opts))
+	for i := 0; i < len(opts); i++ {
+		a := opts[i]
+		if parts, ok := negated(a, primary); ok {
+			if len(parts) == 1 && parts[0] == "human-readable" && i == last["human-readable"] {
+				out = append(out, "--no-human-readable") // the level starts again from none
+			}
+			continue
+		}
+		kept, skipValue := dropNegated(a, i, last, primary, takesValue)
+		if kept != "" {
+			out = append(out, kept)
+		}
+		if needsNext(a, takesValue) && i+1 < len(opts) {
+			i++
+			if !skipValue {
+				out = append(out, opts[i])
+			}
+		}
+	}
+	return append(out, archiveOff(opts, last, primary, takesValue)...)
+}
+
+// archiveOff returns a --no- flag for each part of -a whose last --no-
+// came after an -a, when no later option turned it on again.
+func archiveOff(opts []string, last map[string]int, primary map[string]string, takesValue map[string]bool) []string {
+	var out []string
+	for _, p := range archiveParts {
+		at, ok := last[p]
+		if !ok {
+			continue
+		}
+		archived, again := false, false
+		for i, a := range opts {
+			names := turnsOn(a, primary, takesValue)
+			archived = archived || (i < at && slices.Contains(names, "archive"))
+			again = again || (i > at && (slices.Contains(names, "archive") || slices.Contains(names, p)))
+		}
+		if archived && !again {
+			out = append(out, "--no-"+p)
+		}
+	}
+	return out
+}
+
+// turnsOn returns the flag names option a gives: a long option's, or
+// each letter's of a cluster (up to one that takes a value).
+func turnsOn(a string, primary map[string]string, takesValue map[string]bool) []string {
+	if name, ok := strings.CutPrefix(a, "--"); ok {
+		name, _, _ = strings.Cut(name, "=")
+		return []string{primary[name]}
+	}
+	if len(a) < 2 || a[0] != '-' {
+		return nil
+	}
+	var names []string
+	for j := 1; j < len(a); j++ {
+		names = append(names, primary[a[j:j+1]])
+		if takesValue[a[j:j+1]] {
+			break
+		}
+	}
+	return names
+}
+
+// lastNegation maps each option's flag name to the index of its last
+// --no- form; found reports whether opts has any.
+func lastNegation(opts []string, primary map[string]string) (last map[string]int, found bool) {
+	last = map[string]int{}
+	for i, a := range opts {
+		if parts, ok := negated(a, primary); ok {
+			found = true
+			for _, p := range parts {
+				last[p] = i
+			}
+		}
+	}
+	return last, found
+}
+
+// negated reports whether a is a --no- form rsync takes, and the flags it
+// turns off (none for an option treesync has only off). --no-super is
+// left for urfave/cli to refuse: as root it would change what is done.
+func negated(a string, primary map[string]string) ([]string, bool) {
+	name, ok := strings.CutPrefix(a, "--no-")
+	if !ok || !isNegatable(name) {
+		return nil, false
+	}
+	switch name {
+	case "h": // -h is help alone, so not the flag's alias
+		return []string{"human-readable"}, true
+	case "D":
+		return []string{"devices", "specials"}, true
+	case "append":
+		return []string{"append", "append-verify"}, true
+	}
+	if p, ok := primary[name]; ok {
+		return []string{p}, true
+	}
+	return nil, true
+}
+
+func isNegatable(name string) bool {
+	for _, n := range strings.Fields(rsyncNegatable) {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// dropNegated returns option a (at index i) without what a later --no-
+// turns off: a long option goes whole (skipValue: with the value that
+// follows it), a cluster loses those letters.
+func dropNegated(a string, i int, last map[string]int, primary map[string]string, takesValue map[string]bool) (string, bool) {
+	if strings.HasPrefix(a, "--") {
+		name, _, _ := strings.Cut(a[2:], "=")
+		if at, ok := last[primary[name]]; ok && at > i {
+			return "", true
+		}
+		return a, false
+	}
+	if len(a) < 2 || a[0] != '-' {
+		return a, false
+	}
+	kept := []byte{'-'}
+	for j := 1; j < len(a); j++ {
+		if takesValue[a[j:j+1]] {
+			kept = append(kept, a[j:]...) // the rest is the value
+			break
+		}
+		if at, ok := last[primary[a[j:j+1]]]; !ok || at < i {
+			kept = append(kept, a[j])
+		}
+	}
+	if len(kept) == 1 {
+		return "", needsNext(a, takesValue)
+	}
+	return string(kept), false
+}
+
+// expandPairs writes -D as --devices --specials and -P as --partial
+// --progress (in clusters too), so that --no- can take either half.
+func expandPairs(opts []string, takesValue map[string]bool) []string {
+	pairs := map[byte][]string{'D': {"--devices", "--specials"}, 'P': {"--partial", "--progress"}}
+	var out []string
+	for i := 0; i < len(opts); i++ {
+		a := opts[i]
+		if strings.HasPrefix(a, "--") || len(a) < 2 || a[0] != '-' {
+			out = append(out, a)
+			if needsNext(a, takesValue) && i+1 < len(opts) {
+				i++
+				out = append(out, opts[i])
+			}
+			continue
+		}
+		rest, extra := []byte{'-'}, []string(nil)
+		for j := 1; j < len(a); j++ {
+			if takesValue[a[j:j+1]] {
+				rest = append(rest, a[j:]...)
+				break
+			}
+			if p, ok := pairs[a[j]]; ok {
+				extra = append(extra, p...)
+			} else {
+				rest = append(rest, a[j])
+			}
+		}
+		out = append(out, extra...) // first: a value after the cluster stays next to it
+		if len(rest) > 1 {
+			out = append(out, string(rest))
+		}
+		if needsNext(a, takesValue) && i+1 < len(opts) {
+			i++
+			out = append(out, opts[i])
+		}
+	}
+	return out
+}
+
+// primaryNames maps every name of every flag to its first name.
+func primaryNames(flags []cli.Flag) map[string]string {
+	m := map[string]string{}
+	for _, f := range flags {
+		names := f.Names()
+		for _, n := range names {
+			m[n] = names[0]
+		}
+	}
+	return m
+}
