@@ -36,6 +36,9 @@ func TestBadInput(t *testing.T) {
 		{"--delay-updates with -H", []string{"-aH", "--delay-updates", "src/", "dst/"}, 1, "--delay-updates", false},
 		{"one argument lists it", []string{"-a", "src/"}, 0, "", true},
 		{"no argument", []string{}, 1, "", true},
+		{"empty destination", []string{"-a", "src/", ""}, 1, "empty destination", true},
+		{"empty source", []string{"-a", "", "dst/"}, 1, "empty source", true},
+		{"empty source alone", []string{"-a", ""}, 1, "empty source", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -309,4 +312,41 @@ func loggedChanges(t *testing.T, path string) string {
 		lines = append(lines, f[3])
 	}
 	return sortedLines(strings.Join(lines, "\n"))
+}
+
+// TestStderrModesVsRsync: --stderr=all (or a prefix of it, or the old
+// --msgs2stderr) moves the itemized lines and listings to stderr,
+// errors and client keep them on stdout, the last of them wins, and
+// --outbuf's modes (B buffers in blocks) change no line; a bad mode of
+// either is exit 1 for both tools.
+func TestStderrModesVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source := []tree.Node{{Path: "a", Data: []byte("new"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Data: []byte("old!"), Mtime: old}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"--stderr=all"}, {"--stderr=a"}, {"--msgs2stderr"}, {"--stderr=all", "--msgs2stderr", "--no-msgs2stderr"},
+		{"--stderr=e"}, {"--stderr=client"}, {"--msgs2stderr", "--stderr=errors"}, {"--outbuf=B"}, {"--outbuf=line"}, {"--outbuf=u"},
+		{"--stderr=all", "--outbuf=Full"}, {"--stderr=x"}, {"--stderr=ALL"}, {"--outbuf=x"}, {"--list-only", "--stderr=all"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			args := append([]string{"-ai", "--delete"}, append(args, src+"/")...)
+			tsArgs, rsArgs := append(args, dst), append(args, ref)
+			if slices.Contains(args, "--list-only") {
+				tsArgs, rsArgs = args, args
+			}
+			r, rr := treesync(t, tsArgs...), rsync(t, rsArgs...)
+			if r.code != rr.code {
+				t.Fatalf("exit %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
+			}
+			if r.code != 0 {
+				return
+			}
+			if namesPrinted(r.stdout) != namesPrinted(rr.stdout) || namesPrinted(r.stderr) != namesPrinted(rr.stderr) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+			if namesPrinted(r.stdout+r.stderr) == "" {
+				t.Errorf("no lines at all:\n%s", r)
+			}
+		})
+	}
 }

@@ -100,6 +100,9 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if len(paths) == 0 {
 		return executor.ExitUsage, usageError{errors.New("need at least one source and a destination: treesync [OPTIONS] SRC... DST")}
 	}
+	if err := emptyPath(paths); err != nil {
+		return executor.ExitUsage, usageError{err}
+	}
 	if len(paths) == 1 {
 		paths = append(paths, "") // (the destination a listing has not)
 	}
@@ -136,7 +139,10 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		return executor.ExitUsage, usageError{err}
 	}
 	if listOnly {
-		res := runList(ctx, opts, sources, humanLevel(c), stdout)
+		res := runList(ctx, opts, sources, humanLevel(c), out.human)
+		if err := out.flushHuman(); err != nil {
+			fmt.Fprintf(stderr, "treesync: %v\n", err)
+		}
 		return reportExit(res, stderr), nil
 	}
 	signalsReady(ctx) // before anything changes the destination
@@ -145,6 +151,21 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	res := runWatched(ctx, ex, time.Duration(c.Int("timeout"))*time.Second, stop, sources, paths[len(paths)-1], stderr)
 	out.finish(res, opts.DryRun)
 	return reportExit(res, stderr), nil
+}
+
+// emptyPath refuses an empty source or destination argument, as rsync
+// does: it names no file (the current directory is ".").
+func emptyPath(paths []string) error {
+	for i, p := range paths {
+		switch {
+		case p != "":
+		case i == len(paths)-1 && i > 0:
+			return errors.New(`empty destination argument (use "." for the current directory)`)
+		default:
+			return errors.New(`empty source argument (use "." for the current directory)`)
+		}
+	}
+	return nil
 }
 
 // reportExit prints a failed run's exit code and returns it.

@@ -178,12 +178,20 @@ func dropNegated(a string, i int, last map[string]int, primary map[string]string
 }
 
 // expandPairs writes -D as --devices --specials and -P as --partial
-// --progress (in clusters too), so that --no- can take either half.
+// --progress (in clusters too), so that --no- can take either half, and
+// rsync's old --msgs2stderr and --no-msgs2stderr as the --stderr modes
+// they are (the last of them wins).
 func expandPairs(opts []string, takesValue map[string]bool) []string {
 	pairs := map[byte][]string{'D': {"--devices", "--specials"}, 'P': {"--partial", "--progress"}}
 	var out []string
 	for i := 0; i < len(opts); i++ {
 		a := opts[i]
+		switch a {
+		case "--msgs2stderr":
+			a = "--stderr=all"
+		case "--no-msgs2stderr":
+			a = "--stderr=client"
+		}
 		if strings.HasPrefix(a, "--") || len(a) < 2 || a[0] != '-' {
 			out = append(out, a)
 			if needsNext(a, takesValue) && i+1 < len(opts) {

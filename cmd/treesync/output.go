@@ -54,6 +54,10 @@ func outputFlags() []cli.Flag {
 		boolFlag("progress", "", "show files and bytes done of the exact totals, rate and ETA (counts first by a dry-run pass)", catOutput),
 		boolFlag("human-readable", "", "--stats and --list-only sizes in units of 1000 (1.23M), twice of 1024; -h with other options, as in rsync (-h alone shows this help); --no-h: no digit groups", catOutput),
 		hiddenFlag("no-human-readable"),
+		&cli.StringFlag{Name: "stderr", Category: catOutput,
+			Usage: "`MODE` errors (the default) or client: itemize, -v, --stats and progress on stdout; all: on stderr with the errors (--msgs2stderr: all)"},
+		&cli.StringFlag{Name: "outbuf", Category: catOutput,
+			Usage: "`MODE` of stdout's buffering: N or L (each line as it comes, the default) or B (64 KiB blocks: faster for long -v or -i output to a file or pipe)"},
 		&cli.StringSliceFlag{Name: "info", Category: catOutput,
 			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0)"},
 		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
@@ -120,8 +124,9 @@ func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, st
 	if err := o.openChanges(); err != nil {
 		return nil, err
 	}
-	if c.Bool("json") || c.String("json-changes") == "-" {
-		o.human = stderr
+	if err := o.routeHuman(); err != nil {
+		o.closeChanges()
+		return nil, err
 	}
 	rl, err := buildLog(c, verbosity, stderr)
 	if err != nil {
@@ -210,6 +215,34 @@ func (o *output) start(ex *executor.Executor, sources []string, dest string) {
 	o.prog = startProgress(o.human, ex.Stats(), files, bytes)
 }
 
+// routeHuman sends the human output to stderr when stdout carries JSON
+// or under --stderr=all, through a block buffer under --outbuf=B.
+func (o *output) routeHuman() error {
+	all, err := stderrAll(o.c.String("stderr"))
+	if err != nil {
+		return err
+	}
+	block, err := outbufBlock(o.c.String("outbuf"))
+	if err != nil {
+		return err
+	}
+	if all || o.c.Bool("json") || o.c.String("json-changes") == "-" {
+		o.human = o.stderr
+	}
+	if block {
+		o.human = newBlockWriter(o.human)
+	}
+	return nil
+}
+
+// flushHuman writes out what --outbuf=B holds.
+func (o *output) flushHuman() error {
+	if w, ok := o.human.(*blockWriter); ok {
+		return w.Flush()
+	}
+	return nil
+}
+
 // finish reports the result of the run.
 func (o *output) finish(res *executor.Result, dryRun bool) {
 	if o.prog != nil {
@@ -218,7 +251,7 @@ func (o *output) finish(res *executor.Result, dryRun bool) {
 	if o.stats {
 		writeStats(o.human, res, dryRun, humanLevel(o.c))
 	}
-	var errs []error
+	errs := []error{o.flushHuman()}
 	if o.changes != nil {
 		errs = append(errs, o.changes.firstError())
 	}
