@@ -148,7 +148,13 @@ func TestCommonRsyncCommandLines(t *testing.T) {
 		{"-a", "--bwlimit=1.5M", "--timeout=30"}, {"-a", "--bwlimit=fast"}, {"-a", "--preallocate"}, {"-ay"},
 		{"-a", "--ignore-non-existing"}, {"-a", "--open-noatime"}, {"-ac", "--checksum-choice=xxh64,md5"},
 		{"-a", "--cc=bogus"}, {"-as"}, {"-a", "--old-args"}, {"-a", "--protect-args", "--old-args"},
-		{"-a", "--info=progress2", "--info=name0"}, {"-a", "--info=bogus"}} {
+		{"-a", "--info=progress2", "--info=name0"}, {"-a", "--info=bogus"},
+		// delta, compression and remote-shell options, their values checked
+		{"-az", "--zc=zstd", "--zl=3", "--zt=2", "--skip-compress=gz/jpg"}, {"-az", "--zc=bogus"}, {"-az", "--zl=x"},
+		{"-aB", "4k", "--checksum-seed=7"}, {"-a", "--block-size=200000"}, {"-a", "--block-size=x"},
+		{"-a4", "-e", "ssh -p 22", "--rsync-path=/usr/bin/rsync", "--port=873", "--address=127.0.0.1", "--sockopts=SO_SNDBUF=1", "--blocking-io"},
+		{"-a6", "--trust-sender", "--early-input=/nonexistent", "--munge-links", "--i-r"}, {"-a", "--no-inc-recursive", "--inc-recursive"},
+		{"-a", "--max-alloc=1G"}, {"-a", "--max-alloc=10"}, {"-a", "--password-file=/dev/null"}, {"-a", "--contimeout=5"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			src := filepath.Join(dir, "src")

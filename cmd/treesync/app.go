@@ -106,9 +106,12 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if len(paths) == 1 {
 		paths = append(paths, "") // (the destination a listing has not)
 	}
-	if err := checkChecksumChoice(c.String("checksum-choice")); err != nil {
+	if code, err := checkAccepted(c); err != nil {
+		if code == executor.ExitUsage {
+			return code, usageError{err}
+		}
 		fmt.Fprintf(stderr, "treesync: %v\n", err)
-		return executor.ExitUnsupported, nil
+		return code, nil
 	}
 	stop, err := stopDeadline(c.Int("stop-after"), c.String("stop-at"), time.Now())
 	if err != nil {
@@ -409,21 +412,4 @@ func listWindow(getenv func(string) string) int {
 		return 0
 	}
 	return n
-}
-
-// checkChecksumChoice accepts rsync's --checksum-choice names (one, or
-// two separated by a comma): treesync compares contents byte by byte,
-// which no digest choice changes; an unknown name is exit 4, as rsync.
-func checkChecksumChoice(s string) error {
-	if s == "" {
-		return nil
-	}
-	for _, name := range strings.Split(s, ",") {
-		switch name {
-		case "auto", "xxh128", "xxh3", "xxh64", "xxhash", "md5", "md4", "sha1", "none":
-		default:
-			return fmt.Errorf("unknown checksum name: %s", name)
-		}
-	}
-	return nil
 }

@@ -1,6 +1,10 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"slices"
+
+	"github.com/urfave/cli/v2"
+)
 
 const (
 	catCopy    = "What to copy and preserve"
@@ -8,6 +12,7 @@ const (
 	catDelete  = "Deleting"
 	catSafety  = "Safety and speed"
 	catOutput  = "Output"
+	catRsync   = "Accepted for rsync's command lines (no effect on a local copy, in rsync as here)"
 )
 
 func boolFlag(name, alias, usage, cat string) *cli.BoolFlag {
@@ -25,7 +30,7 @@ func hiddenFlag(name string) *cli.BoolFlag { return &cli.BoolFlag{Name: name, Hi
 // appFlags returns every option; categorized keeps their help
 // categories (for --help and --man-page).
 func appFlags(categorized bool) []cli.Flag {
-	return withCachedNames(append(syncFlags(), outputFlags()...), categorized)
+	return withCachedNames(slices.Concat(syncFlags(), outputFlags(), acceptedFlags()), categorized)
 }
 
 func syncFlags() []cli.Flag {
@@ -135,16 +140,7 @@ func syncFlags() []cli.Flag {
 		&cli.StringFlag{Name: "bwlimit", Category: catSafety,
 			Usage: "write file data at most at `RATE` KiB per second over all copies (or with a K, M, G suffix; clones are not held)"},
 		boolFlag("preallocate", "", "reserve each file's space before writing it (fallocate: fewer fragments); files with holes keep them", catSafety),
-		boolFlag("open-noatime", "", "accepted for rsync's command lines: treesync always reads sources without changing their access times (O_NOATIME where the kernel allows)", catSafety),
 		boolFlag("sparse", "S", "turn blocks of zeros into holes, as well as keeping the source's holes (data then goes through a buffer; cloning comes first)", catSafety),
-		boolFlag("whole-file", "W", "copy whole files: what treesync always does, as rsync does for a local copy (accepted for rsync's command lines)", catSafety),
-		boolFlag("compress", "z", "accepted for rsync's command lines: a local copy has no transfer to compress, in rsync as here", catSafety),
-		&cli.StringFlag{Name: "checksum-choice", Aliases: []string{"cc"}, Category: catSafety,
-			Usage: "accepted for rsync's command lines (`NAME` of rsync's digests): treesync compares contents byte by byte"},
-		&cli.BoolFlag{Name: "secluded-args", Aliases: []string{"s", "protect-args"}, Category: catSafety,
-			Usage: "accepted for rsync's command lines: it concerns how a remote shell gets the arguments, which a local copy has not"},
-		boolFlag("old-args", "", "accepted for rsync's command lines: it concerns how a remote shell gets the arguments, which a local copy has not", catSafety),
-		boolFlag("fuzzy", "y", "accepted for rsync's command lines: a basis file only serves a delta transfer, which a local copy (whole files) has not, in rsync as here", catSafety),
 		&cli.StringFlag{Name: "partial-dir", Category: catSafety, Usage: "keep interrupted files in `DIR` (relative to each destination directory; implies --partial)"},
 		boolFlag("fsync", "", "fsync each file before renaming it into place, and each changed directory", catSafety),
 
