@@ -3,11 +3,16 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/treesync/treesync/e2e/tree"
 )
@@ -140,4 +145,79 @@ func TestAltDestFilesVsRsync(t *testing.T) {
 			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, alt) })
 		}
 	}
+}
+
+// TestAltDestNodesVsRsync: new directories, symlinks, devices and fifos
+// against a reference directory, as rsync grades them — an exact match
+// (same value and attributes) is made silently (a directory, or under
+// --copy-dest), left out (--compare-dest) or hard-linked (--link-dest);
+// one of the same class with another value or attributes is itemized
+// against the reference; one of another class, or none, is new. The
+// lines, the trees and which names share the reference's inode must be
+// rsync's.
+func TestAltDestNodesVsRsync(t *testing.T) {
+	requireRoot(t) // device nodes
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	var source, alt []tree.Node
+	for _, k := range []struct {
+		name string
+		kind tree.Kind
+	}{{"d", tree.Dir}, {"l", tree.Symlink}, {"p", tree.Fifo}, {"c", tree.CharDev}} {
+		for lvl := 0; lvl <= 4; lvl++ {
+			n := tree.Node{Path: fmt.Sprintf("%s%d", k.name, lvl), Kind: k.kind, Target: "tgt", Rdev: unix.Mkdev(1, 3), Mode: 0o640, Mtime: at}
+			if k.kind == tree.Dir {
+				n.Mode = 0o750
+			}
+			source = append(source, n)
+			switch lvl {
+			case 1: // another value (directories and fifos: another mode)
+				n.Target, n.Rdev, n.Mode = "other", unix.Mkdev(1, 5), 0o700
+			case 2: // the same value, another time
+				n.Mtime = old
+			case 4: // another class
+				n.Kind, n.Data = tree.File, []byte("x")
+			}
+			if lvl > 0 {
+				alt = append(alt, n)
+			}
+		}
+	}
+	source = append(source, tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+	alt = append(alt, tree.Node{Path: ".", Kind: tree.Dir, Mtime: old})
+	for _, mode := range []string{"--link-dest=../alt", "--compare-dest=../alt", "--copy-dest=../alt"} {
+		for _, extra := range [][]string{{"-a"}, {"-an"}, {"-rlD"}, {"-a", "--no-p"}} {
+			opts := append(slices.Clone(extra), mode)
+			t.Run(strings.Join(opts, " "), func(t *testing.T) { altNodesVsRsync(t, opts, source, alt) })
+		}
+	}
+}
+
+func altNodesVsRsync(t *testing.T, opts []string, source, alt []tree.Node) {
+	dir := t.TempDir()
+	build(t, filepath.Join(dir, "src"), source)
+	build(t, filepath.Join(dir, "alt"), alt)
+	src, dst, ref := filepath.Join(dir, "src")+"/", filepath.Join(dir, "ts")+"/", filepath.Join(dir, "rs")+"/"
+	args := append([]string{"-i"}, opts...)
+	start := time.Now().Add(-time.Second) // the filesystem's clock is coarser
+	r, rr := treesync(t, append(args, src, dst)...), rsync(t, append(args, src, ref)...)
+	if r.code != 0 || rr.code != 0 || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+		t.Fatalf("lines differ:\n%s\n%s", r, rr)
+	}
+	if slices.Contains(opts, "-an") {
+		return
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{TouchedSince: start}) // times of the run, without -t
+	for _, n := range source {
+		if linkedTo(filepath.Join(dir, "alt", n.Path), dst+n.Path) != linkedTo(filepath.Join(dir, "alt", n.Path), ref+n.Path) {
+			t.Errorf("%s: linked to the reference %v, by rsync %v", n.Path,
+				linkedTo(filepath.Join(dir, "alt", n.Path), dst+n.Path), linkedTo(filepath.Join(dir, "alt", n.Path), ref+n.Path))
+		}
+	}
+}
+
+// linkedTo reports whether b is a hard link of a (neither followed).
+func linkedTo(a, b string) bool {
+	sa, errA := os.Lstat(a)
+	sb, errB := os.Lstat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

@@ -49,12 +49,21 @@ func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {
 // name, gives it its owner, mode and times, and renames it into place.
 func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	path := itemPath(d, a.Name, a.Src.Kind)
+	handled, change, quiet, err := e.nodeFromAlt(d, a)
+	if handled || err != nil {
+		return err
+	}
+	report := func() {
+		if !quiet {
+			e.print(item{op: a.Op, kind: a.Src.Kind, change: change, path: path, target: a.Src.Target(), ent: a.Src})
+		}
+	}
 	want, err := e.makeWay(d, a)
 	if err != nil {
 		return err
 	}
 	if e.opts.DryRun {
-		e.print(item{op: a.Op, kind: a.Src.Kind, change: a.Change, path: path, target: a.Src.Target(), ent: a.Src})
+		report()
 		return nil
 	}
 	tmp, err := withTempName(func(tmp string) error {
@@ -78,7 +87,7 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	e.stats.Created.add(a.Src.Kind)
-	e.print(item{op: a.Op, kind: a.Src.Kind, change: a.Change, path: path, target: a.Src.Target(), ent: a.Src})
+	report()
 	return nil
 }
 

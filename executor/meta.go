@@ -323,7 +323,9 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 	}
 	if e.opts.PruneEmptyDirs && !e.deletingPass && d.Parent != nil && !d.Top() &&
 		(d.Action.Op == planner.OpMkdir || d.Action.Change != 0) {
-		e.print(item{op: d.Action.Op, kind: planner.KindDir, change: d.Action.Change, path: d.Path + "/", ent: d.Action.Src})
+		if change, show := e.altDirChange(d.Parent, d.Action); show {
+			e.print(item{op: d.Action.Op, kind: planner.KindDir, change: change, path: d.Path + "/", ent: d.Action.Src})
+		}
 	}
 	return false
 }

@@ -315,7 +315,9 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 	} else {
 		path = itemPath(d, a.Name, planner.KindDir)
 	}
-	e.print(item{op: a.Op, kind: planner.KindDir, change: a.Change, path: path, ent: a.Src})
+	if change, show := e.altDirChange(d, a); show {
+		e.print(item{op: a.Op, kind: planner.KindDir, change: change, path: path, ent: a.Src})
+	}
 }
 
 // visitDeletes is the visit of the --delete-before pass: deletes only,
