@@ -41,7 +41,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	e.stats.ListNanos.Add(int64(time.Since(start)))
 	e.reportDangling(d, plan.Dangling)
 	if d.DstFd < 0 && p.Src.Err == nil && e.needsDest(d, &plan) {
-		if p.First {
+		if firstNeed(d, p) {
 			e.fail(d.Path, unavailable(d))
 		}
 		return nil
@@ -107,6 +107,9 @@ func keptInTheWay(d *walker.Dir) bool {
 // (rsync fails on that too, dry run or not; its --delete-before and
 // --delete-after passes skip such a directory).
 func (e *Executor) needsDest(d *walker.Dir, plan *planner.DirPlan) bool {
+	if d.Action.Op == planner.OpDir && d.Action.Dst == nil {
+		return false // walked, not made (--existing): nothing goes in it
+	}
 	kept := keptInTheWay(d)
 	if e.opts.DryRun && !kept {
 		return false

@@ -17,7 +17,23 @@ type windowed struct {
 	rules    planner.Filter
 	rulesErr error
 	kids     []*walker.Dir // a transfer root's subdirectories, until its last window
+	// needed records that a window needed the missing destination
+	// directory (reported once, by the first such window).
+	needed bool
 	dirTotals
+}
+
+// firstNeed reports whether this window is the first of d's to need its
+// missing destination directory: the one to report it (the first window
+// may have had nothing for it, its names all excluded).
+func firstNeed(d *walker.Dir, p *walker.Pair) bool {
+	if p.First && p.Last {
+		return true
+	}
+	w := windowOf(d)
+	first := !w.needed
+	w.needed = true
+	return first
 }
 
 // dirTotals is what a directory's deletes are decided on.

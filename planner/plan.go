@@ -81,10 +81,13 @@ func (p *DirPlan) planDir(s, d *Entry, pol Policy) {
 	switch {
 	case !pol.Recursive && !pol.Dirs:
 		p.Skipped = append(p.Skipped, Skip{Name: s.Name, Reason: "skipping directory"})
+	case d == nil && pol.Existing:
+		// Not made, but walked: rsync lists the whole source, so what
+		// cannot be read there (a directory, a dangling symlink under -L)
+		// is an error, which also holds back deletions.
+		p.Subdirs = append(p.Subdirs, Action{Op: OpDir, Name: s.Name, Src: s})
 	case d == nil:
-		if !pol.Existing {
-			p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Change: ChangeNew})
-		}
+		p.Subdirs = append(p.Subdirs, Action{Op: OpMkdir, Name: s.Name, Src: s, Change: ChangeNew})
 	case d.Kind != KindDir && pol.IgnoreExisting:
 		// rsync keeps the non-directory and still goes through the source
 		// directory, failing on each entry in it (not a directory): the

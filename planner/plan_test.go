@@ -352,11 +352,11 @@ func TestPlanDir(t *testing.T) {
 			want: []string{`dir .d          "d"`},
 		},
 		{
-			name: "existing creates nothing new",
+			name: "existing creates nothing new, walks a new directory",
 			src:  []Entry{file("changed", 11, t0), file("new", 1, t0), dir("newdir"), dir("olddir"), link("newlink", "t")},
 			dst:  []Entry{file("changed", 10, t0), dir("olddir")},
 			pol:  archive.with(func(p *Policy) { p.Existing = true }),
-			want: []string{`copy >f.s....... "changed"`, `dir .d          "olddir"`},
+			want: []string{`copy >f.s....... "changed"`, `dir .d          "newdir"`, `dir .d          "olddir"`},
 		},
 		{
 			name: "existing replaces an entry of another type",
