@@ -41,7 +41,8 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 
 // seededOptions adds the options given by the seed's number rather than
 // drawn, so that adding them changed no other seed's options: -S, -8,
-// --inplace or --delay-updates, --remove-source-files.
+// --inplace or --delay-updates, --remove-source-files, and one of
+// --append, --append-verify, -E without -p, -k, -K, --chown, -U.
 func seededOptions(seed int, opts []string) []string {
 	if seed%7 == 3 {
 		opts = append(opts, "-S")
@@ -59,6 +60,11 @@ func seededOptions(seed int, opts []string) []string {
 		opts = append(opts, "--inplace")
 	case seed%11 == 6 && !strings.Contains(opts[0], "H") && !slices.Contains(opts, "--remove-source-files"):
 		opts = append(opts, "--delay-updates") // (treesync refuses it with those)
+	}
+	more := [][]string{8: {"--append"}, 9: {"--append-verify"}, 10: {"-E", "--no-p"}, 11: {"-k"}, 12: {"-K"},
+		13: {"--chown=1:2"}, 14: {"-U"}}
+	if i := seed % 17; i < len(more) {
+		opts = append(opts, more[i]...)
 	}
 	return opts
 }

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,6 +218,29 @@ func TestIDMapsVsRsync(t *testing.T) {
 	for _, opts := range [][]string{{"-a", "--usermap=0:1234"}, {"-rt", "--usermap=5-10:77,*:99"},
 		{"-a", "--usermap=r*:1234", "--groupmap=*:99"}, {"-a", "--groupmap=nogroup:5,4321:root"},
 		{"-a", "--usermap=nobody:3,1234:4,nosuchuser:5"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
+// TestOwnerFixKeepsSetIDVsRsync: changing the owner of a file clears its
+// setuid and setgid bits (the kernel does, on chown); the mode is set
+// again after it, as rsync does — under -a, --chown (which implies -o
+// and -g where it stands: a later --no-o turns the owner off) and
+// without -p.
+func TestOwnerFixKeepsSetIDVsRsync(t *testing.T) {
+	requireRoot(t) // to own files as others
+	at := tree.At(100, 0)
+	var source, stale []tree.Node
+	for _, mode := range []uint32{0o4755, 0o2755, 0o2745, 0o6750, 0o755} {
+		n := tree.Node{Path: fmt.Sprintf("m%o", mode), Data: []byte("x"), Mode: mode, Mtime: at, Owner: true}
+		source = append(source, n)
+		n.UID, n.GID = 1, 1
+		stale = append(stale, n)
+	}
+	source = append(source, tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+	stale = append(stale, tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+	for _, opts := range [][]string{{"-a"}, {"-a", "--chown=5:6"}, {"-rlt", "--chown=5:"}, {"-rlt", "-o"},
+		{"-a", "--no-o", "--no-g", "--chown=1:2"}, {"-a", "--chown=7:8", "--no-o"}, {"-a", "--usermap=*:9", "--no-o"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }

@@ -92,15 +92,18 @@ func ownedBy(fd, uid, gid int) bool {
 }
 
 // setPathMeta fixes the attributes named by change of name inside dirfd,
-// never following a symlink.
+// never following a symlink. A chown clears a non-directory's setuid and
+// setgid bits: the mode is set again after one where it has them.
 func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry, change planner.Change) error {
 	isNew := change&planner.ChangeNew != 0
-	if uid, gid, ok := e.owner(want, old, change); ok {
+	uid, gid, chown := e.owner(want, old, change)
+	if chown {
 		if err := e.fs.Lchownat(dirfd, name, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
-	if want.Kind != planner.KindSymlink && (isNew || change&planner.ChangePerms != 0) {
+	setID := chown && want.Kind != planner.KindDir && e.modeFor(want, old)&0o6000 != 0
+	if want.Kind != planner.KindSymlink && (isNew || setID || change&planner.ChangePerms != 0) {
 		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}

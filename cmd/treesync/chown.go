@@ -32,8 +32,8 @@ func buildTransform(c *cli.Context, pol *planner.Policy) (*planner.Transform, er
 		if t.GID, err = lookupID(g, lookupGroup); err != nil {
 			return nil, fmt.Errorf("--chown: %w", err)
 		}
-		pol.Owner = pol.Root && (pol.Owner || t.UID >= 0)
-		pol.Group = pol.Root && (pol.Group || t.GID >= 0)
+		pol.Owner = pol.Root && (pol.Owner || t.UID >= 0) && !c.Bool("no-owner") // (a --no-o after it)
+		pol.Group = pol.Root && (pol.Group || t.GID >= 0) && !c.Bool("no-group")
 	}
 	if err := idMaps(c, t, pol); err != nil {
 		return nil, err
@@ -54,8 +54,8 @@ func idMaps(c *cli.Context, t *planner.Transform, pol *planner.Policy) error {
 		name   func(uint32) (string, bool)
 		set    func(func(uint32) uint32)
 	}{
-		{"usermap", lookupUser, userName, func(f func(uint32) uint32) { t.MapUID, pol.Owner = f, pol.Root }},
-		{"groupmap", lookupGroup, groupName, func(f func(uint32) uint32) { t.MapGID, pol.Group = f, pol.Root }},
+		{"usermap", lookupUser, userName, func(f func(uint32) uint32) { t.MapUID, pol.Owner = f, pol.Root && !c.Bool("no-owner") }},
+		{"groupmap", lookupGroup, groupName, func(f func(uint32) uint32) { t.MapGID, pol.Group = f, pol.Root && !c.Bool("no-group") }},
 	} {
 		s := c.String(m.flag)
 		if s == "" {

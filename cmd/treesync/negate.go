@@ -59,8 +59,10 @@ func negations(opts []string, flags []cli.Flag) []string {
 	return append(out, archiveOff(opts, last, primary, takesValue)...)
 }
 
-// archiveOff returns a --no- flag for each part of -a whose last --no-
-// came after an -a, when no later option turned it on again.
+// archiveOff returns a --no- flag for each option another implies (a
+// part of -a; -o and -g, which --chown, --usermap and --groupmap imply)
+// whose last --no- came after such an option, when no later option
+// turned it on again.
 func archiveOff(opts []string, last map[string]int, primary map[string]string, takesValue map[string]bool) []string {
 	var out []string
 	for _, p := range archiveParts {
@@ -68,17 +70,53 @@ func archiveOff(opts []string, last map[string]int, primary map[string]string, t
 		if !ok {
 			continue
 		}
-		archived, again := false, false
-		for i, a := range opts {
-			names := turnsOn(a, primary, takesValue)
-			archived = archived || (i < at && slices.Contains(names, "archive"))
-			again = again || (i > at && (slices.Contains(names, "archive") || slices.Contains(names, p)))
+		implied, again := false, false
+		for i := 0; i < len(opts); i++ {
+			names := append(turnsOn(opts[i], primary, takesValue), impliedBy(opts, i, primary)...)
+			implied = implied || (i < at && slices.Contains(names, p))
+			again = again || (i > at && slices.Contains(names, p))
+			if needsNext(opts[i], takesValue) {
+				i++
+			}
 		}
-		if archived && !again {
+		if implied && !again {
 			out = append(out, "--no-"+p)
 		}
 	}
 	return out
+}
+
+// impliedBy returns the options the option at opts[i] implies: the parts
+// of -a; -o for --usermap, -g for --groupmap, and for --chown each of the
+// two it names.
+func impliedBy(opts []string, i int, primary map[string]string) []string {
+	a := opts[i]
+	if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.ContainsRune(a[1:], 'a') {
+		return archiveParts // (a cluster's letters before any value; -a has none)
+	}
+	name, value, hasValue := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+	if !hasValue && i+1 < len(opts) {
+		value = opts[i+1]
+	}
+	switch primary[name] {
+	case "archive":
+		return archiveParts
+	case "usermap":
+		return []string{"owner"}
+	case "groupmap":
+		return []string{"group"}
+	case "chown":
+		var parts []string
+		u, g, _ := strings.Cut(value, ":")
+		if u != "" {
+			parts = append(parts, "owner")
+		}
+		if g != "" {
+			parts = append(parts, "group")
+		}
+		return parts
+	}
+	return nil
 }
 
 // turnsOn returns the flag names option a gives: a long option's, or

@@ -204,7 +204,9 @@ func setMtime(dir int, name string, mtime time.Time) error {
 	if mtime.IsZero() {
 		return nil
 	}
-	ts := []unix.Timespec{{Nsec: unix.UTIME_OMIT}, unix.NsecToTimespec(mtime.UnixNano())}
+	// The access time is the modification time too, so that two trees
+	// built from the same nodes have the same atimes (-U compares them).
+	ts := []unix.Timespec{unix.NsecToTimespec(mtime.UnixNano()), unix.NsecToTimespec(mtime.UnixNano())}
 	return wrap("utimensat", unix.UtimesNanoAt(dir, name, ts, unix.AT_SYMLINK_NOFOLLOW))
 }
 
