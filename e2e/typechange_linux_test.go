@@ -183,6 +183,46 @@ func TestCopyDirlinksVsRsync(t *testing.T) {
 	}
 }
 
+// TestKeepDirlinksVsRsync: -K treats a destination symlink to a
+// directory as that directory where the source has a directory of its
+// name (what the source has goes in through the link); where the source
+// has a file, or nothing (--delete), the link itself is replaced or
+// deleted, never what it points to. The directories the links point to
+// are excluded, so that the transfer does not also delete them (rsync
+// 3.5 refuses links that lead out of the destination, ELOOP; treesync
+// follows them: README). Times of directories are left out: rsync sets
+// a directory's time on the link (by name), treesync on the directory.
+func TestKeepDirlinksVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source := []tree.Node{
+		{Path: "ld", Kind: tree.Dir, Mtime: at}, {Path: "ld/f", Data: []byte("new f"), Mtime: at},
+		{Path: "lf", Data: []byte("a file"), Mtime: at}, {Path: "lx", Kind: tree.Dir, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "real/f", Data: []byte("old"), Mtime: old}, {Path: "real/g", Data: []byte("kept"), Mtime: old},
+		{Path: "other/h", Data: []byte("h"), Mtime: old}, {Path: "file", Data: []byte("x"), Mtime: old},
+		{Path: "ld", Kind: tree.Symlink, Target: "real", Mtime: old},
+		{Path: "lf", Kind: tree.Symlink, Target: "other", Mtime: old},
+		{Path: "lx", Kind: tree.Symlink, Target: "file", Mtime: old},
+		{Path: "extra", Kind: tree.Symlink, Target: "other", Mtime: old},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-aK"}, {"-aK", "--delete"}, {"-aK", "--delete-during"}, {"-aKn", "--delete"},
+		{"-aK", "--delete", "-b"}, {"-a", "--delete"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			args := append(append([]string{"-i", "--exclude=/real", "--exclude=/other"}, opts...), src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != rr.code || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+				t.Errorf("runs differ:\n%s\n%s", r, rr)
+			}
+			opt := tree.Options{IgnoreDirMtime: true, Skip: func(p string) bool { return p == "ld" }}
+			noDiff(t, "rsync vs treesync", ref, dst, opt)
+		})
+	}
+}
+
 // TestDelayUpdatesVsRsync: --delay-updates ends with the trees rsync
 // --delay-updates makes (and the same lines), with deletes, backups,
 // new directories and a dry run.

@@ -57,7 +57,7 @@ func (e *Executor) finishDelayed() {
 
 // publishDelayed renames the held copies of one directory into place.
 func (e *Executor) publishDelayed(dir string, list []delayed) {
-	fd, err := platform.OpenBeneath(e.rootFd, dir)
+	fd, err := e.openDst(dir)
 	if err != nil {
 		for _, p := range list {
 			e.fail(planner.Join(dir, p.name), err)

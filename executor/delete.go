@@ -179,7 +179,7 @@ func (e *Executor) finishDeletes() {
 // contents were done and which the deletions changed (not after the
 // --delete-before pass: the transfer then sets it, and shows it as rsync).
 func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
-	fd, err := platform.OpenBeneath(e.rootFd, dir)
+	fd, err := e.openDst(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return // deleted with a directory above it (-m pruned it)
 	}

@@ -263,7 +263,7 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 		return nil
 	}
 	dir, name := path.Split(g.path)
-	from, err := platform.OpenBeneath(e.rootFd, dir)
+	from, err := e.openDst(dir)
 	if err != nil {
 		return fmt.Errorf("open %s to link: %w", dir, err)
 	}

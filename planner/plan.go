@@ -27,6 +27,9 @@ func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
 
 // add plans one name present on one side or both.
 func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
+	if d != nil && d.Followed && d.Kind == KindDir && (s == nil || s.Kind != KindDir) {
+		d = asLink(d)
+	}
 	if s != nil && pol.excluded(Join(dir, s.Name), s) {
 		s = nil
 		if d == nil {
@@ -60,6 +63,17 @@ func (pol Policy) excluded(path string, s *Entry) bool {
 		return pol.Filter.Excluded(path, false) || pol.Filter.Excluded(path, true)
 	}
 	return pol.Filter.Excluded(path, s.Kind == KindDir)
+}
+
+// asLink returns a destination symlink -K (or --no-implied-dirs) followed
+// to a directory as the symlink it is, where the source has no directory
+// of its name: deleted or replaced, the link goes, not what it points to
+// (as rsync). It keeps Followed and the directory's inode, by which the
+// executor checks it before it acts.
+func asLink(d *Entry) *Entry {
+	l := *d
+	l.Kind = KindSymlink
+	return &l
 }
 
 // planExtraneous handles a destination entry the source lacks.

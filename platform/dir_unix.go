@@ -303,7 +303,14 @@ func (f FdReader) ReadAt(p []byte, off int64) (int, error) {
 // rootFd one component at a time, never following a symlink, so the
 // result is always inside the root (and paths beyond PATH_MAX work).
 func OpenBeneath(rootFd int, rel string) (int, error) {
-	return walkBeneath(rootFd, rel, nil)
+	return walkBeneath(rootFd, rel, nil, OpenDirAt)
+}
+
+// OpenFollowing opens the directory at rel below rootFd one component at
+// a time as OpenBeneath does, but following symlinks to directories, as
+// -K has the destination's walk follow them.
+func OpenFollowing(rootFd int, rel string) (int, error) {
+	return walkBeneath(rootFd, rel, nil, OpenDirFollowAt)
 }
 
 // MkdirAllBeneath opens the directory at rel below rootFd, creating the
@@ -314,12 +321,12 @@ func MkdirAllBeneath(rootFd int, rel string, perm uint32) (int, error) {
 			return err
 		}
 		return nil
-	})
+	}, OpenDirAt)
 }
 
-// walkBeneath opens rel below rootFd component by component, calling
-// before (when set) ahead of opening each one; ".." is refused.
-func walkBeneath(rootFd int, rel string, before func(fd int, name string) error) (int, error) {
+// walkBeneath opens rel below rootFd component by component with open,
+// calling before (when set) ahead of opening each one; ".." is refused.
+func walkBeneath(rootFd int, rel string, before func(fd int, name string) error, open func(int, string) (int, error)) (int, error) {
 	fd, err := ReopenDir(rootFd)
 	if err != nil {
 		return -1, err
@@ -335,7 +342,7 @@ func walkBeneath(rootFd int, rel string, before func(fd int, name string) error)
 		}
 		next := -1
 		if err == nil {
-			next, err = OpenDirAt(fd, name)
+			next, err = open(fd, name)
 		}
 		_ = Close(fd)
 		if err != nil {

@@ -71,6 +71,7 @@ type FdReader int
 func (FdReader) ReadAt([]byte, int64) (int, error) { return 0, io.ErrUnexpectedEOF }
 
 func OpenBeneath(int, string) (int, error)             { return -1, ErrUnsupported }
+func OpenFollowing(int, string) (int, error)           { return -1, ErrUnsupported }
 func OpenDirFollowAt(int, string) (int, error)         { return -1, ErrUnsupported }
 func OpenFileFollowAt(int, string) (int, error)        { return -1, ErrUnsupported }
 func MkdirAllBeneath(int, string, uint32) (int, error) { return -1, ErrUnsupported }
