@@ -105,23 +105,29 @@ func TestInplaceVsRsync(t *testing.T) {
 
 // TestAppendVsRsync: --append writes only the part past a shorter
 // destination file's end (trusting the part there: a file whose start
-// differs keeps it), leaves one not shorter (its attributes fixed), and
-// copies new files; --append-verify copies a file whose start differs
-// whole.
+// differs keeps it), and copies new files; a file not shorter gets its
+// attributes when rsync's quick check finds it up to date (-c: by its
+// contents) and is left whole otherwise, not counted as transferred
+// (--remove-source-files keeps its source); --append-verify copies a
+// file whose start differs whole (rsync's second line for it, from its
+// redo phase, is left out).
 func TestAppendVsRsync(t *testing.T) {
 	at, old := tree.At(100, 0), tree.At(50, 0)
 	log := bytes.Repeat([]byte("log line\n"), 9000)
 	source := []tree.Node{
 		{Path: "log", Data: log, Mtime: at}, {Path: "otherstart", Data: log, Mtime: at},
 		{Path: "same", Data: []byte("same size"), Mode: 0o600, Mtime: at}, {Path: "longer", Data: []byte("short"), Mtime: at},
-		{Path: "new", Data: []byte("new"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "new", Data: []byte("new"), Mtime: at}, {Path: "uptodate", Data: []byte("u"), Mode: 0o600, Mtime: at},
+		{Path: "touched", Data: []byte("t"), Mode: 0o600, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	stale := []tree.Node{
 		{Path: "log", Data: log[:30000], Mtime: old}, {Path: "otherstart", Data: bytes.Repeat([]byte("x"), 30000), Mtime: old},
 		{Path: "same", Data: []byte("SAME SIZE"), Mtime: old}, {Path: "longer", Data: []byte("much longer"), Mtime: old},
+		{Path: "uptodate", Data: []byte("u"), Mtime: at}, {Path: "touched", Data: []byte("t"), Mtime: old},
 		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
-	for _, opts := range [][]string{{"-a", "--append"}, {"-an", "--append"}} {
+	for _, opts := range [][]string{{"-a", "--append"}, {"-an", "--append"}, {"-a", "--append", "-c"}, {"-a", "--append", "--size-only"},
+		{"-a", "--append", "-I"}, {"-a", "--append", "--remove-source-files"}, {"-a", "--append-verify", "-c"}, {"-a", "--append-verify"}, {"-a", "--append", "-c", "-b"}, {"-a", "--append", "--backup-dir=bk"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 	// rsync itemizes a file that fails verification twice (the append,

@@ -26,15 +26,16 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 	}
 	defer platform.Close(src)
 	change := a.Change
-	if a.Verify && e.mayFixInPlace(a, change) {
+	if inPlace := e.mayFixInPlace(a, change); a.Verify && (inPlace || a.KeepIfDiffers) {
 		same, err := e.sameContent(d, a, src)
-		if err != nil || same {
-			if err == nil {
-				err = e.keepSame(d, a, change)
-			}
+		switch {
+		case err != nil:
 			return err
-		}
-		if e.pol.Checksum {
+		case same && inPlace:
+			return e.keepSame(d, a, change)
+		case !same && a.KeepIfDiffers:
+			return errKept
+		case !same && e.pol.Checksum:
 			change |= planner.ChangeContent // rsync shows 'c' only under -c
 		}
 	}
@@ -93,6 +94,9 @@ func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *plan
 		if same, err := e.cmp.EqualPrefix(platform.FdReader(src), platform.FdReader(fd), want.Size); err != nil || !same {
 			return err != nil, err
 		}
+	}
+	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
+		return true, err // (-b: the file before the append, as rsync keeps it)
 	}
 	res, err := e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
 	return true, e.finishUpdate(d, a, fd, st, want, change, path, res, err)

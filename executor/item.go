@@ -19,6 +19,9 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 	} else {
 		err = e.doPlain(d, a)
 	}
+	if errors.Is(err, errKept) {
+		return // left as it is: neither transferred nor up to date
+	}
 	if err != nil {
 		e.fail(planner.Join(d.Path, a.Name), err)
 		return
@@ -28,6 +31,10 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 		e.removeSource(d, a.Src)
 	}
 }
+
+// errKept is what copyFile returns for a file it leaves as it is after
+// comparing it (Action.KeepIfDiffers).
+var errKept = errors.New("left as it is")
 
 // doPlain carries out an action on its own.
 func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {

@@ -41,6 +41,10 @@ type Action struct {
 	// Verify asks the executor to compare contents (-c) before copying: when
 	// they match, only metadata is applied.
 	Verify bool
+	// KeepIfDiffers, with Verify, leaves a file whose contents differ as
+	// it is instead of copying it (--append with -c: a destination file
+	// not shorter is only ever up to date or left alone).
+	KeepIfDiffers bool
 	// HardLink marks a file of a hard-link group under -H: the executor
 	// copies the group's first member and links the others to it. Such a
 	// file gets an action even when up to date (OpMeta with no Change), so

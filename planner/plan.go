@@ -152,8 +152,8 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	switch {
 	case a.Op != 0:
 		p.Items = append(p.Items, a)
-	case pol.ListCurrent && !(s.Kind == KindFile && pol.Update && pol.newer(d.Mtime, s.Mtime)):
-		p.Current = append(p.Current, s) // (a file -u keeps is not up to date)
+	case pol.ListCurrent && !(s.Kind == KindFile && pol.Update && pol.newer(d.Mtime, s.Mtime)) && !pol.appendKeeps(s, d):
+		p.Current = append(p.Current, s) // (a file -u or --append keeps is not up to date)
 	}
 }
 
@@ -170,7 +170,7 @@ func (pol Policy) planFile(s, d *Entry) Action {
 	copyIt := Action{Op: OpCopy, Name: s.Name, Src: s, Dst: d, Change: meta}
 	switch {
 	case pol.Append && d.Size >= s.Size:
-		return Action{} // not shorter: left as it is, attributes too (as rsync)
+		return pol.planNotShorter(s, d, copyIt)
 	case s.Size != d.Size:
 		copyIt.Change |= ChangeSize
 		if pol.Checksum {
@@ -191,6 +191,32 @@ func (pol Policy) planFile(s, d *Entry) Action {
 		return copyIt
 	}
 	return pol.metaOnly(s, d)
+}
+
+// planNotShorter handles a destination file --append finds not shorter
+// than the source: one rsync's quick check finds up to date gets its
+// attributes (under -c, once its contents are compared); any other is
+// left as it is, attributes too (as rsync).
+func (pol Policy) planNotShorter(s, d *Entry, copyIt Action) Action {
+	switch {
+	case pol.appendKeeps(s, d):
+		return Action{}
+	case pol.Checksum:
+		copyIt.Verify, copyIt.KeepIfDiffers = true, true
+		return copyIt
+	}
+	return pol.metaOnly(s, d)
+}
+
+// appendKeeps reports a file --append leaves as it is: the destination
+// not shorter, and not up to date by rsync's quick check (the same size,
+// and time unless --size-only; under -c the contents decide).
+func (pol Policy) appendKeeps(s, d *Entry) bool {
+	if !pol.Append || s.Kind != KindFile || d.Kind != KindFile || d.Size < s.Size {
+		return false
+	}
+	quick := s.Size == d.Size && !pol.IgnoreTimes && (pol.Checksum || pol.SizeOnly || pol.SameTime(s.Mtime, d.Mtime))
+	return !quick
 }
 
 // planRecreate handles a symlink or special file present on both sides:
