@@ -179,7 +179,7 @@ func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.
 		return
 	}
 	opt := tree.Options{TouchedSince: start}
-	setID := setIDFiles(stale)
+	setID := setIDFiles(stale, slices.Contains(opts, "-8"))
 	skip := func(name string) bool { return linked[name] || setID[name] }
 	if slices.Contains(opts, "--backup-dir=bk") && deletesAfter(opts) {
 		// rsync deletes after the transfer what its own backups put in
@@ -268,11 +268,11 @@ func withoutRedoLines(r result) string {
 // and leaves out the owner and group it changes (p for og; nothing for a
 // setgid bit the chown keeps), treesync itemizes the owner and group
 // (README, Differences from rsync). The trees compared show the result.
-func setIDFiles(stale []tree.Node) map[string]bool {
+func setIDFiles(stale []tree.Node, eightBit bool) map[string]bool {
 	names := map[string]bool{}
 	for _, n := range stale {
 		if n.Kind == tree.File && n.Mode&0o6000 != 0 {
-			names[n.Path] = true
+			names[rsyncName(n.Path, eightBit)] = true
 		}
 	}
 	return names
