@@ -118,16 +118,18 @@ func TestAppendVsRsync(t *testing.T) {
 		{Path: "log", Data: log, Mtime: at}, {Path: "otherstart", Data: log, Mtime: at},
 		{Path: "same", Data: []byte("same size"), Mode: 0o600, Mtime: at}, {Path: "longer", Data: []byte("short"), Mtime: at},
 		{Path: "new", Data: []byte("new"), Mtime: at}, {Path: "uptodate", Data: []byte("u"), Mode: 0o600, Mtime: at},
-		{Path: "touched", Data: []byte("t"), Mode: 0o600, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "touched", Data: []byte("t"), Mode: 0o600, Mtime: at}, {Path: "h1", Data: []byte("linked"), Mtime: at},
+		{Path: "h2", Kind: tree.Hardlink, Target: "h1"}, {Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	stale := []tree.Node{
 		{Path: "log", Data: log[:30000], Mtime: old}, {Path: "otherstart", Data: bytes.Repeat([]byte("x"), 30000), Mtime: old},
 		{Path: "same", Data: []byte("SAME SIZE"), Mtime: old}, {Path: "longer", Data: []byte("much longer"), Mtime: old},
 		{Path: "uptodate", Data: []byte("u"), Mtime: at}, {Path: "touched", Data: []byte("t"), Mtime: old},
-		{Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "h1", Data: []byte("longer here"), Mtime: old}, {Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	for _, opts := range [][]string{{"-a", "--append"}, {"-an", "--append"}, {"-a", "--append", "-c"}, {"-a", "--append", "--size-only"},
-		{"-a", "--append", "-I"}, {"-a", "--append", "--remove-source-files"}, {"-a", "--append-verify", "-c"}, {"-a", "--append-verify"}, {"-a", "--append", "-c", "-b"}, {"-a", "--append", "--backup-dir=bk"}} {
+		{"-a", "--append", "-I"}, {"-a", "--append", "--remove-source-files"}, {"-a", "--append-verify", "-c"}, {"-a", "--append-verify"}, {"-a", "--append", "-c", "-b"}, {"-a", "--append", "--backup-dir=bk"},
+		{"-aH", "--append"}, {"-aH", "--append", "--inplace"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 	// rsync itemizes a file that fails verification twice (the append,

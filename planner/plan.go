@@ -137,8 +137,8 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	switch s.Kind {
 	case KindFile:
 		a = pol.planFile(s, d)
-		if pol.HardLinks && s.Nlink > 1 && !(pol.Update && pol.newer(d.Mtime, s.Mtime)) {
-			// (a file -u keeps, newer at the destination, is not linked either)
+		if pol.HardLinks && s.Nlink > 1 && !(pol.Update && pol.newer(d.Mtime, s.Mtime)) && !pol.appendKeeps(s, d) {
+			// (a file -u or --append keeps is not linked either)
 			if a.Op == 0 {
 				a = Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d}
 			}
@@ -209,13 +209,14 @@ func (pol Policy) planNotShorter(s, d *Entry, copyIt Action) Action {
 }
 
 // appendKeeps reports a file --append leaves as it is: the destination
-// not shorter, and not up to date by rsync's quick check (the same size,
-// and time unless --size-only; under -c the contents decide).
+// not shorter, and not up to date by rsync's quick check (the same size;
+// under -c the contents decide, even with -I; else the time, unless
+// --size-only, never under -I).
 func (pol Policy) appendKeeps(s, d *Entry) bool {
 	if !pol.Append || s.Kind != KindFile || d.Kind != KindFile || d.Size < s.Size {
 		return false
 	}
-	quick := s.Size == d.Size && !pol.IgnoreTimes && (pol.Checksum || pol.SizeOnly || pol.SameTime(s.Mtime, d.Mtime))
+	quick := s.Size == d.Size && (pol.Checksum || (!pol.IgnoreTimes && (pol.SizeOnly || pol.SameTime(s.Mtime, d.Mtime))))
 	return !quick
 }
 
