@@ -26,6 +26,7 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 		source := append(randTree(r, 8), root)
 		stale := append(staleFrom(r, source[:len(source)-1]), root)
 		opts := seededOptions(seed, randOptions(r))
+		source, stale, opts = seededTrees(seed, source, stale, opts)
 		if keepsDirsInTheWay(opts) {
 			stale = slices.DeleteFunc(stale, isFilling)
 		}
@@ -76,6 +77,51 @@ func seededOptions(seed int, opts []string) []string {
 		opts = append(opts, more[i]...)
 	}
 	return opts
+}
+
+// seededTrees gives, by the seed's number (so that no other seed's trees
+// change), some files and directories extended attributes (with -X) or
+// owners and groups other than root's, and their stale counterparts the
+// same ones, others or none.
+func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Node, []tree.Node, []string) {
+	i := seed % 19
+	if i != 7 && i != 8 {
+		return source, stale, opts
+	}
+	r := rand.New(rand.NewPCG(uint64(seed), 11))
+	given := map[string]tree.Node{}
+	for j, n := range source {
+		if (n.Kind != tree.File && n.Kind != tree.Dir) || n.Path == "." || r.IntN(3) != 0 {
+			continue
+		}
+		if i == 7 {
+			n.Xattrs = map[string]string{"user.a": fmt.Sprint("v", r.IntN(3))}
+		} else {
+			n.Owner, n.UID, n.GID = true, []int{1, 2, 65534}[r.IntN(3)], []int{1, 3, 65534}[r.IntN(3)]
+		}
+		source[j], given[n.Path] = n, n
+	}
+	for j, n := range stale {
+		g, ok := given[n.Path]
+		if !ok || g.Kind != n.Kind || r.IntN(3) == 0 {
+			continue // none
+		}
+		switch {
+		case i == 7 && r.IntN(2) == 0:
+			n.Xattrs = map[string]string{"user.a": g.Xattrs["user.a"]}
+		case i == 7:
+			n.Xattrs = map[string]string{"user.a": "other", "user.b": "extra"}
+		case r.IntN(2) == 0:
+			n.Owner, n.UID, n.GID = true, g.UID, g.GID
+		default:
+			n.Owner, n.UID, n.GID = true, g.GID+7, g.UID+7
+		}
+		stale[j] = n
+	}
+	if i == 7 {
+		opts = append(opts, "-X")
+	}
+	return source, stale, opts
 }
 
 // randOptions picks a base mode, a delete mode, filters, a way of

@@ -231,9 +231,6 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) er
 // when want is nil, else the same inode, type and (for files) size and
 // mtime. treesync never overwrites or deletes what it did not plan for.
 func (e *Executor) expect(d *walker.Dir, name string, want *planner.Entry) error {
-	if want != nil && want.Followed && want.Kind == planner.KindSymlink {
-		return expectLinkTo(d, name)
-	}
 	st, err := platform.Lstatat(d.DstFd, name)
 	if want == nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -253,17 +250,6 @@ func (e *Executor) expect(d *walker.Dir, name string, want *planner.Entry) error
 	got := walker.FromStat(name, st)
 	if got.Kind != want.Kind || got.Ino != want.Ino ||
 		(got.Kind == planner.KindFile && (got.Size != want.Size || got.Mtime != want.Mtime)) {
-		return ErrChangedSinceScan
-	}
-	return nil
-}
-
-// expectLinkTo checks that name is still a symlink (planner's asLink: -K
-// followed it to a directory, which may be gone since: deleted as
-// extraneous, as rsync may).
-func expectLinkTo(d *walker.Dir, name string) error {
-	lst, err := platform.Lstatat(d.DstFd, name)
-	if err != nil || !lst.IsSymlink() {
 		return ErrChangedSinceScan
 	}
 	return nil

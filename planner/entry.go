@@ -81,6 +81,7 @@ type rare struct {
 	rdev     uint64
 	xattrSum uint64
 	aclSum   uint64
+	link     *Entry // a followed destination symlink's own entry
 }
 
 // Target is a symlink's target ("" for other kinds).
@@ -115,6 +116,18 @@ func (e *Entry) ACLSum() uint64 {
 	}
 	return e.rare.aclSum
 }
+
+// Link is, for a destination symlink followed to a directory (-K,
+// --no-implied-dirs), the symlink's own entry; nil for others.
+func (e *Entry) Link() *Entry {
+	if e.rare == nil {
+		return nil
+	}
+	return e.rare.link
+}
+
+// SetLink records the symlink a destination entry was followed through.
+func (e *Entry) SetLink(l *Entry) { e.change(func(r *rare) { r.link = l }) }
 
 // SetTarget sets a symlink's target.
 func (e *Entry) SetTarget(target string) { e.change(func(r *rare) { r.target = target }) }

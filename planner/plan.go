@@ -25,10 +25,14 @@ func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
 	return p
 }
 
-// add plans one name present on one side or both.
+// add plans one name present on one side or both. A destination
+// symlink -K (or --no-implied-dirs) followed to a directory is the
+// symlink it is where the source has no directory of its name: deleted,
+// replaced or kept up to date as a link, never what it points to (as
+// rsync).
 func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
-	if d != nil && d.Followed && d.Kind == KindDir && (s == nil || s.Kind != KindDir) {
-		d = asLink(d)
+	if d != nil && d.Link() != nil && (s == nil || s.Kind != KindDir) {
+		d = d.Link()
 	}
 	if s != nil && pol.excluded(Join(dir, s.Name), s) {
 		s = nil
@@ -63,17 +67,6 @@ func (pol Policy) excluded(path string, s *Entry) bool {
 		return pol.Filter.Excluded(path, false) || pol.Filter.Excluded(path, true)
 	}
 	return pol.Filter.Excluded(path, s.Kind == KindDir)
-}
-
-// asLink returns a destination symlink -K (or --no-implied-dirs) followed
-// to a directory as the symlink it is, where the source has no directory
-// of its name: deleted or replaced, the link goes, not what it points to
-// (as rsync). It keeps Followed and the directory's inode, by which the
-// executor checks it before it acts.
-func asLink(d *Entry) *Entry {
-	l := *d
-	l.Kind = KindSymlink
-	return &l
 }
 
 // planExtraneous handles a destination entry the source lacks.

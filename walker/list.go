@@ -230,7 +230,11 @@ func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.E
 	if !follow {
 		return e, nil
 	}
-	return w.followLink(fd, e, dirsOnly, unsafe)
+	t, err := w.followLink(fd, e, dirsOnly, unsafe)
+	if !src && t.Followed {
+		t.SetLink(&e) // should the planner take it as the link it is (asLink)
+	}
+	return t, err
 }
 
 // followLink returns what the link e (in fd) points to, or, where only
