@@ -82,10 +82,17 @@ func seededOptions(seed int, opts []string) []string {
 // seededTrees gives, by the seed's number (so that no other seed's trees
 // change), some files and directories extended attributes (with -X) or
 // owners and groups other than root's, and their stale counterparts the
-// same ones, others or none.
+// same ones, others or none — where permissions, owners and groups are
+// preserved: without -p, rsync sets the source's mode on an entry whose
+// xattrs it changes, and without -o a file treesync fixes in place keeps
+// its owner where rsync's new copy is the runner's (README; both checked
+// by hand).
 func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Node, []tree.Node, []string) {
 	i := seed % 19
-	if i != 7 && i != 8 {
+	archive := strings.HasPrefix(opts[0], "-a") && !slices.ContainsFunc(opts, func(o string) bool {
+		return strings.HasPrefix(o, "--no-") || strings.HasPrefix(o, "--chown") || strings.HasPrefix(o, "--chmod")
+	})
+	if (i != 7 && i != 8) || !archive {
 		return source, stale, opts
 	}
 	r := rand.New(rand.NewPCG(uint64(seed), 11))
