@@ -17,8 +17,10 @@ const rsyncNegatable = "8 8-bit-output A acls append atimes backup blocking-io b
 	"p partial perms progress prune-empty-dirs R r recursive relative S s secluded-args " +
 	"sparse specials t timeout times U v verbose W whole-file write-devices X x xattrs y z"
 
-// archiveParts are the options -a turns on, by their flags' names.
-var archiveParts = []string{"recursive", "links", "perms", "times", "group", "owner", "devices", "specials"}
+// archiveParts returns the options -a turns on, by their flags' names.
+func archiveParts() []string {
+	return []string{"recursive", "links", "perms", "times", "group", "owner", "devices", "specials"}
+}
 
 // negations resolves rsync's --no-OPTION forms in opts (the options of a
 // reordered command line, values included), where each turns its option
@@ -32,7 +34,7 @@ var archiveParts = []string{"recursive", "links", "perms", "times", "group", "ow
 func negations(opts []string, flags []cli.Flag) []string {
 	primary, takesValue := primaryNames(flags), valueFlags(flags)
 	opts = expandPairs(opts, takesValue)
-	last, found := lastNegation(opts, primary)
+	last, found := lastNegation(opts, primary, takesValue)
 	if !found {
 		return opts
 	}
@@ -56,16 +58,16 @@ func negations(opts []string, flags []cli.Flag) []string {
 			}
 		}
 	}
-	return append(out, archiveOff(opts, last, primary, takesValue)...)
+	return append(out, impliedOff(opts, last, primary, takesValue)...)
 }
 
-// archiveOff returns a --no- flag for each option another implies (a
+// impliedOff returns a --no- flag for each option another implies (a
 // part of -a; -o and -g, which --chown, --usermap and --groupmap imply)
 // whose last --no- came after such an option, when no later option
 // turned it on again.
-func archiveOff(opts []string, last map[string]int, primary map[string]string, takesValue map[string]bool) []string {
+func impliedOff(opts []string, last map[string]int, primary map[string]string, takesValue map[string]bool) []string {
 	var out []string
-	for _, p := range archiveParts {
+	for _, p := range archiveParts() {
 		at, ok := last[p]
 		if !ok {
 			continue
@@ -92,7 +94,7 @@ func archiveOff(opts []string, last map[string]int, primary map[string]string, t
 func impliedBy(opts []string, i int, primary map[string]string) []string {
 	a := opts[i]
 	if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.ContainsRune(a[1:], 'a') {
-		return archiveParts // (a cluster's letters before any value; -a has none)
+		return archiveParts() // (a cluster's letters before any value; -a has none)
 	}
 	name, value, hasValue := strings.Cut(strings.TrimPrefix(a, "--"), "=")
 	if !hasValue && i+1 < len(opts) {
@@ -100,7 +102,7 @@ func impliedBy(opts []string, i int, primary map[string]string) []string {
 	}
 	switch primary[name] {
 	case "archive":
-		return archiveParts
+		return archiveParts()
 	case "usermap":
 		return []string{"owner"}
 	case "groupmap":
@@ -140,15 +142,18 @@ func turnsOn(a string, primary map[string]string, takesValue map[string]bool) []
 }
 
 // lastNegation maps each option's flag name to the index of its last
-// --no- form; found reports whether opts has any.
-func lastNegation(opts []string, primary map[string]string) (last map[string]int, found bool) {
+// --no- form (an option's value is none); found reports whether opts
+// has any.
+func lastNegation(opts []string, primary map[string]string, takesValue map[string]bool) (last map[string]int, found bool) {
 	last = map[string]int{}
-	for i, a := range opts {
-		if parts, ok := negated(a, primary); ok {
+	for i := 0; i < len(opts); i++ {
+		if parts, ok := negated(opts[i], primary); ok {
 			found = true
 			for _, p := range parts {
 				last[p] = i
 			}
+		} else if needsNext(opts[i], takesValue) {
+			i++
 		}
 	}
 	return last, found
