@@ -356,3 +356,25 @@ func TestStderrModesVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestSkipLinesVsRsync: entries left out by type are reported as rsync
+// reports them, without -v too ("skipping non-regular file", "skipping
+// directory"), on stdout; -q and --info=nonreg0 (for the former) silence
+// them.
+func TestSkipLinesVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "l", Kind: tree.Symlink, Target: "x", Mtime: at}, {Path: "p", Kind: tree.Fifo, Mtime: at},
+		{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: "f", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-r"}, {"-rq"}, {"-r", "--info=nonreg0"}, {"-rD"}, {"-rl", "--info=nonreg1"}, {"-lpt"},
+		{"-lptq"}, {"-rv", "--info=nonreg0"}, {"-lt", "--info=nonreg0"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}})
+			args := append(args, src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != rr.code || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+		})
+	}
+}

@@ -59,6 +59,9 @@ type Options struct {
 	Lists []SourceList
 	// NoNames (--info=name0) leaves out of -v's lines all but deletions.
 	NoNames bool
+	// HideNonreg (--info=nonreg0) leaves out the "skipping non-regular
+	// file" lines rsync prints, as treesync does, unless -q.
+	HideNonreg bool
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string

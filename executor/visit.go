@@ -81,11 +81,16 @@ func (e *Executor) countSources(src *planner.Listing) {
 	}
 }
 
+// skipped prints rsync's lines for the entries a plan leaves out by
+// type (on stdout, unless -q), as rsync prints them without -v too.
 func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
-	if e.opts.Verbose == 0 && !e.opts.Itemize {
+	if e.opts.Quiet {
 		return
 	}
 	for _, s := range plan.Skipped {
+		if e.opts.HideNonreg && s.Reason != "skipping directory" {
+			continue
+		}
 		e.outMu.Lock()
 		fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", s.Reason, e.escape(planner.Join(d.Path, s.Name)))
 		e.outMu.Unlock()
