@@ -367,13 +367,19 @@ func TestSkipLinesVsRsync(t *testing.T) {
 		{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: "f", Data: []byte("f"), Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, args := range [][]string{{"-r"}, {"-rq"}, {"-r", "--info=nonreg0"}, {"-rD"}, {"-rl", "--info=nonreg1"}, {"-lpt"},
-		{"-lptq"}, {"-rv", "--info=nonreg0"}, {"-lt", "--info=nonreg0"}} {
+		{"-lptq"}, {"-rv", "--info=nonreg0"}, {"-lt", "--info=nonreg0"},
+		// -q silences --stats and --progress too, wherever it stands
+		{"-rq", "--stats"}, {"-r", "--stats", "-q"}, {"-rq", "--progress"}, {"-r", "--info=stats2,progress2", "-q"}, {"-rqvi"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			src, dst, ref := twinTrees(t, source, []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}})
+			quiet := strings.Contains(strings.Join(args, " "), "q")
 			args := append(args, src+"/")
 			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
 			if r.code != rr.code || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
 				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+			if quiet && (r.stdout != "" || rr.stdout != "") {
+				t.Errorf("-q printed:\n%s\n%s", r, rr)
 			}
 		})
 	}

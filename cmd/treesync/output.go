@@ -123,7 +123,7 @@ func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, st
 		return nil, errors.New("--capabilities, --completion and --man-page take no sync")
 	}
 	o := &output{c: c, opts: opts, stdout: stdout, human: stdout, stderr: stderr, logFormat: c.String("log-file-format"),
-		progress: i.progress.or(c.Bool("progress")), stats: i.stats.or(c.Bool("stats"))}
+		progress: i.progress.or(c.Bool("progress")) && !opts.Quiet, stats: i.stats.or(c.Bool("stats")) && !opts.Quiet} // -q: none, as rsync
 	if err := o.openChanges(); err != nil {
 		return nil, err
 	}
