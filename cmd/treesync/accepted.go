@@ -16,19 +16,17 @@ import (
 // takes them, checking their values as rsync does, so that rsync's
 // command lines run unchanged.
 func acceptedFlags() []cli.Flag {
-	s := func(name, alias, usage string) *cli.StringFlag {
-		f := &cli.StringFlag{Name: name, Category: catRsync, Usage: usage}
-		if alias != "" {
-			f.Aliases = []string{alias}
+	aliases := func(alias string) []string {
+		if alias == "" {
+			return nil
 		}
-		return f
+		return []string{alias}
 	}
-	i := func(name, alias, usage string) *cli.IntFlag {
-		f := &cli.IntFlag{Name: name, Category: catRsync, Usage: usage}
-		if alias != "" {
-			f.Aliases = []string{alias}
-		}
-		return f
+	s := func(name, alias, usage string) cli.Flag {
+		return &cli.StringFlag{Name: name, Aliases: aliases(alias), Category: catRsync, Usage: usage}
+	}
+	i := func(name, alias, usage string) cli.Flag {
+		return &cli.IntFlag{Name: name, Aliases: aliases(alias), Category: catRsync, Usage: usage}
 	}
 	return []cli.Flag{
 		boolFlag("whole-file", "W", "copy whole files: what treesync always does, as rsync does for a local copy", catRsync),
