@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -201,7 +202,7 @@ func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.
 		before := skip
 		skip = func(name string) bool { return before(name) || kept[name] }
 	}
-	want := itemLines(withoutRedoLines(rr), skip)
+	want := itemLines(withoutRedoLines(rr, slices.Contains(opts, "-8")), skip)
 	if slices.Contains(opts, "-n") && linked != nil {
 		// A dry-running rsync -H reports the contents of a directory in
 		// the way of a hard-linked file deleted twice: once when it makes
@@ -263,13 +264,20 @@ func dryRunHardLinkQuirk(opts []string, rr result) bool {
 // fails its checksum ("failed verification -- update retained"), and
 // sends it again in a later phase, itemized anew; treesync checks the
 // part already there first and copies such a file whole, once.
-func withoutRedoLines(r result) string {
+// (Its warning escapes every byte past ASCII, its itemized lines only
+// those of invalid UTF-8: the name is read back and escaped again.)
+func withoutRedoLines(r result, eightBit bool) string {
 	lines := strings.Split(r.stdout, "\n")
+	escaped := regexp.MustCompile(`\\#[0-7]{3}`)
 	for _, l := range strings.Split(r.stderr, "\n") {
 		name, ok := strings.CutPrefix(l, "WARNING: ")
 		if name, _, ok = strings.Cut(name, " failed verification -- update "); !ok {
 			continue // (retained, or discarded, "(will try again)")
 		}
+		name = rsyncName(escaped.ReplaceAllStringFunc(name, func(e string) string {
+			b, _ := strconv.ParseUint(e[2:], 8, 8)
+			return string([]byte{byte(b)})
+		}), eightBit)
 		for i := len(lines) - 1; i >= 0; i-- {
 			if len(lines[i]) > 12 && lines[i][12:] == name {
 				lines = slices.Delete(lines, i, i+1)
