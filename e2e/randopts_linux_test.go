@@ -73,6 +73,7 @@ func seededOptions(seed int, opts []string) []string {
 	case i >= len(more):
 	case slices.Contains(opts, "-S") && (i == 8 || i == 9):
 	case slices.Contains(opts, "-c") && i == 14:
+	case slices.Contains(opts, "--remove-source-files") && i == 11: // -k follows links as -L does (above)
 	default:
 		opts = append(opts, more[i]...)
 	}
