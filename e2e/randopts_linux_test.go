@@ -42,8 +42,8 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 
 // seededOptions adds the options given by the seed's number rather than
 // drawn, so that adding them changed no other seed's options: -S, -8,
-// --inplace or --delay-updates, --remove-source-files, and one of
-// --append, --append-verify, -E without -p, -k, -K, --chown, -U.
+// --inplace or --delay-updates, --remove-source-files, and those of
+// moreOptions.
 func seededOptions(seed int, opts []string) []string {
 	if seed%7 == 3 {
 		opts = append(opts, "-S")
@@ -61,6 +61,27 @@ func seededOptions(seed int, opts []string) []string {
 		opts = append(opts, "--inplace")
 	case seed%11 == 6 && !strings.Contains(opts[0], "H") && !slices.Contains(opts, "--remove-source-files"):
 		opts = append(opts, "--delay-updates") // (treesync refuses it with those)
+	}
+	return moreOptions(seed, opts)
+}
+
+// moreOptions adds one of --append, --append-verify, -E without -p, -k,
+// -K, --chown, -U (by seed % 17), and one of -d for -r, --usermap,
+// --groupmap, --preallocate, --max-delete=1 (by seed % 23).
+func moreOptions(seed int, opts []string) []string {
+	switch seed % 23 {
+	case 1:
+		if opts[0] == "-rlt" {
+			opts = append([]string{"-dlt"}, opts[1:]...)
+		}
+	case 2:
+		opts = append(opts, "--usermap=*:1")
+	case 3:
+		opts = append(opts, "--groupmap=0:3")
+	case 4:
+		opts = append(opts, "--preallocate")
+	case 5:
+		opts = append(opts, "--max-delete=1")
 	}
 	more := [][]string{8: {"--append"}, 9: {"--append-verify"}, 10: {"-E", "--no-p"}, 11: {"-k"}, 12: {"-K"},
 		13: {"--chown=1:2"}, 14: {"-U"}}
