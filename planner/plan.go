@@ -130,8 +130,7 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	switch s.Kind {
 	case KindFile:
 		a = pol.planFile(s, d)
-		if pol.HardLinks && s.Nlink > 1 && !(pol.Update && pol.newer(d.Mtime, s.Mtime)) && !pol.appendKeeps(s, d) {
-			// (a file -u or --append keeps is not linked either)
+		if pol.HardLinks && s.Nlink > 1 && !pol.keptAsIs(s, d) {
 			if a.Op == 0 {
 				a = Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d}
 			}
@@ -145,8 +144,8 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	switch {
 	case a.Op != 0:
 		p.Items = append(p.Items, a)
-	case pol.ListCurrent && !(s.Kind == KindFile && pol.Update && pol.newer(d.Mtime, s.Mtime)) && !pol.appendKeeps(s, d):
-		p.Current = append(p.Current, s) // (a file -u or --append keeps is not up to date)
+	case pol.ListCurrent && !pol.keptAsIs(s, d):
+		p.Current = append(p.Current, s)
 	}
 }
 
@@ -184,6 +183,13 @@ func (pol Policy) planFile(s, d *Entry) Action {
 		return copyIt
 	}
 	return pol.metaOnly(s, d)
+}
+
+// keptAsIs reports a file -u (newer at the destination) or --append (not
+// shorter, not up to date) leaves as it is: it is not up to date
+// (current), nor a hard-link group's member.
+func (pol Policy) keptAsIs(s, d *Entry) bool {
+	return s.Kind == KindFile && ((pol.Update && pol.newer(d.Mtime, s.Mtime)) || pol.appendKeeps(s, d))
 }
 
 // planNotShorter handles a destination file --append finds not shorter
