@@ -384,3 +384,32 @@ func TestSkipLinesVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestTotalsVsRsync: -v and --stats end with rsync's two closing lines
+// (sent/received and rate; total size and speedup), --info=stats1 alone
+// prints them, stats0 and -q none; the total size is rsync's, in its -h
+// format, with " (DRY RUN)" in a dry run. (The bytes sent are the file
+// data written, where rsync counts its protocol's: README.)
+func TestTotalsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "big", Data: make([]byte, 1234567), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-av"}, {"-avn"}, {"-a", "--stats"}, {"-a", "--info=stats1"}, {"-av", "--info=stats0"},
+		{"-avq"}, {"-avh"}, {"-avhh"}, {"-av", "--no-h"}, {"-a"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}})
+			args := append(args, src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			total := func(out string) string {
+				l := statLine(out, "total size is ")
+				size, rest, _ := strings.Cut(strings.TrimPrefix(l, "total size is "), "  speedup is ")
+				_, dry, _ := strings.Cut(rest, " ")
+				return size + "|" + dry
+			}
+			if r.code != 0 || rr.code != 0 || strings.Count(r.stdout, "\nsent ") != strings.Count(rr.stdout, "\nsent ") ||
+				total(r.stdout) != total(rr.stdout) {
+				t.Errorf("closing lines differ:\n%s\n%s", r, rr)
+			}
+		})
+	}
+}

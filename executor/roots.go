@@ -161,7 +161,7 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	if err := platform.Mkdirat(platform.CurrentDir, dest, 0o777); err != nil {
 		return -1, "", fatalIO(fmt.Errorf("mkdir %s: %w", dest, err))
 	}
-	if e.opts.Itemize || e.opts.Verbose > 0 {
+	if (e.opts.Itemize || e.opts.Verbose > 0) && !e.opts.Quiet {
 		e.outMu.Lock()
 		fmt.Fprintf(e.opts.Out, "created directory %s\n", e.escape(strings.TrimRight(dest, "/")))
 		e.outMu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,10 +34,12 @@ type output struct {
 	chFile  *os.File // the --json-changes file, if not stdout
 	prog    *progress
 	ex      *executor.Executor // set by start, before the run
-	// progress and stats are --progress and --stats (or --info's);
-	// logFormat is --log-file-format.
-	progress, stats bool
-	logFormat       string
+	// progress is --progress (or --info's); stats is rsync's level of
+	// statistics: 1 the closing sent/total size lines (-v), 2 also
+	// --stats' fields; logFormat is --log-file-format.
+	progress  bool
+	stats     int
+	logFormat string
 }
 
 // outputFlags are the options of this file's features.
@@ -59,7 +62,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "outbuf", Category: catOutput,
 			Usage: "`MODE` of stdout's buffering: N or L (each line as it comes, the default) or B (64 KiB blocks: faster for long -v or -i output to a file or pipe)"},
 		&cli.StringSliceFlag{Name: "info", Category: catOutput,
-			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0), nonreg0 (no 'skipping non-regular file' lines)"},
+			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats1 (-v's closing sent/total size lines), stats2 (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0), nonreg0 (no 'skipping non-regular file' lines)"},
 		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
 		&cli.StringFlag{Name: "completion", Category: catOutput,
 			Usage: "print a completion script for `SHELL` (bash, zsh or fish) and exit"},
@@ -67,7 +70,8 @@ func outputFlags() []cli.Flag {
 	}
 }
 
-// infoLevel is one of --info's flags: unset, off or on.
+// infoLevel is one of --info's flags: unset (0), off (-1) or its level
+// (1 and up).
 type infoLevel int8
 
 func (l infoLevel) or(def bool) bool { return l > 0 || (l == 0 && def) }
@@ -85,11 +89,15 @@ func readInfo(values []string) (info, error) {
 			if f == "" {
 				continue
 			}
+			name := strings.TrimRight(f, "0123456789")
 			level := infoLevel(1)
-			if strings.HasSuffix(f, "0") {
+			if n, err := strconv.Atoi(f[len(name):]); err == nil {
+				level = infoLevel(min(n, 9))
+			}
+			if level == 0 {
 				level = -1
 			}
-			switch strings.TrimRight(f, "0123") {
+			switch name {
 			case "progress":
 				i.progress = level
 			case "stats":
@@ -104,6 +112,23 @@ func readInfo(values []string) (info, error) {
 		}
 	}
 	return i, nil
+}
+
+// statsLevel is rsync's: 1 under -v, 2 under --stats, what --info=statsN
+// says when given, none under -q.
+func statsLevel(c *cli.Context, info infoLevel, verbosity int, quiet bool) int {
+	level := 0
+	switch {
+	case quiet:
+		return 0
+	case info != 0:
+		return max(int(info), 0)
+	case c.Bool("stats"):
+		level = 2
+	case verbosity > 0:
+		level = 1
+	}
+	return level
 }
 
 // newOutput sets up the run's output from the options; it may set
@@ -123,7 +148,7 @@ func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, st
 		return nil, errors.New("--capabilities, --completion and --man-page take no sync")
 	}
 	o := &output{c: c, opts: opts, stdout: stdout, human: stdout, stderr: stderr, logFormat: c.String("log-file-format"),
-		progress: i.progress.or(c.Bool("progress")) && !opts.Quiet, stats: i.stats.or(c.Bool("stats")) && !opts.Quiet} // -q: none, as rsync
+		progress: i.progress.or(c.Bool("progress")) && !opts.Quiet, stats: statsLevel(c, i.stats, verbosity, opts.Quiet)}
 	if err := o.openChanges(); err != nil {
 		return nil, err
 	}
@@ -251,8 +276,11 @@ func (o *output) finish(res *executor.Result, dryRun bool) {
 	if o.prog != nil {
 		o.prog.stop()
 	}
-	if o.stats {
+	if o.stats >= 2 {
 		writeStats(o.human, res, dryRun, humanLevel(o.c))
+	}
+	if o.stats >= 1 {
+		writeTotals(o.human, res, dryRun, humanLevel(o.c))
 	}
 	errs := []error{o.flushHuman()}
 	if o.changes != nil {

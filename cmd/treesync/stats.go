@@ -42,6 +42,37 @@ func writeStats(w io.Writer, r *executor.Result, dryRun bool, level int) {
 	}
 }
 
+// writeTotals prints rsync's closing lines (-v, --stats): the bytes sent
+// and received and their rate, the total size and the speedup. A local
+// copy has no protocol: sent is the file data written, received none,
+// and the speedup the total size over that (rsync counts its protocol's
+// bytes, so its figures differ; the total size is the same).
+func writeTotals(w io.Writer, r *executor.Result, dryRun bool, level int) {
+	s := r.Stats
+	sent, total := s.TransferredBytes.Load(), s.TotalSize.Load()
+	if dryRun {
+		sent = 0 // nothing was written
+	}
+	rate := float64(sent) / max(r.Elapsed.Seconds(), 1e-9)
+	suffix := ""
+	if dryRun {
+		suffix = " (DRY RUN)"
+	}
+	fmt.Fprintf(w, "\nsent %s bytes  received 0 bytes  %s bytes/sec\n", executor.GroupNumber(sent, level), groupDecimal(rate, level))
+	fmt.Fprintf(w, "total size is %s  speedup is %s%s\n", executor.GroupNumber(total, level),
+		groupDecimal(float64(total)/float64(max(sent, 1)), min(level, 1)), suffix)
+}
+
+// groupDecimal formats f with two decimals at rsync's -h level: digit
+// groups from level 1, units of 1000 (1024) from level 2 (3).
+func groupDecimal(f float64, level int) string {
+	whole := int64(f)
+	if level >= 2 && whole >= 1000 {
+		return executor.GroupNumber(whole, level)
+	}
+	return fmt.Sprintf("%s.%02d", executor.GroupNumber(whole, min(level, 1)), int64((f-float64(whole))*100))
+}
+
 func counts(c *executor.Counts, comma func(int64) string) string {
 	t := c.Total()
 	if t == 0 {
