@@ -234,7 +234,8 @@ func namesPrinted(out string) string {
 	var keep []string
 	for _, l := range strings.Split(out, "\n") {
 		if l != "" && !strings.HasPrefix(l, "sending incremental") && !strings.HasPrefix(l, "sent ") &&
-			!strings.HasPrefix(l, "total size") && !strings.HasPrefix(l, "building file list") {
+			!strings.HasPrefix(l, "total size") && !strings.HasPrefix(l, "building file list") &&
+			!strings.HasPrefix(l, "delta-transmission disabled") && !strings.HasPrefix(l, "total: matches=") {
 			keep = append(keep, l)
 		}
 	}
@@ -409,6 +410,35 @@ func TestTotalsVsRsync(t *testing.T) {
 			if r.code != 0 || rr.code != 0 || strings.Count(r.stdout, "\nsent ") != strings.Count(rr.stdout, "\nsent ") ||
 				total(r.stdout) != total(rr.stdout) {
 				t.Errorf("closing lines differ:\n%s\n%s", r, rr)
+			}
+		})
+	}
+}
+
+// TestVeryVerboseVsRsync: -vv also lists what is left as it is — "NAME is
+// uptodate" (files, symlinks, specials), "is newer" (-u), "exists"
+// (--ignore-existing), "is over max-size"/"is under min-size", "not
+// creating new file" (--existing) — and the names of files whose
+// attributes alone change, as rsync -vv does.
+func TestVeryVerboseVsRsync(t *testing.T) {
+	at, old, later := tree.At(100, 0), tree.At(50, 0), tree.At(200, 0)
+	source := []tree.Node{{Path: "a", Data: []byte("a"), Mode: 0o644, Mtime: at}, {Path: "same", Data: []byte("s"), Mtime: at},
+		{Path: "l", Kind: tree.Symlink, Target: "a", Mtime: at}, {Path: "p", Kind: tree.Fifo, Mtime: at},
+		{Path: "newer", Data: []byte("n"), Mtime: at}, {Path: "huge", Data: []byte("12345678901"), Mtime: at},
+		{Path: "new", Data: []byte("new"), Mtime: at}, {Path: "sub", Kind: tree.Dir, Mtime: at},
+		{Path: "sub/s", Data: []byte("s"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Data: []byte("a"), Mode: 0o600, Mtime: at}, {Path: "same", Data: []byte("s"), Mtime: at},
+		{Path: "l", Kind: tree.Symlink, Target: "a", Mtime: at}, {Path: "p", Kind: tree.Fifo, Mtime: at},
+		{Path: "newer", Data: []byte("N"), Mtime: later}, {Path: "huge", Data: []byte("12345678901"), Mtime: old},
+		{Path: "sub", Kind: tree.Dir, Mtime: at}, {Path: "sub/s", Data: []byte("s"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-avv"}, {"-avvu"}, {"-avv", "--existing", "--max-size=5"}, {"-avv", "--ignore-existing"},
+		{"-avv", "--min-size=5"}, {"-avvn"}, {"-avvq"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			args := append(args, src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != rr.code || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
 			}
 		})
 	}

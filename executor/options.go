@@ -145,6 +145,7 @@ func (o *Options) fill() {
 	if o.ChangedRetries <= 0 {
 		o.ChangedRetries = 3
 	}
+	o.Policy.Notes = o.Verbose >= 2 && !o.Quiet // rsync -vv's lines for what is left as it is
 }
 
 // SourceList is the list of paths below one source directory that -R

@@ -148,6 +148,8 @@ func (e *Executor) line(it item) (string, bool) {
 func (e *Executor) lineIn(format string, it item) (string, bool) {
 	itemized := hasEscape(format, 'i')
 	switch {
+	case !itemized && it.op == planner.OpMeta && e.opts.Verbose >= 2:
+		// -vv lists a file or link whose attributes alone change, as rsync
 	case !itemized && (it.op == planner.OpMeta || (it.op == planner.OpDir && it.change == 0)):
 		return "", false
 	case !itemized && it.op == planner.OpDelete && !hasEscape(format, 'o'):

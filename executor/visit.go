@@ -58,6 +58,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		e.warnHeld(d, t.held)
 	}
 	e.skipped(d, &plan)
+	e.notes(d, &plan)
 	e.cleanup(d, plan.Cleanup)
 	if whole && e.opts.DeleteMode != DeleteBefore {
 		e.planDeletes(d, t.deletes)
@@ -78,6 +79,24 @@ func (e *Executor) warnHeld(d *walker.Dir, held bool) {
 func (e *Executor) countSources(src *planner.Listing) {
 	for i := range src.Entries {
 		e.stats.countSource(&src.Entries[i])
+	}
+}
+
+// notes prints rsync's -vv lines for the non-directories a plan leaves as
+// they are ("NAME is uptodate", "NAME is newer", ...).
+func (e *Executor) notes(d *walker.Dir, plan *planner.DirPlan) {
+	if len(plan.Notes) == 0 {
+		return
+	}
+	e.outMu.Lock()
+	defer e.outMu.Unlock()
+	for _, n := range plan.Notes {
+		name := e.escape(planner.Join(d.Path, n.Name))
+		if n.Before {
+			fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", n.Why, name)
+		} else {
+			fmt.Fprintf(e.opts.Out, "%s %s\n", name, n.Why)
+		}
 	}
 }
 

@@ -80,4 +80,17 @@ type DirPlan struct {
 	// Current holds, under Policy.ListCurrent, the source non-directories
 	// the destination already has up to date (nothing to do for them).
 	Current []*Entry
+	// Notes holds, under Policy.Notes, rsync's -vv lines for the
+	// non-directories left as they are: up to date, or kept by a compare
+	// option.
+	Notes []Note
+}
+
+// Note is one of rsync's -vv lines: the name, then why it is left ("is
+// uptodate", "is newer", "exists", "is over max-size", "is under
+// min-size"), or, Before, the reason first with the name quoted ("not
+// creating new file").
+type Note struct {
+	Name, Why string
+	Before    bool
 }

@@ -112,14 +112,19 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 		p.Skipped = append(p.Skipped, Skip{Name: s.Name, Reason: reason})
 		return
 	}
-	if s.Kind == KindFile && !pol.sizeWanted(s.Size) {
-		return
-	}
 	if d != nil && pol.IgnoreExisting {
+		p.note(pol, s, "exists")
 		return // whatever its type, as rsync
+	}
+	if s.Kind == KindFile && !pol.sizeWanted(s.Size) {
+		p.note(pol, s, pol.sizeNote(s.Size))
+		return
 	}
 	if d == nil || d.Kind != s.Kind {
 		if d == nil && pol.Existing {
+			if pol.Notes {
+				p.Notes = append(p.Notes, Note{Name: s.Name, Why: "not creating new " + kindWord(s.Kind), Before: true})
+			}
 			return
 		}
 		p.Items = append(p.Items, Action{Op: opFor(s.Kind), Name: s.Name, Src: s, Dst: d, Change: ChangeNew,
@@ -144,9 +149,42 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	switch {
 	case a.Op != 0:
 		p.Items = append(p.Items, a)
-	case pol.ListCurrent && !pol.keptAsIs(s, d):
-		p.Current = append(p.Current, s)
+	case pol.keptAsIs(s, d):
+		if pol.Update && pol.newer(d.Mtime, s.Mtime) {
+			p.note(pol, s, "is newer")
+		}
+	default:
+		if pol.ListCurrent {
+			p.Current = append(p.Current, s)
+		}
+		p.note(pol, s, "is uptodate")
 	}
+}
+
+// note records why s is left as it is, under Policy.Notes.
+func (p *DirPlan) note(pol Policy, s *Entry, why string) {
+	if pol.Notes {
+		p.Notes = append(p.Notes, Note{Name: s.Name, Why: why})
+	}
+}
+
+// kindWord names a kind as rsync's "not creating new" line does.
+func kindWord(k Kind) string {
+	switch k {
+	case KindFile:
+		return "file"
+	case KindSymlink:
+		return "symlink"
+	}
+	return "special file"
+}
+
+// sizeNote is rsync's reason for a file --max-size or --min-size leaves.
+func (pol Policy) sizeNote(size int64) string {
+	if pol.MaxSize > 0 && size > pol.MaxSize {
+		return "is over max-size"
+	}
+	return "is under min-size"
 }
 
 // planFile applies rsync's quick check (or the chosen compare mode) to a

@@ -56,6 +56,9 @@ type Policy struct {
 	// ListCurrent lists the source non-directories found up to date in
 	// DirPlan.Current (for --remove-source-files).
 	ListCurrent bool
+	// Notes lists in DirPlan.Notes why non-directories are left as they
+	// are (rsync's -vv).
+	Notes bool
 
 	Filter Filter // exclude/include rules; nil includes everything
 }
