@@ -419,7 +419,8 @@ func TestTotalsVsRsync(t *testing.T) {
 // uptodate" (files, symlinks, specials), "is newer" (-u), "exists"
 // (--ignore-existing), "is over max-size"/"is under min-size", "not
 // creating new file" (--existing) — and the names of files whose
-// attributes alone change, as rsync -vv does.
+// attributes alone change, as rsync -vv does; --info=skip, name2 and del
+// print their parts of it.
 func TestVeryVerboseVsRsync(t *testing.T) {
 	at, old, later := tree.At(100, 0), tree.At(50, 0), tree.At(200, 0)
 	source := []tree.Node{{Path: "a", Data: []byte("a"), Mode: 0o644, Mtime: at}, {Path: "same", Data: []byte("s"), Mtime: at},
@@ -430,9 +431,13 @@ func TestVeryVerboseVsRsync(t *testing.T) {
 	stale := []tree.Node{{Path: "a", Data: []byte("a"), Mode: 0o600, Mtime: at}, {Path: "same", Data: []byte("s"), Mtime: at},
 		{Path: "l", Kind: tree.Symlink, Target: "a", Mtime: at}, {Path: "p", Kind: tree.Fifo, Mtime: at},
 		{Path: "newer", Data: []byte("N"), Mtime: later}, {Path: "huge", Data: []byte("12345678901"), Mtime: old},
-		{Path: "sub", Kind: tree.Dir, Mtime: at}, {Path: "sub/s", Data: []byte("s"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+		{Path: "sub", Kind: tree.Dir, Mtime: at}, {Path: "sub/s", Data: []byte("s"), Mtime: at},
+		{Path: "xtra", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, args := range [][]string{{"-avv"}, {"-avvu"}, {"-avv", "--existing", "--max-size=5"}, {"-avv", "--ignore-existing"},
-		{"-avv", "--min-size=5"}, {"-avvn"}, {"-avvq"}} {
+		{"-avv", "--min-size=5"}, {"-avvn"}, {"-avvq"}, {"-avv", "--delete"},
+		// --info's share of -vv: skip (why a compare option leaves a file), name2, del (deletions without -v)
+		{"-a", "--info=skip", "-u"}, {"-a", "--info=skip1", "--ignore-existing", "--max-size=5"}, {"-a", "--info=name2"},
+		{"-a", "--info=del", "--delete"}, {"-a", "--info=del,skip", "--delete", "-u", "-q"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			src, dst, ref := twinTrees(t, source, stale)
 			args := append(args, src+"/")

@@ -62,6 +62,10 @@ type Options struct {
 	// HideNonreg (--info=nonreg0) leaves out the "skipping non-regular
 	// file" lines rsync prints, as treesync does, unless -q.
 	HideNonreg bool
+	// SkipNotes (--info=skip) prints why a compare option leaves a file as
+	// it is, as -vv does; ShowDeletes (--info=del) prints "deleting NAME"
+	// lines without -v.
+	SkipNotes, ShowDeletes bool
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string
@@ -145,7 +149,9 @@ func (o *Options) fill() {
 	if o.ChangedRetries <= 0 {
 		o.ChangedRetries = 3
 	}
-	o.Policy.Notes = o.Verbose >= 2 && !o.Quiet // rsync -vv's lines for what is left as it is
+	// rsync -vv's lines for what is left as it is
+	o.Policy.Notes = (o.Verbose >= 2 || o.SkipNotes) && !o.Quiet
+	o.Policy.UptodateNotes = o.Verbose >= 2 && !o.Quiet
 }
 
 // SourceList is the list of paths below one source directory that -R

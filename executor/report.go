@@ -133,7 +133,7 @@ func (e *Executor) line(it item) (string, bool) {
 		format = "%i %n%L"
 	case format == "" && e.opts.Verbose > 0 && e.opts.NoNames && it.op != planner.OpDelete:
 		return "", false // --info=name0: -v's deletions without its names
-	case format == "" && e.opts.Verbose > 0:
+	case format == "" && (e.opts.Verbose > 0 || (e.opts.ShowDeletes && it.op == planner.OpDelete)):
 		format = "%n%L"
 	case format == "":
 		return "", false

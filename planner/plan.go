@@ -157,7 +157,9 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 		if pol.ListCurrent {
 			p.Current = append(p.Current, s)
 		}
-		p.note(pol, s, "is uptodate")
+		if pol.UptodateNotes {
+			p.Notes = append(p.Notes, Note{Name: s.Name, Why: "is uptodate"})
+		}
 	}
 }
 

@@ -56,9 +56,10 @@ type Policy struct {
 	// ListCurrent lists the source non-directories found up to date in
 	// DirPlan.Current (for --remove-source-files).
 	ListCurrent bool
-	// Notes lists in DirPlan.Notes why non-directories are left as they
-	// are (rsync's -vv).
-	Notes bool
+	// Notes lists in DirPlan.Notes why non-directories a compare option
+	// leaves as they are (rsync's -vv, --info=skip); UptodateNotes also
+	// those up to date (-vv, --info=name2).
+	Notes, UptodateNotes bool
 
 	Filter Filter // exclude/include rules; nil includes everything
 }
