@@ -102,7 +102,7 @@ func TestRsyncCompat(t *testing.T) {
 		{"-aJ"}, {"-aJ", "--no-J"}, {"-rlJ", "--delete"}, {"-aJ", "-n"}, {"-rl"}, {"-rlD"}, {"-rc"}, {"-rlc", "-b"},
 		{"-a", "-c", "-I"}, {"-a", "--size-only", "-I"}, {"-a", "-c", "--size-only"},
 		{"-a", "--chown=nobody:nogroup"}, {"-a", "--chown=1234:"}, {"-a", "--chown=:4321"},
-		{"-dt"}, {"-dlpt", "--delete"}, {"-dn", "--delete"}, {"-dlptgoD", "-m"},
+		{"-dt"}, {"-dlpt", "--delete"}, {"-dn", "--delete"}, {"-dlptgoD", "-m"}, {"-lpt", "--old-dirs"}, {"-a", "--old-d", "--delete"},
 	}
 	for _, opts := range cases {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsync(t, opts) })

@@ -80,6 +80,7 @@ func syncFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "exclude-from", Category: catCopy, Usage: "read exclude patterns from `FILE`"},
 		&cli.StringSliceFlag{Name: "include-from", Category: catCopy, Usage: "read include patterns from `FILE`"},
 		&cli.BoolFlag{Name: "F", Category: catCopy, Usage: "the same as --filter='dir-merge /.rsync-filter'; twice also excludes the .rsync-filter files"},
+		boolFlag("old-dirs", "old-d", "the same as -r --exclude='/*/*', as rsync defines it", catCopy),
 		boolFlag("dirs", "d", "without -r, copy the directories met (made, with their attributes), not what is in them; a SRC/ still gives its contents", catCopy),
 		boolFlag("no-implied-dirs", "", "with -R or --files-from, leave the directories leading to the paths as the destination has them (a symlink there is followed; missing ones are made with default attributes)", catCopy),
 		boolFlag("relative", "R", "keep each source's path at the destination (from after a /./ in it): the directories leading to it come along", catCopy),

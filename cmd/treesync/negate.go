@@ -221,9 +221,10 @@ func dropNegated(a string, i int, last map[string]int, primary map[string]string
 }
 
 // expandPairs writes -D as --devices --specials and -P as --partial
-// --progress (in clusters too), so that --no- can take either half, and
+// --progress (in clusters too), so that --no- can take either half,
 // rsync's old --msgs2stderr and --no-msgs2stderr as the --stderr modes
-// they are (the last of them wins).
+// they are (the last of them wins), and --old-dirs as what rsync defines
+// it to be, -r --exclude='/*/*'.
 func expandPairs(opts []string, takesValue map[string]bool) []string {
 	pairs := map[byte][]string{'D': {"--devices", "--specials"}, 'P': {"--partial", "--progress"}}
 	var out []string
@@ -234,6 +235,9 @@ func expandPairs(opts []string, takesValue map[string]bool) []string {
 			a = "--stderr=all"
 		case "--no-msgs2stderr":
 			a = "--stderr=client"
+		case "--old-dirs", "--old-d":
+			out = append(out, "-r")
+			a = "--exclude=/*/*"
 		}
 		if strings.HasPrefix(a, "--") || len(a) < 2 || a[0] != '-' {
 			out = append(out, a)
