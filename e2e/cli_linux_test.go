@@ -396,7 +396,7 @@ func TestTotalsVsRsync(t *testing.T) {
 	source := []tree.Node{{Path: "big", Data: make([]byte, 1234567), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
 		{Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, args := range [][]string{{"-av"}, {"-avn"}, {"-a", "--stats"}, {"-a", "--info=stats1"}, {"-av", "--info=stats0"},
-		{"-avq"}, {"-avh"}, {"-avhh"}, {"-av", "--no-h"}, {"-a"}} {
+		{"-avq"}, {"-avh"}, {"-avhh"}, {"-av", "--no-h"}, {"-a"}, {"-rv", "--list-only"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			src, dst, ref := twinTrees(t, source, []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}})
 			args := append(args, src+"/")

@@ -285,7 +285,7 @@ func (o *output) finish(res *executor.Result, dryRun bool) {
 		writeStats(o.human, res, dryRun, humanLevel(o.c))
 	}
 	if o.stats >= 1 {
-		writeTotals(o.human, res, dryRun, humanLevel(o.c))
+		writeTotals(o.human, res, dryRun, false, humanLevel(o.c))
 	}
 	errs := []error{o.flushHuman()}
 	if o.changes != nil {

@@ -47,15 +47,16 @@ func writeStats(w io.Writer, r *executor.Result, dryRun bool, level int) {
 // copy has no protocol: sent is the file data written, received none,
 // and the speedup the total size over that (rsync counts its protocol's
 // bytes, so its figures differ; the total size is the same).
-func writeTotals(w io.Writer, r *executor.Result, dryRun bool, level int) {
+// A dry run or a listing wrote nothing; a dry run says so.
+func writeTotals(w io.Writer, r *executor.Result, dryRun, listing bool, level int) {
 	s := r.Stats
 	sent, total := s.TransferredBytes.Load(), s.TotalSize.Load()
-	if dryRun {
-		sent = 0 // nothing was written
+	if dryRun || listing {
+		sent = 0
 	}
 	rate := float64(sent) / max(r.Elapsed.Seconds(), 1e-9)
 	suffix := ""
-	if dryRun {
+	if dryRun && !listing {
 		suffix = " (DRY RUN)"
 	}
 	fmt.Fprintf(w, "\nsent %s bytes  received 0 bytes  %s bytes/sec\n", executor.GroupNumber(sent, level), groupDecimal(rate, level))
