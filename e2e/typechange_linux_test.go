@@ -285,8 +285,9 @@ func TestOwnerFixKeepsSetIDVsRsync(t *testing.T) {
 	}
 }
 
-// TestTempDirVsRsync: -T writes the copies elsewhere on the destination's
-// filesystem and renames them into place; the trees and lines are
+// TestTempDirVsRsync: -T writes the copies elsewhere and renames them
+// into place — from a temp dir on another filesystem (a tmpfs), carried
+// over into the destination's directory first; the trees and lines are
 // rsync -T's, and nothing is left in the temp dir.
 func TestTempDirVsRsync(t *testing.T) {
 	at, old := tree.At(100, 0), tree.At(50, 0)
@@ -295,12 +296,16 @@ func TestTempDirVsRsync(t *testing.T) {
 	stale := []tree.Node{{Path: "a", Data: []byte("old"), Mtime: old}, {Path: "gone", Data: []byte("x"), Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at}}
 	tmp := t.TempDir()
+	other := smallTmpfs(t, "16m") // another filesystem: copies are carried over from it
 	for _, opts := range [][]string{{"-a", "--temp-dir=" + tmp}, {"-a", "-T", tmp, "--delete", "-b"},
-		{"-a", "-T", tmp, "--delay-updates"}} {
+		{"-a", "-T", tmp, "--delay-updates"}, {"-a", "-T", other}, {"-a", "-T", other, "--delay-updates", "--delete"},
+		{"-a", "-T", other, "-b", "--fsync"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
 			compareTreesWithRsync(t, opts, source, stale)
-			if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
-				t.Errorf("%d entries left in the temp dir", len(entries))
+			for _, dir := range []string{tmp, other} {
+				if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+					t.Errorf("%d entries left in the temp dir %s", len(entries), dir)
+				}
 			}
 		})
 	}

@@ -337,7 +337,10 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 		e.discard(d, p)
 		return pending{}, res, err
 	}
-	return p, res, nil
+	if p.dir >= 0 && e.tempDev != d.DstDev {
+		p, err = e.carry(d, p, &meta, a, perm) // --temp-dir on another filesystem
+	}
+	return p, res, err
 }
 
 // unnamedAllowed reports whether new files may be written unnamed: not

@@ -38,6 +38,7 @@ type Executor struct {
 	list        rootList // the root being walked: its list (--files-from, -R)
 	delayedUpds delayedUpdates
 	tempFd      int    // --temp-dir, open; -1 without it
+	tempDev     uint64 // --temp-dir's filesystem
 	umask       uint32 // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool

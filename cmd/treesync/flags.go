@@ -134,7 +134,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("append", "", "for files that only grow (logs): write the part past a shorter destination file's end; leave one not shorter", catSafety),
 		boolFlag("append-verify", "", "--append, checking the part already there first (a file that differs is copied whole)", catSafety),
 		&cli.StringFlag{Name: "temp-dir", Aliases: []string{"T"}, Category: catSafety,
-			Usage: "write copies in `DIR` (relative to DST; on its filesystem), then rename them into place"},
+			Usage: "write copies in `DIR` (relative to DST), then rename them into place (from another filesystem, carried over into DST's directory first)"},
 		boolFlag("delay-updates", "", "keep each finished copy under a temporary name until the transfer is over, then put them all in place at once", catSafety),
 		boolFlag("inplace", "", "rewrite a changed file in its own inode instead of replacing it (its other names see the change; a stopped run leaves it part written)", catSafety),
 		boolFlag("remove-source-files", "", "delete each source file (not directory) once the destination has it up to date; one changed since it was listed stays (an error)", catSafety),
