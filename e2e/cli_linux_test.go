@@ -33,7 +33,7 @@ func TestBadInput(t *testing.T) {
 		{"destination below a file", []string{"-a", "src/", "dstfile/sub/"}, 3, "dstfile", true},
 		{"unknown flag", []string{"--no-such-flag", "src/", "dst/"}, 1, "no-such-flag", true},
 		{"--delay-updates with --inplace", []string{"-a", "--delay-updates", "--inplace", "src/", "dst/"}, 1, "--delay-updates", false},
-		{"--delay-updates with -H", []string{"-aH", "--delay-updates", "src/", "dst/"}, 1, "--delay-updates", false},
+		{"--delay-updates with --remove-source-files", []string{"-a", "--delay-updates", "--remove-source-files", "src/", "dst/"}, 1, "--delay-updates", false},
 		{"one argument lists it", []string{"-a", "src/"}, 0, "", true},
 		{"no argument", []string{}, 1, "", true},
 		{"empty destination", []string{"-a", "src/", ""}, 1, "empty destination", true},

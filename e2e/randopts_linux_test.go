@@ -59,8 +59,8 @@ func seededOptions(seed int, opts []string) []string {
 	switch {
 	case seed%9 == 4:
 		opts = append(opts, "--inplace")
-	case seed%11 == 6 && !strings.Contains(opts[0], "H") && !slices.Contains(opts, "--remove-source-files"):
-		opts = append(opts, "--delay-updates") // (treesync refuses it with those)
+	case seed%11 == 6 && !slices.Contains(opts, "--remove-source-files"):
+		opts = append(opts, "--delay-updates") // (treesync refuses it with that)
 	}
 	return moreOptions(seed, opts)
 }

@@ -223,7 +223,7 @@ func TestKeepDirlinksVsRsync(t *testing.T) {
 	}
 }
 
-// TestDelayUpdatesVsRsync: --delay-updates ends with the trees rsync
+// TestDelayUpdatesVsRsync (-H too): --delay-updates ends with the trees rsync
 // --delay-updates makes (and the same lines), with deletes, backups,
 // new directories and a dry run.
 func TestDelayUpdatesVsRsync(t *testing.T) {
@@ -231,14 +231,21 @@ func TestDelayUpdatesVsRsync(t *testing.T) {
 	source := []tree.Node{
 		{Path: "a", Data: []byte("new a"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
 		{Path: "d/b", Data: []byte("b"), Mtime: at}, {Path: "l", Kind: tree.Symlink, Target: "a", Mtime: at},
-		{Path: "same", Data: []byte("same"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "same", Data: []byte("same"), Mtime: at}, {Path: "h1", Data: []byte("linked"), Mtime: at},
+		{Path: "d/h2", Kind: tree.Hardlink, Target: "h1"}, {Path: "h3", Kind: tree.Hardlink, Target: "h1"},
+		{Path: "k1", Data: []byte("kept"), Mtime: at}, {Path: "d/k2", Kind: tree.Hardlink, Target: "k1"},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	stale := []tree.Node{
 		{Path: "a", Data: []byte("old"), Mtime: old}, {Path: "same", Data: []byte("same"), Mtime: at},
-		{Path: "gone", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "gone", Data: []byte("x"), Mtime: at}, {Path: "h3", Data: []byte("other"), Mtime: old},
+		{Path: "k1", Data: []byte("kept"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	for _, opts := range [][]string{{"-a", "--delay-updates"}, {"-a", "--delay-updates", "--delete"},
-		{"-a", "--delay-updates", "-b"}, {"-an", "--delay-updates"}} {
+		{"-a", "--delay-updates", "-b"}, {"-an", "--delay-updates"},
+		// -H: the others are linked to the first copy where it waits, and wait with it
+		{"-aH", "--delay-updates"}, {"-aH", "--delay-updates", "--delete"}, {"-aHn", "--delay-updates"},
+		{"-aH", "--delay-updates", "-T", t.TempDir()}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }

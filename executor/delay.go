@@ -18,10 +18,12 @@ type delayed struct {
 	temp bool           // tmp is in --temp-dir, not in dir
 }
 
-// delayedUpdates are the copies --delay-updates holds back.
+// delayedUpdates are the copies --delay-updates holds back, and, for -H,
+// where each one waits, by its final root-relative path.
 type delayedUpdates struct {
-	mu   sync.Mutex
-	list []delayed
+	mu     sync.Mutex
+	list   []delayed
+	byPath map[string]delayed
 }
 
 // delay holds a finished copy back until the end of the run.
@@ -29,7 +31,23 @@ func (e *Executor) delay(d *walker.Dir, tmp, name string, want *planner.Entry, t
 	u := &e.delayedUpds
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.list = append(u.list, delayed{dir: d.Path, tmp: tmp, name: name, want: want, temp: temp})
+	p := delayed{dir: d.Path, tmp: tmp, name: name, want: want, temp: temp}
+	u.list = append(u.list, p)
+	if e.pol.HardLinks {
+		if u.byPath == nil {
+			u.byPath = make(map[string]delayed)
+		}
+		u.byPath[planner.Join(d.Path, name)] = p
+	}
+}
+
+// delayedCopy returns the held copy of the root-relative path, if any.
+func (e *Executor) delayedCopy(path string) (delayed, bool) {
+	u := &e.delayedUpds
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	p, ok := u.byPath[path]
+	return p, ok
 }
 
 // finishDelayed puts the held copies under their names in rapid

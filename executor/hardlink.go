@@ -21,6 +21,10 @@ type linkGroup struct {
 	ok     bool   // the leader's destination is in place
 	path   string // the leader's path relative to the destination root
 	dstIno uint64 // the leader's inode at the destination
+	// held is, under --delay-updates, the leader's copy waiting under
+	// its temporary name, which the others are linked to (ok: one is).
+	held   delayed
+	isHeld bool
 }
 
 // linkMap holds the groups met so far, and the members parked until the
@@ -235,12 +239,25 @@ func (e *Executor) leadGroup(d *walker.Dir, a planner.Action, g *linkGroup) erro
 		g.ok = true
 		return nil
 	}
-	st, err := platform.Lstatat(d.DstFd, a.Name)
+	dirfd, name := d.DstFd, a.Name
+	if g.held, g.isHeld = e.delayedCopy(g.path); g.isHeld {
+		dirfd, name = e.heldDir(d.DstFd, g.held), g.held.tmp
+	}
+	st, err := platform.Lstatat(dirfd, name)
 	if err != nil {
 		return fmt.Errorf("stat copy: %w", err)
 	}
 	g.dstIno, g.ok = st.Ino, true
 	return nil
+}
+
+// heldDir is the directory a held copy waits in: --temp-dir, or its own
+// (dirfd).
+func (e *Executor) heldDir(dirfd int, p delayed) int {
+	if p.temp {
+		return e.tempFd
+	}
+	return dirfd
 }
 
 // linkTo makes a.Name in d a hard link to the group's copy, replacing
@@ -263,16 +280,24 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 		return nil
 	}
 	dir, name := path.Split(g.path)
+	if g.isHeld {
+		dir, name = g.held.dir, g.held.tmp
+	}
 	from, err := e.openDst(dir)
 	if err != nil {
 		return fmt.Errorf("open %s to link: %w", dir, err)
 	}
 	defer platform.Close(from)
+	if g.isHeld {
+		from = e.heldDir(from, g.held)
+	}
 	tmp, err := withTempName(func(tmp string) error { return e.fs.Linkat(from, name, d.DstFd, tmp) })
 	if err != nil {
 		return fmt.Errorf("link to %s: %w", g.path, err)
 	}
-	if err := e.commit(d, tmp, a.Name, want); err != nil {
+	if e.opts.DelayUpdates {
+		e.delay(d, tmp, a.Name, want, false) // in place with the others at the end
+	} else if err := e.commit(d, tmp, a.Name, want); err != nil {
 		return err
 	}
 	e.print(item{op: planner.OpLink, kind: planner.KindFile, change: change, path: p, target: g.path, ent: a.Src})

@@ -245,16 +245,17 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 }
 
 // delayConflicts refuses what --delay-updates cannot go with: updates in
-// place (as rsync refuses them), and, here, -H and
-// --remove-source-files, whose work waits on files being in place.
+// place (as rsync refuses them), and, here, --remove-source-files, whose
+// removals would not wait for the held copies.
 func delayConflicts(o *executor.Options) error {
 	switch {
 	case !o.DelayUpdates:
 		return nil
 	case o.Inplace || o.Policy.Append:
 		return errors.New("--delay-updates cannot be used with --inplace or --append")
-	case o.Policy.HardLinks || o.RemoveSourceFiles:
-		return errors.New("--delay-updates cannot be used with -H or --remove-source-files (not supported by treesync)")
+	case o.RemoveSourceFiles:
+		// (a stopped run drops the held copies: their sources must stay)
+		return errors.New("--delay-updates cannot be used with --remove-source-files (not supported by treesync)")
 	}
 	return nil
 }
