@@ -448,3 +448,27 @@ func TestVeryVerboseVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestBackupLinesVsRsync: under -vv or --info=backup each backup made is
+// reported as rsync reports it ("backed up NAME to BACKUP"), after
+// "backup_dir is DIR" ("(new) " when it is made) for --backup-dir.
+func TestBackupLinesVsRsync(t *testing.T) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source := []tree.Node{{Path: "a", Data: []byte("new"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/b", Data: []byte("new b"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Data: []byte("old"), Mtime: old}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/b", Data: []byte("old"), Mtime: old}, {Path: "gone", Data: []byte("x"), Mtime: at},
+		{Path: "kept", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-avvb", "--delete"}, {"-a", "--backup-dir=BK", "--info=backup", "--delete"},
+		{"-avv", "--backup-dir=kept"}, {"-a", "-b", "--suffix=.old", "--info=backup", "--inplace"}, {"-avvn", "--backup-dir=BK"},
+		{"-avb", "--delete"}, {"-avvqb"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			args := append(args, src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != rr.code || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+		})
+	}
+}

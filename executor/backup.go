@@ -27,14 +27,26 @@ type backupRoot struct {
 
 // setBackupDir notes where --backup-dir is; a relative one is relative
 // to the destination, as in rsync.
+// Under -vv or --info=backup it says so first, as rsync does: "backup_dir
+// is DIR", "(new) " before it when DIR is not there yet.
 func (e *Executor) setBackupDir(dest string) {
 	e.backupRoot.fd = -1
-	if !e.opts.Backup || e.opts.BackupDir == "" || e.opts.DryRun {
+	if !e.opts.Backup || e.opts.BackupDir == "" {
 		return
 	}
-	e.backupRoot.path = e.opts.BackupDir
-	if !filepath.IsAbs(e.backupRoot.path) {
-		e.backupRoot.path = filepath.Join(dest, e.backupRoot.path)
+	dir := e.opts.BackupDir
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(dest, dir)
+	}
+	if e.opts.BackupNotes && !e.opts.Quiet {
+		fresh := ""
+		if _, err := os.Lstat(dir); err != nil {
+			fresh = "(new) "
+		}
+		fmt.Fprintf(e.opts.Out, "%sbackup_dir is %s\n", fresh, e.escape(strings.TrimSuffix(e.opts.BackupDir, "/")))
+	}
+	if !e.opts.DryRun {
+		e.backupRoot.path = dir
 	}
 }
 
@@ -84,7 +96,24 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 		}
 		return fmt.Errorf("backup of %s: %w", rel, err)
 	}
+	e.noteBackup(rel)
 	return nil
+}
+
+// noteBackup prints rsync's line for a backup made of the root-relative
+// path rel (-vv, --info=backup): "backed up NAME to BACKUP", the backup
+// named as --backup-dir was given.
+func (e *Executor) noteBackup(rel string) {
+	if !e.opts.BackupNotes || e.opts.Quiet {
+		return
+	}
+	to := rel + e.opts.Suffix
+	if e.opts.BackupDir != "" {
+		to = path.Join(e.opts.BackupDir, rel) + e.opts.Suffix
+	}
+	e.outMu.Lock()
+	defer e.outMu.Unlock()
+	fmt.Fprintf(e.opts.Out, "backed up %s to %s\n", e.escape(rel), e.escape(to))
 }
 
 // backupDirFd returns the directory a backup of rel (in dirfd, below
@@ -142,6 +171,7 @@ func (e *Executor) backupCopy(d *walker.Dir, name, rel string, old *planner.Entr
 		_ = e.fs.Unlinkat(bfd, tmp)
 		return fmt.Errorf("backup of %s: %w", rel, err)
 	}
+	e.noteBackup(rel)
 	return nil
 }
 

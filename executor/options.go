@@ -64,8 +64,9 @@ type Options struct {
 	HideNonreg bool
 	// SkipNotes (--info=skip) prints why a compare option leaves a file as
 	// it is, as -vv does; ShowDeletes (--info=del) prints "deleting NAME"
-	// lines without -v.
-	SkipNotes, ShowDeletes bool
+	// lines without -v; BackupNotes (-vv, --info=backup) prints each
+	// backup made.
+	SkipNotes, ShowDeletes, BackupNotes bool
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string
@@ -152,6 +153,7 @@ func (o *Options) fill() {
 	// rsync -vv's lines for what is left as it is
 	o.Policy.Notes = (o.Verbose >= 2 || o.SkipNotes) && !o.Quiet
 	o.Policy.UptodateNotes = o.Verbose >= 2 && !o.Quiet
+	o.BackupNotes = o.BackupNotes || o.Verbose >= 2
 }
 
 // SourceList is the list of paths below one source directory that -R
