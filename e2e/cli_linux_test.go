@@ -472,3 +472,42 @@ func TestBackupLinesVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestSafeLinksVsRsync: --safe-links leaves out the symlinks that point
+// outside the tree, as rsync ignores them: a destination entry of the
+// same name stays (also under --delete), -v says "ignoring unsafe
+// symlink", and the statistics count them as listed.
+func TestSafeLinksVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "abs", Kind: tree.Symlink, Target: "/etc/passwd", Mtime: at},
+		{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/up", Kind: tree.Symlink, Target: "../../x", Mtime: at},
+		{Path: "d/in", Kind: tree.Symlink, Target: "../f", Mtime: at}, {Path: "f", Data: []byte("f"), Mtime: at},
+		{Path: "only", Kind: tree.Dir, Mtime: at}, {Path: "only/out", Kind: tree.Symlink, Target: "../../nowhere", Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "abs", Data: []byte("kept"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/up", Data: []byte("kept too"), Mtime: at}, {Path: "gone", Data: []byte("x"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-a", "--safe-links", "--delete"}, {"-a", "--safe-links", "--delete-before"},
+		{"-a", "--safe-links", "-m"}, {"-ak", "--safe-links", "--delete"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+	for _, args := range [][]string{{"-av", "--safe-links"}, {"-a", "--safe-links", "--stats"}, {"-avq", "--safe-links"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			args := append(args, src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			lines := func(out string) string {
+				var keep []string
+				for _, l := range strings.Split(namesPrinted(out), "\n") {
+					if strings.HasPrefix(l, "ignoring") || strings.HasPrefix(l, "Number of files:") || strings.HasPrefix(l, "Total file size:") {
+						keep = append(keep, l)
+					}
+				}
+				return strings.Join(keep, "\n")
+			}
+			if r.code != rr.code || lines(r.stdout) != lines(rr.stdout) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+		})
+	}
+}

@@ -58,6 +58,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		e.warnHeld(d, t.held)
 	}
 	e.skipped(d, &plan)
+	e.ignoredLinks(d, &plan)
 	e.notes(d, &plan)
 	e.cleanup(d, plan.Cleanup)
 	if whole && e.opts.DeleteMode != DeleteBefore {
@@ -79,6 +80,19 @@ func (e *Executor) warnHeld(d *walker.Dir, held bool) {
 func (e *Executor) countSources(src *planner.Listing) {
 	for i := range src.Entries {
 		e.stats.countSource(&src.Entries[i])
+	}
+}
+
+// ignoredLinks prints rsync's -v line for each symlink --safe-links
+// leaves out: ignoring unsafe symlink "NAME" -> "TARGET".
+func (e *Executor) ignoredLinks(d *walker.Dir, plan *planner.DirPlan) {
+	if len(plan.Unsafe) == 0 || e.opts.Verbose == 0 || e.opts.Quiet || e.deletingPass {
+		return
+	}
+	e.outMu.Lock()
+	defer e.outMu.Unlock()
+	for _, s := range plan.Unsafe {
+		fmt.Fprintf(e.opts.Out, "ignoring unsafe symlink \"%s\" -> \"%s\"\n", e.escape(planner.Join(d.Path, s.Name)), e.escape(s.Target()))
 	}
 }
 

@@ -80,6 +80,8 @@ type DirPlan struct {
 	// Current holds, under Policy.ListCurrent, the source non-directories
 	// the destination already has up to date (nothing to do for them).
 	Current []*Entry
+	// Unsafe holds the source symlinks --safe-links leaves out here.
+	Unsafe []*Entry
 	// Notes holds, under Policy.Notes, rsync's -vv lines for the
 	// non-directories left as they are: up to date, or kept by a compare
 	// option.

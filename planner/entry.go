@@ -72,7 +72,11 @@ type Entry struct {
 	// Dangling marks a source symlink that was to be followed but could
 	// not be (no referent): an error once the filter rules keep it.
 	Dangling bool
-	rare     *rare // nil for most entries; shared by copies, never changed
+	// Unsafe marks a source symlink --safe-links leaves out (it points
+	// outside the tree): rsync lists it and ignores it, so its name at
+	// the destination is left alone.
+	Unsafe bool
+	rare   *rare // nil for most entries; shared by copies, never changed
 }
 
 // rare holds the fields few entries have.

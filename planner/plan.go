@@ -45,6 +45,10 @@ func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
 		return
 	}
 	p.HasFiles = p.HasFiles || (s != nil && s.Kind != KindDir)
+	if s != nil && s.Unsafe {
+		p.Unsafe = append(p.Unsafe, s) // ignored; d stays as it is
+		return
+	}
 	switch {
 	case s == nil:
 		p.planExtraneous(dir, d, pol, canDelete)

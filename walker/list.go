@@ -225,7 +225,8 @@ func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.E
 		follow, dirsOnly = true, true // (and -k wins over --safe-links, as in rsync)
 	}
 	if !follow && unsafe {
-		return planner.Entry{}, nil // rsync's "ignoring unsafe symlink"
+		e.Unsafe = true // rsync's "ignoring unsafe symlink"
+		return e, nil
 	}
 	if !follow {
 		return e, nil
@@ -239,12 +240,14 @@ func (w *walk) resolveLink(d *Dir, fd int, e planner.Entry, src bool) (planner.E
 
 // followLink returns what the link e (in fd) points to, or, where only
 // links to directories are followed (dirsOnly), e itself when it points
-// elsewhere — nothing when it is an unsafe link --safe-links drops.
+// elsewhere — e marked Unsafe when it is an unsafe link --safe-links
+// leaves out.
 func (w *walk) followLink(fd int, e planner.Entry, dirsOnly, unsafe bool) (planner.Entry, error) {
 	st, err := platform.Statat(fd, e.Name)
 	switch {
 	case (err != nil || !st.IsDir()) && unsafe:
-		return planner.Entry{}, nil
+		e.Unsafe = true
+		return e, nil
 	case err != nil:
 		// A dangling link stays a link where only links to directories
 		// are followed; else one in the source is an error if the filter
