@@ -511,3 +511,30 @@ func TestSafeLinksVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestDestinationLinesVsRsync: what -v and -i say of the destination
+// itself is rsync's: "created directory DST" (in a dry run too),
+// --mkpath's "created N directories for PATH", and a file copied to a new
+// name itemized by its own name. Each tool runs in its own copy of the
+// same fixture, with the same relative paths.
+func TestDestinationLinesVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	fixture := []tree.Node{{Path: "s", Kind: tree.Dir, Mtime: at}, {Path: "s/a", Data: []byte("a"), Mtime: at},
+		{Path: "have", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-av", "s/", "new/"}, {"-avn", "s/", "new/"}, {"-ai", "--mkpath", "s/", "x/y/"},
+		{"-ain", "--mkpath", "s/", "x/y/"}, {"-av", "--mkpath", "s/a", "z/q/renamed"}, {"-ai", "s/a", "have/renamed"},
+		{"-av", "--mkpath", "s/", "have/"}, {"-avq", "--mkpath", "s/", "m/n/"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			var runs []result
+			for _, tool := range []string{binary, "rsync"} {
+				root := filepath.Join(dir, filepath.Base(tool))
+				build(t, root, fixture)
+				runs = append(runs, execIn(t, root, append([]string{tool}, args...)...))
+			}
+			if runs[0].code != runs[1].code || namesPrinted(runs[0].stdout) != namesPrinted(runs[1].stdout) {
+				t.Errorf("lines differ:\n%s\n%s", runs[0], runs[1])
+			}
+		})
+	}
+}

@@ -65,8 +65,9 @@ type Options struct {
 	// SkipNotes (--info=skip) prints why a compare option leaves a file as
 	// it is, as -vv does; ShowDeletes (--info=del) prints "deleting NAME"
 	// lines without -v; BackupNotes (-vv, --info=backup) prints each
-	// backup made.
-	SkipNotes, ShowDeletes, BackupNotes bool
+	// backup made; RemoveNotes (-vv, --info=remove) each source file
+	// --remove-source-files removes.
+	SkipNotes, ShowDeletes, BackupNotes, RemoveNotes bool
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string
@@ -154,6 +155,7 @@ func (o *Options) fill() {
 	o.Policy.Notes = (o.Verbose >= 2 || o.SkipNotes) && !o.Quiet
 	o.Policy.UptodateNotes = o.Verbose >= 2 && !o.Quiet
 	o.BackupNotes = o.BackupNotes || o.Verbose >= 2
+	o.RemoveNotes = o.RemoveNotes || o.Verbose >= 2
 }
 
 // SourceList is the list of paths below one source directory that -R

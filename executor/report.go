@@ -74,7 +74,7 @@ func (e *Executor) reportDangling(d *walker.Dir, dangling []*planner.Entry) {
 func itemPath(d *walker.Dir, name string, k planner.Kind) string {
 	p := d.Path // name "" is d itself
 	if name != "" {
-		p = planner.Join(d.Path, name)
+		p = planner.Join(d.Path, d.SourceName(name)) // a file copied to a new name goes by its own, as in rsync
 	}
 	if k == planner.KindDir {
 		if p == "" {

@@ -129,17 +129,60 @@ func inspect(path string) (source, error) {
 	return s, nil
 }
 
+// mkPath makes, under --mkpath, the missing directories of the
+// destination's path (the destination itself too, unless a single file
+// is copied to a new name in it) and says so as rsync does: "created N
+// directories for PATH" (in a dry run too, making nothing).
+func (e *Executor) mkPath(dest string, single bool) (made bool, err error) {
+	if !e.opts.MkPath {
+		return false, nil
+	}
+	dir := strings.TrimRight(dest, "/")
+	if single && !strings.HasSuffix(dest, "/") {
+		dir = filepath.Dir(dir)
+	}
+	missing := 0
+	for p := dir; p != "." && p != "/" && p != ""; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil {
+			break
+		}
+		missing++
+	}
+	if missing == 0 {
+		return false, nil
+	}
+	if !e.opts.DryRun {
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return false, fatalIO(fmt.Errorf("--mkpath %s: %w", dest, err))
+		}
+	}
+	plural := "directory"
+	if missing > 1 {
+		plural = "directories"
+	}
+	e.sayMade(fmt.Sprintf("created %d %s for %s", missing, plural, e.escape(dir)))
+	return true, nil
+}
+
+// sayMade prints a line about directories the run makes for its
+// destination, under -v or -i (not -q).
+func (e *Executor) sayMade(line string) {
+	if (e.opts.Itemize || e.opts.Verbose > 0) && !e.opts.Quiet {
+		e.outMu.Lock()
+		fmt.Fprintln(e.opts.Out, line)
+		e.outMu.Unlock()
+	}
+}
+
 // openDest opens (or, as rsync does, creates) the destination directory.
 // A single non-directory source with a destination that is not a
 // directory names the copy: rename is then its new name, and the returned
 // descriptor is the directory that will hold it.
 func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	single := len(srcs) == 1 && !srcs[0].contents && !srcs[0].st.IsDir()
-	if e.opts.MkPath && !e.opts.DryRun {
-		// --mkpath: the missing directories above the destination
-		if err := os.MkdirAll(filepath.Dir(strings.TrimRight(dest, "/")), 0o777); err != nil {
-			return -1, "", fatalIO(fmt.Errorf("--mkpath %s: %w", dest, err))
-		}
+	made, err := e.mkPath(dest, single)
+	if err != nil {
+		return -1, "", err
 	}
 	st, err := platform.Statat(platform.CurrentDir, dest)
 	switch {
@@ -155,16 +198,16 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	case !errors.Is(err, fs.ErrNotExist): // a file in its path, no permission: exit 3 as rsync
 		return -1, "", &CodedError{Code: ExitSelect, Err: fmt.Errorf("cannot stat destination %s: %w", dest, err)}
 	}
+	if !e.opts.DryRun {
+		if err := platform.Mkdirat(platform.CurrentDir, dest, 0o777); err != nil {
+			return -1, "", fatalIO(fmt.Errorf("mkdir %s: %w", dest, err))
+		}
+	}
+	if !made || e.opts.DryRun { // (--mkpath said so already, but for a dry run's second word)
+		e.sayMade(fmt.Sprintf("created directory %s", e.escape(strings.TrimRight(dest, "/"))))
+	}
 	if e.opts.DryRun {
 		return -1, "", nil
-	}
-	if err := platform.Mkdirat(platform.CurrentDir, dest, 0o777); err != nil {
-		return -1, "", fatalIO(fmt.Errorf("mkdir %s: %w", dest, err))
-	}
-	if (e.opts.Itemize || e.opts.Verbose > 0) && !e.opts.Quiet {
-		e.outMu.Lock()
-		fmt.Fprintf(e.opts.Out, "created directory %s\n", e.escape(strings.TrimRight(dest, "/")))
-		e.outMu.Unlock()
 	}
 	e.destCreated = true
 	fd, err := platform.OpenRoot(dest)

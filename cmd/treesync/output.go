@@ -62,7 +62,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "outbuf", Category: catOutput,
 			Usage: "`MODE` of stdout's buffering: N or L (each line as it comes, the default) or B (64 KiB blocks: faster for long -v or -i output to a file or pipe)"},
 		&cli.StringSliceFlag{Name: "info", Category: catOutput,
-			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats1 (-v's closing sent/total size lines), stats2 (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0), nonreg0 (no 'skipping non-regular file' lines), skip (why -u, --ignore-existing, --existing, --max/min-size leave a file, as -vv), del ('deleting NAME' without -v), backup (each backup made, as -vv)"},
+			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats1 (-v's closing sent/total size lines), stats2 (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0), nonreg0 (no 'skipping non-regular file' lines), skip (why -u, --ignore-existing, --existing, --max/min-size leave a file, as -vv), del ('deleting NAME' without -v), backup (each backup made, as -vv), remove (each source file --remove-source-files removes, as -vv)"},
 		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
 		&cli.StringFlag{Name: "completion", Category: catOutput,
 			Usage: "print a completion script for `SHELL` (bash, zsh or fish) and exit"},
@@ -78,7 +78,7 @@ func (l infoLevel) or(def bool) bool { return l > 0 || (l == 0 && def) }
 
 // info is what --info sets (a later flag overrides an earlier one, as in
 // rsync).
-type info struct{ progress, stats, name, nonreg, skip, del, backup infoLevel }
+type info struct{ progress, stats, name, nonreg, skip, del, backup, remove infoLevel }
 
 // readInfo reads --info's values: FLAG or FLAGn (0 off), comma-separated.
 func readInfo(values []string) (info, error) {
@@ -112,8 +112,10 @@ func readInfo(values []string) (info, error) {
 				i.del = level
 			case "backup":
 				i.backup = level
+			case "remove":
+				i.remove = level
 			default:
-				return i, fmt.Errorf("--info: unsupported flag %q (supported: progress, stats, name, nonreg, skip, del, backup, each with 0 to turn it off)", f)
+				return i, fmt.Errorf("--info: unsupported flag %q (supported: progress, stats, name, nonreg, skip, del, backup, remove, each with 0 to turn it off)", f)
 			}
 		}
 	}
@@ -149,7 +151,7 @@ func newOutput(c *cli.Context, opts *executor.Options, verbosity int, stdout, st
 		opts.Verbose = max(opts.Verbose, int(i.name)) // name1: names without -v
 	}
 	opts.HideNonreg = i.nonreg < 0
-	opts.SkipNotes, opts.ShowDeletes, opts.BackupNotes = i.skip > 0, i.del > 0, i.backup > 0
+	opts.SkipNotes, opts.ShowDeletes, opts.BackupNotes, opts.RemoveNotes = i.skip > 0, i.del > 0, i.backup > 0, i.remove > 0
 	if c.Bool("capabilities") || c.Bool("man-page") || c.String("completion") != "" {
 		// infoAction handles these before any sync: never run one with them.
 		return nil, errors.New("--capabilities, --completion and --man-page take no sync")
