@@ -515,7 +515,8 @@ func TestSafeLinksVsRsync(t *testing.T) {
 // TestDestinationLinesVsRsync: what -v and -i say of the destination
 // itself is rsync's: "created directory DST" (in a dry run too),
 // --mkpath's "created N directories for PATH", and a file copied to a new
-// name itemized by its own name. Each tool runs in its own copy of the
+// name itemized by its own name; under -vv and --info=remove each source
+// file --remove-source-files removes. Each tool runs in its own copy of the
 // same fixture, with the same relative paths.
 func TestDestinationLinesVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
@@ -523,7 +524,8 @@ func TestDestinationLinesVsRsync(t *testing.T) {
 		{Path: "have", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, args := range [][]string{{"-av", "s/", "new/"}, {"-avn", "s/", "new/"}, {"-ai", "--mkpath", "s/", "x/y/"},
 		{"-ain", "--mkpath", "s/", "x/y/"}, {"-av", "--mkpath", "s/a", "z/q/renamed"}, {"-ai", "s/a", "have/renamed"},
-		{"-av", "--mkpath", "s/", "have/"}, {"-avq", "--mkpath", "s/", "m/n/"}} {
+		{"-av", "--mkpath", "s/", "have/"}, {"-avq", "--mkpath", "s/", "m/n/"},
+		{"-avv", "--remove-source-files", "s/", "out/"}, {"-a", "--info=remove", "--remove-source-files", "s/", "out/"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			var runs []result
