@@ -438,14 +438,7 @@ func TestVeryVerboseVsRsync(t *testing.T) {
 		// --info's share of -vv: skip (why a compare option leaves a file), name2, del (deletions without -v)
 		{"-a", "--info=skip", "-u"}, {"-a", "--info=skip1", "--ignore-existing", "--max-size=5"}, {"-a", "--info=name2"},
 		{"-a", "--info=del", "--delete"}, {"-a", "--info=del,skip", "--delete", "-u", "-q"}} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			src, dst, ref := twinTrees(t, source, stale)
-			args := append(args, src+"/")
-			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
-			if r.code != rr.code || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
-				t.Errorf("lines differ:\n%s\n%s", r, rr)
-			}
-		})
+		t.Run(strings.Join(args, " "), func(t *testing.T) { linesVsRsync(t, args, source, stale) })
 	}
 }
 
@@ -462,14 +455,7 @@ func TestBackupLinesVsRsync(t *testing.T) {
 	for _, args := range [][]string{{"-avvb", "--delete"}, {"-a", "--backup-dir=BK", "--info=backup", "--delete"},
 		{"-avv", "--backup-dir=kept"}, {"-a", "-b", "--suffix=.old", "--info=backup", "--inplace"}, {"-avvn", "--backup-dir=BK"},
 		{"-avb", "--delete"}, {"-avvqb"}} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			src, dst, ref := twinTrees(t, source, stale)
-			args := append(args, src+"/")
-			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
-			if r.code != rr.code || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
-				t.Errorf("lines differ:\n%s\n%s", r, rr)
-			}
-		})
+		t.Run(strings.Join(args, " "), func(t *testing.T) { linesVsRsync(t, args, source, stale) })
 	}
 }
 
@@ -538,5 +524,18 @@ func TestDestinationLinesVsRsync(t *testing.T) {
 				t.Errorf("lines differ:\n%s\n%s", runs[0], runs[1])
 			}
 		})
+	}
+}
+
+// linesVsRsync syncs source into two copies of stale with args, once by
+// each tool, and requires the same exit code and the same lines printed
+// (sorted, without rsync's own header and counts of its protocol).
+func linesVsRsync(t *testing.T, args []string, source, stale []tree.Node) {
+	t.Helper()
+	src, dst, ref := twinTrees(t, source, stale)
+	args = append(slices.Clone(args), src+"/")
+	r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+	if r.code != rr.code || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
+		t.Errorf("lines differ:\n%s\n%s", r, rr)
 	}
 }

@@ -83,6 +83,8 @@ type info struct{ progress, stats, name, nonreg, skip, del, backup, remove infoL
 // readInfo reads --info's values: FLAG or FLAGn (0 off), comma-separated.
 func readInfo(values []string) (info, error) {
 	var i info
+	flags := map[string]*infoLevel{"progress": &i.progress, "stats": &i.stats, "name": &i.name, "nonreg": &i.nonreg,
+		"skip": &i.skip, "del": &i.del, "backup": &i.backup, "remove": &i.remove}
 	for _, v := range values {
 		for _, f := range strings.Split(v, ",") {
 			f = strings.ToLower(strings.TrimSpace(f))
@@ -97,26 +99,11 @@ func readInfo(values []string) (info, error) {
 			if level == 0 {
 				level = -1
 			}
-			switch name {
-			case "progress":
-				i.progress = level
-			case "stats":
-				i.stats = level
-			case "name":
-				i.name = level
-			case "nonreg":
-				i.nonreg = level
-			case "skip":
-				i.skip = level
-			case "del":
-				i.del = level
-			case "backup":
-				i.backup = level
-			case "remove":
-				i.remove = level
-			default:
+			p, ok := flags[name]
+			if !ok {
 				return i, fmt.Errorf("--info: unsupported flag %q (supported: progress, stats, name, nonreg, skip, del, backup, remove, each with 0 to turn it off)", f)
 			}
+			*p = level
 		}
 	}
 	return i, nil
