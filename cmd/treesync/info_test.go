@@ -227,3 +227,18 @@ func TestChangeRecordNames(t *testing.T) {
 		}
 	}
 }
+
+// rsync's --info flags for messages treesync never prints are taken at
+// level 0 (what is so anyway) and refused above it; the others keep
+// their levels.
+func TestReadInfoLevels(t *testing.T) {
+	i, err := readInfo([]string{"flist0,misc0", "mount0,copy0", "stats2,skip", "del1", "backup0"})
+	if err != nil || i.stats != 2 || i.skip != 1 || i.del != 1 || i.backup != -1 {
+		t.Errorf("readInfo = %+v, %v", i, err)
+	}
+	for _, bad := range []string{"flist1", "misc2", "bogus0", "symsafe"} {
+		if _, err := readInfo([]string{bad}); err == nil {
+			t.Errorf("--info=%s accepted", bad)
+		}
+	}
+}

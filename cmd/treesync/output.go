@@ -62,7 +62,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "outbuf", Category: catOutput,
 			Usage: "`MODE` of stdout's buffering: N or L (each line as it comes, the default) or B (64 KiB blocks: faster for long -v or -i output to a file or pipe)"},
 		&cli.StringSliceFlag{Name: "info", Category: catOutput,
-			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats1 (-v's closing sent/total size lines), stats2 (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0), nonreg0 (no 'skipping non-regular file' lines), skip (why -u, --ignore-existing, --existing, --max/min-size leave a file, as -vv), del ('deleting NAME' without -v), backup (each backup made, as -vv), remove (each source file --remove-source-files removes, as -vv)"},
+			Usage: "rsync's `FLAGS`, comma-separated or repeated: progress2 (--progress), progress0, stats1 (-v's closing sent/total size lines), stats2 (--stats), stats0, name1 (the names -v lists), name0 (none, as with --info=progress2 --info=name0), nonreg0 (no 'skipping non-regular file' lines), skip (why -u, --ignore-existing, --existing, --max/min-size leave a file, as -vv), del ('deleting NAME' without -v), backup (each backup made, as -vv), remove (each source file --remove-source-files removes, as -vv); flist0, misc0, mount0, copy0 (treesync prints none of those)"},
 		boolFlag("capabilities", "", "print what the filesystems of SRC and DST support and how treesync would copy between them, then exit", catOutput),
 		&cli.StringFlag{Name: "completion", Category: catOutput,
 			Usage: "print a completion script for `SHELL` (bash, zsh or fish) and exit"},
@@ -79,6 +79,13 @@ func (l infoLevel) or(def bool) bool { return l > 0 || (l == 0 && def) }
 // info is what --info sets (a later flag overrides an earlier one, as in
 // rsync).
 type info struct{ progress, stats, name, nonreg, skip, del, backup, remove infoLevel }
+
+// silent reports rsync's --info flags for messages treesync does not
+// print (the file list's, miscellaneous ones, mount points skipped,
+// local copies): their level 0 asks for what is so anyway.
+func silent(name string) bool {
+	return name == "flist" || name == "misc" || name == "mount" || name == "copy"
+}
 
 // readInfo reads --info's values: FLAG or FLAGn (0 off), comma-separated.
 func readInfo(values []string) (info, error) {
@@ -100,10 +107,15 @@ func readInfo(values []string) (info, error) {
 				level = -1
 			}
 			p, ok := flags[name]
-			if !ok {
-				return i, fmt.Errorf("--info: unsupported flag %q (supported: progress, stats, name, nonreg, skip, del, backup, remove, each with 0 to turn it off)", f)
+			switch {
+			case !ok && level < 0 && silent(name):
+				// what treesync never prints is off already (flist0: rsync's
+				// "building file list")
+			case !ok:
+				return i, fmt.Errorf("--info: unsupported flag %q (supported: progress, stats, name, nonreg, skip, del, backup, remove, each with 0 to turn it off; flist0, misc0, mount0, copy0)", f)
+			default:
+				*p = level
 			}
-			*p = level
 		}
 	}
 	return i, nil
