@@ -38,12 +38,12 @@ func (e *Executor) setBackupDir(dest string) {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(dest, dir)
 	}
-	if e.opts.BackupNotes && !e.opts.Quiet {
+	if e.opts.BackupNotes {
 		fresh := ""
 		if _, err := os.Lstat(dir); err != nil {
 			fresh = "(new) "
 		}
-		fmt.Fprintf(e.opts.Out, "%sbackup_dir is %s\n", fresh, e.escape(strings.TrimSuffix(e.opts.BackupDir, "/")))
+		e.say("%sbackup_dir is %s", fresh, e.escape(strings.TrimSuffix(e.opts.BackupDir, "/")))
 	}
 	if !e.opts.DryRun {
 		e.backupRoot.path = dir
@@ -104,16 +104,14 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
 // path rel (-vv, --info=backup): "backed up NAME to BACKUP", the backup
 // named as --backup-dir was given.
 func (e *Executor) noteBackup(rel string) {
-	if !e.opts.BackupNotes || e.opts.Quiet {
+	if !e.opts.BackupNotes {
 		return
 	}
 	to := rel + e.opts.Suffix
 	if e.opts.BackupDir != "" {
 		to = path.Join(e.opts.BackupDir, rel) + e.opts.Suffix
 	}
-	e.outMu.Lock()
-	defer e.outMu.Unlock()
-	fmt.Fprintf(e.opts.Out, "backed up %s to %s\n", e.escape(rel), e.escape(to))
+	e.say("backed up %s to %s", e.escape(rel), e.escape(to))
 }
 
 // backupDirFd returns the directory a backup of rel (in dirfd, below

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"time"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -181,27 +180,24 @@ func (e *Executor) mayFixInPlace(a planner.Action, change planner.Change) bool {
 }
 
 // keepSame settles a file found the same as its source: its attributes
-// fixed in place. Without -t the planner marks the time of every copy
-// (rsync's T); under -c a file found the same is no copy, so that goes,
-// while otherwise rsync would have copied the file (its quick check
-// failed), which leaves it with the transfer's time: it gets that.
+// fixed in place (sameChange).
 func (e *Executor) keepSame(d *walker.Dir, a planner.Action, change planner.Change) error {
-	untimed := !e.pol.Times && change&planner.ChangeTime != 0
-	if untimed && e.pol.Checksum {
-		change &^= planner.ChangeTime
-	}
-	if change != 0 {
-		if err := e.fixMeta(d, a, change); err != nil {
-			return err
-		}
-	}
-	if !untimed || e.pol.Checksum || e.opts.DryRun {
-		return nil
-	}
-	if err := e.fs.LutimesAt(d.DstFd, a.Name, platform.OmitTime, time.Now().UnixNano()); err != nil {
-		return fmt.Errorf("set times: %w", err)
+	if change = e.sameChange(change); change != 0 {
+		return e.fixMeta(d, a, change)
 	}
 	return nil
+}
+
+// sameChange is what is left of a copy's change for a file found the
+// same as its source. Without -t the planner marks the time of every
+// copy (rsync's T): under -c a file found the same is no copy, so that
+// goes; otherwise rsync would have copied the file (its quick check
+// failed), and setPathMeta gives it the time its copy would get.
+func (e *Executor) sameChange(change planner.Change) planner.Change {
+	if !e.pol.Times && e.pol.Checksum {
+		change &^= planner.ChangeTime
+	}
+	return change
 }
 
 // copyStable copies until the source stays the same for a whole copy.
@@ -372,7 +368,7 @@ func (e *Executor) createCopy(d *walker.Dir, src int, st platform.Stat, perm uin
 	var res platform.CopyResult
 	p := pending{dir: e.tempFd} // -1 without --temp-dir
 	tmp, err := withTempName(func(tmp string) (err error) {
-		fd, res, err = e.fs.CopyToNew(src, st, p.dirfd(d), tmp, perm, d.DstDev, e.ctx.Done())
+		fd, res, err = e.fs.CopyToNew(src, st, p.dirfd(d), tmp, perm, e.tempOr(d.DstDev), e.ctx.Done())
 		return err
 	})
 	p.name, p.fd = tmp, fd

@@ -141,14 +141,7 @@ func (e *Executor) verifiedMember(d *walker.Dir, a planner.Action) planner.Actio
 	}
 	defer platform.Close(src)
 	if same, err := e.sameContent(d, a, src); err == nil && same {
-		a.Op, a.Verify = planner.OpMeta, false
-		if !e.pol.Times && !e.pol.Checksum && a.Change&planner.ChangeTime != 0 {
-			// without -t, settled as copyFile settles a file found the
-			// same (keepSame: the run's time, as rsync's copy would get)
-			if err := e.keepSame(d, a, a.Change); err == nil {
-				a.Change = 0
-			}
-		}
+		a.Op, a.Verify, a.Change = planner.OpMeta, false, e.sameChange(a.Change) // (as copyFile's keepSame)
 	}
 	return a
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -109,6 +110,11 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 		}
 	}
 	atime, mtime := e.atime(want), e.mtime(want)
+	if !e.pol.Times && change&planner.ChangeTime != 0 {
+		// A file found the same without -t, which rsync would have sent
+		// again (its times never match): the time its copy would get.
+		mtime = time.Now().UnixNano()
+	}
 	if (atime != platform.OmitTime || mtime != platform.OmitTime) && (isNew || change&(planner.ChangeTime|planner.ChangeAtime) != 0) {
 		if err := e.fs.LutimesAt(dirfd, name, atime, mtime); err != nil {
 			return fmt.Errorf("set times: %w", err)

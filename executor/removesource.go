@@ -70,10 +70,8 @@ func (e *Executor) removeSources(d *walker.Dir) {
 			}
 			if err := e.removeSourceEntry(d, s); err != nil {
 				e.fail(planner.Join(d.Path, s.Name), fmt.Errorf("remove source file: %w", err))
-			} else if e.opts.RemoveNotes && !e.opts.Quiet {
-				e.outMu.Lock()
-				fmt.Fprintf(e.opts.Out, "sender removed %s\n", e.escape(planner.Join(d.Path, s.Name))) // (rsync's -vv line)
-				e.outMu.Unlock()
+			} else if e.opts.RemoveNotes {
+				e.say("sender removed %s", e.escape(planner.Join(d.Path, s.Name))) // (rsync's -vv line)
 			}
 		}
 	}

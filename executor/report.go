@@ -106,6 +106,17 @@ func (e *Executor) FormatChange(format string, ch Change) (line string, ok bool)
 		ent: ch.Entry, bytes: ch.Bytes})
 }
 
+// say prints one of rsync's informational lines (skips, notes, backups,
+// the destination made) on the run's output, unless -q.
+func (e *Executor) say(format string, args ...any) {
+	if e.opts.Quiet {
+		return
+	}
+	e.outMu.Lock()
+	defer e.outMu.Unlock()
+	fmt.Fprintf(e.opts.Out, format+"\n", args...)
+}
+
 // print reports one change that was made (or, in a dry run, would be
 // made): a line on stdout (--out-format, -i, -v), and the OnChange record.
 func (e *Executor) print(it item) {

@@ -75,16 +75,11 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 // skipDir reports a directory source without -r, left out as rsync
 // leaves it out (the destination is made all the same).
 func (e *Executor) skipDir(s source) {
-	if e.opts.Quiet {
-		return
-	}
 	name := "."
 	if !s.contents {
 		name = filepath.Base(strings.TrimRight(s.path, "/"))
 	}
-	e.outMu.Lock()
-	defer e.outMu.Unlock()
-	fmt.Fprintf(e.opts.Out, "skipping directory %s\n", e.escape(name))
+	e.say("skipping directory %s", e.escape(name))
 }
 
 // inspectAll inspects the sources: those there, and for the missing ones
@@ -160,19 +155,15 @@ func (e *Executor) mkPath(dest string, single bool) (made bool, err error) {
 	if missing > 1 {
 		plural = "directories"
 	}
-	e.sayMade(fmt.Sprintf("created %d %s for %s", missing, plural, e.escape(dir)))
+	if e.listsChanges() {
+		e.say("created %d %s for %s", missing, plural, e.escape(dir))
+	}
 	return true, nil
 }
 
-// sayMade prints a line about directories the run makes for its
-// destination, under -v or -i (not -q).
-func (e *Executor) sayMade(line string) {
-	if (e.opts.Itemize || e.opts.Verbose > 0) && !e.opts.Quiet {
-		e.outMu.Lock()
-		fmt.Fprintln(e.opts.Out, line)
-		e.outMu.Unlock()
-	}
-}
+// listsChanges reports -v or -i, under which rsync also says what it
+// makes for the destination itself.
+func (e *Executor) listsChanges() bool { return e.opts.Itemize || e.opts.Verbose > 0 }
 
 // openDest opens (or, as rsync does, creates) the destination directory.
 // A single non-directory source with a destination that is not a
@@ -203,8 +194,8 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 			return -1, "", fatalIO(fmt.Errorf("mkdir %s: %w", dest, err))
 		}
 	}
-	if !made || e.opts.DryRun { // (--mkpath said so already, but for a dry run's second word)
-		e.sayMade(fmt.Sprintf("created directory %s", e.escape(strings.TrimRight(dest, "/"))))
+	if (!made || e.opts.DryRun) && e.listsChanges() { // (--mkpath said so already, but for a dry run's second word)
+		e.say("created directory %s", e.escape(strings.TrimRight(dest, "/")))
 	}
 	if e.opts.DryRun {
 		return -1, "", nil

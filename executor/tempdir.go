@@ -42,6 +42,16 @@ func (e *Executor) openTempDir(dest string, destFd int) error {
 	return nil
 }
 
+// tempOr is the device of the directory new copies are written in:
+// --temp-dir's, or dev (the copier learns what each pair of devices can
+// do: a temp dir elsewhere must not teach it about the destination).
+func (e *Executor) tempOr(dev uint64) uint64 {
+	if e.tempFd >= 0 {
+		return e.tempDev
+	}
+	return dev
+}
+
 // carry moves the finished copy p, in --temp-dir on another filesystem
 // than d's, into d under a new temporary name, with the attributes meta
 // (and the source's xattrs) as writeTemp gave them, so that it is renamed

@@ -86,30 +86,23 @@ func (e *Executor) countSources(src *planner.Listing) {
 // ignoredLinks prints rsync's -v line for each symlink --safe-links
 // leaves out: ignoring unsafe symlink "NAME" -> "TARGET".
 func (e *Executor) ignoredLinks(d *walker.Dir, plan *planner.DirPlan) {
-	if len(plan.Unsafe) == 0 || e.opts.Verbose == 0 || e.opts.Quiet || e.deletingPass {
+	if e.opts.Verbose == 0 || e.deletingPass {
 		return
 	}
-	e.outMu.Lock()
-	defer e.outMu.Unlock()
 	for _, s := range plan.Unsafe {
-		fmt.Fprintf(e.opts.Out, "ignoring unsafe symlink \"%s\" -> \"%s\"\n", e.escape(planner.Join(d.Path, s.Name)), e.escape(s.Target()))
+		e.say("ignoring unsafe symlink \"%s\" -> \"%s\"", e.escape(planner.Join(d.Path, s.Name)), e.escape(s.Target()))
 	}
 }
 
 // notes prints rsync's -vv lines for the non-directories a plan leaves as
 // they are ("NAME is uptodate", "NAME is newer", ...).
 func (e *Executor) notes(d *walker.Dir, plan *planner.DirPlan) {
-	if len(plan.Notes) == 0 {
-		return
-	}
-	e.outMu.Lock()
-	defer e.outMu.Unlock()
 	for _, n := range plan.Notes {
 		name := e.escape(planner.Join(d.Path, n.Name))
 		if n.Before {
-			fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", n.Why, name)
+			e.say("%s \"%s\"", n.Why, name)
 		} else {
-			fmt.Fprintf(e.opts.Out, "%s %s\n", name, n.Why)
+			e.say("%s %s", name, n.Why)
 		}
 	}
 }
@@ -117,16 +110,10 @@ func (e *Executor) notes(d *walker.Dir, plan *planner.DirPlan) {
 // skipped prints rsync's lines for the entries a plan leaves out by
 // type (on stdout, unless -q), as rsync prints them without -v too.
 func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
-	if e.opts.Quiet {
-		return
-	}
 	for _, s := range plan.Skipped {
-		if e.opts.HideNonreg && s.Reason != "skipping directory" {
-			continue
+		if !e.opts.HideNonreg || s.Reason == "skipping directory" {
+			e.say("%s \"%s\"", s.Reason, e.escape(planner.Join(d.Path, s.Name)))
 		}
-		e.outMu.Lock()
-		fmt.Fprintf(e.opts.Out, "%s \"%s\"\n", s.Reason, e.escape(planner.Join(d.Path, s.Name)))
-		e.outMu.Unlock()
 	}
 }
 
