@@ -41,7 +41,7 @@ func reorderArgs(args []string, flags []cli.Flag) []string {
 			paths = append(paths, a)
 		}
 	}
-	return append(append(negations(opts, flags), "--"), paths...)
+	return append(append(negations(opts, flags, takesValue), "--"), paths...)
 }
 
 // needsNext reports whether option a takes its value from the next argument.

@@ -31,9 +31,14 @@ func archiveParts() []string {
 // part of -a that stays off. A negated option treesync has no positive
 // form of (--no-inc-recursive, --no-motd) asks for what treesync does
 // anyway, and goes. -D and -P are written as the two options each means.
-func negations(opts []string, flags []cli.Flag) []string {
-	primary, takesValue := primaryNames(flags), valueFlags(flags)
+// takesValue is reorderArgs' (valueFlags); the map of flag names is
+// built only for a command line with a --no- in it.
+func negations(opts []string, flags []cli.Flag, takesValue map[string]bool) []string {
 	opts = expandPairs(opts, takesValue)
+	if !slices.ContainsFunc(opts, func(a string) bool { return strings.HasPrefix(a, "--no-") }) {
+		return opts
+	}
+	primary := primaryNames(flags)
 	last, found := lastNegation(opts, primary, takesValue)
 	if !found {
 		return opts
