@@ -83,3 +83,17 @@ func TestNegations(t *testing.T) {
 		}
 	}
 }
+
+// groupDecimal rounds to two decimals, as rsync's %.2f does, with digit
+// groups from level 1 and units past 1000 from level 2.
+func TestGroupDecimal(t *testing.T) {
+	for _, tc := range []struct {
+		f     float64
+		level int
+		want  string
+	}{{352.006, 1, "352.01"}, {2580.5, 1, "2,580.50"}, {2580.5, 0, "2580.50"}, {0.999, 1, "1.00"}, {14570, 2, "14.57K"}, {999.994, 2, "999.99"}} {
+		if got := groupDecimal(tc.f, tc.level); got != tc.want {
+			t.Errorf("groupDecimal(%v, %d) = %q, want %q", tc.f, tc.level, got, tc.want)
+		}
+	}
+}

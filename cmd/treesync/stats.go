@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/treesync/treesync/executor"
 	"github.com/treesync/treesync/platform"
@@ -67,11 +69,12 @@ func writeTotals(w io.Writer, r *executor.Result, dryRun, listing bool, level in
 // groupDecimal formats f with two decimals at rsync's -h level: digit
 // groups from level 1, units of 1000 (1024) from level 2 (3).
 func groupDecimal(f float64, level int) string {
-	whole := int64(f)
-	if level >= 2 && whole >= 1000 {
-		return executor.GroupNumber(whole, level)
+	if level >= 2 && f >= 1000 {
+		return executor.GroupNumber(int64(f), level)
 	}
-	return fmt.Sprintf("%s.%02d", executor.GroupNumber(whole, min(level, 1)), int64((f-float64(whole))*100))
+	whole, frac, _ := strings.Cut(fmt.Sprintf("%.2f", f), ".") // rounded, as rsync's %.2f
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	return executor.GroupNumber(n, min(level, 1)) + "." + frac
 }
 
 func counts(c *executor.Counts, comma func(int64) string) string {
