@@ -144,7 +144,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if listOnly {
 		res := runList(ctx, opts, sources, humanLevel(c), out.human)
 		if out.stats >= 1 {
-			writeTotals(out.human, res, true, true, humanLevel(c)) // (-v, as rsync's listing)
+			writeTotals(out.human, res, 0, false, humanLevel(c)) // (-v, as rsync's listing)
 		}
 		if err := out.flushHuman(); err != nil {
 			fmt.Fprintf(stderr, "treesync: %v\n", err)

@@ -288,7 +288,11 @@ func (o *output) finish(res *executor.Result, dryRun bool) {
 		writeStats(o.human, res, dryRun, humanLevel(o.c))
 	}
 	if o.stats >= 1 {
-		writeTotals(o.human, res, dryRun, false, humanLevel(o.c))
+		sent := res.Stats.TransferredBytes.Load()
+		if dryRun {
+			sent = 0 // nothing was written
+		}
+		writeTotals(o.human, res, sent, dryRun, humanLevel(o.c))
 	}
 	errs := []error{o.flushHuman()}
 	if o.changes != nil {

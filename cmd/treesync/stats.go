@@ -49,16 +49,13 @@ func writeStats(w io.Writer, r *executor.Result, dryRun bool, level int) {
 // copy has no protocol: sent is the file data written, received none,
 // and the speedup the total size over that (rsync counts its protocol's
 // bytes, so its figures differ; the total size is the same).
-// A dry run or a listing wrote nothing; a dry run says so.
-func writeTotals(w io.Writer, r *executor.Result, dryRun, listing bool, level int) {
-	s := r.Stats
-	sent, total := s.TransferredBytes.Load(), s.TotalSize.Load()
-	if dryRun || listing {
-		sent = 0
-	}
+// sent is what was written (none in a dry run or a listing); a dry run
+// says so.
+func writeTotals(w io.Writer, r *executor.Result, sent int64, dryRun bool, level int) {
+	total := r.Stats.TotalSize.Load()
 	rate := float64(sent) / max(r.Elapsed.Seconds(), 1e-9)
 	suffix := ""
-	if dryRun && !listing {
+	if dryRun {
 		suffix = " (DRY RUN)"
 	}
 	fmt.Fprintf(w, "\nsent %s bytes  received 0 bytes  %s bytes/sec\n", executor.GroupNumber(sent, level), groupDecimal(rate, level))
