@@ -539,3 +539,37 @@ func linesVsRsync(t *testing.T, args []string, source, stale []tree.Node) {
 		t.Errorf("lines differ:\n%s\n%s", r, rr)
 	}
 }
+
+// TestCannotDeleteLineVsRsync: a directory --delete cannot delete whole
+// because it keeps excluded (so protected) entries — one the source
+// lacks, one -m prunes, one --delete-missing-args names — is reported
+// with rsync's line at its default verbosity, and not under -q. (rsync
+// prints a directory inside one it deletes twice; each is compared once.)
+func TestCannotDeleteLineVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "u", Kind: tree.Dir, Mtime: at}, {Path: "u/sub", Kind: tree.Dir, Mtime: at},
+		{Path: "u/f.o", Data: []byte("o"), Mtime: at}, {Path: "f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "u", Kind: tree.Dir, Mtime: at}, {Path: "u/f.o", Data: []byte("o"), Mtime: at},
+		{Path: "u/extra", Data: []byte("x"), Mtime: at}, {Path: "gone", Kind: tree.Dir, Mtime: at},
+		{Path: "gone/g.o", Data: []byte("g"), Mtime: at}, {Path: "gone/sub", Kind: tree.Dir, Mtime: at},
+		{Path: "gone/sub/h.o", Data: []byte("h"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-rm", "--delete", "--exclude=*.o"}, {"-rm", "--delete-during", "--exclude=*.o"},
+		{"-rmn", "--delete", "--exclude=*.o"}, {"-rmq", "--delete", "--exclude=*.o"}, {"-r", "--delete-missing-args", "gone"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			from := []string{src + "/"}
+			if args[len(args)-1] == "gone" {
+				args, from = args[:len(args)-1], []string{src + "/gone", src + "/f"}
+			}
+			r := treesync(t, append(append(slices.Clone(args), from...), dst+"/")...)
+			rr := rsync(t, append(append(slices.Clone(args), from...), ref+"/")...)
+			once := func(out string) []string { return slices.Compact(strings.Split(namesPrinted(out), "\n")) }
+			if r.code != rr.code || !slices.Equal(once(r.stdout), once(rr.stdout)) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+			if quiet := strings.Contains(args[0], "q"); quiet == strings.Contains(rr.stdout, "cannot delete non-empty") {
+				t.Errorf("rsync's line printed %v under -q %v:\n%s", !quiet, quiet, rr)
+			}
+		})
+	}
+}

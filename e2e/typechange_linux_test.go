@@ -89,6 +89,9 @@ func TestTypeChanges(t *testing.T) {
 // destination is left alone, or deleted under --delete; an existing
 // destination directory keeps its attributes, or is deleted under
 // --delete; where the subtree has files, the directory replaces the file.
+// A pruned directory that keeps excluded entries is deleted as far as it
+// can be, in every delete mode: what went is gone from it (its time is
+// the deletion's), and rsync's "cannot delete non-empty directory" line.
 func TestPruneVsRsync(t *testing.T) {
 	source := []tree.Node{
 		{Path: "x", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "x/empty", Kind: tree.Dir, Mtime: tree.At(100, 0)},
@@ -97,9 +100,14 @@ func TestPruneVsRsync(t *testing.T) {
 		{Path: "w", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "w/f", Data: []byte("f"), Mtime: tree.At(100, 0)},
 		{Path: "v", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "v/empty", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 		{Path: "v/keep.o", Data: []byte("o"), Mtime: tree.At(100, 0)},
+		{Path: "u", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "u/sub", Kind: tree.Dir, Mtime: tree.At(100, 0)},
+		{Path: "u/sub/deeper", Kind: tree.Dir, Mtime: tree.At(100, 0)}, {Path: "u/f.o", Data: []byte("o"), Mtime: tree.At(100, 0)},
 		{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)},
 	}
 	stale := []tree.Node{
+		{Path: "u", Kind: tree.Dir, Mtime: tree.At(200, 0)}, {Path: "u/sub", Kind: tree.Dir, Mtime: tree.At(200, 0)},
+		{Path: "u/sub/deeper", Kind: tree.Dir, Mtime: tree.At(200, 0)}, {Path: "u/f.o", Data: []byte("kept"), Mtime: tree.At(100, 0)},
+		{Path: "u/extra", Data: []byte("extra"), Mtime: tree.At(100, 0)},
 		{Path: "x", Data: []byte("a file in the way"), Mtime: tree.At(100, 0)},
 		{Path: "y", Kind: tree.Dir, Mtime: tree.At(200, 0)}, {Path: "y/old", Data: []byte("old"), Mtime: tree.At(100, 0)},
 		{Path: "z", Data: []byte("in the way of excluded files only"), Mtime: tree.At(100, 0)},
@@ -109,7 +117,8 @@ func TestPruneVsRsync(t *testing.T) {
 	}
 	for _, opts := range [][]string{{"-a", "-m", "--exclude=*.o"}, {"-a", "-m", "--delete", "--exclude=*.o"},
 		{"-an", "-m", "--delete", "--exclude=*.o"}, {"-a", "-m", "--delete-before", "--exclude=*.o"},
-		{"-a", "-m", "--delete-after", "--exclude=*.o"}} {
+		{"-a", "-m", "--delete-after", "--exclude=*.o"}, {"-a", "-m", "--delete-during", "--exclude=*.o"},
+		{"-a", "-m", "--delete-delay", "--exclude=*.o"}, {"-a", "-m", "--delete-during", "--exclude=*.o", "-v"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }

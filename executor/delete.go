@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -164,14 +165,37 @@ func (e *Executor) finishDeletes() {
 	if p := e.opts.MaxDelete.Percent; p > 0 {
 		e.del.budget.Store(int64(math.Floor(p / 100 * float64(e.del.dstSeen.Load()))))
 	}
+	swept := make(map[string]bool) // directories deleted whole, kept or not
 	for end := len(dels); end > 0; {
 		start := end - 1
 		for start > 0 && dels[start-1].dir == dels[end-1].dir {
 			start--
 		}
-		e.removeDelayed(dels[end-1].dir, dels[start:end])
+		if group := dels[start:end]; !under(swept, group[0].dir) {
+			e.removeDelayed(group[0].dir, group)
+			for _, dl := range group {
+				if dl.a.Dst.Kind == planner.KindDir {
+					swept[planner.Join(dl.dir, dl.a.Name)] = true
+				}
+			}
+		}
 		end = start
 	}
+}
+
+// under reports whether dir or a directory above it is in dirs. A
+// directory -m prunes is deleted whole after the deletes found inside it
+// were queued: those went with it, and what it kept (protected entries)
+// must not be expected gone.
+func under(dirs map[string]bool, dir string) bool {
+	for dir != "" {
+		if dirs[dir] {
+			return true
+		}
+		i := max(strings.LastIndexByte(dir, '/'), 0)
+		dir = dir[:i]
+	}
+	return false
 }
 
 // removeDelayed deletes the deferred entries of one directory, then puts

@@ -372,11 +372,13 @@ func (e *Executor) unmake(d *walker.Dir) {
 
 // leavePruned handles an existing destination directory whose source -m
 // prunes: left with the time it had (pruned directories made and removed
-// inside it changed that), and deleted under --delete unless the filter
-// rules protect it (or the entries left in it: then it keeps that time).
+// inside it changed that, which rsync never makes), and deleted under
+// --delete unless the filter rules protect it (or the entries left in
+// it: then it keeps that time, or the time deleting entries in it gave
+// it, as rsync's deleting it whole gives).
 func (e *Executor) leavePruned(d *walker.Dir) {
 	old := d.Action.Dst
-	if e.pol.Times && !e.opts.DryRun && d.DstFd >= 0 {
+	if e.pol.Times && !e.opts.DryRun && d.DstFd >= 0 && !d.Emptied.Load() {
 		if st, err := platform.Fstat(d.DstFd); err == nil && st.Mtime != old.Mtime {
 			if err := e.fs.Futimes(d.DstFd, platform.OmitTime, old.Mtime); err != nil {
 				e.fail(d.Path, fmt.Errorf("restore directory time: %w", err))

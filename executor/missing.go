@@ -75,7 +75,7 @@ func (e *Executor) deleteMissingDir(fd int, rel, name string) {
 	err := e.rmdirEmpty(fd, name)
 	switch {
 	case errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST):
-		e.opts.Log.Info().Str("path", rel).Msg("cannot delete non-empty directory (use --delete or --force)")
+		e.say("cannot delete non-empty directory: %s", e.escape(rel)) // (rsync's line, at its default verbosity)
 	case err != nil:
 		e.fail(rel, fmt.Errorf("delete: %w", err))
 	default:

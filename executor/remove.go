@@ -83,6 +83,9 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 		if err := e.fs.Unlinkat(dirfd, name); err != nil {
 			return fmt.Errorf("delete: %w", err)
 		}
+		if report && dirfd == d.DstFd {
+			d.Emptied.Store(true)
+		}
 	}
 	if report {
 		e.noteDelete(k, path)
@@ -112,7 +115,7 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 	case kept && room:
 		return fmt.Errorf("cannot delete non-empty directory %s to replace it: it holds protected entries or backups", path)
 	case kept:
-		e.opts.Log.Info().Str("path", path).Msg("cannot delete non-empty directory: it holds protected entries or backups")
+		e.say("cannot delete non-empty directory: %s", e.escape(path)) // (protected entries or backups)
 		return nil
 	case !room && !e.del.take(): // counted after its contents, as rsync counts
 		return errDeleteLimit
@@ -120,6 +123,9 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 	if !e.opts.DryRun {
 		if err := e.fs.Rmdirat(dirfd, name); err != nil {
 			return fmt.Errorf("delete %s: %w", path, err)
+		}
+		if !room && dirfd == d.DstFd {
+			d.Emptied.Store(true)
 		}
 	}
 	if !room {

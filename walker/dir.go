@@ -29,6 +29,9 @@ type Dir struct {
 	Ext any
 	// Used records that something was placed in the directory (for -m).
 	Used atomic.Bool
+	// Emptied records that an entry of the destination directory was
+	// deleted (for -m, which then leaves it the time that gave it).
+	Emptied atomic.Bool
 
 	pending atomic.Int64
 	w       *walk
