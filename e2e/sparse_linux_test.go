@@ -110,7 +110,8 @@ func TestInplaceVsRsync(t *testing.T) {
 // contents) and is left whole otherwise, not counted as transferred
 // (--remove-source-files keeps its source); --append-verify copies a
 // file whose start differs whole (rsync's second line for it, from its
-// redo phase, is left out).
+// redo phase, is left out). Under -H -c a member left whole is no member:
+// the group's other names are copied and linked without it.
 func TestAppendVsRsync(t *testing.T) {
 	at, old := tree.At(100, 0), tree.At(50, 0)
 	log := bytes.Repeat([]byte("log line\n"), 9000)
@@ -119,17 +120,21 @@ func TestAppendVsRsync(t *testing.T) {
 		{Path: "same", Data: []byte("same size"), Mode: 0o600, Mtime: at}, {Path: "longer", Data: []byte("short"), Mtime: at},
 		{Path: "new", Data: []byte("new"), Mtime: at}, {Path: "uptodate", Data: []byte("u"), Mode: 0o600, Mtime: at},
 		{Path: "touched", Data: []byte("t"), Mode: 0o600, Mtime: at}, {Path: "h1", Data: []byte("linked"), Mtime: at},
-		{Path: "h2", Kind: tree.Hardlink, Target: "h1"}, {Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "h2", Kind: tree.Hardlink, Target: "h1"}, {Path: "g1", Data: []byte("same size"), Mtime: at},
+		{Path: "g2", Kind: tree.Hardlink, Target: "g1"}, {Path: "g3", Kind: tree.Hardlink, Target: "g1"},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	stale := []tree.Node{
 		{Path: "log", Data: log[:30000], Mtime: old}, {Path: "otherstart", Data: bytes.Repeat([]byte("x"), 30000), Mtime: old},
 		{Path: "same", Data: []byte("SAME SIZE"), Mtime: old}, {Path: "longer", Data: []byte("much longer"), Mtime: old},
 		{Path: "uptodate", Data: []byte("u"), Mtime: at}, {Path: "touched", Data: []byte("t"), Mtime: old},
-		{Path: "h1", Data: []byte("longer here"), Mtime: old}, {Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "h1", Data: []byte("longer here"), Mtime: old}, {Path: "g1", Data: []byte("SAME SIZE"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	for _, opts := range [][]string{{"-a", "--append"}, {"-an", "--append"}, {"-a", "--append", "-c"}, {"-a", "--append", "--size-only"},
 		{"-a", "--append", "-I"}, {"-a", "--append", "--remove-source-files"}, {"-a", "--append-verify", "-c"}, {"-a", "--append-verify"}, {"-a", "--append", "-c", "-b"}, {"-a", "--append", "--backup-dir=bk"},
-		{"-aH", "--append"}, {"-aH", "--append", "--inplace"}} {
+		{"-aH", "--append"}, {"-aH", "--append", "--inplace"}, {"-aH", "--append", "-c"},
+		{"-aH", "--append", "-c", "--remove-source-files"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 	// rsync itemizes a file that fails verification twice (the append,

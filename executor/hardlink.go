@@ -126,10 +126,12 @@ func upToDate(a planner.Action) bool {
 // verifiedMember compares a member whose contents decide whether it is
 // current (-c, or the same size at another time): when they match it is
 // current, its attributes to fix at most, and may lead its group, as
-// rsync -c takes a member whose checksum matches.
-func (e *Executor) verifiedMember(d *walker.Dir, a planner.Action) planner.Action {
+// rsync -c takes a member whose checksum matches. One that differs where
+// --append leaves it as it is (KeepIfDiffers) is no member at all: errKept,
+// and the group's other names are copied and linked without it, as rsync.
+func (e *Executor) verifiedMember(d *walker.Dir, a planner.Action) (planner.Action, error) {
 	if !a.Verify || a.Dst == nil || a.Dst.Kind != planner.KindFile || !e.mayFixInPlace(a, a.Change) {
-		return a
+		return a, nil
 	}
 	open := e.fs.OpenFileAt
 	if a.Src.Followed {
@@ -137,18 +139,25 @@ func (e *Executor) verifiedMember(d *walker.Dir, a planner.Action) planner.Actio
 	}
 	src, err := open(d.SrcFd, d.SourceName(a.Name))
 	if err != nil {
-		return a // the copy meets and reports it
+		return a, nil // the copy meets and reports it
 	}
 	defer platform.Close(src)
-	if same, err := e.sameContent(d, a, src); err == nil && same {
+	same, err := e.sameContent(d, a, src)
+	switch {
+	case err == nil && same:
 		a.Op, a.Verify, a.Change = planner.OpMeta, false, e.sameChange(a.Change) // (as copyFile's keepSame)
+	case err == nil && a.KeepIfDiffers:
+		return a, errKept
 	}
-	return a
+	return a, nil
 }
 
 // doHardLink handles a member of a hard-link group.
 func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) (parked bool, err error) {
-	a = e.verifiedMember(d, a)
+	a, err = e.verifiedMember(d, a)
+	if err != nil {
+		return false, err
+	}
 	// Parking waits for a current member elsewhere; a destination with
 	// nothing listed yet (a first mirror) has none to wait for.
 	g, role := e.links.claim(d, a, upToDate(a), e.del.dstSeen.Load() > 0)
