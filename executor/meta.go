@@ -48,7 +48,7 @@ func (e *Executor) owner(want, old *planner.Entry, change planner.Change) (int, 
 	if e.pol.Owner && (isNew || old == nil || old.UID != want.UID) {
 		uid = int(want.UID)
 	}
-	if e.pol.Group && (isNew || old == nil || old.GID != want.GID) {
+	if e.pol.SetsGroup(want.GID) && (isNew || old == nil || old.GID != want.GID) {
 		gid = int(want.GID)
 	}
 	return uid, gid, uid != -1 || gid != -1

@@ -306,7 +306,7 @@ func (pol Policy) MetaChange(s, d *Entry) Change {
 	if pol.Owner && s.UID != d.UID {
 		c |= ChangeOwner
 	}
-	if pol.Group && s.GID != d.GID {
+	if s.GID != d.GID && pol.SetsGroup(s.GID) {
 		c |= ChangeGroup
 	}
 	if pol.Atimes && s.Kind != KindDir && s.Kind != KindSymlink && s.Atime != d.Atime {

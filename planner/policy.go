@@ -1,5 +1,7 @@
 package planner
 
+import "slices"
+
 // Policy is what the user asked for, in the planner's terms. Its zero
 // value copies regular files only, with no metadata, comparing by size
 // and modification time.
@@ -18,7 +20,7 @@ type Policy struct {
 	// OmitLinkTimes (-J) neither compares nor sets the times of symlinks.
 	OmitLinkTimes bool
 	Owner         bool // -o (effective only as root)
-	Group         bool // -g
+	Group         bool // -g (not root: the groups in MemberOf only)
 	Devices       bool // --devices (part of -D)
 	Specials      bool // --specials (part of -D)
 	HardLinks     bool // -H: keep hard-link groups
@@ -26,6 +28,10 @@ type Policy struct {
 	ACLs          bool // -A: POSIX ACLs (implies Perms)
 	Atimes        bool // -U: access times
 	Root          bool // running as root: all xattr namespaces, owners
+	// MemberOf lists, when not Root, the groups the run may give files
+	// (its own): -g leaves any other group alone and does not itemize it,
+	// as rsync does. Nil: any group.
+	MemberOf []uint32
 
 	Delete bool // --delete: remove what the source lacks
 	Force  bool // --force: replace a non-empty directory by a non-directory
@@ -80,6 +86,11 @@ func (p Policy) SameTime(a, b int64) bool {
 		d = -d
 	}
 	return d <= p.ModifyWindow
+}
+
+// SetsGroup reports whether -g gives an entry the group gid.
+func (p Policy) SetsGroup(gid uint32) bool {
+	return p.Group && (p.Root || p.MemberOf == nil || slices.Contains(p.MemberOf, gid))
 }
 
 // newer reports whether a is later than b by more than the window.

@@ -244,6 +244,17 @@ func Flock(fd int, wait bool) error {
 // Geteuid returns the effective user id.
 func Geteuid() int { return unix.Geteuid() }
 
+// Groups returns the groups the process may give its files: the
+// effective group and the supplementary ones.
+func Groups() []uint32 {
+	gids := []uint32{uint32(unix.Getegid())}
+	more, _ := unix.Getgroups()
+	for _, g := range more {
+		gids = append(gids, uint32(g))
+	}
+	return gids
+}
+
 // Umask returns the process umask without changing it for long.
 func Umask() uint32 {
 	old := unix.Umask(0o022)

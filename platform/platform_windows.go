@@ -47,6 +47,7 @@ func Ftruncate(int, int64) error                     { return ErrUnsupported }
 func Flock(int, bool) error                          { return ErrUnsupported }
 func ReopenDir(int) (int, error)                     { return -1, ErrUnsupported }
 func Geteuid() int                                   { return -1 }
+func Groups() []uint32                               { return nil }
 func Umask() uint32                                  { return 0o022 }
 func pread(int, []byte, int64) (int, error)          { return 0, ErrUnsupported }
 func pwriteAll(int, []byte, int64) error             { return ErrUnsupported }

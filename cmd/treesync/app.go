@@ -260,16 +260,30 @@ func delayConflicts(o *executor.Options) error {
 	return nil
 }
 
+// superUser reports whether the run acts as root: as its effective user
+// says, unless --super or --no-super (the last of them: negations) says
+// otherwise, as in rsync.
+func superUser(c *cli.Context) bool {
+	switch {
+	case c.Bool("super"):
+		return true
+	case c.Bool("no-super"):
+		return false
+	}
+	return platform.Geteuid() == 0
+}
+
 func buildPolicy(c *cli.Context) (planner.Policy, error) {
 	a := c.Bool("archive")
 	// on reports a part of -a: asked for, or implied by -a, unless a
 	// --no- form after the -a turned it off (see negations).
 	on := func(name string) bool { return (a || c.Bool(name)) && !c.Bool("no-"+name) }
-	root := platform.Geteuid() == 0
+	root := superUser(c)
 	pol := planner.Policy{
 		Recursive: on("recursive"), Dirs: c.Bool("dirs"), Links: on("links"), Perms: on("perms"), Executability: c.Bool("executability"),
-		Times: on("times"), Owner: root && on("owner"), Group: root && on("group"),
-		Devices: on("devices"), Specials: on("specials"),
+		Times: on("times"), Owner: root && on("owner"), Group: on("group"),
+		// Not as root, devices cannot be made: skipped as rsync skips them.
+		Devices: root && on("devices"), Specials: on("specials"),
 		Atimes: c.Bool("atimes"), HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
 		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),
@@ -280,6 +294,9 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		OmitLinkTimes: c.Bool("omit-link-times"),
 	}
 	pol.Perms = pol.Perms || pol.ACLs
+	if !root {
+		pol.MemberOf = platform.Groups()
+	}
 	w := c.Float64("modify-window")
 	if w < 0 {
 		w = 0 // rsync's -1 means "compare nanoseconds", which is the default here

@@ -34,7 +34,7 @@ func archiveParts() []string {
 // takesValue is reorderArgs' (valueFlags); the map of flag names is
 // built only for a command line with a --no- in it.
 func negations(opts []string, flags []cli.Flag, takesValue map[string]bool) []string {
-	opts = expandPairs(opts, takesValue)
+	opts = lastSuper(expandPairs(opts, takesValue))
 	if !slices.ContainsFunc(opts, func(a string) bool { return strings.HasPrefix(a, "--no-") }) {
 		return opts
 	}
@@ -166,7 +166,7 @@ func lastNegation(opts []string, primary map[string]string, takesValue map[strin
 
 // negated reports whether a is a --no- form rsync takes, and the flags it
 // turns off (none for an option treesync has only off). --no-super is
-// left for urfave/cli to refuse: as root it would change what is done.
+// an option of its own (lastSuper).
 func negated(a string, primary map[string]string) ([]string, bool) {
 	name, ok := strings.CutPrefix(a, "--no-")
 	if !ok || !isNegatable(name) {
@@ -286,4 +286,21 @@ func primaryNames(flags []cli.Flag) map[string]string {
 		}
 	}
 	return m
+}
+
+// lastSuper keeps the last of --super and --no-super, which set one
+// setting in rsync (the last wins).
+func lastSuper(opts []string) []string {
+	last := -1
+	for i, a := range opts {
+		if a == "--super" || a == "--no-super" {
+			last = i
+		}
+	}
+	if last < 0 {
+		return opts
+	}
+	return slices.DeleteFunc(slices.Clone(opts), func(a string) bool {
+		return (a == "--super" || a == "--no-super") && a != opts[last]
+	})
 }

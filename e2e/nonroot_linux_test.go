@@ -1,0 +1,99 @@
+//go:build linux
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/treesync/treesync/e2e/tree"
+)
+
+// TestOrdinaryUserVsRsync runs treesync and rsync -ai as uid 65534 (a
+// member of group 100): -g gives the groups the user belongs to and
+// leaves (and does not itemize) any other; -o changes nothing; a device
+// cannot be made, so it is skipped with rsync's line, not failed.
+func TestOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "rsync")
+	at := tree.At(100, 0)
+	mine := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 65534, 65534; return n }
+	grouped := func(n tree.Node, gid int) tree.Node { n.Owner, n.UID, n.GID = true, 0, gid; return n }
+	source := []tree.Node{grouped(tree.Node{Path: "f", Data: []byte("f"), Mtime: at}, 100),
+		grouped(tree.Node{Path: "g", Data: []byte("g"), Mtime: at}, 0),
+		grouped(tree.Node{Path: "new", Data: []byte("n"), Mtime: at}, 100),
+		grouped(tree.Node{Path: "dir", Kind: tree.Dir, Mtime: at}, 100), {Path: "p", Kind: tree.Fifo, Mtime: at},
+		{Path: "c", Kind: tree.CharDev, Rdev: unix.Mkdev(1, 3), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{mine(tree.Node{Path: "f", Data: []byte("f"), Mtime: at}), mine(tree.Node{Path: "g", Data: []byte("g"), Mtime: at}),
+		mine(tree.Node{Path: "dir", Kind: tree.Dir, Mtime: at}), mine(tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})}
+	base, err := os.MkdirTemp("", "treesync-user-")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(base) })
+	must(t, os.Chmod(base, 0o755))
+	src, dst, ref := filepath.Join(base, "src"), filepath.Join(base, "treesync"), filepath.Join(base, "rsync")
+	build(t, src, source)
+	build(t, dst, stale)
+	build(t, ref, stale)
+	bin := filepath.Join(base, "treesync-bin")
+	copyBinary(t, bin)
+	r := runAsUser(t, bin, "-ai", src+"/", dst+"/")
+	rr := runAsUser(t, "rsync", "-ai", src+"/", ref+"/")
+	if r.code != 0 || rr.code != 0 {
+		t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
+	}
+	if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want || !strings.Contains(got, ".f.....g... f") {
+		t.Errorf("itemized lines differ (or no group change of f)\ntreesync:\n%s\nrsync:\n%s", got, want)
+	}
+	for _, out := range []string{r.stdout, rr.stdout} {
+		if !strings.Contains(out, `skipping non-regular file "c"`) {
+			t.Errorf("the device is not reported skipped:\n%s", out)
+		}
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+}
+
+// runAsUser runs argv as uid and gid 65534 with group 100 besides.
+func runAsUser(t *testing.T, argv ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{100}}}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{argv: argv, stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("%s: %v", argv[0], err)
+	}
+	return r
+}
+
+// TestSuperVsRsync: --no-super makes root act as another user would (no
+// owners, devices skipped, user.* xattrs only, its own groups), --super
+// undoes it; the last of the two counts.
+func TestSuperVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "f", Data: []byte("f"), Mode: 0o4755, Mtime: at, Owner: true, UID: 1, GID: 2,
+		Xattrs: map[string]string{"user.a": "1", "trusted.b": "2"}},
+		{Path: "d", Kind: tree.Dir, Mtime: at, Owner: true, UID: 3, GID: 4}, {Path: "p", Kind: tree.Fifo, Mtime: at},
+		{Path: "c", Kind: tree.CharDev, Rdev: unix.Mkdev(1, 3), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-aX", "--no-super"}, {"-aX", "--no-super", "--super"}, {"-aX", "--super", "--no-super"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
