@@ -542,7 +542,8 @@ func linesVsRsync(t *testing.T, args []string, source, stale []tree.Node) {
 
 // TestCannotDeleteLineVsRsync: a directory --delete cannot delete whole
 // because it keeps excluded (so protected) entries — one the source
-// lacks, one -m prunes, one --delete-missing-args names — is reported
+// lacks, one -m prunes, one --delete-missing-args names, one whose
+// subdirectory keeps backups or protected entries — is reported
 // with rsync's line at its default verbosity, and not under -q. (rsync
 // prints a directory inside one it deletes twice; each is compared once.)
 func TestCannotDeleteLineVsRsync(t *testing.T) {
@@ -552,9 +553,11 @@ func TestCannotDeleteLineVsRsync(t *testing.T) {
 	stale := []tree.Node{{Path: "u", Kind: tree.Dir, Mtime: at}, {Path: "u/f.o", Data: []byte("o"), Mtime: at},
 		{Path: "u/extra", Data: []byte("x"), Mtime: at}, {Path: "gone", Kind: tree.Dir, Mtime: at},
 		{Path: "gone/g.o", Data: []byte("g"), Mtime: at}, {Path: "gone/sub", Kind: tree.Dir, Mtime: at},
-		{Path: "gone/sub/h.o", Data: []byte("h"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+		{Path: "gone/sub/h.o", Data: []byte("h"), Mtime: at}, {Path: "deep/er/f.o", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, args := range [][]string{{"-rm", "--delete", "--exclude=*.o"}, {"-rm", "--delete-during", "--exclude=*.o"},
-		{"-rmn", "--delete", "--exclude=*.o"}, {"-rmq", "--delete", "--exclude=*.o"}, {"-r", "--delete-missing-args", "gone"}} {
+		{"-rmn", "--delete", "--exclude=*.o"}, {"-rmq", "--delete", "--exclude=*.o"}, {"-r", "--delete-missing-args", "gone"},
+		{"-r", "--delete", "-b"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			src, dst, ref := twinTrees(t, source, stale)
 			from := []string{src + "/"}

@@ -85,6 +85,9 @@ func (e *Executor) publishDelayed(dir string, list []delayed) {
 	defer platform.Close(fd)
 	d := &walker.Dir{DstFd: fd, Path: dir}
 	before, statErr := platform.Fstat(fd)
+	if statErr == nil && e.unlock(fd, before.Mode&platform.ModePerm) {
+		defer e.relock(fd, dir, before.Mode&platform.ModePerm)
+	}
 	for _, p := range list {
 		from := fd
 		if p.temp {

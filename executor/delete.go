@@ -213,6 +213,9 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	}
 	defer platform.Close(fd)
 	before, statErr := platform.Fstat(fd)
+	if statErr == nil && e.unlock(fd, before.Mode&platform.ModePerm) {
+		defer e.relock(fd, dir, before.Mode&platform.ModePerm)
+	}
 	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1, Ext: &dirExt{filters: dels[0].filters}}
 	for i := len(dels) - 1; i >= 0; i-- {
 		e.remove(d, dels[i].a)

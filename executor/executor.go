@@ -46,6 +46,7 @@ type Executor struct {
 	workers      sync.WaitGroup // the copy workers
 	jobs         int            // how many copy workers run
 	rootFd       int            // the destination root that walker paths are relative to
+	asRoot       bool           // the process is root's: read-only directories are no obstacle
 }
 
 // task is a batch of one directory's items for a copy worker.
@@ -63,6 +64,7 @@ func New(opts Options) *Executor {
 	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
 	e.copier = platform.NewCopier(copyOpts)
 	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
+	e.asRoot = platform.Geteuid() == 0
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {
 		e.fs = opts.fs

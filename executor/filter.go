@@ -87,6 +87,8 @@ type dirExt struct {
 	filters *dirFilters // nil until its rules are entered
 	stage   *stage      // set while a new directory is filled under a temporary name
 	window  *windowed   // set while a directory is visited in windows (window.go)
+	relock  uint32      // the mode to put back when locked (readonly.go)
+	locked  bool
 }
 
 // extOf returns d's state, nil when it has none.

@@ -157,6 +157,7 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if gone {
 		return
 	}
+	e.relockVisited(d)
 	if e.pruned(d) {
 		return
 	}

@@ -50,7 +50,8 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		}
 		return err // making way for a replacement: not itemized, as rsync
 	}
-	return e.removeTree(d, d.DstFd, name, path, !limited, protectedDeleting(d))
+	_, err := e.removeTree(d, d.DstFd, name, path, !limited, protectedDeleting(d))
+	return err
 }
 
 // rmdirEmpty removes the directory name in dirfd, which must be empty; a
@@ -99,30 +100,36 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 // --delete (itemized, counted against --max-delete); so is the directory
 // itself unless room is set: it makes room for another kind of entry,
 // which rsync does not itemize as a deletion, and which cannot take its
-// place while it keeps protected entries or backups.
-func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, protected func(string, bool) bool) error {
+// place while it keeps protected entries or backups. kept reports a
+// directory left for what it keeps (so the one above it stays too).
+func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, protected func(string, bool) bool) (kept bool, err error) {
 	fd, err := platform.OpenDirAt(dirfd, name)
 	if err != nil {
-		return fmt.Errorf("open %s for deletion: %w", path, err)
+		return false, fmt.Errorf("open %s for deletion: %w", path, err)
 	}
 	defer platform.Close(fd)
-	kept, err := e.removeChildren(d, fd, path, protected)
+	if !e.asRoot {
+		if st, err := platform.Fstat(fd); err == nil && e.unlock(fd, st.Mode&platform.ModePerm) {
+			defer e.relock(fd, path, st.Mode&platform.ModePerm) // (fails harmlessly once it is deleted)
+		}
+	}
+	kept, err = e.removeChildren(d, fd, path, protected)
 	switch {
 	case err != nil && room:
-		return fmt.Errorf("cannot delete directory %s to replace it: %w", path, err)
+		return kept, fmt.Errorf("cannot delete directory %s to replace it: %w", path, err)
 	case err != nil:
-		return err
+		return kept, err
 	case kept && room:
-		return fmt.Errorf("cannot delete non-empty directory %s to replace it: it holds protected entries or backups", path)
+		return true, fmt.Errorf("cannot delete non-empty directory %s to replace it: it holds protected entries or backups", path)
 	case kept:
 		e.say("cannot delete non-empty directory: %s", e.escape(path)) // (protected entries or backups)
-		return nil
+		return true, nil
 	case !room && !e.del.take(): // counted after its contents, as rsync counts
-		return errDeleteLimit
+		return true, errDeleteLimit
 	}
 	if !e.opts.DryRun {
 		if err := e.fs.Rmdirat(dirfd, name); err != nil {
-			return fmt.Errorf("delete %s: %w", path, err)
+			return true, fmt.Errorf("delete %s: %w", path, err)
 		}
 		if !room && dirfd == d.DstFd {
 			d.Emptied.Store(true)
@@ -131,7 +138,7 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 	if !room {
 		e.noteDelete(planner.KindDir, path+"/")
 	}
-	return nil
+	return false, nil
 }
 
 // removeChildren deletes what the open directory fd (at path) holds,
@@ -159,7 +166,9 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, protected 
 		}
 		switch {
 		case child.Kind == planner.KindDir:
-			err = e.removeTree(d, fd, n, planner.Join(path, n), false, protected)
+			var keptBelow bool
+			keptBelow, err = e.removeTree(d, fd, n, planner.Join(path, n), false, protected)
+			kept = kept || keptBelow
 		case !e.del.take():
 			err = errDeleteLimit
 		default:

@@ -20,6 +20,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		defer e.releaseStage(d) // its files are all submitted
 	}
 	pol := e.pol
+	if p.First {
+		e.unlockVisited(d)
+	}
 	if d.Top() {
 		pol.Delete = false // the directory above a source named without a slash
 	} else if d.Parent == nil && p.First {

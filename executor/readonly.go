@@ -1,0 +1,66 @@
+package executor
+
+import (
+	"fmt"
+
+	"github.com/treesync/treesync/planner"
+	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
+)
+
+// A destination directory its owner may not write in (a Go module cache,
+// a tree made read-only with chmod a-w) is made writable while the run
+// changes what it holds, when the run is not root's (root writes there
+// anyway), and given its mode back when done, as rsync does: otherwise an
+// ordinary user could copy such a tree once and never update it.
+
+// unlock makes the open directory fd, whose permission bits are mode,
+// writable by its owner when they do not let it, and reports whether it
+// did (relock puts mode back).
+func (e *Executor) unlock(fd int, mode uint32) bool {
+	if e.asRoot || e.opts.DryRun || fd < 0 || mode&0o200 != 0 {
+		return false
+	}
+	// (not its owner's: the changes inside meet EACCES and report it)
+	return e.fs.Fchmod(fd, mode|0o200) == nil
+}
+
+// relock gives the directory fd, at path, the mode unlock changed back.
+func (e *Executor) relock(fd int, path string, mode uint32) {
+	if err := e.fs.Fchmod(fd, mode); err != nil {
+		e.fail(planner.Join(path, "."), fmt.Errorf("chmod back to read-only: %w", err))
+	}
+}
+
+// unlockVisited unlocks d's destination directory for its visit; dirDone
+// locks it again (relockVisited). One this run made is writable already.
+func (e *Executor) unlockVisited(d *walker.Dir) {
+	if e.asRoot || e.opts.DryRun || d.DstFd < 0 || (d.Action.Op == planner.OpMkdir && d.Action.Dst == nil) {
+		return
+	}
+	var mode uint32
+	if a := d.Action.Dst; a != nil && a.Kind == planner.KindDir && d.Parent != nil && !d.Top() {
+		mode = a.Mode
+	} else if st, err := platform.Fstat(d.DstFd); err == nil {
+		mode = st.Mode & platform.ModePerm
+	} else {
+		return
+	}
+	if e.unlock(d.DstFd, mode) {
+		x := extOf(d)
+		if x == nil {
+			x = &dirExt{}
+			d.Ext = x
+		}
+		x.relock, x.locked = mode, true
+	}
+}
+
+// relockVisited puts back the mode unlockVisited changed, before the
+// directory gets its own attributes (which may change it again).
+func (e *Executor) relockVisited(d *walker.Dir) {
+	if x := extOf(d); x != nil && x.locked {
+		x.locked = false
+		e.relock(d.DstFd, d.Path, x.relock)
+	}
+}
