@@ -129,7 +129,7 @@ func (e *Executor) openForUpdate(d *walker.Dir, name string, src int, want *plan
 	if err != nil {
 		return -1, st, srcErr(fmt.Errorf("stat: %w", err))
 	}
-	fd, err := platform.OpenFileWriteAt(d.DstFd, name)
+	fd, err := e.openWritable(d.DstFd, name, want)
 	if err != nil {
 		return -1, st, fmt.Errorf("open to update in place: %w", err)
 	}

@@ -1,7 +1,9 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -30,6 +32,25 @@ func (e *Executor) relock(fd int, path string, mode uint32) {
 	if err := e.fs.Fchmod(fd, mode); err != nil {
 		e.fail(planner.Join(path, "."), fmt.Errorf("chmod back to read-only: %w", err))
 	}
+}
+
+// openWritable opens the file name in dirfd, expected to be want, for
+// writing; one its owner may not write to is made writable first when
+// the run is not root's, as rsync does for --inplace and --append (the
+// attributes set after the data give it its mode back).
+func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (int, error) {
+	fd, err := platform.OpenFileWriteAt(dirfd, name)
+	if !errors.Is(err, fs.ErrPermission) || e.asRoot || want.Mode&0o200 != 0 {
+		return fd, err
+	}
+	if e.fs.Lchmodat(dirfd, name, want.Mode|0o200) != nil {
+		return fd, err
+	}
+	fd, err = platform.OpenFileWriteAt(dirfd, name)
+	if err != nil {
+		_ = e.fs.Lchmodat(dirfd, name, want.Mode)
+	}
+	return fd, err
 }
 
 // unlockVisited unlocks d's destination directory for its visit; dirDone
