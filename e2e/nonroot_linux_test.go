@@ -76,17 +76,20 @@ func userTwins(t *testing.T, source, stale []tree.Node, args ...string) (r, rr r
 // each is made writable while files in it are replaced, added, backed up
 // and deleted (whole read-only subtrees too), in every delete mode and
 // under --delay-updates, then given its mode back, as rsync does; a
-// read-only file is written in place (--inplace, --append) the same way.
+// read-only file is written in place (--inplace, --append), and a
+// read-only file's or directory's extended attributes set, the same way.
 func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 	requireRoot(t)
 	requireTool(t, "rsync")
 	at, old := tree.At(100, 0), tree.At(50, 0)
 	mine := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 65534, 65534; return n }
-	source := []tree.Node{{Path: "m", Kind: tree.Dir, Mode: 0o555, Mtime: at}, {Path: "m/f", Data: []byte("new"), Mtime: at},
+	source := []tree.Node{{Path: "m", Kind: tree.Dir, Mode: 0o555, Mtime: at, Xattrs: map[string]string{"user.k": "new"}},
+		{Path: "m/f", Data: []byte("new"), Mtime: at}, {Path: "m/same", Data: []byte("same"), Mode: 0o444, Mtime: at, Xattrs: map[string]string{"user.k": "new"}},
 		{Path: "m/g", Data: []byte("g"), Mtime: at}, {Path: "m/sub", Kind: tree.Dir, Mode: 0o555, Mtime: at},
 		{Path: "m/sub/h", Data: []byte("h"), Mtime: at}, {Path: "m/ro", Data: []byte("read-only, longer"), Mode: 0o444, Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at}}
-	stale := []tree.Node{mine(tree.Node{Path: "m", Kind: tree.Dir, Mode: 0o555, Mtime: at}),
+	stale := []tree.Node{mine(tree.Node{Path: "m", Kind: tree.Dir, Mode: 0o555, Mtime: at, Xattrs: map[string]string{"user.k": "old"}}),
+		mine(tree.Node{Path: "m/same", Data: []byte("same"), Mode: 0o444, Mtime: at, Xattrs: map[string]string{"user.k": "old"}}),
 		mine(tree.Node{Path: "m/f", Data: []byte("old"), Mtime: old}), mine(tree.Node{Path: "m/gone", Data: []byte("x"), Mtime: at}),
 		mine(tree.Node{Path: "m/sub", Kind: tree.Dir, Mode: 0o555, Mtime: at}), mine(tree.Node{Path: "m/x", Kind: tree.Dir, Mode: 0o555, Mtime: at}),
 		mine(tree.Node{Path: "m/x/y", Kind: tree.Dir, Mode: 0o555, Mtime: at}), mine(tree.Node{Path: "m/x/y/z", Data: []byte("z"), Mtime: at}),
@@ -94,7 +97,7 @@ func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 		mine(tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})}
 	for _, opts := range [][]string{{"-a"}, {"-a", "--delete"}, {"-a", "--delete-during"}, {"-a", "--delete-after"},
 		{"-a", "--delete", "--delay-updates"}, {"-a", "--delete", "-b"}, {"-rlt", "--delete"}, {"-a", "--delete", "--inplace"},
-		{"-rlt", "--inplace"}, {"-a", "--append"}} {
+		{"-rlt", "--inplace"}, {"-a", "--append"}, {"-aX"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
 			r, rr, dst, ref := userTwins(t, source, stale, append([]string{"-i"}, opts...)...)
 			if r.code != 0 || rr.code != 0 {

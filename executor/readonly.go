@@ -53,6 +53,32 @@ func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (in
 	return fd, err
 }
 
+// whileWritable runs f again with the entry name in dirfd (dirfd itself
+// when "") made writable by its owner, when its mode does not let it:
+// an ordinary user's extended attributes of a read-only file can be set
+// only so, and rsync does so. The mode is put back after.
+func (e *Executor) whileWritable(dirfd int, name string, f func() error) error {
+	st, err := platform.Lstatat(dirfd, name)
+	if name == "" {
+		st, err = platform.Fstat(dirfd)
+	}
+	mode := st.Mode & platform.ModePerm
+	if err != nil || mode&0o200 != 0 || st.Type() == platform.ModeSymlink {
+		return f()
+	}
+	chmod := func(m uint32) error {
+		if name == "" {
+			return e.fs.Fchmod(dirfd, m)
+		}
+		return e.fs.Lchmodat(dirfd, name, m)
+	}
+	if err := chmod(mode | 0o200); err != nil {
+		return f()
+	}
+	defer func() { _ = chmod(mode) }()
+	return f()
+}
+
 // unlockVisited unlocks d's destination directory for its visit; dirDone
 // locks it again (relockVisited). One this run made is writable already.
 func (e *Executor) unlockVisited(d *walker.Dir) {

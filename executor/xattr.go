@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"syscall"
 
 	"github.com/treesync/treesync/platform"
@@ -26,6 +27,21 @@ func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName stri
 	if err != nil {
 		return fmt.Errorf("read destination xattrs: %w", err)
 	}
+	set, remove := e.xattrChanges(src, dst)
+	if len(set) == 0 && len(remove) == 0 {
+		return nil
+	}
+	apply := func() error { return e.applyXattrs(dstFd, dstName, set, remove) }
+	err = apply()
+	if errors.Is(err, fs.ErrPermission) && !e.asRoot {
+		err = e.whileWritable(dstFd, dstName, apply)
+	}
+	return err
+}
+
+// xattrChanges returns the transferred attributes of src that dst lacks
+// or has with another value, and the names of those dst has and src not.
+func (e *Executor) xattrChanges(src, dst []platform.Xattr) (set []platform.Xattr, remove []string) {
 	have := make(map[string][]byte, len(dst))
 	for _, x := range dst {
 		if keep, _ := e.pol.XattrKind(x.Name); keep {
@@ -37,13 +53,24 @@ func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName stri
 			continue
 		}
 		if v, ok := have[x.Name]; !ok || !bytes.Equal(v, x.Value) {
-			if err := e.setXattr(dstFd, dstName, x); err != nil {
-				return err
-			}
+			set = append(set, x)
 		}
 		delete(have, x.Name)
 	}
 	for name := range have {
+		remove = append(remove, name)
+	}
+	return set, remove
+}
+
+// applyXattrs sets and removes attributes of dstName in dstFd.
+func (e *Executor) applyXattrs(dstFd int, dstName string, set []platform.Xattr, remove []string) error {
+	for _, x := range set {
+		if err := e.setXattr(dstFd, dstName, x); err != nil {
+			return err
+		}
+	}
+	for _, name := range remove {
 		if err := e.fs.RemoveXattr(dstFd, dstName, name); err != nil {
 			return fmt.Errorf("remove xattr %s: %w", name, err)
 		}
