@@ -97,7 +97,7 @@ func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 		mine(tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})}
 	for _, opts := range [][]string{{"-a"}, {"-a", "--delete"}, {"-a", "--delete-during"}, {"-a", "--delete-after"},
 		{"-a", "--delete", "--delay-updates"}, {"-a", "--delete", "-b"}, {"-rlt", "--delete"}, {"-a", "--delete", "--inplace"},
-		{"-rlt", "--inplace"}, {"-a", "--append"}, {"-aX"}} {
+		{"-rlt", "--inplace"}, {"-a", "--append"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
 			r, rr, dst, ref := userTwins(t, source, stale, append([]string{"-i"}, opts...)...)
 			if r.code != 0 || rr.code != 0 {
@@ -117,6 +117,17 @@ func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 			noDiff(t, "rsync vs treesync", ref, dst, opt)
 		})
 	}
+	// rsync 3.5 fails here itself (mkstemp in m: permission denied): it
+	// gives m its xattrs, and so its mode, before it writes the files
+	// in it. treesync is compared with the source.
+	t.Run("-aX", func(t *testing.T) {
+		r, _, dst, _ := userTwins(t, source, stale, "-aX")
+		if r.code != 0 {
+			t.Fatalf("want success:\n%s", r)
+		}
+		extra := func(p string) bool { return p == "m/gone" || p == "m/x" }
+		noDiff(t, "source vs treesync", filepath.Join(filepath.Dir(dst), "src"), dst, tree.Options{IgnoreOwner: true, Skip: extra})
+	})
 }
 
 // runAsUser runs argv as uid and gid 65534 with group 100 besides.
