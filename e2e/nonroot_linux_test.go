@@ -36,7 +36,7 @@ func TestOrdinaryUserVsRsync(t *testing.T) {
 		{Path: "c", Kind: tree.CharDev, Rdev: unix.Mkdev(1, 3), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	stale := []tree.Node{mine(tree.Node{Path: "f", Data: []byte("f"), Mtime: at}), mine(tree.Node{Path: "g", Data: []byte("g"), Mtime: at}),
 		mine(tree.Node{Path: "dir", Kind: tree.Dir, Mtime: at}), mine(tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})}
-	r, rr, dst, ref := userTwins(t, source, stale, "-ai")
+	r, rr, dst, ref := userTwins(t, source, stale, nil, "-ai")
 	if r.code != 0 || rr.code != 0 {
 		t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
 	}
@@ -52,9 +52,10 @@ func TestOrdinaryUserVsRsync(t *testing.T) {
 }
 
 // userTwins builds source and stale twice (as twinTrees, in a directory
-// uid 65534 can reach), runs treesync and rsync with args on them as
-// that user (runAsUser), and returns both results and destinations.
-func userTwins(t *testing.T, source, stale []tree.Node, args ...string) (r, rr result, dst, ref string) {
+// uid 65534 can reach; alt, when not nil, as ../alt of the destinations),
+// runs treesync and rsync with args on them as that user (runAsUser),
+// and returns both results and destinations.
+func userTwins(t *testing.T, source, stale, alt []tree.Node, args ...string) (r, rr result, dst, ref string) {
 	t.Helper()
 	base, err := os.MkdirTemp("", "treesync-user-")
 	must(t, err)
@@ -64,6 +65,9 @@ func userTwins(t *testing.T, source, stale []tree.Node, args ...string) (r, rr r
 	build(t, src, source)
 	build(t, dst, stale)
 	build(t, ref, stale)
+	if alt != nil {
+		build(t, filepath.Join(base, "alt"), alt)
+	}
 	bin := filepath.Join(base, "treesync-bin")
 	copyBinary(t, bin)
 	r = runAsUser(t, append(append([]string{bin}, args...), src+"/", dst+"/")...)
@@ -99,7 +103,7 @@ func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 		{"-a", "--delete", "--delay-updates"}, {"-a", "--delete", "-b"}, {"-rlt", "--delete"}, {"-a", "--delete", "--inplace"},
 		{"-rlt", "--inplace"}, {"-a", "--append"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
-			r, rr, dst, ref := userTwins(t, source, stale, append([]string{"-i"}, opts...)...)
+			r, rr, dst, ref := userTwins(t, source, stale, nil, append([]string{"-i"}, opts...)...)
 			if r.code != 0 || rr.code != 0 {
 				t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
 			}
@@ -121,7 +125,7 @@ func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 	// gives m its xattrs, and so its mode, before it writes the files
 	// in it. treesync is compared with the source.
 	t.Run("-aX", func(t *testing.T) {
-		r, _, dst, _ := userTwins(t, source, stale, "-aX")
+		r, _, dst, _ := userTwins(t, source, stale, nil, "-aX")
 		if r.code != 0 {
 			t.Fatalf("want success:\n%s", r)
 		}
@@ -164,5 +168,35 @@ func TestSuperVsRsync(t *testing.T) {
 	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, opts := range [][]string{{"-aX", "--no-super"}, {"-aX", "--no-super", "--super"}, {"-aX", "--super", "--no-super"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
+// TestLinkDestAsOrdinaryUserVsRsync: an ordinary user's --link-dest
+// snapshot against a reference of root's files, which the kernel will
+// not let it link (fs.protected_hardlinks): each is copied instead, as
+// rsync copies it, not failed.
+func TestLinkDestAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "rsync")
+	if b, err := os.ReadFile("/proc/sys/fs/protected_hardlinks"); err != nil || strings.TrimSpace(string(b)) != "1" {
+		t.Fatalf("this test needs fs.protected_hardlinks=1 (%q, %v)", b, err)
+	}
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "f", Data: []byte("same"), Mtime: at}, {Path: "p", Kind: tree.Fifo, Mtime: at},
+		{Path: "l", Kind: tree.Symlink, Target: "f", Mtime: at}, {Path: "new", Data: []byte("new"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 65534}}
+	alt := slices.Clone(source[:3])
+	for _, opts := range [][]string{{"-a", "--link-dest=../alt"}, {"-rlt", "--link-dest=../alt"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			r, rr, dst, ref := userTwins(t, source, stale, alt, append([]string{"-i"}, opts...)...)
+			if r.code != 0 || rr.code != 0 {
+				t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
+			}
+			if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
+				t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+		})
 	}
 }

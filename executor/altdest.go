@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -128,7 +129,10 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 			err = e.removeEntry(d, a.Name, want, false, false)
 		}
 		if err == nil && e.opts.AltMode == AltLink {
-			err = e.linkAlt(d, a, fd, want)
+			var refused bool
+			if refused, err = e.linkRef(d, a, fd, want); refused {
+				err = e.copyAlt(d, a, fd, st, want)
+			}
 		}
 		return true, nil, err
 	default:
@@ -224,14 +228,21 @@ func (e *Executor) changeFrom(s, ref *planner.Entry) planner.Change {
 	return c
 }
 
-// linkAlt hard-links the new file a to its exact match in the reference
-// directory fd (--link-dest).
-func (e *Executor) linkAlt(d *walker.Dir, a planner.Action, fd int, want *planner.Entry) error {
+// linkRef hard-links the new entry a to its exact match in the reference
+// directory fd (--link-dest). refused reports a link the kernel would not
+// make, nothing done: another user's entry under fs.protected_hardlinks
+// (an ordinary user's snapshot against root's files), one at its link
+// limit, another filesystem; the caller then copies it, as rsync does.
+func (e *Executor) linkRef(d *walker.Dir, a planner.Action, fd int, want *planner.Entry) (refused bool, err error) {
 	tmp, err := withTempName(func(tmp string) error { return e.fs.Linkat(fd, a.Name, d.DstFd, tmp) })
-	if err != nil {
-		return fmt.Errorf("link to reference: %w", err)
+	if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EMLINK) || errors.Is(err, syscall.EXDEV) {
+		e.opts.Log.Debug().Str("path", planner.Join(d.Path, a.Name)).Err(err).Msg("cannot link to the reference: made anew")
+		return true, nil
 	}
-	return e.commit(d, tmp, a.Name, want)
+	if err != nil {
+		return false, fmt.Errorf("link to reference: %w", err)
+	}
+	return false, e.commit(d, tmp, a.Name, want)
 }
 
 // copyAlt makes the new file a a copy of the reference file in fd (a

@@ -44,7 +44,10 @@ func (e *Executor) nodeFromAlt(d *walker.Dir, a planner.Action) (handled bool, c
 	case e.opts.AltMode == AltCompare && want != nil:
 		err = e.removeEntry(d, a.Name, want, false, false)
 	case e.opts.AltMode == AltLink:
-		err = e.linkAlt(d, a, fd, want)
+		var refused bool
+		if refused, err = e.linkRef(d, a, fd, want); refused {
+			err = e.newNode(d, a, want)
+		}
 	}
 	return true, 0, true, err
 }

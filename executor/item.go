@@ -73,6 +73,16 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		report()
 		return nil
 	}
+	if err := e.newNode(d, a, want); err != nil {
+		return err
+	}
+	report()
+	return nil
+}
+
+// newNode makes the symlink, fifo, socket or device a under a temporary
+// name with its attributes and renames it over want.
+func (e *Executor) newNode(d *walker.Dir, a planner.Action, want *planner.Entry) error {
 	tmp, err := withTempName(func(tmp string) error {
 		if a.Src.Kind == planner.KindSymlink {
 			return e.fs.Symlinkat(a.Src.Target(), d.DstFd, tmp)
@@ -94,7 +104,6 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	e.stats.Created.add(a.Src.Kind)
-	report()
 	return nil
 }
 
