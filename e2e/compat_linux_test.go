@@ -174,7 +174,15 @@ func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.
 	if strings.Contains(joined, "--max-delete=1") {
 		// Which entry is deleted before the limit stops deletions differs
 		// (rsync's order is its own); the count and the exit code match.
-		if got, want := strings.Count(r.stdout, "*deleting"), strings.Count(rr.stdout, "*deleting"); got != want {
+		want := strings.Count(rr.stdout, "*deleting")
+		if slices.Contains(opts, "-n") {
+			// A dry-running rsync counts, and itemizes, the deletion of a
+			// directory it then says it cannot delete (seed 6399).
+			for dir := range keptDirs(rr.stdout + rr.stderr) {
+				want -= strings.Count(rr.stdout, "*deleting   "+dir+"\n")
+			}
+		}
+		if got := strings.Count(r.stdout, "*deleting"); got != want {
 			t.Errorf("%d deletions, rsync %d", got, want)
 		}
 		return
