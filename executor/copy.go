@@ -98,7 +98,7 @@ func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *plan
 		return true, err // (-b: the file before the append, as rsync keeps it)
 	}
 	res, err := e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
-	return true, e.finishUpdate(d, a, fd, st, want, change, path, res, err)
+	return true, e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
 }
 
 // copyInPlace rewrites the destination file itself (--inplace): its inode
@@ -119,7 +119,7 @@ func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *p
 		return fmt.Errorf("truncate: %w", err)
 	}
 	res, err := e.copier.CopyInto(src, st, fd, d.DstDev, e.ctx.Done())
-	return e.finishUpdate(d, a, fd, st, want, change, path, res, err)
+	return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
 }
 
 // openForUpdate opens the destination file name, expected to be want,
@@ -142,15 +142,14 @@ func (e *Executor) openForUpdate(d *walker.Dir, name string, src int, want *plan
 
 // finishUpdate ends an update in place after its data was written (with
 // copyErr): attributes, extended attributes, fsync, and the report.
-func (e *Executor) finishUpdate(d *walker.Dir, a planner.Action, fd int, st platform.Stat, want *planner.Entry, change planner.Change, path string, res platform.CopyResult, copyErr error) error {
+func (e *Executor) finishUpdate(d *walker.Dir, a planner.Action, src, fd int, st platform.Stat, want *planner.Entry, change planner.Change, path string, res platform.CopyResult, copyErr error) error {
 	if errors.Is(copyErr, platform.ErrInterrupted) {
 		return e.ctx.Err()
 	}
 	if copyErr != nil {
 		return fmt.Errorf("copy: %w", copyErr)
 	}
-	meta := walker.FromStat("", st)
-	e.opts.Transform.Apply(&meta)
+	meta := e.sourceMeta(src, st)
 	if err := e.setFdMeta(fd, &meta, want); err != nil {
 		return err
 	}
@@ -301,9 +300,11 @@ func (e *Executor) discard(d *walker.Dir, p pending) {
 // the filesystem favours it and nothing needs the file by name before it
 // is complete: no --partial-dir to keep it in, no xattrs set by name.
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action, fresh bool) (pending, platform.CopyResult, error) {
-	meta := walker.FromStat("", st)
-	e.opts.Transform.Apply(&meta)
-	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
+	meta := e.sourceMeta(src, st)
+	perm := e.modeFor(&meta, a.Dst) & 0o777
+	if e.opts.FakeSuper {
+		perm |= 0o600 // what the owner lacks is kept, once the copy is done (fakeSuperFS)
+	} // created with its final mode where the umask allows
 	p, res, err := e.createCopy(d, src, st, perm, a.Name, fresh)
 	if errors.Is(err, platform.ErrInterrupted) {
 		if p.name != "" { // an unnamed copy is already gone

@@ -69,6 +69,9 @@ func New(opts Options) *Executor {
 	if opts.fs != nil {
 		e.fs = opts.fs
 	}
+	if opts.FakeSuper {
+		e.fs = fakeSuperFS{e.fs}
+	}
 	e.del.budget.Store(opts.MaxDelete.Count)
 	if opts.MaxDelete.Count < 0 {
 		e.del.budget.Store(-1)
@@ -212,6 +215,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) 
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
 		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
 		CopyDirlinks: e.opts.CopyDirlinks, FollowDst: e.followDst(), OneLevel: e.oneLevel(),
+		FakeSuper: e.opts.FakeSuper,
 	}
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind
@@ -288,7 +292,7 @@ func (e *Executor) refreshRoot(r *walker.Root) {
 		return
 	}
 	if st, err := platform.Fstat(r.DstFd); err == nil {
-		dst := walker.FromStat("", st)
+		dst := e.entryOf(r.DstFd, "", st)
 		r.Action = planner.PlanRoot(r.Action.Src, &dst, e.pol)
 	}
 }

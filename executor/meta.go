@@ -104,7 +104,7 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 		}
 	}
 	setID := chown && want.Kind != planner.KindDir && e.modeFor(want, old)&0o6000 != 0
-	if want.Kind != planner.KindSymlink && (isNew || setID || change&planner.ChangePerms != 0) {
+	if (want.Kind != planner.KindSymlink || e.opts.FakeSuper) && (isNew || setID || change&planner.ChangePerms != 0) {
 		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}
@@ -205,7 +205,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) er
 	if err != nil {
 		return fmt.Errorf("stat: %w", err)
 	}
-	have := walker.FromStat("", st)
+	have := e.entryOf(fd, "", st)
 	if uid, gid, ok := e.owner(want, &have, 0); ok {
 		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
@@ -254,7 +254,7 @@ func (e *Executor) expect(d *walker.Dir, name string, want *planner.Entry) error
 	if err != nil {
 		return fmt.Errorf("stat: %w", err)
 	}
-	got := walker.FromStat(name, st)
+	got := e.entryOf(d.DstFd, name, st)
 	if got.Kind != want.Kind || got.Ino != want.Ino ||
 		(got.Kind == planner.KindFile && (got.Size != want.Size || got.Mtime != want.Mtime)) {
 		return ErrChangedSinceScan
@@ -292,7 +292,7 @@ func (e *Executor) expectMeta(d *walker.Dir, a planner.Action, change planner.Ch
 	if err != nil {
 		return 0, fmt.Errorf("stat: %w", err)
 	}
-	got := walker.FromStat(a.Name, st)
+	got := e.entryOf(d.DstFd, a.Name, st)
 	if got.Kind != want.Kind || got.Ino != want.Ino || got.Size != want.Size ||
 		(got.Mtime != want.Mtime && got.Mtime != a.Src.Mtime) {
 		return 0, ErrChangedSinceScan

@@ -115,6 +115,11 @@ type Options struct {
 	// PruneEmptyDirs (-m) removes the directories this run created that
 	// end up with nothing in them.
 	PruneEmptyDirs bool
+	// FakeSuper (--fake-super) keeps what an ordinary user cannot give
+	// an entry (owner, special bits, devices, fifos, sockets, symlinks) in
+	// an extended attribute of a regular file, as rsync does
+	// (fakesuper.go), and reads it back on both sides.
+	FakeSuper bool
 	// PartialDir keeps interrupted copies for a later resume: a directory
 	// name relative to each destination directory ("" disables it).
 	PartialDir string

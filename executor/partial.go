@@ -81,8 +81,7 @@ func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part
 	if err != nil {
 		return true, fmt.Errorf("resume: %w", err)
 	}
-	srcEntry := walker.FromStat("", st)
-	e.opts.Transform.Apply(&srcEntry)
+	srcEntry := e.sourceMeta(src, st)
 	if err := e.setFdMeta(rw, &srcEntry, a.Dst); err != nil {
 		return true, err
 	}

@@ -252,13 +252,12 @@ func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
 		_ = platform.Close(srcFd)
 		return nil, err
 	}
-	src := walker.FromStat("", s.st)
-	e.opts.Transform.Apply(&src)
+	src := e.sourceMeta(srcFd, s.st)
 	var a planner.Action
 	if dst < 0 || e.destCreated {
 		a = planner.Action{Op: planner.OpMkdir, Src: &src, Change: planner.ChangeNew}
-	} else if dst, err := platform.Fstat(dst); err == nil {
-		d := walker.FromStat("", dst)
+	} else if st, err := platform.Fstat(dst); err == nil {
+		d := e.entryOf(dst, "", st)
 		a = planner.PlanRoot(&src, &d, e.pol)
 	}
 	return &walker.Root{SrcFd: srcFd, DstFd: dst, Action: a}, nil

@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/treesync/treesync/platform"
+	"github.com/treesync/treesync/walker"
 )
 
 // syncXattrs makes the transferred extended attributes and ACLs of the
@@ -26,6 +27,9 @@ func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName stri
 	dst, err := platform.ListXattrs(dstFd, dstName)
 	if err != nil {
 		return fmt.Errorf("read destination xattrs: %w", err)
+	}
+	if e.opts.FakeSuper {
+		src, dst = walker.FakedXattrs(src), walker.FakedXattrs(dst)
 	}
 	set, remove := e.xattrChanges(src, dst)
 	if len(set) == 0 && len(remove) == 0 {
@@ -66,11 +70,17 @@ func (e *Executor) xattrChanges(src, dst []platform.Xattr) (set []platform.Xattr
 // applyXattrs sets and removes attributes of dstName in dstFd.
 func (e *Executor) applyXattrs(dstFd int, dstName string, set []platform.Xattr, remove []string) error {
 	for _, x := range set {
+		if e.opts.FakeSuper {
+			x.Name = walker.StoredXattrName(x.Name)
+		}
 		if err := e.setXattr(dstFd, dstName, x); err != nil {
 			return err
 		}
 	}
 	for _, name := range remove {
+		if e.opts.FakeSuper {
+			name = walker.StoredXattrName(name)
+		}
 		if err := e.fs.RemoveXattr(dstFd, dstName, name); err != nil {
 			return fmt.Errorf("remove xattr %s: %w", name, err)
 		}

@@ -244,6 +244,14 @@ func Flock(fd int, wait bool) error {
 // Geteuid returns the effective user id.
 func Geteuid() int { return unix.Geteuid() }
 
+// Mkdev makes a device number of its major and minor numbers.
+func Mkdev(major, minor uint32) uint64 { return uint64(unix.Mkdev(major, minor)) }
+
+// DevNumbers returns the major and minor numbers of a device number.
+func DevNumbers(rdev uint64) (major, minor uint32) {
+	return uint32(unix.Major(uint64(rdev))), uint32(unix.Minor(uint64(rdev)))
+}
+
 // Groups returns the groups the process may give its files: the
 // effective group and the supplementary ones.
 func Groups() []uint32 {

@@ -19,6 +19,9 @@ func pread(fd int, p []byte, off int64) (int, error) {
 	}
 }
 
+// WriteAllAt writes all of p to fd at offset off.
+func WriteAllAt(fd int, p []byte, off int64) error { return pwriteAll(fd, p, off) }
+
 func pwriteAll(fd int, p []byte, off int64) error {
 	for len(p) > 0 {
 		n, err := unix.Pwrite(fd, p, off)

@@ -73,6 +73,17 @@ func xattrNames(dirfd int, name string) ([]string, error) {
 	return names, nil
 }
 
+// GetXattr returns the attribute attr of name inside dirfd (of dirfd
+// itself when name is ""): nil when it has none, or the filesystem has no
+// extended attributes.
+func GetXattr(dirfd int, name, attr string) ([]byte, error) {
+	v, err := getXattr(dirfd, name, attr)
+	if errors.Is(err, unix.ENODATA) || errors.Is(err, unix.ENOTSUP) {
+		return nil, nil
+	}
+	return v, err
+}
+
 func getXattr(dirfd int, name, attr string) ([]byte, error) {
 	return sized(func(buf []byte) (int, error) {
 		if name == "" {

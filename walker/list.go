@@ -114,7 +114,12 @@ func (w *walk) entry(fd int, name string) (planner.Entry, error) {
 		return planner.Entry{}, err
 	}
 	e := FromStat(name, st)
-	if e.Kind == planner.KindSymlink {
+	if w.opts.FakeSuper && (e.Kind == planner.KindFile || e.Kind == planner.KindDir) {
+		if err := Faked(fd, name, &e); err != nil {
+			return planner.Entry{}, err
+		}
+	}
+	if e.Kind == planner.KindSymlink && e.Target() == "" {
 		target, err := platform.Readlinkat(fd, name)
 		if err != nil {
 			return planner.Entry{}, err
@@ -122,7 +127,7 @@ func (w *walk) entry(fd int, name string) (planner.Entry, error) {
 		e.SetTarget(target)
 	}
 	if w.opts.Xattrs != nil {
-		xattr, acl, err := XattrSums(fd, name, w.opts.Xattrs)
+		xattr, acl, err := XattrSums(fd, name, w.opts.Xattrs, w.opts.FakeSuper)
 		if err != nil {
 			return planner.Entry{}, err
 		}
@@ -132,11 +137,15 @@ func (w *walk) entry(fd int, name string) (planner.Entry, error) {
 }
 
 // XattrSums digests the selected extended attributes of name inside fd:
-// one sum for ACLs, one for the rest. Zero means none.
-func XattrSums(fd int, name string, kind func(string) (keep, acl bool)) (uint64, uint64, error) {
+// one sum for ACLs, one for the rest. Zero means none. fake reads them
+// as --fake-super stores them (FakedXattrs).
+func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake bool) (uint64, uint64, error) {
 	xs, err := platform.ListXattrs(fd, name)
 	if err != nil {
 		return 0, 0, fmt.Errorf("list xattrs: %w", err)
+	}
+	if fake {
+		xs = FakedXattrs(xs)
 	}
 	var xh, ah *xxhash.Digest
 	for _, x := range xs {

@@ -65,6 +65,9 @@ type Options struct {
 	// FollowDst, when set, says which destination symlinks (by path) to
 	// treat as the directory they point to, as -K does for all.
 	FollowDst func(path string) bool
+	// FakeSuper (--fake-super) reads each entry's attributes kept in
+	// FakeStatXattr, on both sides.
+	FakeSuper bool
 	// Window is how many names (of both sides together) a directory is
 	// stat-ed and visited in at a time; 0 means DefaultWindow. Only the
 	// names of a wider directory are held whole.

@@ -133,6 +133,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		return executor.ExitUsage, usageError{err}
 	}
 	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
+	opts.FakeSuper = c.Bool("fake-super")
 	opts.MkPath = c.Bool("mkpath")
 	if opts.FilesFrom != nil || opts.Lists != nil {
 		opts.Policy.Recursive = true // walk to the listed paths; the list decides
@@ -238,6 +239,9 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	if c.Bool("secluded-args") && c.Bool("old-args") {
 		return errors.New("--secluded-args conflicts with --old-args") // as rsync
 	}
+	if o.FakeSuper && o.Policy.ACLs {
+		return errors.New("--fake-super cannot be used with -A/--acls here (rsync keeps the ACLs in user.rsync.%aacl; treesync does not yet)")
+	}
 	if o.Inplace && c.String("partial-dir") != "" {
 		return errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
 	}
@@ -279,11 +283,12 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 	// --no- form after the -a turned it off (see negations).
 	on := func(name string) bool { return (a || c.Bool(name)) && !c.Bool("no-"+name) }
 	root := superUser(c)
+	fake := c.Bool("fake-super") // acts as root, keeping in xattrs what it cannot set
 	pol := planner.Policy{
 		Recursive: on("recursive"), Dirs: c.Bool("dirs"), Links: on("links"), Perms: on("perms"), Executability: c.Bool("executability"),
-		Times: on("times"), Owner: root && on("owner"), Group: on("group"),
+		Times: on("times"), Owner: (root || fake) && on("owner"), Group: on("group"),
 		// Not as root, devices cannot be made: skipped as rsync skips them.
-		Devices: root && on("devices"), Specials: on("specials"),
+		Devices: (root || fake) && on("devices"), Specials: on("specials"), FakeSuper: fake,
 		Atimes: c.Bool("atimes"), HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
 		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),
@@ -294,7 +299,7 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		OmitLinkTimes: c.Bool("omit-link-times"),
 	}
 	pol.Perms = pol.Perms || pol.ACLs
-	if !root {
+	if !root && !fake {
 		pol.MemberOf = platform.Groups()
 	}
 	w := c.Float64("modify-window")

@@ -288,19 +288,18 @@ func primaryNames(flags []cli.Flag) map[string]string {
 	return m
 }
 
-// lastSuper keeps the last of --super and --no-super, which set one
-// setting in rsync (the last wins).
+// lastSuper keeps the last of --super, --no-super and --fake-super,
+// which set one setting in rsync (the last wins).
 func lastSuper(opts []string) []string {
+	isSuper := func(a string) bool { return a == "--super" || a == "--no-super" || a == "--fake-super" }
 	last := -1
 	for i, a := range opts {
-		if a == "--super" || a == "--no-super" {
+		if isSuper(a) {
 			last = i
 		}
 	}
 	if last < 0 {
 		return opts
 	}
-	return slices.DeleteFunc(slices.Clone(opts), func(a string) bool {
-		return (a == "--super" || a == "--no-super") && a != opts[last]
-	})
+	return slices.DeleteFunc(slices.Clone(opts), func(a string) bool { return isSuper(a) && a != opts[last] })
 }
