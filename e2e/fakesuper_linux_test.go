@@ -74,6 +74,45 @@ func TestFakeSuperVsRsync(t *testing.T) {
 	}
 }
 
+// TestFakeSuperLinkDestVsRsync: a snapshot with --link-dest against an
+// earlier --fake-super backup links what the kept attributes show
+// unchanged (files, and symlinks and fifos kept as files), as rsync.
+func TestFakeSuperLinkDestVsRsync(t *testing.T) {
+	requireRoot(t)
+	source, _ := fakeSuperTrees()
+	at := tree.At(100, 0)
+	alt := []tree.Node{
+		{Path: "f", Data: []byte("f"), Mode: 0o755, Mtime: at,
+			Xattrs: map[string]string{"user.rsync.%stat": "104755 0,0 1:2", "user.rsync.trusted.t": "1", "user.u": "2"}},
+		{Path: "p", Data: []byte{}, Mtime: at, Xattrs: map[string]string{"user.rsync.%stat": "10644 0,0 0:0"}},
+		{Path: "l", Data: []byte("target"), Mode: 0o777, Mtime: at, Xattrs: map[string]string{"user.rsync.%stat": "120777 0,0 0:0"}},
+		{Path: "plain", Data: []byte("p"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-aX", "--fake-super", "--link-dest=../alt"}, {"-a", "--fake-super", "--link-dest=../alt"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			compareWithRsyncRef(t, opts, source, stale, alt)
+			dir := t.TempDir()
+			build(t, filepath.Join(dir, "alt"), alt)
+			build(t, filepath.Join(dir, "src"), source)
+			mustRun(t, treesync, append(opts, filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")+"/")...)
+			for _, name := range []string{"f", "p", "l", "plain"} {
+				a, b := lstatIno(t, filepath.Join(dir, "alt", name)), lstatIno(t, filepath.Join(dir, "dst", name))
+				if a != b {
+					t.Errorf("%s: linked %v (inodes %d, %d)", name, a == b, a, b)
+				}
+			}
+		})
+	}
+}
+
+func lstatIno(t *testing.T, p string) uint64 {
+	t.Helper()
+	var st unix.Stat_t
+	must(t, unix.Lstat(p, &st))
+	return st.Ino
+}
+
 // TestFakeSuperAsOrdinaryUserVsRsync: what --fake-super is for, a backup
 // by an ordinary user that keeps owners, devices and modes it cannot set.
 func TestFakeSuperAsOrdinaryUserVsRsync(t *testing.T) {

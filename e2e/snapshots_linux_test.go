@@ -221,3 +221,28 @@ func linkedTo(a, b string) bool {
 	sb, errB := os.Lstat(b)
 	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
+
+// TestLinkDestXattrsVsRsync: under -X a reference file is linked only
+// when its extended attributes are the source's too, as rsync links it:
+// one with the same ones is linked, one with another the source lacks is
+// not (linking it would give the snapshot that attribute).
+func TestLinkDestXattrsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "same", Data: []byte("a"), Mtime: at, Xattrs: map[string]string{"user.a": "1"}},
+		{Path: "extra", Data: []byte("b"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	alt := []tree.Node{{Path: "same", Data: []byte("a"), Mtime: at, Xattrs: map[string]string{"user.a": "1"}},
+		{Path: "extra", Data: []byte("b"), Mtime: at, Xattrs: map[string]string{"user.z": "9"}}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	opts := []string{"-aX", "--link-dest=../alt"}
+	compareWithRsyncRef(t, opts, source, stale, alt)
+	dir := t.TempDir()
+	build(t, filepath.Join(dir, "alt"), alt)
+	build(t, filepath.Join(dir, "src"), source)
+	mustRun(t, treesync, append(opts, filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")+"/")...)
+	for name, linked := range map[string]bool{"same": true, "extra": false} {
+		a, b := lstatIno(t, filepath.Join(dir, "alt", name)), lstatIno(t, filepath.Join(dir, "dst", name))
+		if (a == b) != linked {
+			t.Errorf("%s: linked %v, want %v", name, a == b, linked)
+		}
+	}
+}

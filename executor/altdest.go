@@ -116,7 +116,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 	case err != nil || level == altNone:
 		return false, nil, err
 	case level == altBasis:
-		ref := walker.FromStat(a.Name, st)
+		ref := e.entryOf(fd, a.Name, st)
 		return false, &ref, nil
 	case e.opts.DryRun:
 		if _, err := e.makeWay(d, a); err != nil {
@@ -147,7 +147,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 	if level == altExact && e.opts.AltMode != AltCopy {
 		return true, nil, nil
 	}
-	ref := walker.FromStat(a.Name, st)
+	ref := e.entryOf(fd, a.Name, st)
 	if c := e.changeFrom(a.Src, &ref); c != 0 && e.opts.AltMode != AltClone {
 		e.print(item{op: planner.OpLocal, kind: planner.KindFile, change: c, path: itemPath(d, a.Name, planner.KindFile), ent: a.Src})
 	}
@@ -169,7 +169,7 @@ func (e *Executor) bestAlt(d *walker.Dir, a planner.Action, src int) (int, platf
 		if err != nil {
 			return -1, st, altNone, fmt.Errorf("reference: %w", err)
 		}
-		ref := walker.FromStat(a.Name, st)
+		ref := e.refEntry(fd, a.Name, st)
 		if l := e.altLevel(a.Src, &ref, src, fd); l > level {
 			bestFd, best, level = fd, st, l
 		}

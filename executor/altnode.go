@@ -89,7 +89,8 @@ func (e *Executor) bestAltNode(d *walker.Dir, s *planner.Entry) (int, *planner.E
 		if err != nil {
 			return -1, nil, altNone, fmt.Errorf("reference: %w", err)
 		}
-		ref := walker.FromStat(s.Name, st)
+		ref := e.refEntry(fd, name, st)
+		ref.Name = s.Name
 		if l := e.nodeLevel(s, &ref, fd, name); l > level {
 			bestFd, best, level = fd, &ref, l
 		}
@@ -107,7 +108,11 @@ func (e *Executor) nodeLevel(s, ref *planner.Entry, fd int, name string) altMatc
 	case !sameClass(s.Kind, ref.Kind):
 		return altNone
 	case s.Kind == planner.KindSymlink:
-		if target, err := platform.Readlinkat(fd, name); err != nil || target != s.Target() {
+		target, err := ref.Target(), error(nil) // (a symlink --fake-super keeps as a file has it)
+		if target == "" {
+			target, err = platform.Readlinkat(fd, name)
+		}
+		if err != nil || target != s.Target() {
 			return altBasis
 		}
 		ref.SetTarget(s.Target())

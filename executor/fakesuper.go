@@ -19,6 +19,19 @@ func (e *Executor) entryOf(fd int, name string, st platform.Stat) planner.Entry 
 	return ent
 }
 
+// refEntry is entryOf for an entry of a reference directory, with the
+// digests of its extended attributes and ACLs where -X or -A compares
+// them (as the walker's entries have them).
+func (e *Executor) refEntry(fd int, name string, st platform.Stat) planner.Entry {
+	ent := e.entryOf(fd, name, st)
+	if e.pol.Xattrs || e.pol.ACLs {
+		if x, acl, err := walker.XattrSums(fd, name, e.pol.XattrKind, e.opts.FakeSuper); err == nil {
+			ent.SetSums(x, acl)
+		}
+	}
+	return ent
+}
+
 // sourceMeta is the entry of the open source file src (stat st) as the
 // walker lists it, --chmod and --chown applied: the attributes its copy
 // gets, read from what was copied.
