@@ -200,3 +200,41 @@ func TestLinkDestAsOrdinaryUserVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestCopyAsVsRsync: root's run with --copy-as=USER[:GROUP] reads and
+// writes as that user, both sides, as rsync: what it makes is the user's,
+// what the user may not change fails (the destination root's mode, 23),
+// an unknown user or group is a usage error (1).
+func TestCopyAsVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "f", Data: []byte("f"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/g", Data: []byte("g"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mode: 0o777, Mtime: at}}
+	for _, spec := range []string{"nobody", "65534:100", "nosuchuser", "nobody:nosuchgroup"} {
+		t.Run(spec, func(t *testing.T) {
+			base, err := os.MkdirTemp("", "treesync-copyas-")
+			must(t, err)
+			t.Cleanup(func() { os.RemoveAll(base) })
+			must(t, os.Chmod(base, 0o755))
+			src, dst, ref := filepath.Join(base, "src"), filepath.Join(base, "treesync"), filepath.Join(base, "rsync")
+			build(t, src, source)
+			build(t, dst, stale)
+			build(t, ref, stale)
+			r := treesync(t, "-ai", "--copy-as="+spec, src+"/", dst+"/")
+			rr := rsync(t, "-ai", "--copy-as="+spec, src+"/", ref+"/")
+			if usage := strings.Contains(spec, "such"); r.code != rr.code || usage != (r.code == 1) {
+				t.Errorf("exit %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+			if r.code == 1 {
+				return
+			}
+			var st unix.Stat_t
+			must(t, unix.Lstat(filepath.Join(dst, "d/g"), &st))
+			if st.Uid != 65534 {
+				t.Errorf("d/g is owned by %d, not the --copy-as user", st.Uid)
+			}
+		})
+	}
+}

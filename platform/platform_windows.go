@@ -48,6 +48,7 @@ func Flock(int, bool) error                          { return ErrUnsupported }
 func ReopenDir(int) (int, error)                     { return -1, ErrUnsupported }
 func Geteuid() int                                   { return -1 }
 func Groups() []uint32                               { return nil }
+func SetIDs(int, int, []int) error                   { return ErrUnsupported }
 func Mkdev(uint32, uint32) uint64                    { return 0 }
 func DevNumbers(uint64) (uint32, uint32)             { return 0, 0 }
 func WriteAllAt(int, []byte, int64) error            { return ErrUnsupported }

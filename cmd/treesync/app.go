@@ -117,6 +117,11 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
+	if spec := c.String("copy-as"); spec != "" {
+		if err := copyAs(spec); err != nil {
+			return executor.ExitUsage, usageError{err}
+		}
+	}
 	opts, err := buildOptions(c, verbosity, stdout, stderr)
 	if err != nil {
 		return executor.ExitUsage, usageError{err}

@@ -57,6 +57,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("atimes", "U", "preserve access times", catCopy),
 		boolFlag("super", "", "act as root even when not (-o, devices, every xattr namespace: what the kernel refuses fails)", catCopy),
 		boolFlag("no-super", "", "act as a user other than root even as root (no owners, no devices, user.* xattrs, your groups)", catCopy),
+		&cli.StringFlag{Name: "copy-as", Category: catCopy, Usage: "run the copy (both sides of it) as `USER[:GROUP]` (from root: to read and write only what USER may; without GROUP, USER's groups)"},
 		boolFlag("fake-super", "", "keep owners, special bits, devices, fifos, sockets, symlinks and other namespaces' xattrs in user.rsync.* xattrs of regular files, as rsync (for backups by an ordinary user; on both sides)", catCopy),
 		boolFlag("numeric-ids", "", "keep uids and gids as numbers (a local transfer shares one user database, so names map to the same numbers either way)", catCopy),
 		&cli.StringFlag{Name: "usermap", Category: catCopy,
