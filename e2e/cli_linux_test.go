@@ -576,3 +576,32 @@ func TestCannotDeleteLineVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestInfoAllNoneVsRsync: --info=ALL/NONE (allN) set every flag, symsafe
+// is taken (rsync 3.5 ties its line to -v), "created directory" goes with
+// -v's names (not under --info=name0, as rsync), and --info=help lists
+// the flags and exits 0.
+func TestInfoAllNoneVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "f", Data: []byte("f"), Mtime: at}, {Path: "d", Kind: tree.Dir, Mtime: at},
+		{Path: "d/g", Data: []byte("g"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-av", "--info=name0"}, {"-av", "--info=NONE"}, {"-a", "--info=none"}, {"-av", "--info=all0"},
+		{"-ai", "--info=name0"}, {"-a", "--info=symsafe1"}, {"-av", "--info=symsafe0"}, {"-a", "--info=ALL,progress0,stats0"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, nil)
+			new := func(d string) string { return filepath.Join(d, "new") + "/" }
+			args := append(args, src+"/")
+			r, rr := treesync(t, append(args, new(dst))...), rsync(t, append(args, new(ref))...)
+			strip := func(out string) string { // (the destination's path differs)
+				return strings.ReplaceAll(strings.ReplaceAll(out, filepath.Join(dst, "new"), "NEW"), filepath.Join(ref, "new"), "NEW")
+			}
+			if r.code != 0 || rr.code != 0 || namesPrinted(strip(r.stdout)) != namesPrinted(strip(rr.stdout)) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+		})
+	}
+	r := treesync(t, "--info=help")
+	if r.code != 0 || !strings.Contains(r.stdout, "NONE") || !strings.Contains(r.stdout, "PROGRESS") {
+		t.Errorf("--info=help:\n%s", r)
+	}
+}

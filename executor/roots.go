@@ -161,9 +161,11 @@ func (e *Executor) mkPath(dest string, single bool) (made bool, err error) {
 	return true, nil
 }
 
-// listsChanges reports -v or -i, under which rsync also says what it
-// makes for the destination itself.
-func (e *Executor) listsChanges() bool { return e.opts.Itemize || e.opts.Verbose > 0 }
+// listsChanges reports -i, or -v with its names (not --info=name0),
+// under which rsync also says what it makes for the destination itself.
+func (e *Executor) listsChanges() bool {
+	return e.opts.Itemize || (e.opts.Verbose > 0 && !e.opts.NoNames)
+}
 
 // openDest opens (or, as rsync does, creates) the destination directory.
 // A single non-directory source with a destination that is not a

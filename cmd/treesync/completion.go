@@ -14,6 +14,9 @@ import (
 // whether it handled the command line.
 func infoAction(c *cli.Context, stdout io.Writer) (bool, error) {
 	switch {
+	case wantsInfoHelp(c.StringSlice("info")):
+		_, err := io.WriteString(stdout, infoHelp)
+		return true, err
 	case c.String("completion") != "":
 		return true, writeCompletion(stdout, c.String("completion"), c.App.Flags)
 	case c.Bool("man-page"):

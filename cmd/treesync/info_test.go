@@ -236,9 +236,16 @@ func TestReadInfoLevels(t *testing.T) {
 	if err != nil || i.stats != 2 || i.skip != 1 || i.del != 1 || i.backup != -1 {
 		t.Errorf("readInfo = %+v, %v", i, err)
 	}
-	for _, bad := range []string{"flist1", "misc2", "bogus0", "symsafe"} {
+	for _, bad := range []string{"flist1", "misc2", "bogus0", "alll"} {
 		if _, err := readInfo([]string{bad}); err == nil {
 			t.Errorf("--info=%s accepted", bad)
 		}
+	}
+	// ALL and NONE set every flag; symsafe is taken at any level.
+	if i, err := readInfo([]string{"ALL2,symsafe3", "name0"}); err != nil || i.stats != 2 || i.progress != 2 || i.name != -1 {
+		t.Errorf("readInfo(ALL2,symsafe3 name0) = %+v, %v", i, err)
+	}
+	if i, err := readInfo([]string{"NONE"}); err != nil || i.nonreg != -1 || i.stats != -1 {
+		t.Errorf("readInfo(NONE) = %+v, %v", i, err)
 	}
 }

@@ -87,6 +87,39 @@ func silent(name string) bool {
 	return name == "flist" || name == "misc" || name == "mount" || name == "copy"
 }
 
+// infoHelp is what --info=help prints: rsync's list, as treesync has it.
+const infoHelp = `Use OPT or OPT1 for level 1 output, OPT2 for level 2, etc.; OPT0 silences.
+
+BACKUP     Mention files backed up
+DEL        Mention deletions on the receiving side
+NAME       Mention 1) updated file/dir names, 2) unchanged names
+NONREG     Mention skipped non-regular files (default 1, 0 disables)
+PROGRESS   Mention 1) per-file progress or 2) total transfer progress
+REMOVE     Mention files removed on the sending side
+SKIP       Mention files skipped due to transfer overrides (levels 1-2)
+STATS      Mention statistics at end of run (levels 1-3)
+SYMSAFE    Accepted; unsafe symlinks are mentioned with -v (as rsync 3.5)
+
+ALL        Set all --info options (e.g. all4)
+NONE       Silence all --info options (same as all0)
+HELP       Output this help message
+
+COPY, FLIST, MISC and MOUNT take 0 only: treesync has none of those
+lines (a local copy sends no file list, copies nothing by delta).
+`
+
+// wantsInfoHelp reports --info=help among values.
+func wantsInfoHelp(values []string) bool {
+	for _, v := range values {
+		for _, f := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(f), "help") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // readInfo reads --info's values: FLAG or FLAGn (0 off), comma-separated.
 func readInfo(values []string) (info, error) {
 	var i info
@@ -108,11 +141,20 @@ func readInfo(values []string) (info, error) {
 			}
 			p, ok := flags[name]
 			switch {
+			case name == "all" || name == "none":
+				if name == "none" {
+					level = -1
+				}
+				for _, p := range flags {
+					*p = level
+				}
+			case name == "symsafe":
+				// rsync 3.5's own lines go with -v whatever its level
 			case !ok && level < 0 && silent(name):
 				// what treesync never prints is off already (flist0: rsync's
 				// "building file list")
 			case !ok:
-				return i, fmt.Errorf("--info: unsupported flag %q (supported: progress, stats, name, nonreg, skip, del, backup, remove, each with 0 to turn it off; flist0, misc0, mount0, copy0)", f)
+				return i, fmt.Errorf("--info: unsupported flag %q (--info=help lists them)", f)
 			default:
 				*p = level
 			}
