@@ -301,10 +301,10 @@ func (e *Executor) discard(d *walker.Dir, p pending) {
 // is complete: no --partial-dir to keep it in, no xattrs set by name.
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action, fresh bool) (pending, platform.CopyResult, error) {
 	meta := e.sourceMeta(src, st)
-	perm := e.modeFor(&meta, a.Dst) & 0o777
+	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
 	if e.opts.FakeSuper {
-		perm |= 0o600 // what the owner lacks is kept, once the copy is done (fakeSuperFS)
-	} // created with its final mode where the umask allows
+		perm |= 0o600 // (fakeSuperFS keeps the rest once the copy is done)
+	}
 	p, res, err := e.createCopy(d, src, st, perm, a.Name, fresh)
 	if errors.Is(err, platform.ErrInterrupted) {
 		if p.name != "" { // an unnamed copy is already gone

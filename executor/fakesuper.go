@@ -103,10 +103,7 @@ func (f fakeSuperFS) stand(dirfd int, name string, data []byte, s walker.FakeSta
 // keep applies change to what is kept of name in dirfd (dirfd itself
 // when ""): the kept attributes, else the real ones.
 func (f fakeSuperFS) keep(dirfd int, name string, change func(*walker.FakeStat)) error {
-	st, err := platform.Lstatat(dirfd, name)
-	if name == "" {
-		st, err = platform.Fstat(dirfd)
-	}
+	st, err := lstatAt(dirfd, name)
 	if err != nil {
 		return err
 	}
@@ -131,11 +128,7 @@ func (f fakeSuperFS) settle(dirfd int, name string, st platform.Stat, s walker.F
 		perm |= 0o700
 	}
 	if perm != st.Mode&platform.ModePerm {
-		chmod := func() error { return f.fsys.Lchmodat(dirfd, name, perm) }
-		if name == "" {
-			chmod = func() error { return f.fsys.Fchmod(dirfd, perm) }
-		}
-		if err := chmod(); err != nil {
+		if err := chmodAt(f.fsys, dirfd, name, perm); err != nil {
 			return err
 		}
 	}

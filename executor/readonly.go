@@ -30,7 +30,7 @@ func (e *Executor) unlock(fd int, mode uint32) bool {
 // relock gives the directory fd, at path, the mode unlock changed back.
 func (e *Executor) relock(fd int, path string, mode uint32) {
 	if err := e.fs.Fchmod(fd, mode); err != nil {
-		e.fail(planner.Join(path, "."), fmt.Errorf("chmod back to read-only: %w", err))
+		e.fail(itemPath(&walker.Dir{Path: path}, "", planner.KindDir), fmt.Errorf("chmod back to read-only: %w", err))
 	}
 }
 
@@ -58,24 +58,15 @@ func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (in
 // an ordinary user's extended attributes of a read-only file can be set
 // only so, and rsync does so. The mode is put back after.
 func (e *Executor) whileWritable(dirfd int, name string, f func() error) error {
-	st, err := platform.Lstatat(dirfd, name)
-	if name == "" {
-		st, err = platform.Fstat(dirfd)
-	}
+	st, err := lstatAt(dirfd, name)
 	mode := st.Mode & platform.ModePerm
 	if err != nil || mode&0o200 != 0 || st.Type() == platform.ModeSymlink {
 		return f()
 	}
-	chmod := func(m uint32) error {
-		if name == "" {
-			return e.fs.Fchmod(dirfd, m)
-		}
-		return e.fs.Lchmodat(dirfd, name, m)
-	}
-	if err := chmod(mode | 0o200); err != nil {
+	if err := chmodAt(e.fs, dirfd, name, mode|0o200); err != nil {
 		return f()
 	}
-	defer func() { _ = chmod(mode) }()
+	defer func() { _ = chmodAt(e.fs, dirfd, name, mode) }()
 	return f()
 }
 
@@ -110,4 +101,22 @@ func (e *Executor) relockVisited(d *walker.Dir) {
 		x.locked = false
 		e.relock(d.DstFd, d.Path, x.relock)
 	}
+}
+
+// lstatAt stats name in dirfd, never following a symlink, or dirfd
+// itself when name is "".
+func lstatAt(dirfd int, name string) (platform.Stat, error) {
+	if name == "" {
+		return platform.Fstat(dirfd)
+	}
+	return platform.Lstatat(dirfd, name)
+}
+
+// chmodAt sets the mode of name in dirfd through fs, or dirfd's own
+// when name is "".
+func chmodAt(fs fsys, dirfd int, name string, mode uint32) error {
+	if name == "" {
+		return fs.Fchmod(dirfd, mode)
+	}
+	return fs.Lchmodat(dirfd, name, mode)
 }
