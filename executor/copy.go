@@ -184,6 +184,7 @@ func (e *Executor) keepSame(d *walker.Dir, a planner.Action, change planner.Chan
 	if change = e.sameChange(change); change != 0 {
 		return e.fixMeta(d, a, change)
 	}
+	e.fakeNormal(d, a)
 	return nil
 }
 

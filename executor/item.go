@@ -47,6 +47,8 @@ func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {
 	case planner.OpMeta:
 		if a.Change != 0 {
 			err = e.fixMeta(d, a, a.Change)
+		} else {
+			e.fakeNormal(d, a) // (a hard-link member with nothing to change)
 		}
 	}
 	return err

@@ -135,6 +135,9 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 		if err := e.setPathMeta(d.DstFd, a.Name, a.Src, a.Dst, change); err != nil {
 			return err
 		}
+		if change&planner.ChangePerms == 0 {
+			e.fakeNormal(d, a) // (a chmod did it otherwise)
+		}
 		if change&(planner.ChangeXattr|planner.ChangeACL) != 0 {
 			if err := e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name); err != nil {
 				return err
@@ -172,6 +175,7 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
+	e.fakeNormalDir(d)
 	mountPoint := e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action)
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, !mountPoint) // (rsync leaves a mount point's time as made)
 	if err == nil && d.SrcFd >= 0 {
@@ -215,7 +219,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) er
 		old = nil // created by this run
 	}
 	mode := e.modeFor(want, old)
-	if old == nil && !e.pol.Perms {
+	if old == nil && !e.pol.Perms && !e.opts.FakeSuper { // (--fake-super keeps the mode rsync means, not the kernel's)
 		mode |= have.Mode & setgid // a new directory keeps what its setgid parent gave it, as with mkdir
 	}
 	if mode != have.Mode {
@@ -310,7 +314,7 @@ func (e *Executor) atime(want *planner.Entry) int64 {
 }
 
 func (e *Executor) mtime(want *planner.Entry) int64 {
-	if e.pol.Times && !(e.pol.OmitLinkTimes && want.Kind == planner.KindSymlink) {
+	if e.pol.Times && !(e.pol.OmitLinkTimes && want.Kind == planner.KindSymlink && !e.opts.FakeSuper) { // (--fake-super's symlinks are files)
 		return want.Mtime
 	}
 	return platform.OmitTime

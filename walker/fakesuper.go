@@ -63,6 +63,35 @@ func (s FakeStat) Format() []byte {
 	return fmt.Appendf(nil, "%o %d,%d %d:%d", s.Mode, maj, min, s.UID, s.GID)
 }
 
+// RawMode reports a real mode --fake-super would not leave on a file or
+// directory e: special bits, or the owner without read and write (and a
+// directory's search).
+func RawMode(e *planner.Entry) bool {
+	want := uint32(0o600)
+	if e.Kind == planner.KindDir {
+		want = 0o700
+	}
+	return e.Mode&0o7000 != 0 || e.Mode&want != want
+}
+
+// realSymlink is the target a real symlink at the destination gets under
+// --fake-super, where rsync reads a symlink from a file that holds it:
+// none can match it, so the link is made again (as a file), as rsync
+// does. (A NUL is in no real target.)
+const realSymlink = "\x00a real symlink"
+
+// fakeDst marks what --fake-super finds at the destination that rsync
+// would change (FakeRaw, realSymlink), before the kept attributes are
+// read over e.
+func fakeDst(e *planner.Entry) {
+	switch e.Kind {
+	case planner.KindFile, planner.KindDir:
+		e.FakeRaw = RawMode(e)
+	case planner.KindSymlink:
+		e.SetTarget(realSymlink)
+	}
+}
+
 // Faked gives e, made by an lstat of name inside fd (fd itself when
 // name is ""), the attributes --fake-super kept for it, if any: a regular
 // file kept for a device, fifo, socket or symlink becomes one (a

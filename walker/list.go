@@ -31,8 +31,8 @@ func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, 
 	entries := make([]planner.Entry, 0, len(names))
 	var partial error
 	for _, name := range names {
-		e, err := w.entry(fd, name)
-		if err == nil && e.Kind == planner.KindSymlink {
+		e, err := w.entry(fd, name, src)
+		if err == nil && e.Kind == planner.KindSymlink && e.Target() != realSymlink {
 			e, err = w.resolveLink(d, fd, e, src)
 		}
 		if err != nil {
@@ -107,13 +107,17 @@ func (w *walk) skipSource(d *Dir, e *planner.Entry) bool {
 	return false
 }
 
-// entry stats name and reads its link target.
-func (w *walk) entry(fd int, name string) (planner.Entry, error) {
+// entry stats name (on the source side when src) and reads its link
+// target.
+func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 	st, err := platform.Lstatat(fd, name)
 	if err != nil {
 		return planner.Entry{}, err
 	}
 	e := FromStat(name, st)
+	if w.opts.FakeSuper && !src {
+		fakeDst(&e)
+	}
 	if w.opts.FakeSuper && (e.Kind == planner.KindFile || e.Kind == planner.KindDir) {
 		if err := Faked(fd, name, &e); err != nil {
 			return planner.Entry{}, err
