@@ -3,9 +3,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,14 +54,7 @@ func TestOrdinaryUserVsRsync(t *testing.T) {
 // and returns both results and destinations.
 func userTwins(t *testing.T, source, stale, alt []tree.Node, args ...string) (r, rr result, dst, ref string) {
 	t.Helper()
-	base, err := os.MkdirTemp("", "treesync-user-")
-	must(t, err)
-	t.Cleanup(func() { os.RemoveAll(base) })
-	must(t, os.Chmod(base, 0o755))
-	src, dst, ref := filepath.Join(base, "src"), filepath.Join(base, "treesync"), filepath.Join(base, "rsync")
-	build(t, src, source)
-	build(t, dst, stale)
-	build(t, ref, stale)
+	base, src, dst, ref := reachableTwins(t, source, stale)
 	if alt != nil {
 		build(t, filepath.Join(base, "alt"), alt)
 	}
@@ -134,25 +124,27 @@ func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 	})
 }
 
+// reachableTwins is twinTrees in a directory (base) every user can
+// reach, which t.TempDir's are not.
+func reachableTwins(t *testing.T, source, stale []tree.Node) (base, src, dst, ref string) {
+	t.Helper()
+	base, err := os.MkdirTemp("", "treesync-user-")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(base) })
+	must(t, os.Chmod(base, 0o755))
+	src, dst, ref = filepath.Join(base, "src"), filepath.Join(base, "treesync"), filepath.Join(base, "rsync")
+	build(t, src, source)
+	build(t, dst, stale)
+	build(t, ref, stale)
+	return base, src, dst, ref
+}
+
 // runAsUser runs argv as uid and gid 65534 with group 100 besides.
 func runAsUser(t *testing.T, argv ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{100}}}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{argv: argv, stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("%s: %v", argv[0], err)
-	}
-	return r
+	return execWith(t, func(c *exec.Cmd) {
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{100}}}
+	}, argv...)
 }
 
 // TestSuperVsRsync: --no-super makes root act as another user would (no
@@ -213,14 +205,7 @@ func TestCopyAsVsRsync(t *testing.T) {
 	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mode: 0o777, Mtime: at}}
 	for _, spec := range []string{"nobody", "65534:100", "nosuchuser", "nobody:nosuchgroup"} {
 		t.Run(spec, func(t *testing.T) {
-			base, err := os.MkdirTemp("", "treesync-copyas-")
-			must(t, err)
-			t.Cleanup(func() { os.RemoveAll(base) })
-			must(t, os.Chmod(base, 0o755))
-			src, dst, ref := filepath.Join(base, "src"), filepath.Join(base, "treesync"), filepath.Join(base, "rsync")
-			build(t, src, source)
-			build(t, dst, stale)
-			build(t, ref, stale)
+			_, src, dst, ref := reachableTwins(t, source, stale)
 			r := treesync(t, "-ai", "--copy-as="+spec, src+"/", dst+"/")
 			rr := rsync(t, "-ai", "--copy-as="+spec, src+"/", ref+"/")
 			if usage := strings.Contains(spec, "such"); r.code != rr.code || usage != (r.code == 1) {

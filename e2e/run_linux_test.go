@@ -37,10 +37,18 @@ const runLimit = 3 * time.Minute
 // runLimit, fails the test.
 func execIn(t *testing.T, dir string, argv ...string) result {
 	t.Helper()
+	return execWith(t, func(c *exec.Cmd) { c.Dir = dir }, argv...)
+}
+
+// execWith runs argv, set up by setup, and returns what it printed and
+// its exit code; it fails the test when argv cannot start or outlives
+// runLimit.
+func execWith(t *testing.T, setup func(*exec.Cmd), argv ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir = dir
+	setup(cmd)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
