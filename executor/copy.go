@@ -125,7 +125,7 @@ func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *p
 // openForUpdate opens the destination file name, expected to be want,
 // for writing in place, and stats the open source.
 func (e *Executor) openForUpdate(d *walker.Dir, name string, src int, want *planner.Entry) (int, platform.Stat, error) {
-	st, err := platform.Fstat(src)
+	st, err := e.statSource(src)
 	if err != nil {
 		return -1, st, srcErr(fmt.Errorf("stat: %w", err))
 	}
@@ -203,7 +203,7 @@ func (e *Executor) sameChange(change planner.Change) planner.Change {
 // copyStable copies until the source stays the same for a whole copy.
 func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
 	for attempt := 0; ; attempt++ {
-		st, err := platform.Fstat(src)
+		st, err := e.statSource(src)
 		if err != nil {
 			return srcErr(fmt.Errorf("stat: %w", err))
 		}
@@ -214,7 +214,7 @@ func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *pl
 		if err != nil {
 			return err
 		}
-		after, err := platform.Fstat(src)
+		after, err := e.statSource(src)
 		if err == nil && unchanged(st, after) {
 			if err := e.publishOrDelay(d, p, a.Name, want); err != nil {
 				return err
@@ -228,6 +228,20 @@ func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *pl
 		}
 		e.opts.Log.Debug().Str("path", path).Msg("source changed while copied; copying again")
 	}
+}
+
+// statSource stats the open source file src; under --copy-devices a
+// device is a regular file of the device's size (walker.Options.CopyDevices).
+func (e *Executor) statSource(src int) (platform.Stat, error) {
+	st, err := platform.Fstat(src)
+	if err != nil || !e.opts.CopyDevices || (st.Type() != platform.ModeBlock && st.Type() != platform.ModeChar) {
+		return st, err
+	}
+	if st.Size, err = platform.SeekSize(src); err != nil {
+		return st, fmt.Errorf("size of device: %w", err)
+	}
+	st.Mode, st.Blocks = st.Mode&platform.ModePerm|platform.ModeRegular, (st.Size+511)/512
+	return st, nil
 }
 
 func unchanged(a, b platform.Stat) bool {

@@ -115,6 +115,9 @@ type Options struct {
 	// PruneEmptyDirs (-m) removes the directories this run created that
 	// end up with nothing in them.
 	PruneEmptyDirs bool
+	// CopyDevices (--copy-devices) copies a source device's contents into
+	// a regular file.
+	CopyDevices bool
 	// FakeSuper (--fake-super) keeps what an ordinary user cannot give
 	// an entry (owner, special bits, devices, fifos, sockets, symlinks) in
 	// an extended attribute of a regular file, as rsync does

@@ -61,7 +61,7 @@ func (e *Executor) resumePartial(d *walker.Dir, a planner.Action, src int, want 
 // here, as a second close could hit a descriptor another worker has
 // since been given.
 func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part int, want *planner.Entry, change planner.Change, path string) (bool, error) {
-	st, err := platform.Fstat(src)
+	st, err := e.statSource(src)
 	if err != nil {
 		_ = platform.Close(part)
 		return false, srcErr(err)

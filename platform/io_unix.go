@@ -19,6 +19,16 @@ func pread(fd int, p []byte, off int64) (int, error) {
 	}
 }
 
+// SeekSize returns how far the open file fd reaches (a device's size,
+// where its stat says 0), leaving its offset at the start.
+func SeekSize(fd int) (int64, error) {
+	size, err := unix.Seek(fd, 0, io.SeekEnd)
+	if err == nil {
+		_, err = unix.Seek(fd, 0, io.SeekStart)
+	}
+	return size, err
+}
+
 // WriteAllAt writes all of p to fd at offset off.
 func WriteAllAt(fd int, p []byte, off int64) error { return pwriteAll(fd, p, off) }
 

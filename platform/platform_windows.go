@@ -52,6 +52,7 @@ func SetIDs(int, int, []int) error                   { return ErrUnsupported }
 func Mkdev(uint32, uint32) uint64                    { return 0 }
 func DevNumbers(uint64) (uint32, uint32)             { return 0, 0 }
 func WriteAllAt(int, []byte, int64) error            { return ErrUnsupported }
+func SeekSize(int) (int64, error)                    { return 0, ErrUnsupported }
 func Umask() uint32                                  { return 0o022 }
 func pread(int, []byte, int64) (int, error)          { return 0, ErrUnsupported }
 func pwriteAll(int, []byte, int64) error             { return ErrUnsupported }

@@ -118,6 +118,11 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 	if w.opts.FakeSuper && !src {
 		fakeDst(&e)
 	}
+	if w.opts.CopyDevices && src && e.Kind.IsDevice() {
+		if err := asFile(fd, name, &e); err != nil {
+			return planner.Entry{}, err
+		}
+	}
 	if w.opts.FakeSuper && (e.Kind == planner.KindFile || e.Kind == planner.KindDir) {
 		if err := Faked(fd, name, &e); err != nil {
 			return planner.Entry{}, err
@@ -273,4 +278,20 @@ func (w *walk) followLink(fd int, e planner.Entry, dirsOnly, unsafe bool) (plann
 	t := FromStat(e.Name, st)
 	t.Followed = true
 	return t, nil
+}
+
+// asFile makes the device e, name in fd, a regular file of the device's
+// size (--copy-devices), as rsync lists it.
+func asFile(fd int, name string, e *planner.Entry) error {
+	dev, err := platform.OpenFileAt(fd, name)
+	if err != nil {
+		return fmt.Errorf("open device: %w", err)
+	}
+	defer platform.Close(dev)
+	size, err := platform.SeekSize(dev)
+	if err != nil {
+		return fmt.Errorf("size of device: %w", err)
+	}
+	e.Kind, e.Size, e.Blocks = planner.KindFile, size, (size+511)/512
+	return nil
 }

@@ -65,6 +65,9 @@ type Options struct {
 	// FollowDst, when set, says which destination symlinks (by path) to
 	// treat as the directory they point to, as -K does for all.
 	FollowDst func(path string) bool
+	// CopyDevices (--copy-devices) lists a source device as a regular
+	// file of the device's size, whose contents are copied.
+	CopyDevices bool
 	// FakeSuper (--fake-super) reads each entry's attributes kept in
 	// FakeStatXattr, on both sides.
 	FakeSuper bool

@@ -139,6 +139,7 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	}
 	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
 	opts.FakeSuper = c.Bool("fake-super")
+	opts.CopyDevices = c.Bool("copy-devices")
 	opts.MkPath = c.Bool("mkpath")
 	if opts.FilesFrom != nil || opts.Lists != nil {
 		opts.Policy.Recursive = true // walk to the listed paths; the list decides

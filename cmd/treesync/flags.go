@@ -47,6 +47,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("D", "", "the same as --devices --specials", catCopy),
 		boolFlag("devices", "", "preserve character and block devices (as root)", catCopy),
 		boolFlag("specials", "", "preserve fifos and sockets", catCopy),
+		boolFlag("copy-devices", "", "copy the contents of a device into a regular file (a disk image from a block device); before --devices", catCopy),
 		boolFlag("copy-links", "L", "copy what symlinks point to instead of the links", catCopy),
 		boolFlag("copy-unsafe-links", "", "copy what symlinks pointing outside the tree point to", catCopy),
 		boolFlag("safe-links", "", "leave out symlinks that point outside the tree", catCopy),
