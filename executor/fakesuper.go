@@ -3,8 +3,6 @@ package executor
 import (
 	"bytes"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -43,49 +41,18 @@ func (e *Executor) sourceMeta(src int, st platform.Stat) planner.Entry {
 	return ent
 }
 
-// normalizeFaked gives, under --fake-super, each destination file found
-// up to date (current) whose real mode --fake-super would not leave
-// (FakeRaw) the one it leaves, its own kept in user.rsync.%stat, as
-// rsync does when it sets an entry's attributes: not itemized, nothing
-// else changes. (A file whose attributes are fixed: fakeNormal; a
-// directory: fakeNormalDir.)
-func (e *Executor) normalizeFaked(d *walker.Dir, dst []planner.Entry, current []*planner.Entry) {
-	if !e.opts.FakeSuper || e.opts.DryRun || d.DstFd < 0 {
-		return
-	}
-	for _, s := range current {
-		i, ok := slices.BinarySearchFunc(dst, s.Name, func(x planner.Entry, name string) int { return strings.Compare(x.Name, name) })
-		if ok && dst[i].FakeRaw {
-			e.normalize(d.DstFd, s.Name, dst[i].Mode, itemPath(d, s.Name, dst[i].Kind))
-		}
-	}
-}
-
-// fakeNormal is normalizeFaked for the file of a, found up to date and
-// its mode left as it is.
+// fakeNormal gives, under --fake-super, the destination file of a,
+// found up to date with nothing to change, the real mode that option
+// leaves when it has another (FakeRaw), its own kept in
+// user.rsync.%stat, as rsync does whenever it sets an entry's
+// attributes: not itemized. (A chmod does it where attributes change:
+// setPathMeta, applyDirMeta.)
 func (e *Executor) fakeNormal(d *walker.Dir, a planner.Action) {
-	if old := a.Dst; e.opts.FakeSuper && !e.opts.DryRun && old != nil && old.FakeRaw {
-		e.normalize(d.DstFd, a.Name, old.Mode, itemPath(d, a.Name, old.Kind))
-	}
-}
-
-// fakeNormalDir is normalizeFaked for the directory d, once done: one
-// found so, or made so (a setgid bit its parent gave it).
-func (e *Executor) fakeNormalDir(d *walker.Dir) {
-	if !e.opts.FakeSuper || e.opts.DryRun || d.DstFd < 0 {
+	if old := a.Dst; old == nil || !old.FakeRaw || e.opts.DryRun {
 		return
 	}
-	st, err := platform.Fstat(d.DstFd)
-	if real := walker.FromStat("", st); err != nil || !walker.RawMode(&real) {
-		return
-	}
-	kept := e.entryOf(d.DstFd, "", st)
-	e.normalize(d.DstFd, "", kept.Mode, itemPath(d, "", planner.KindDir))
-}
-
-func (e *Executor) normalize(dirfd int, name string, mode uint32, path string) {
-	if err := chmodAt(e.fs, dirfd, name, mode); err != nil {
-		e.fail(path, fmt.Errorf("keep the mode in %s: %w", walker.FakeStatXattr, err))
+	if err := chmodAt(e.fs, d.DstFd, a.Name, a.Dst.Mode); err != nil {
+		e.fail(itemPath(d, a.Name, a.Dst.Kind), fmt.Errorf("keep the mode in %s: %w", walker.FakeStatXattr, err))
 	}
 }
 
@@ -171,10 +138,7 @@ func (f fakeSuperFS) keep(dirfd int, name string, change func(*walker.FakeStat))
 // that stands for s, and keeps s in the attribute unless the real entry
 // says it all (then the attribute goes).
 func (f fakeSuperFS) settle(dirfd int, name string, st platform.Stat, s walker.FakeStat, old []byte) error {
-	perm := s.Mode&0o777 | 0o600
-	if st.IsDir() {
-		perm |= 0o700
-	}
+	perm := walker.RealMode(s.Mode, st.IsDir())
 	if perm != st.Mode&platform.ModePerm {
 		if err := chmodAt(f.fsys, dirfd, name, perm); err != nil {
 			return err

@@ -104,7 +104,8 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 		}
 	}
 	setID := chown && want.Kind != planner.KindDir && e.modeFor(want, old)&0o6000 != 0
-	if (want.Kind != planner.KindSymlink || e.opts.FakeSuper) && (isNew || setID || change&planner.ChangePerms != 0) {
+	fakeRaw := old != nil && old.FakeRaw // (the chmod gives it the real mode --fake-super leaves)
+	if (want.Kind != planner.KindSymlink || e.opts.FakeSuper) && (isNew || setID || fakeRaw || change&planner.ChangePerms != 0) {
 		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}
@@ -134,9 +135,6 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 		}
 		if err := e.setPathMeta(d.DstFd, a.Name, a.Src, a.Dst, change); err != nil {
 			return err
-		}
-		if change&planner.ChangePerms == 0 {
-			e.fakeNormal(d, a) // (a chmod did it otherwise)
 		}
 		if change&(planner.ChangeXattr|planner.ChangeACL) != 0 {
 			if err := e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name); err != nil {
@@ -175,7 +173,6 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
-	e.fakeNormalDir(d)
 	mountPoint := e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action)
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, !mountPoint) // (rsync leaves a mount point's time as made)
 	if err == nil && d.SrcFd >= 0 {
@@ -222,7 +219,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) er
 	if old == nil && !e.pol.Perms && !e.opts.FakeSuper { // (--fake-super keeps the mode rsync means, not the kernel's)
 		mode |= have.Mode & setgid // a new directory keeps what its setgid parent gave it, as with mkdir
 	}
-	if mode != have.Mode {
+	if mode != have.Mode || have.FakeRaw { // (--fake-super: the chmod leaves the real mode it means)
 		if err := e.fs.Fchmod(fd, mode); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}

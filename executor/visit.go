@@ -64,7 +64,6 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	e.ignoredLinks(d, &plan)
 	e.notes(d, &plan)
 	e.cleanup(d, plan.Cleanup)
-	e.normalizeFaked(d, p.Dst.Entries, plan.Current)
 	if whole && e.opts.DeleteMode != DeleteBefore {
 		e.planDeletes(d, t.deletes)
 	}

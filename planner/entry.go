@@ -76,10 +76,10 @@ type Entry struct {
 	// outside the tree): rsync lists it and ignores it, so its name at
 	// the destination is left alone.
 	Unsafe bool
-	// FakeRaw marks, under --fake-super, a destination file or directory
-	// whose real mode is not what --fake-super leaves (special bits, or
-	// the owner without read and write): rsync sets it so, keeping the
-	// mode in user.rsync.%stat, whenever it looks at the entry.
+	// FakeRaw marks, under --fake-super, a file or directory whose real
+	// mode is not what --fake-super leaves (special bits, or the owner
+	// without read and write): at the destination, rsync sets it so,
+	// keeping the mode in user.rsync.%stat, whenever it looks at the entry.
 	FakeRaw bool
 	rare    *rare // nil for most entries; shared by copies, never changed
 }

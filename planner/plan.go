@@ -157,6 +157,12 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 		if pol.Update && pol.newer(d.Mtime, s.Mtime) {
 			p.note(pol, s, "is newer")
 		}
+	case d.FakeRaw:
+		// up to date, but rsync gives it the real mode --fake-super leaves
+		p.Items = append(p.Items, Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d})
+		if pol.UptodateNotes {
+			p.Notes = append(p.Notes, Note{Name: s.Name, Why: "is uptodate"})
+		}
 	default:
 		if pol.ListCurrent {
 			p.Current = append(p.Current, s)

@@ -1,9 +1,6 @@
 package planner
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // Policy is what the user asked for, in the planner's terms. Its zero
 // value copies regular files only, with no metadata, comparing by size
@@ -31,7 +28,7 @@ type Policy struct {
 	ACLs          bool // -A: POSIX ACLs (implies Perms)
 	Atimes        bool // -U: access times
 	Root          bool // running as root: all xattr namespaces, owners
-	FakeSuper     bool // --fake-super: user.rsync.* attributes are treesync's own
+	FakeSuper     bool // --fake-super: every namespace's xattrs, kept in user.rsync.*
 	// MemberOf lists, when not Root, the groups the run may give files
 	// (its own): -g leaves any other group alone and does not itemize it,
 	// as rsync does. Nil: any group.
@@ -113,10 +110,10 @@ func (p Policy) XattrKind(name string) (keep, acl bool) {
 	if name == ACLAccess || name == ACLDefault {
 		return p.ACLs, true
 	}
-	if !p.Xattrs || (p.FakeSuper && strings.HasPrefix(name, "user.rsync.%")) {
+	if !p.Xattrs {
 		return false, false
 	}
-	if p.Root || p.FakeSuper { // (--fake-super keeps the others in user.rsync.*)
+	if p.Root || p.FakeSuper { // (--fake-super keeps the others in user.rsync.*, walker.FakedXattrs)
 		return len(name) < 7 || name[:7] != "system.", false
 	}
 	return len(name) > 5 && name[:5] == "user.", false

@@ -63,15 +63,15 @@ func (s FakeStat) Format() []byte {
 	return fmt.Appendf(nil, "%o %d,%d %d:%d", s.Mode, maj, min, s.UID, s.GID)
 }
 
-// RawMode reports a real mode --fake-super would not leave on a file or
-// directory e: special bits, or the owner without read and write (and a
-// directory's search).
-func RawMode(e *planner.Entry) bool {
-	want := uint32(0o600)
-	if e.Kind == planner.KindDir {
-		want = 0o700
+// RealMode is the real mode --fake-super gives an entry to stand for the
+// permission bits mode (kept in FakeStatXattr when they differ): no
+// special bits, the owner's read and write on, and a directory's search.
+func RealMode(mode uint32, dir bool) uint32 {
+	perm := mode&0o777 | 0o600
+	if dir {
+		perm |= 0o700
 	}
-	return e.Mode&0o7000 != 0 || e.Mode&want != want
+	return perm
 }
 
 // realSymlink is the target a real symlink at the destination gets under
@@ -80,24 +80,14 @@ func RawMode(e *planner.Entry) bool {
 // does. (A NUL is in no real target.)
 const realSymlink = "\x00a real symlink"
 
-// fakeDst marks what --fake-super finds at the destination that rsync
-// would change (FakeRaw, realSymlink), before the kept attributes are
-// read over e.
-func fakeDst(e *planner.Entry) {
-	switch e.Kind {
-	case planner.KindFile, planner.KindDir:
-		e.FakeRaw = RawMode(e)
-	case planner.KindSymlink:
-		e.SetTarget(realSymlink)
-	}
-}
-
-// Faked gives e, made by an lstat of name inside fd (fd itself when
-// name is ""), the attributes --fake-super kept for it, if any: a regular
-// file kept for a device, fifo, socket or symlink becomes one (a
-// symlink's target is the file's content), with its mode, owner, group
-// and device number.
+// Faked gives e, a file or directory made by an lstat of name inside fd
+// (fd itself when name is ""), the attributes --fake-super kept for it,
+// if any: a regular file kept for a device, fifo, socket or symlink
+// becomes one (a symlink's target is the file's content), with its mode,
+// owner, group and device number. FakeRaw says whether its real mode is
+// one --fake-super would leave.
 func Faked(fd int, name string, e *planner.Entry) error {
+	e.FakeRaw = e.Mode != RealMode(e.Mode, e.Kind == planner.KindDir)
 	v, err := platform.GetXattr(fd, name, FakeStatXattr)
 	if errors.Is(err, fs.ErrPermission) {
 		return nil // (another user's directory, unreadable: entering it fails and tells)
@@ -117,7 +107,7 @@ func Faked(fd int, name string, e *planner.Entry) error {
 	if e.Kind.IsDevice() {
 		e.SetRdev(s.Rdev)
 	}
-	if e.Kind == planner.KindSymlink && kind == planner.KindSymlink && name != "" {
+	if e.Kind == planner.KindSymlink && name != "" {
 		target, err := platform.ReadFileAt(fd, name)
 		if err != nil {
 			return fmt.Errorf("read the symlink kept as a file: %w", err)

@@ -115,8 +115,8 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 		return planner.Entry{}, err
 	}
 	e := FromStat(name, st)
-	if w.opts.FakeSuper && !src {
-		fakeDst(&e)
+	if w.opts.FakeSuper && !src && e.Kind == planner.KindSymlink {
+		e.SetTarget(realSymlink)
 	}
 	if w.opts.CopyDevices && src && e.Kind.IsDevice() {
 		if err := asFile(fd, name, &e); err != nil {
