@@ -46,7 +46,10 @@ type Executor struct {
 	workers      sync.WaitGroup // the copy workers
 	jobs         int            // how many copy workers run
 	rootFd       int            // the destination root that walker paths are relative to
-	asRoot       bool           // the process is root's: read-only directories are no obstacle
+	// modesBind says the owner's permission bits can refuse this run a
+	// write: not root's, and not under --fake-super, which leaves every
+	// real mode writable by its owner (readonly.go).
+	modesBind bool
 }
 
 // task is a batch of one directory's items for a copy worker.
@@ -64,7 +67,7 @@ func New(opts Options) *Executor {
 	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
 	e.copier = platform.NewCopier(copyOpts)
 	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
-	e.asRoot = platform.Geteuid() == 0
+	e.modesBind = platform.Geteuid() != 0 && !opts.FakeSuper
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {
 		e.fs = opts.fs

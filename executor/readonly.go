@@ -20,8 +20,8 @@ import (
 // writable by its owner when they do not let it, and reports whether it
 // did (relock puts mode back).
 func (e *Executor) unlock(fd int, mode uint32) bool {
-	if e.asRoot || e.opts.FakeSuper || e.opts.DryRun || fd < 0 || mode&0o200 != 0 {
-		return false // (--fake-super leaves every real mode writable by its owner)
+	if !e.modesBind || e.opts.DryRun || fd < 0 || mode&0o200 != 0 {
+		return false
 	}
 	// (not its owner's: the changes inside meet EACCES and report it)
 	return e.fs.Fchmod(fd, mode|0o200) == nil
@@ -40,7 +40,7 @@ func (e *Executor) relock(fd int, path string, mode uint32) {
 // attributes set after the data give it its mode back).
 func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (int, error) {
 	fd, err := platform.OpenFileWriteAt(dirfd, name)
-	if !errors.Is(err, fs.ErrPermission) || e.asRoot || e.opts.FakeSuper || want.Mode&0o200 != 0 {
+	if !errors.Is(err, fs.ErrPermission) || !e.modesBind || want.Mode&0o200 != 0 {
 		return fd, err
 	}
 	if e.fs.Lchmodat(dirfd, name, want.Mode|0o200) != nil {
@@ -73,7 +73,7 @@ func (e *Executor) whileWritable(dirfd int, name string, f func() error) error {
 // unlockVisited unlocks d's destination directory for its visit; dirDone
 // locks it again (relockVisited). One this run made is writable already.
 func (e *Executor) unlockVisited(d *walker.Dir) {
-	if e.asRoot || e.opts.FakeSuper || e.opts.DryRun || d.DstFd < 0 || (d.Action.Op == planner.OpMkdir && d.Action.Dst == nil) {
+	if !e.modesBind || e.opts.DryRun || d.DstFd < 0 || (d.Action.Op == planner.OpMkdir && d.Action.Dst == nil) {
 		return
 	}
 	var mode uint32

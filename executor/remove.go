@@ -108,9 +108,13 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 		return false, fmt.Errorf("open %s for deletion: %w", path, err)
 	}
 	defer platform.Close(fd)
-	if !e.asRoot {
+	if e.modesBind {
 		if st, err := platform.Fstat(fd); err == nil && e.unlock(fd, st.Mode&platform.ModePerm) {
-			defer e.relock(fd, path, st.Mode&platform.ModePerm) // (fails harmlessly once it is deleted)
+			defer func() {
+				if kept || err != nil { // (one deleted needs no mode)
+					e.relock(fd, path, st.Mode&platform.ModePerm)
+				}
+			}()
 		}
 	}
 	kept, err = e.removeChildren(d, fd, path, protected)

@@ -37,7 +37,7 @@ func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName stri
 	}
 	apply := func() error { return e.applyXattrs(dstFd, dstName, set, remove) }
 	err = apply()
-	if errors.Is(err, fs.ErrPermission) && !e.asRoot && !e.opts.FakeSuper {
+	if errors.Is(err, fs.ErrPermission) && e.modesBind {
 		err = e.whileWritable(dstFd, dstName, apply)
 	}
 	return err
