@@ -317,7 +317,7 @@ func (e *Executor) discard(d *walker.Dir, p pending) {
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action, fresh bool) (pending, platform.CopyResult, error) {
 	meta := e.sourceMeta(src, st)
 	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
-	if e.opts.FakeSuper {
+	if e.pol.FakeSuper {
 		perm |= 0o600 // (fakeSuperFS keeps the rest once the copy is done)
 	}
 	p, res, err := e.createCopy(d, src, st, perm, a.Name, fresh)

@@ -67,12 +67,12 @@ func New(opts Options) *Executor {
 	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
 	e.copier = platform.NewCopier(copyOpts)
 	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
-	e.modesBind = platform.Geteuid() != 0 && !opts.FakeSuper
+	e.modesBind = platform.Geteuid() != 0 && !opts.Policy.FakeSuper
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {
 		e.fs = opts.fs
 	}
-	if opts.FakeSuper {
+	if opts.Policy.FakeSuper {
 		e.fs = fakeSuperFS{e.fs}
 	}
 	e.del.budget.Store(opts.MaxDelete.Count)
@@ -218,7 +218,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) 
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
 		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
 		CopyDirlinks: e.opts.CopyDirlinks, FollowDst: e.followDst(), OneLevel: e.oneLevel(),
-		FakeSuper: e.opts.FakeSuper, CopyDevices: e.opts.CopyDevices,
+		FakeSuper: e.pol.FakeSuper, CopyDevices: e.opts.CopyDevices,
 	}
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind

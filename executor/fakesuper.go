@@ -13,7 +13,7 @@ import (
 // ""), with what --fake-super kept for it, as the walker lists it.
 func (e *Executor) entryOf(fd int, name string, st platform.Stat) planner.Entry {
 	ent := walker.FromStat(name, st)
-	if e.opts.FakeSuper && (ent.Kind == planner.KindFile || ent.Kind == planner.KindDir) {
+	if e.pol.FakeSuper && (ent.Kind == planner.KindFile || ent.Kind == planner.KindDir) {
 		_ = walker.Faked(fd, name, &ent) // (unreadable: the entry as it is)
 	}
 	return ent
@@ -25,7 +25,7 @@ func (e *Executor) entryOf(fd int, name string, st platform.Stat) planner.Entry 
 func (e *Executor) refEntry(fd int, name string, st platform.Stat) planner.Entry {
 	ent := e.entryOf(fd, name, st)
 	if e.pol.Xattrs || e.pol.ACLs {
-		if x, acl, err := walker.XattrSums(fd, name, e.pol.XattrKind, e.opts.FakeSuper); err == nil {
+		if x, acl, err := walker.XattrSums(fd, name, e.pol.XattrKind, e.pol.FakeSuper); err == nil {
 			ent.SetSums(x, acl)
 		}
 	}

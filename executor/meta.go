@@ -105,7 +105,7 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 	}
 	setID := chown && want.Kind != planner.KindDir && e.modeFor(want, old)&0o6000 != 0
 	fakeRaw := old != nil && old.FakeRaw // (the chmod gives it the real mode --fake-super leaves)
-	if (want.Kind != planner.KindSymlink || e.opts.FakeSuper) && (isNew || setID || fakeRaw || change&planner.ChangePerms != 0) {
+	if (want.Kind != planner.KindSymlink || e.pol.FakeSuper) && (isNew || setID || fakeRaw || change&planner.ChangePerms != 0) {
 		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}
@@ -216,7 +216,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) er
 		old = nil // created by this run
 	}
 	mode := e.modeFor(want, old)
-	if old == nil && !e.pol.Perms && !e.opts.FakeSuper { // (--fake-super keeps the mode rsync means, not the kernel's)
+	if old == nil && !e.pol.Perms && !e.pol.FakeSuper { // (--fake-super keeps the mode rsync means, not the kernel's)
 		mode |= have.Mode & setgid // a new directory keeps what its setgid parent gave it, as with mkdir
 	}
 	if mode != have.Mode || have.FakeRaw { // (--fake-super: the chmod leaves the real mode it means)
@@ -311,7 +311,7 @@ func (e *Executor) atime(want *planner.Entry) int64 {
 }
 
 func (e *Executor) mtime(want *planner.Entry) int64 {
-	if e.pol.Times && !(e.pol.OmitLinkTimes && want.Kind == planner.KindSymlink && !e.opts.FakeSuper) { // (--fake-super's symlinks are files)
+	if e.pol.Times && !(e.pol.OmitLinkTimes && want.Kind == planner.KindSymlink && !e.pol.FakeSuper) { // (--fake-super's symlinks are files)
 		return want.Mtime
 	}
 	return platform.OmitTime

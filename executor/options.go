@@ -118,11 +118,6 @@ type Options struct {
 	// CopyDevices (--copy-devices) copies a source device's contents into
 	// a regular file.
 	CopyDevices bool
-	// FakeSuper (--fake-super) keeps what an ordinary user cannot give
-	// an entry (owner, special bits, devices, fifos, sockets, symlinks) in
-	// an extended attribute of a regular file, as rsync does
-	// (fakesuper.go), and reads it back on both sides.
-	FakeSuper bool
 	// PartialDir keeps interrupted copies for a later resume: a directory
 	// name relative to each destination directory ("" disables it).
 	PartialDir string

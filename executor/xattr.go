@@ -28,7 +28,7 @@ func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName stri
 	if err != nil {
 		return fmt.Errorf("read destination xattrs: %w", err)
 	}
-	if e.opts.FakeSuper {
+	if e.pol.FakeSuper {
 		src, dst = walker.FakedXattrs(src), walker.FakedXattrs(dst)
 	}
 	set, remove := e.xattrChanges(src, dst)
@@ -70,7 +70,7 @@ func (e *Executor) xattrChanges(src, dst []platform.Xattr) (set []platform.Xattr
 // applyXattrs sets and removes attributes of dstName in dstFd.
 func (e *Executor) applyXattrs(dstFd int, dstName string, set []platform.Xattr, remove []string) error {
 	for _, x := range set {
-		if e.opts.FakeSuper {
+		if e.pol.FakeSuper {
 			x.Name = walker.StoredXattrName(x.Name)
 		}
 		if err := e.setXattr(dstFd, dstName, x); err != nil {
@@ -78,7 +78,7 @@ func (e *Executor) applyXattrs(dstFd int, dstName string, set []platform.Xattr, 
 		}
 	}
 	for _, name := range remove {
-		if e.opts.FakeSuper {
+		if e.pol.FakeSuper {
 			name = walker.StoredXattrName(name)
 		}
 		if err := e.fs.RemoveXattr(dstFd, dstName, name); err != nil {

@@ -28,7 +28,11 @@ type Policy struct {
 	ACLs          bool // -A: POSIX ACLs (implies Perms)
 	Atimes        bool // -U: access times
 	Root          bool // running as root: all xattr namespaces, owners
-	FakeSuper     bool // --fake-super: every namespace's xattrs, kept in user.rsync.*
+	// FakeSuper (--fake-super) keeps what an ordinary user cannot give an
+	// entry (owner, special bits, devices, fifos, sockets, symlinks, other
+	// namespaces' xattrs) in user.rsync.* xattrs of regular files, as
+	// rsync does, and reads it back on both sides (executor/fakesuper.go).
+	FakeSuper bool
 	// MemberOf lists, when not Root, the groups the run may give files
 	// (its own): -g leaves any other group alone and does not itemize it,
 	// as rsync does. Nil: any group.

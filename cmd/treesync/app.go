@@ -138,7 +138,6 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		return executor.ExitUsage, usageError{err}
 	}
 	opts.PruneEmptyDirs = c.Bool("prune-empty-dirs")
-	opts.FakeSuper = c.Bool("fake-super")
 	opts.CopyDevices = c.Bool("copy-devices")
 	opts.MkPath = c.Bool("mkpath")
 	if opts.FilesFrom != nil || opts.Lists != nil {
@@ -245,7 +244,7 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	if c.Bool("secluded-args") && c.Bool("old-args") {
 		return errors.New("--secluded-args conflicts with --old-args") // as rsync
 	}
-	if o.FakeSuper && o.Policy.ACLs {
+	if o.Policy.FakeSuper && o.Policy.ACLs {
 		return errors.New("--fake-super cannot be used with -A/--acls here (rsync keeps the ACLs in user.rsync.%aacl; treesync does not yet)")
 	}
 	if o.Inplace && c.String("partial-dir") != "" {
