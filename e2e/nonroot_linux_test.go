@@ -54,6 +54,12 @@ func TestOrdinaryUserVsRsync(t *testing.T) {
 // and returns both results and destinations.
 func userTwins(t *testing.T, source, stale, alt []tree.Node, args ...string) (r, rr result, dst, ref string) {
 	t.Helper()
+	return userTwinsApart(t, source, stale, alt, args, args)
+}
+
+// userTwinsApart is userTwins with rsync given rargs, not args.
+func userTwinsApart(t *testing.T, source, stale, alt []tree.Node, args, rargs []string) (r, rr result, dst, ref string) {
+	t.Helper()
 	base, src, dst, ref := reachableTwins(t, source, stale)
 	if alt != nil {
 		build(t, filepath.Join(base, "alt"), alt)
@@ -61,7 +67,7 @@ func userTwins(t *testing.T, source, stale, alt []tree.Node, args ...string) (r,
 	bin := filepath.Join(base, "treesync-bin")
 	copyBinary(t, bin)
 	r = runAsUser(t, append(append([]string{bin}, args...), src+"/", dst+"/")...)
-	rr = runAsUser(t, append(append([]string{"rsync"}, args...), src+"/", ref+"/")...)
+	rr = runAsUser(t, append(append([]string{"rsync"}, rargs...), src+"/", ref+"/")...)
 	return r, rr, dst, ref
 }
 

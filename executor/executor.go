@@ -30,6 +30,7 @@ type Executor struct {
 	destCreated bool
 	links       linkMap
 	del         deleter
+	unlisted    unlisted
 	alt         altDirs
 	backupRoot  backupRoot
 	srcInside   []string // sources inside the destination, relative to it
@@ -142,6 +143,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	}
 	defer roots.close()
 	e.rootFd = roots.destFd
+	defer e.finishUnlisted(false) // (before roots.close)
 	if err := e.lock(roots.destFd, dest); err != nil {
 		e.fatal("", err)
 		return
@@ -210,6 +212,7 @@ func (e *Executor) deletePass(ctx context.Context, roots *roots) {
 	if e.opts.MaxDelete.Percent == 0 { // else at the end, when the share is known
 		e.finishDeletes()
 	}
+	e.finishUnlisted(true) // the transfer walk lists their modes as they were
 }
 
 func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) {
@@ -219,6 +222,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) 
 		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
 		CopyDirlinks: e.opts.CopyDirlinks, FollowDst: e.followDst(), OneLevel: e.oneLevel(),
 		FakeSuper: e.pol.FakeSuper, CopyDevices: e.opts.CopyDevices,
+		Unlock: e.modesBind && !e.opts.DryRun,
 	}
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind
@@ -296,6 +300,7 @@ func (e *Executor) refreshRoot(r *walker.Root) {
 	}
 	if st, err := platform.Fstat(r.DstFd); err == nil {
 		dst := e.entryOf(r.DstFd, "", st)
+		dst.Mode = e.rootMode(dst.Mode)
 		r.Action = planner.PlanRoot(r.Action.Src, &dst, e.pol)
 	}
 }

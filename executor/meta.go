@@ -159,6 +159,7 @@ func (e *Executor) dirDone(d *walker.Dir) {
 		return
 	}
 	e.relockVisited(d)
+	defer e.holdUnlisted(d)
 	if e.pruned(d) {
 		return
 	}

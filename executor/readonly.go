@@ -1,9 +1,13 @@
 package executor
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
+	"sync"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -14,23 +18,144 @@ import (
 // a tree made read-only with chmod a-w) is made writable while the run
 // changes what it holds, when the run is not root's (root writes there
 // anyway), and given its mode back when done, as rsync does: otherwise an
-// ordinary user could copy such a tree once and never update it.
+// ordinary user could copy such a tree once and never update it. One its
+// owner may not list or search (0311, 0644: --chmod=Da-r made it so) is
+// opened to them by the walker before listing (walker.Options.Unlock) and
+// given its mode back here likewise.
 
-// unlock makes the open directory fd, whose permission bits are mode,
-// writable by its owner when they do not let it, and reports whether it
-// did (relock puts mode back).
+// unlock gives the open directory fd, whose permission bits are mode,
+// u+rwx when they do not let its owner list, search and write in it, and
+// reports whether it did (relock puts mode back).
 func (e *Executor) unlock(fd int, mode uint32) bool {
-	if !e.modesBind || e.opts.DryRun || fd < 0 || mode&0o200 != 0 {
+	if !e.modesBind || e.opts.DryRun || fd < 0 || mode&0o700 == 0o700 {
 		return false
 	}
 	// (not its owner's: the changes inside meet EACCES and report it)
-	return e.fs.Fchmod(fd, mode|0o200) == nil
+	return e.fs.Fchmod(fd, mode|0o700) == nil
+}
+
+// openUnlocked opens the destination directory name in dirfd to delete
+// what it holds, unlocked (see unlock) when its mode would not let its
+// owner; one they may not even open is given u+rwx through dirfd first.
+// unlocked reports that mode is to be put back.
+func (e *Executor) openUnlocked(dirfd int, name string) (fd int, mode uint32, unlocked bool, err error) {
+	fd, err = platform.OpenDirAt(dirfd, name)
+	if errors.Is(err, fs.ErrPermission) && e.modesBind && !e.opts.DryRun {
+		st, serr := platform.Lstatat(dirfd, name)
+		mode = st.Mode & platform.ModePerm
+		if serr != nil || !st.IsDir() || e.fs.Lchmodat(dirfd, name, mode|0o700) != nil {
+			return fd, 0, false, err
+		}
+		if fd, err = platform.OpenDirAt(dirfd, name); err != nil {
+			_ = e.fs.Lchmodat(dirfd, name, mode)
+		}
+		return fd, mode, err == nil, err
+	}
+	if err != nil || !e.modesBind {
+		return fd, 0, false, err
+	}
+	st, err := platform.Fstat(fd)
+	if err != nil {
+		return fd, 0, false, nil // (the deletions inside tell)
+	}
+	mode = st.Mode & platform.ModePerm
+	return fd, mode, e.unlock(fd, mode), nil
 }
 
 // relock gives the directory fd, at path, the mode unlock changed back.
 func (e *Executor) relock(fd int, path string, mode uint32) {
 	if err := e.fs.Fchmod(fd, mode); err != nil {
-		e.fail(itemPath(&walker.Dir{Path: path}, "", planner.KindDir), fmt.Errorf("chmod back to read-only: %w", err))
+		e.fail(itemPath(&walker.Dir{Path: path}, "", planner.KindDir), fmt.Errorf("chmod back to %04o: %w", mode, err))
+	}
+}
+
+// unlisted holds, by path, the modes of the directories that would not
+// let their owner list or search them: such a directory stays open to
+// its owner (u+rwx) until the run ends, as the deferred deletes,
+// --delay-updates and hard links reach it, and those below it, by path
+// after its visit; finishUnlisted gives it the mode then.
+type unlisted struct {
+	mu    sync.Mutex
+	modes map[string]uint32
+}
+
+// holdUnlisted keeps d's destination directory open to its owner when
+// the mode it was given (or kept) would not let them list or search it.
+func (e *Executor) holdUnlisted(d *walker.Dir) {
+	if !e.modesBind || e.opts.DryRun || d.DstFd < 0 || d.Top() {
+		return
+	}
+	e.unlisted.mu.Lock()
+	defer e.unlisted.mu.Unlock()
+	_, held := e.unlisted.modes[d.Path] // (the root, opened so by openRootDir)
+	if want := d.Action.Src; !held && !d.Unlocked && (want == nil || want.Mode&0o500 == 0o500) {
+		return // (listed, and given a mode that lets its owner in)
+	}
+	st, err := platform.Fstat(d.DstFd)
+	mode := st.Mode & platform.ModePerm
+	if err != nil || mode&0o500 == 0o500 {
+		if !e.deletingPass { // (which gives no directory its attributes)
+			delete(e.unlisted.modes, d.Path) // given a mode that lets its owner in
+		}
+		return
+	}
+	if e.fs.Fchmod(d.DstFd, mode|0o700) == nil {
+		e.unlisted.hold(d.Path, mode)
+	}
+}
+
+// hold notes the mode to give the directory at path when the run ends.
+func (u *unlisted) hold(path string, mode uint32) {
+	if u.modes == nil {
+		u.modes = make(map[string]uint32)
+	}
+	u.modes[path] = mode
+}
+
+// openRootDir opens the destination directory dest (st), first opening
+// it to its owner (u+rwx) when its mode would not let them list or
+// search it and the run writes as an ordinary user; the mode is put back
+// when the run ends (or the root's attributes set).
+func (e *Executor) openRootDir(dest string, st platform.Stat) (int, error) {
+	mode := st.Mode & platform.ModePerm
+	if e.modesBind && !e.opts.DryRun && mode&0o500 != 0o500 && e.fs.Lchmodat(platform.CurrentDir, dest, mode|0o700) == nil {
+		e.unlisted.hold("", mode)
+	}
+	return platform.OpenRoot(dest)
+}
+
+// rootMode is the mode the destination root had before openRootDir.
+func (e *Executor) rootMode(have uint32) uint32 {
+	if mode, ok := e.unlisted.modes[""]; ok {
+		return mode
+	}
+	return have
+}
+
+// finishUnlisted gives the directories holdUnlisted kept open their
+// modes, deeper ones first (a path sorts after those of the directories
+// above it), while the path to each can still be searched. The root
+// stays open when keepRoot is set (the walk the --delete-before pass
+// comes before still lists it).
+func (e *Executor) finishUnlisted(keepRoot bool) {
+	e.unlisted.mu.Lock()
+	defer e.unlisted.mu.Unlock()
+	paths := slices.Sorted(maps.Keys(e.unlisted.modes))
+	for _, p := range slices.Backward(paths) {
+		if p == "" && keepRoot {
+			continue
+		}
+		mode := e.unlisted.modes[p]
+		delete(e.unlisted.modes, p)
+		fd, err := e.openDst(cmp.Or(p, "."))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			e.fail(itemPath(&walker.Dir{Path: p}, "", planner.KindDir), fmt.Errorf("open to put back mode: %w", err))
+		default:
+			e.relock(fd, p, mode)
+			platform.Close(fd)
+		}
 	}
 }
 
@@ -84,7 +209,7 @@ func (e *Executor) unlockVisited(d *walker.Dir) {
 	} else {
 		return
 	}
-	if e.unlock(d.DstFd, mode) {
+	if d.Unlocked || e.unlock(d.DstFd, mode) {
 		x := extOf(d)
 		if x == nil {
 			x = &dirExt{}

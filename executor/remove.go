@@ -103,19 +103,17 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 // place while it keeps protected entries or backups. kept reports a
 // directory left for what it keeps (so the one above it stays too).
 func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, protected func(string, bool) bool) (kept bool, err error) {
-	fd, err := platform.OpenDirAt(dirfd, name)
+	fd, mode, unlocked, err := e.openUnlocked(dirfd, name)
 	if err != nil {
 		return false, fmt.Errorf("open %s for deletion: %w", path, err)
 	}
 	defer platform.Close(fd)
-	if e.modesBind {
-		if st, err := platform.Fstat(fd); err == nil && e.unlock(fd, st.Mode&platform.ModePerm) {
-			defer func() {
-				if kept || err != nil { // (one deleted needs no mode)
-					e.relock(fd, path, st.Mode&platform.ModePerm)
-				}
-			}()
-		}
+	if unlocked {
+		defer func() {
+			if kept || err != nil { // (one deleted needs no mode)
+				e.relock(fd, path, mode)
+			}
+		}()
 	}
 	kept, err = e.removeChildren(d, fd, path, protected)
 	switch {

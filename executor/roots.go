@@ -180,7 +180,7 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	st, err := platform.Statat(platform.CurrentDir, dest)
 	switch {
 	case err == nil && st.IsDir():
-		fd, err := platform.OpenRoot(dest)
+		fd, err := e.openRootDir(dest, st)
 		return fd, "", fatalIO(err)
 	case (err == nil || errors.Is(err, fs.ErrNotExist)) && single && !strings.HasSuffix(dest, "/"):
 		fd, err := platform.OpenRoot(filepath.Dir(dest))
@@ -260,6 +260,7 @@ func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
 		a = planner.Action{Op: planner.OpMkdir, Src: &src, Change: planner.ChangeNew}
 	} else if st, err := platform.Fstat(dst); err == nil {
 		d := e.entryOf(dst, "", st)
+		d.Mode = e.rootMode(d.Mode)
 		a = planner.PlanRoot(&src, &d, e.pol)
 	}
 	return &walker.Root{SrcFd: srcFd, DstFd: dst, Action: a}, nil

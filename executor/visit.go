@@ -355,6 +355,9 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 // descending into the directories both sides have.
 func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	d := p.Dir
+	if p.First {
+		e.unlockVisited(d) // (its deletes are deferred, but -m's prune is not)
+	}
 	pol := e.pol
 	pol.Delete = !d.Top()
 	pol.Filter, _ = e.rulesFor(d, p)

@@ -25,6 +25,9 @@ type Dir struct {
 	// NoDescend marks a mount point under -x, or any subdirectory under
 	// OneLevel (-d): created, not entered.
 	NoDescend bool
+	// Unlocked records that the destination directory was given u+rwx to
+	// be listed (Options.Unlock); Action.Dst.Mode is its mode before.
+	Unlocked bool
 	// Ext is the executor's per-directory state (its filter rules).
 	Ext any
 	// Used records that something was placed in the directory (for -m).

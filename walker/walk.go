@@ -71,6 +71,11 @@ type Options struct {
 	// FakeSuper (--fake-super) reads each entry's attributes kept in
 	// FakeStatXattr, on both sides.
 	FakeSuper bool
+	// Unlock (an ordinary user's run that writes) gives a destination
+	// directory whose mode does not let its owner list or search it
+	// (no u+r or no u+x) u+rwx before listing it, as rsync does;
+	// Dir.Unlocked records it for the caller to put the mode back.
+	Unlock bool
 	// Window is how many names (of both sides together) a directory is
 	// stat-ed and visited in at a time; 0 means DefaultWindow. Only the
 	// names of a wider directory are held whole.
@@ -253,7 +258,7 @@ func (w *walk) open(d *Dir, p *Pair) {
 		p.Dst.Missing = true
 		return
 	}
-	d.DstFd, err = openDir(d.Parent.DstFd, d.DstName, d.Action.Dst)
+	d.DstFd, err = w.openDst(d)
 	switch {
 	case errors.Is(err, fs.ErrNotExist), replaced(d.Action.Dst, err):
 		p.Dst.Missing = true
@@ -263,6 +268,16 @@ func (w *walk) open(d *Dir, p *Pair) {
 	default:
 		w.setDstDev(d)
 	}
+}
+
+// openDst opens d's destination directory, first opening it to its
+// owner when its listed mode would not let them list it (Options.Unlock;
+// a directory of someone else's stays as it is and fails to list).
+func (w *walk) openDst(d *Dir) (int, error) {
+	if e := d.Action.Dst; w.opts.Unlock && e != nil && e.Kind == planner.KindDir && !e.Followed && e.Mode&0o500 != 0o500 {
+		d.Unlocked = platform.Lchmodat(d.Parent.DstFd, d.DstName, e.Mode|0o700) == nil
+	}
+	return openDir(d.Parent.DstFd, d.DstName, d.Action.Dst)
 }
 
 // replaced reports a destination entry listed as a non-directory that
