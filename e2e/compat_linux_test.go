@@ -128,7 +128,38 @@ func compareTreesWithRsync(t *testing.T, opts []string, source, stale []tree.Nod
 // source, and what is left of the two copies must be the same too.
 func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.Node) {
 	t.Helper()
-	dir := t.TempDir()
+	compareRuns(t, rootRuns{}, opts, source, stale, alt)
+}
+
+// runs makes the trees of a comparison and runs the two tools on them:
+// as root (rootRuns), or as an ordinary user (userRuns).
+type runs interface {
+	dir(t *testing.T) string
+	prepare(t *testing.T, src, dst []string)
+	run(t *testing.T, argv ...string) result
+	binary(t *testing.T, dir string) string
+	// ownSource reports that rsync needs a source of its own: treesync's
+	// run changes what opts make rsync compare (access times).
+	ownSource(opts []string) bool
+	// normalize undoes, in rsync's output and tree (ref), what rsync
+	// alone does in these runs and the README tells.
+	normalize(t *testing.T, opts []string, rr *result, ref, dst string)
+}
+
+// rootRuns runs both tools as the test's own user, root.
+type rootRuns struct{}
+
+func (rootRuns) dir(t *testing.T) string                                 { return t.TempDir() }
+func (rootRuns) prepare(*testing.T, []string, []string)                  {}
+func (rootRuns) run(t *testing.T, argv ...string) result                 { return execIn(t, "", argv...) }
+func (rootRuns) binary(*testing.T, string) string                        { return binary }
+func (rootRuns) ownSource([]string) bool                                 { return false }
+func (rootRuns) normalize(*testing.T, []string, *result, string, string) {}
+
+// compareRuns is compareWithRsyncRef with the runs given by how.
+func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tree.Node) {
+	t.Helper()
+	dir := how.dir(t)
 	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
 	// Each tree is built, not copied: copying reads the files, which
 	// moves their access times (-U compares them).
@@ -139,18 +170,21 @@ func compareWithRsyncRef(t *testing.T, opts []string, source, stale, alt []tree.
 		build(t, filepath.Join(dir, "alt"), alt)
 	}
 	rsrc := src
-	if slices.Contains(opts, "--remove-source-files") {
+	if slices.Contains(opts, "--remove-source-files") || how.ownSource(opts) {
 		rsrc = filepath.Join(dir, "rsync-src")
 		build(t, rsrc, source)
 	}
+	how.prepare(t, []string{src, rsrc}, []string{dst, ref})
 	linked := linkedNames(t, src, opts)
 	args := append([]string{"-i"}, opts...)
 	start := time.Now().Add(-time.Second) // directory times are seconds on some filesystems
-	r := treesync(t, append(args, src+"/", dst+"/")...)
-	rr := rsync(t, append(args, rsrc+"/", ref+"/")...)
+	requireTool(t, "rsync")
+	r := how.run(t, append(append([]string{how.binary(t, dir)}, args...), src+"/", dst+"/")...)
+	rr := how.run(t, append(append([]string{"rsync"}, args...), rsrc+"/", ref+"/")...)
 	if rsrc != src {
 		noDiff(t, "sources left, rsync vs treesync", rsrc, src, tree.Options{IgnoreDirMtime: true})
 	}
+	how.normalize(t, opts, &rr, ref, dst)
 	if r.code != rr.code && !(r.code == 0 && dryRunHardLinkQuirk(opts, rr)) {
 		t.Errorf("exit code %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
 	}

@@ -3,9 +3,12 @@
 package e2e
 
 import (
+	"cmp"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -134,15 +137,108 @@ func TestReadOnlyDirsAsOrdinaryUserVsRsync(t *testing.T) {
 // reach, which t.TempDir's are not.
 func reachableTwins(t *testing.T, source, stale []tree.Node) (base, src, dst, ref string) {
 	t.Helper()
-	base, err := os.MkdirTemp("", "treesync-user-")
-	must(t, err)
-	t.Cleanup(func() { os.RemoveAll(base) })
-	must(t, os.Chmod(base, 0o755))
+	base = userRuns{}.dir(t)
 	src, dst, ref = filepath.Join(base, "src"), filepath.Join(base, "treesync"), filepath.Join(base, "rsync")
 	build(t, src, source)
 	build(t, dst, stale)
 	build(t, ref, stale)
 	return base, src, dst, ref
+}
+
+// TestRandomOptionsAsUserVsRsync is TestRandomOptionsVsRsync run by an
+// ordinary user (uid 65534, userRuns): the same seeds, both tools as
+// that user on destinations of its own.
+func TestRandomOptionsAsUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	randomOptionsVsRsync(t, userRuns{})
+}
+
+// userRuns runs both tools as uid 65534 (runAsUser) in a directory that
+// user can reach, on sources it may read and destinations of its own
+// whose directories it may list and search (those it may not are
+// TestUnlistedDirsAsOrdinaryUserVsRsync's).
+type userRuns struct{}
+
+func (userRuns) dir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "treesync-user-")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	must(t, os.Chmod(dir, 0o755))
+	return dir
+}
+
+func (userRuns) prepare(t *testing.T, srcs, dsts []string) {
+	t.Helper()
+	for _, root := range srcs {
+		must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			return cmp.Or(err, chmodAdd(p, d, 0o444, 0o555))
+		}))
+	}
+	for _, root := range dsts {
+		must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			return cmp.Or(err, os.Lchown(p, 65534, 65534), chmodAdd(p, d, 0, 0o500))
+		}))
+	}
+}
+
+func (userRuns) run(t *testing.T, argv ...string) result { return runAsUser(t, argv...) }
+
+func (userRuns) binary(t *testing.T, dir string) string {
+	bin := filepath.Join(dir, "treesync-bin")
+	copyBinary(t, bin)
+	return bin
+}
+
+// ownSource: treesync's reading of a file the user does not own moves
+// its access time (the kernel refuses such a user O_NOATIME), which -U
+// has rsync compare.
+func (userRuns) ownSource(opts []string) bool { return slices.Contains(opts, "-U") }
+
+// normalize undoes two things rsync 3.5 does only as an ordinary user:
+// it makes a read-only file writable before deleting it, so a backup
+// made in its place (-b) keeps u+w; and under --fake-super it itemizes
+// the owner it fails to keep on a device, fifo or socket that stays
+// real (it holds no user xattrs), where treesync reports the failure
+// alone (README; a dry run of either itemizes it).
+func (userRuns) normalize(t *testing.T, opts []string, rr *result, ref, dst string) {
+	t.Helper()
+	if slices.Contains(opts, "--fake-super") && !slices.Contains(opts, "-n") {
+		rr.stdout = specialOwnerLine.ReplaceAllString(rr.stdout, "")
+	}
+	if !backups(opts) {
+		return
+	}
+	suffix := backupSuffix(opts)
+	must(t, filepath.WalkDir(ref, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(ref, p)
+		backup := strings.HasPrefix(rel, "bk/") || (suffix != "" && strings.HasSuffix(rel, suffix))
+		if err != nil || !backup || !d.Type().IsRegular() {
+			return err
+		}
+		mine, err := os.Lstat(filepath.Join(dst, rel))
+		theirs, err2 := d.Info()
+		if err != nil || err2 != nil || mine.Mode()&0o200 != 0 || theirs.Mode() != mine.Mode()|0o200 {
+			return nil
+		}
+		return os.Chmod(p, mine.Mode())
+	}))
+}
+
+// specialOwnerLine is an itemized owner and group change of a device,
+// fifo or socket, alone.
+var specialOwnerLine = regexp.MustCompile(`(?m)^\.[DS]\.{4}og\.{3} .*\n`)
+
+// chmodAdd adds file's bits to a regular file and dir's to a directory.
+func chmodAdd(p string, d fs.DirEntry, file, dir fs.FileMode) error {
+	add := map[bool]fs.FileMode{true: dir, false: file}[d.IsDir()]
+	if add == 0 || !(d.IsDir() || d.Type().IsRegular()) {
+		return nil
+	}
+	st, err := os.Lstat(p)
+	if err != nil {
+		return err
+	}
+	return os.Chmod(p, st.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky)|add)
 }
 
 // runAsUser runs argv as uid and gid 65534 with group 100 besides.

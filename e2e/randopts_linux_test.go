@@ -20,24 +20,36 @@ import (
 // same. TREESYNC_E2E_SEEDS sets how many (times four); odd seeds plan
 // every directory three names at a time.
 func TestRandomOptionsVsRsync(t *testing.T) {
+	randomOptionsVsRsync(t, rootRuns{})
+}
+
+// randomOptionsVsRsync runs TestRandomOptionsVsRsync's cases as how says.
+func randomOptionsVsRsync(t *testing.T, how runs) {
 	for seed := range 4 * seeds() {
-		r := rand.New(rand.NewPCG(uint64(seed), 7))
-		root := tree.Node{Path: ".", Kind: tree.Dir, Mtime: tree.At(int64(8e6+seed), 0)}
-		source := append(randTree(r, 8), root)
-		stale := append(staleFrom(r, source[:len(source)-1]), root)
-		opts := seededOptions(seed, randOptions(r))
-		source, stale, opts = seededTrees(seed, source, stale, opts)
-		if keepsDirsInTheWay(opts) {
-			stale = slices.DeleteFunc(stale, isFilling)
-		}
+		source, stale, opts := randomCase(seed)
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			if seed%2 == 1 {
 				t.Setenv("TREESYNC_LIST_WINDOW", "3")
 			}
 			t.Logf("options: %q", opts)
-			compareTreesWithRsync(t, opts, source, stale)
+			compareRuns(t, how, opts, source, stale, nil)
 		})
 	}
+}
+
+// randomCase is the source, the stale destination and the options of a
+// seed of TestRandomOptionsVsRsync.
+func randomCase(seed int) (source, stale []tree.Node, opts []string) {
+	r := rand.New(rand.NewPCG(uint64(seed), 7))
+	root := tree.Node{Path: ".", Kind: tree.Dir, Mtime: tree.At(int64(8e6+seed), 0)}
+	source = append(randTree(r, 8), root)
+	stale = append(staleFrom(r, source[:len(source)-1]), root)
+	opts = seededOptions(seed, randOptions(r))
+	source, stale, opts = seededTrees(seed, source, stale, opts)
+	if keepsDirsInTheWay(opts) {
+		stale = slices.DeleteFunc(stale, isFilling)
+	}
+	return source, stale, opts
 }
 
 // seededOptions adds the options given by the seed's number rather than

@@ -248,8 +248,8 @@ func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
 	if err != nil {
 		return err
 	}
-	if e.pol.Root && (e.pol.Owner || e.pol.Group) {
-		if err := e.fs.Fchown(fd, int(want.UID), int(want.GID)); err != nil {
+	if uid, gid, ok := e.owner(&want, nil, planner.ChangeNew); ok { // (under --fake-super, kept in its xattr)
+		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
