@@ -325,3 +325,33 @@ func TestCopyAsVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoveSourceFilesAsOrdinaryUserVsRsync: source files the user may
+// not remove (root's directory) fail --remove-source-files (exit 23), but
+// the transfer is whole: extraneous files are deleted all the same, and
+// a --max-delete limit reached gives 25, as rsync, whose sender alone
+// sees these failures.
+func TestRemoveSourceFilesAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "rsync")
+	at := tree.At(100, 0)
+	mine := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 65534, 65534; return n }
+	source := []tree.Node{{Path: "a", Data: []byte("a"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{mine(tree.Node{Path: "x", Data: []byte("x"), Mtime: at}), mine(tree.Node{Path: "y", Data: []byte("y"), Mtime: at}),
+		mine(tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})}
+	for _, opts := range [][]string{{"--delete"}, {"--delete-before"}, {"--delete-after", "--max-delete=1"}, {"--delete-delay", "--max-delete=1"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			r, rr, dst, ref := userTwins(t, source, stale, nil, append([]string{"-ai", "--remove-source-files"}, opts...)...)
+			want := map[bool]int{false: 23, true: 25}[len(opts) > 1]
+			if r.code != want || rr.code != want {
+				t.Fatalf("want exit %d from both:\n%s\n%s", want, r, rr)
+			}
+			if got, want := strings.Count(r.stdout, "*deleting"), strings.Count(rr.stdout, "*deleting"); got != want || got == 0 {
+				t.Errorf("%d deletions, rsync %d", got, want)
+			}
+			if len(opts) == 1 { // (which file the limit leaves is each tool's own)
+				noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+			}
+		})
+	}
+}

@@ -231,7 +231,7 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 func (e *Executor) hadErrors() bool {
 	e.errs.mu.Lock()
 	defer e.errs.mu.Unlock()
-	return e.errs.count > 0 || e.errs.fatal != nil
+	return e.errs.count > e.errs.removals || e.errs.fatal != nil // (errRemoveSource)
 }
 
 // guardEmptySource refuses every deletion of the run when the source root

@@ -44,6 +44,7 @@ type errorLog struct {
 	items    []ItemError // kept up to maxKept
 	count    int
 	vanished int
+	removals int // of count, source files --remove-source-files failed to remove
 	fatal    error
 	delLimit bool
 }
@@ -58,6 +59,9 @@ func (l *errorLog) add(path string, err error) {
 		return
 	}
 	l.count++
+	if errors.Is(err, errRemoveSource) {
+		l.removals++
+	}
 	if len(l.items) < maxKept {
 		l.items = append(l.items, ItemError{Path: path, Err: err})
 	}
@@ -79,6 +83,12 @@ func IsFatal(err error) bool {
 }
 
 func isVanished(err error) bool { return errors.Is(err, fs.ErrNotExist) && errors.Is(err, errSource) }
+
+// errRemoveSource marks a source file --remove-source-files failed to
+// remove: the transfer is whole all the same, so, as with rsync (whose
+// sender alone sees these), deletions go on and the --max-delete limit's
+// exit code 25 comes first.
+var errRemoveSource = errors.New("remove source file")
 
 // errSource marks errors about the source side, so a missing source file
 // (vanished, exit 24) is told from a missing destination directory.

@@ -267,7 +267,7 @@ func (e *Executor) result(ctx context.Context) *Result {
 		}
 	case ctx.Err() != nil:
 		r.ExitCode = ExitSignal
-	case e.errs.count > 0:
+	case e.errs.count > e.errs.removals, e.errs.count > 0 && !e.errs.delLimit:
 		r.ExitCode = ExitPartial
 	case e.errs.vanished > 0:
 		r.ExitCode = ExitVanished

@@ -69,7 +69,7 @@ func (e *Executor) removeSources(d *walker.Dir) {
 				return
 			}
 			if err := e.removeSourceEntry(d, s); err != nil {
-				e.fail(planner.Join(d.Path, s.Name), fmt.Errorf("remove source file: %w", err))
+				e.fail(planner.Join(d.Path, s.Name), fmt.Errorf("%w: %w", errRemoveSource, err))
 			} else if e.opts.RemoveNotes {
 				e.say("sender removed %s", e.escape(planner.Join(d.Path, s.Name))) // (rsync's -vv line)
 			}
