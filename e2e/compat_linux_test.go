@@ -141,20 +141,20 @@ type runs interface {
 	// ownSource reports that rsync needs a source of its own: treesync's
 	// run changes what opts make rsync compare (access times).
 	ownSource(opts []string) bool
-	// normalize undoes, in rsync's output and tree (ref), what rsync
-	// alone does in these runs and the README tells.
-	normalize(t *testing.T, opts []string, rr *result, ref, dst string)
+	// normalize undoes, in the outputs (r, rr) and rsync's tree (ref),
+	// what one tool alone does in these runs and the README tells.
+	normalize(t *testing.T, opts []string, r, rr *result, ref, dst string)
 }
 
 // rootRuns runs both tools as the test's own user, root.
 type rootRuns struct{}
 
-func (rootRuns) dir(t *testing.T) string                                 { return t.TempDir() }
-func (rootRuns) prepare(*testing.T, []string, []string)                  {}
-func (rootRuns) run(t *testing.T, argv ...string) result                 { return execIn(t, "", argv...) }
-func (rootRuns) binary(*testing.T, string) string                        { return binary }
-func (rootRuns) ownSource([]string) bool                                 { return false }
-func (rootRuns) normalize(*testing.T, []string, *result, string, string) {}
+func (rootRuns) dir(t *testing.T) string                                          { return t.TempDir() }
+func (rootRuns) prepare(*testing.T, []string, []string)                           {}
+func (rootRuns) run(t *testing.T, argv ...string) result                          { return execIn(t, "", argv...) }
+func (rootRuns) binary(*testing.T, string) string                                 { return binary }
+func (rootRuns) ownSource([]string) bool                                          { return false }
+func (rootRuns) normalize(*testing.T, []string, *result, *result, string, string) {}
 
 // compareRuns is compareWithRsyncRef with the runs given by how.
 func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tree.Node) {
@@ -184,7 +184,7 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	if rsrc != src {
 		noDiff(t, "sources left, rsync vs treesync", rsrc, src, tree.Options{IgnoreDirMtime: true})
 	}
-	how.normalize(t, opts, &rr, ref, dst)
+	how.normalize(t, opts, &r, &rr, ref, dst)
 	if r.code != rr.code && !(r.code == 0 && dryRunHardLinkQuirk(opts, rr)) {
 		t.Errorf("exit code %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
 	}

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -98,16 +99,17 @@ func ownedBy(fd, uid, gid int) bool {
 func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry, change planner.Change) error {
 	isNew := change&planner.ChangeNew != 0
 	uid, gid, chown := e.owner(want, old, change)
+	var failed error // (the owner refused, the mode and times are still set, as rsync sets them)
 	if chown {
 		if err := e.fs.Lchownat(dirfd, name, uid, gid); err != nil {
-			return fmt.Errorf("chown: %w", err)
+			failed = fmt.Errorf("chown: %w", err)
 		}
 	}
 	setID := chown && want.Kind != planner.KindDir && e.modeFor(want, old)&0o6000 != 0
 	fakeRaw := old != nil && old.FakeRaw // (the chmod gives it the real mode --fake-super leaves)
 	if (want.Kind != planner.KindSymlink || e.pol.FakeSuper) && (isNew || setID || fakeRaw || change&planner.ChangePerms != 0) {
 		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
-			return fmt.Errorf("chmod: %w", err)
+			return cmp.Or(failed, fmt.Errorf("chmod: %w", err))
 		}
 	}
 	atime, mtime := e.atime(want), e.mtime(want)
@@ -118,10 +120,10 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 	}
 	if (atime != platform.OmitTime || mtime != platform.OmitTime) && (isNew || change&(planner.ChangeTime|planner.ChangeAtime) != 0) {
 		if err := e.fs.LutimesAt(dirfd, name, atime, mtime); err != nil {
-			return fmt.Errorf("set times: %w", err)
+			return cmp.Or(failed, fmt.Errorf("set times: %w", err))
 		}
 	}
-	return nil
+	return failed
 }
 
 // fixMeta applies attribute changes to an up-to-date entry in place: the
