@@ -68,7 +68,7 @@ bench: build
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzPlanDir -fuzztime=60s ./planner
 	$(GO) test -run='^$$' -fuzz=FuzzMatch -fuzztime=60s ./filter
-	TREESYNC_E2E_SEEDS=500 $(GO) test -count=1 -timeout 60m -run 'TestRandomTreesVsRsync|TestRandomOptionsVsRsync' ./e2e/
+	TREESYNC_E2E_SEEDS=500 $(GO) test -count=1 -timeout 60m -run 'TestRandomTreesVsRsync|TestRandomOptions(AsUser)?VsRsync' ./e2e/
 
 clean:
 	rm -rf bin
