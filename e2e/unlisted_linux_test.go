@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/treesync/treesync/e2e/tree"
 )
@@ -136,4 +137,56 @@ func TestChmodUnlistedTwiceAsOrdinaryUser(t *testing.T) {
 			t.Errorf("%q: mode %v, want 0311 (%v)", d, st.Mode().Perm(), err)
 		}
 	}
+}
+
+// TestDropBoxAsOrdinaryUserVsRsync: an ordinary user syncs into someone
+// else's directory it may search and write in but not read (a drop box,
+// 1733): each source name is looked up in it, as rsync does, instead of
+// the run stopping at "open directory: permission denied" (exit 11).
+// What cannot be done there fails as in rsync (the root's attributes,
+// exit 23; deletes, which need a listing: "IO error encountered"; the
+// directory's time the run's own files moved is left, where the second
+// run fails to set it); a second run finds the files up to date.
+func TestDropBoxAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "rsync")
+	at := tree.At(100, 0)
+	mine := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 65534, 65534; return n }
+	source := []tree.Node{{Path: "f", Data: []byte("f"), Mtime: at}, {Path: "new", Data: []byte("new"), Mtime: at},
+		{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/g", Data: []byte("g"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{mine(tree.Node{Path: "f", Data: []byte("old f"), Mtime: tree.At(50, 0)}),
+		mine(tree.Node{Path: "other", Data: []byte("x"), Mtime: at}), {Path: ".", Kind: tree.Dir, Mode: 0o1733, Mtime: at}}
+	for _, opts := range [][]string{{"-rl"}, {"-rlt"}, {"-rl", "--delete"}, {"-a"}, {"-rl", "-n"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			args := append([]string{"-i"}, opts...)
+			start := time.Now().Add(-time.Second)
+			r, rr, dst, ref := userTwins(t, source, stale, nil, args...)
+			if r.code != rr.code {
+				t.Fatalf("exit %d, rsync %d:\n%s\n%s", r.code, rr.code, r, rr)
+			}
+			if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
+				t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true, TouchedSince: start})
+			if slices.Contains(opts, "-n") {
+				return
+			}
+			src := filepath.Join(filepath.Dir(dst), "src") + "/"
+			again := runAsUser(t, append(append([]string{filepath.Join(filepath.Dir(dst), "treesync-bin")}, args...), src, dst+"/")...)
+			rAgain := runAsUser(t, append(append([]string{"rsync"}, args...), src, ref+"/")...)
+			if again.code != rAgain.code || strings.Contains(again.stdout, ">f") || itemLines(again.stdout, nil) != itemLines(rAgain.stdout, nil) {
+				t.Errorf("a second run differs from rsync's, or copied again:\n%s\n%s", again, rAgain)
+			}
+		})
+	}
+	t.Run("one file", func(t *testing.T) {
+		base, src, dst, _ := reachableTwins(t, source, stale)
+		bin := filepath.Join(base, "treesync-bin")
+		copyBinary(t, bin)
+		for i, want := range []string{">f+++++++++ new", ""} {
+			if r := runAsUser(t, bin, "-ai", filepath.Join(src, "new"), dst+"/"); r.code != 0 || itemLines(r.stdout, nil) != want {
+				t.Errorf("run %d: want exit 0 and %q:\n%s", i+1, want, r)
+			}
+		}
+	})
 }

@@ -23,7 +23,7 @@ func (e *Executor) lock(fd int, dest string) error {
 	deadline := time.Now().Add(e.opts.LockWait)
 	for {
 		err := platform.Flock(fd, false)
-		if err == nil {
+		if err == nil || errors.Is(err, syscall.EBADF) { // (EBADF: a drop box, opened only to search it, cannot be locked)
 			return nil
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) {

@@ -228,9 +228,10 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) er
 		}
 	}
 	if times && e.pol.Times && !e.pol.OmitDirTimes && have.Mtime != want.Mtime {
-		if err := e.fs.Futimes(fd, platform.OmitTime, want.Mtime); err != nil {
+		err := e.fs.Futimes(fd, platform.OmitTime, want.Mtime)
+		if err != nil && !(errors.Is(err, fs.ErrPermission) && old != nil && old.Mtime == want.Mtime) {
 			return fmt.Errorf("set times: %w", err)
-		}
+		} // (a time it had, which only this run's changes inside moved: rsync lets someone else's directory keep the new one)
 	}
 	if e.opts.Fsync {
 		return e.fs.Fsync(fd)

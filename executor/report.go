@@ -57,6 +57,16 @@ func (e *Executor) listError(path string, err error) {
 	}
 }
 
+// reportBlind reports a destination directory that could be searched
+// but not read (walker.ErrUnlisted) where deletes were asked for: what
+// it holds beside the source's names is unknown, so, as in rsync, no
+// deletion is made in the run.
+func (e *Executor) reportBlind(d *walker.Dir, pol planner.Policy) {
+	if d.DstBlind && pol.Delete && !d.Top() {
+		e.listError(itemPath(d, "", planner.KindDir), fmt.Errorf("opendir %s (destination): %w", itemPath(d, "", planner.KindDir), walker.ErrUnlisted))
+	}
+}
+
 // reportDangling reports the source symlinks that were to be followed
 // (-L, --copy-unsafe-links) and could not be: listing errors, as in rsync.
 func (e *Executor) reportDangling(d *walker.Dir, dangling []*planner.Entry) {

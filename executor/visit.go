@@ -31,6 +31,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 			e.printDir(d, d.Action)
 		}
 	}
+	if p.First {
+		e.reportBlind(d, pol)
+	}
 	rules, err := e.rulesFor(d, p)
 	if err != nil {
 		if p.First {
@@ -360,6 +363,9 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	}
 	pol := e.pol
 	pol.Delete = !d.Top()
+	if p.First {
+		e.reportBlind(d, pol)
+	}
 	pol.Filter, _ = e.rulesFor(d, p)
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.reportDangling(d, plan.Dangling)

@@ -191,12 +191,20 @@ func Rmdirat(dirfd int, name string) error {
 
 // Fchmod sets the permission bits (including setuid, setgid, sticky) of fd.
 func Fchmod(fd int, mode uint32) error {
-	return retryErr(func() error { return unix.Fchmod(fd, mode&ModePerm) })
+	err := retryErr(func() error { return unix.Fchmod(fd, mode&ModePerm) })
+	if errors.Is(err, unix.EBADF) {
+		return chmodSearchFd(fd, mode) // (OpenDirSearchAt's)
+	}
+	return err
 }
 
 // Fchown sets the owner and group of fd; -1 leaves one unchanged.
 func Fchown(fd int, uid, gid int) error {
-	return retryErr(func() error { return unix.Fchown(fd, uid, gid) })
+	err := retryErr(func() error { return unix.Fchown(fd, uid, gid) })
+	if errors.Is(err, unix.EBADF) {
+		return chownSearchFd(fd, uid, gid) // (OpenDirSearchAt's)
+	}
+	return err
 }
 
 // Lchownat sets owner and group of name inside dirfd without following a symlink.
@@ -294,7 +302,11 @@ func ReopenDir(fd int) (int, error) {
 	if fd < 0 {
 		return -1, nil
 	}
-	return openNoatime(fd, ".", openDirFlags)
+	nfd, err := openNoatime(fd, ".", openDirFlags)
+	if errors.Is(err, unix.EACCES) {
+		return OpenDirSearchAt(fd, ".", true) // (one OpenDirSearchAt opened)
+	}
+	return nfd, err
 }
 
 func renameIfAbsent(olddirfd int, oldName string, newdirfd int, newName string) error {

@@ -18,6 +18,7 @@ const (
 
 func OpenRoot(string) (int, error)                   { return -1, ErrUnsupported }
 func OpenDirAt(int, string) (int, error)             { return -1, ErrUnsupported }
+func OpenDirSearchAt(int, string, bool) (int, error) { return -1, ErrUnsupported }
 func OpenFileAt(int, string) (int, error)            { return -1, ErrUnsupported }
 func OpenFileWriteAt(int, string) (int, error)       { return -1, ErrUnsupported }
 func OpenForMeta(int, string) (int, error)           { return -1, ErrUnsupported }

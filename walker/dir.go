@@ -25,6 +25,9 @@ type Dir struct {
 	// NoDescend marks a mount point under -x, or any subdirectory under
 	// OneLevel (-d): created, not entered.
 	NoDescend bool
+	// DstBlind records that the destination directory could be searched
+	// but not read: its listing holds the source's names found in it.
+	DstBlind bool
 	// Unlocked records that the destination directory was given u+rwx to
 	// be listed (Options.Unlock); Action.Dst.Mode is its mode before.
 	Unlocked bool

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"slices"
+	"syscall"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -24,6 +26,28 @@ func (w *walk) readNames(d *Dir, fd int, buf []byte, src bool) ([]string, error)
 	return names, nil
 }
 
+// ErrUnlisted stands for a destination directory that could be searched
+// but not read (opened by platform.OpenDirSearchAt): the names of its
+// source counterpart were looked up in it instead, and nothing else in
+// it is known (no deletes there).
+var ErrUnlisted = errors.New("destination directory cannot be listed (no read permission)")
+
+// dstNames lists d's destination directory; one that could only be
+// searched gives the names of the source's listing (src) instead, as
+// rsync, which looks up each source name, gives (d.DstBlind).
+func (w *walk) dstNames(d *Dir, buf []byte, src []string) ([]string, error) {
+	names, err := w.names(d, d.DstFd, buf, false)
+	if !errors.Is(err, syscall.EBADF) {
+		if err != nil {
+			err = fmt.Errorf("readdir %s: %w", displayDir(d.Path), err)
+			w.report(d.Path, err)
+		}
+		return names, err
+	}
+	d.DstBlind = true // (a transfer root's one name (Only) is stat-ed, never read)
+	return slices.Clone(src), ErrUnlisted
+}
+
 // stat stats names (of one side of d) relative to fd. An entry that
 // vanishes between readdir and stat is reported and left out; any other
 // failure is reported and makes the listing partial (its error returned).
@@ -34,6 +58,9 @@ func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, 
 		e, err := w.entry(fd, name, src)
 		if err == nil && e.Kind == planner.KindSymlink && e.Target() != realSymlink {
 			e, err = w.resolveLink(d, fd, e, src)
+		}
+		if err != nil && !src && d.DstBlind && errors.Is(err, fs.ErrNotExist) {
+			continue // (a source name the directory does not hold)
 		}
 		if err != nil {
 			path := planner.Join(d.Path, name)

@@ -212,7 +212,7 @@ func (w *walk) process(ctx context.Context, d *Dir, buf []byte) {
 		src, side.Src.Err = w.readNames(d, d.SrcFd, buf, true)
 	}
 	if d.DstFd >= 0 && !d.NoDescend {
-		dst, side.Dst.Err = w.readNames(d, d.DstFd, buf, false)
+		dst, side.Dst.Err = w.dstNames(d, buf, src)
 	}
 	for first, last := true, false; !last; first = false {
 		i, j := window(src, dst, w.opts.Window)
@@ -259,6 +259,11 @@ func (w *walk) open(d *Dir, p *Pair) {
 		return
 	}
 	d.DstFd, err = w.openDst(d)
+	if errors.Is(err, fs.ErrPermission) {
+		if fd, serr := platform.OpenDirSearchAt(d.Parent.DstFd, d.DstName, d.Action.Dst != nil && d.Action.Dst.Followed); serr == nil {
+			d.DstFd, err = fd, nil // searched, not listed (dstNames)
+		}
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist), replaced(d.Action.Dst, err):
 		p.Dst.Missing = true

@@ -1,0 +1,34 @@
+//go:build linux
+
+package platform
+
+import (
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// OpenDirSearchAt opens the directory name inside dirfd only to reach
+// the names in it (O_PATH), following a symlink when follow is set: a
+// directory its user may search and write in but not read (a drop box,
+// 1733) cannot be listed, yet names in it can be stat-ed, created,
+// renamed and removed through this descriptor. Reading it (ReadDirNames)
+// fails with EBADF.
+func OpenDirSearchAt(dirfd int, name string, follow bool) (int, error) {
+	flags := unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC
+	if !follow {
+		flags |= unix.O_NOFOLLOW
+	}
+	return retry(func() (int, error) { return openat(dirfd, name, flags, 0) })
+}
+
+// chmodSearchFd and chownSearchFd change a descriptor of OpenDirSearchAt,
+// which fchmod and fchown refuse (EBADF), so that the kernel says what it
+// says of the directory itself.
+func chmodSearchFd(fd int, mode uint32) error {
+	return retryErr(func() error { return unix.Chmod("/proc/self/fd/"+strconv.Itoa(fd), mode&ModePerm) })
+}
+
+func chownSearchFd(fd, uid, gid int) error {
+	return retryErr(func() error { return unix.Fchownat(fd, "", uid, gid, unix.AT_EMPTY_PATH) })
+}
