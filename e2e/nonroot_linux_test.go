@@ -250,8 +250,8 @@ func withoutAtimeOf(out string, names map[string]bool) string {
 }
 
 // specialOwnerLine is an itemized owner and group change of a device,
-// fifo or socket (with its time or not).
-var specialOwnerLine = regexp.MustCompile(`(?m)^\.[DS]\.\.[.t]\.og\.{3} .*\n`)
+// fifo or socket (with its time and mode or not).
+var specialOwnerLine = regexp.MustCompile(`(?m)^\.[DS]\.\.[.t][.p]og\.{3} .*\n`)
 
 // chmodAdd adds file's bits to a regular file and dir's to a directory.
 func chmodAdd(p string, d fs.DirEntry, file, dir fs.FileMode) error {
