@@ -176,7 +176,7 @@ func (userRuns) prepare(t *testing.T, srcs, dsts []string) {
 	}
 	for _, root := range dsts {
 		must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			return cmp.Or(err, os.Lchown(p, 65534, 65534), chmodAdd(p, d, 0, 0o500))
+			return cmp.Or(err, userOwns(p), chmodAdd(p, d, 0, 0o500))
 		}))
 	}
 }
@@ -252,6 +252,16 @@ func withoutAtimeOf(out string, names map[string]bool) string {
 // specialOwnerLine is an itemized owner and group change of a device,
 // fifo or socket (with its time and mode or not).
 var specialOwnerLine = regexp.MustCompile(`(?m)^\.[DS]\.\.[.t][.p]og\.{3} .*\n`)
+
+// userOwns gives uid 65534 what root owns at p; what the seed gave
+// another owner (seededTrees) stays that owner's.
+func userOwns(p string) error {
+	var st unix.Stat_t
+	if err := unix.Lstat(p, &st); err != nil || st.Uid != 0 {
+		return err
+	}
+	return os.Lchown(p, 65534, 65534)
+}
 
 // chmodAdd adds file's bits to a regular file and dir's to a directory.
 func chmodAdd(p string, d fs.DirEntry, file, dir fs.FileMode) error {
