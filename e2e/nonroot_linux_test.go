@@ -390,3 +390,32 @@ func TestRemoveSourceFilesAsOrdinaryUserVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestOthersFilesAsOrdinaryUserVsRsync: in its own directory an ordinary
+// user replaces, backs up and deletes files of another user it may not
+// read: a backup (-b, --backup-dir) is moved, not linked (the kernel
+// refuses to link such a file: fs.protected_hardlinks), and -c counts an
+// unreadable file as different, as rsync.
+func TestOthersFilesAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "rsync")
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	theirs := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID, n.Mode = true, 1, 1, 0o600; return n }
+	source := []tree.Node{{Path: "f", Data: []byte("new"), Mtime: at}, {Path: "same", Data: []byte("same"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{theirs(tree.Node{Path: "f", Data: []byte("old f"), Mtime: old}),
+		theirs(tree.Node{Path: "same", Data: []byte("same"), Mtime: at}), theirs(tree.Node{Path: "gone", Data: []byte("g"), Mtime: at}),
+		{Path: ".", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 65534}}
+	for _, opts := range [][]string{{"-rlt", "-b"}, {"-rlt", "-b", "--delete"}, {"-rlt", "--backup-dir=bk", "--delete"}, {"-rlt", "-c"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			r, rr, dst, ref := userTwins(t, source, stale, nil, append([]string{"-i"}, opts...)...)
+			if r.code != 0 || rr.code != 0 {
+				t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
+			}
+			if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
+				t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+		})
+	}
+}

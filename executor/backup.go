@@ -76,28 +76,34 @@ func (e *Executor) closeBackupRoot() {
 // root-relative rel; d is the walked directory it is in or below, else
 // nil) before it is replaced or deleted: a hard link named name+suffix
 // beside it, or at the same relative path under --backup-dir. Linking
-// leaves the original in place, so a replacement stays atomic.
-func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) error {
+// leaves the original in place, so a replacement stays atomic. Another
+// user's file the kernel will not link (fs.protected_hardlinks) is moved
+// instead, as rsync moves every backup: moved reports name gone.
+func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) (moved bool, err error) {
 	if !e.opts.Backup || e.opts.DryRun {
-		return nil
+		return false, nil
 	}
 	bfd, done, err := e.backupDirFd(d, dirfd, rel)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer done()
 	target := name + e.opts.Suffix
 	if err := e.fs.Unlinkat(bfd, target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("replace old backup %s: %w", target, err)
+		return false, fmt.Errorf("replace old backup %s: %w", target, err)
 	}
-	if err := e.fs.Linkat(dirfd, name, bfd, target); err != nil {
+	err = e.fs.Linkat(dirfd, name, bfd, target)
+	if errors.Is(err, syscall.EPERM) {
+		moved, err = true, e.fs.Renameat(dirfd, name, bfd, target)
+	}
+	if err != nil {
 		if errors.Is(err, syscall.EXDEV) {
-			return fmt.Errorf("backup of %s: --backup-dir must be on the destination's filesystem: %w", rel, err)
+			return false, fmt.Errorf("backup of %s: --backup-dir must be on the destination's filesystem: %w", rel, err)
 		}
-		return fmt.Errorf("backup of %s: %w", rel, err)
+		return false, fmt.Errorf("backup of %s: %w", rel, err)
 	}
 	e.noteBackup(rel)
-	return nil
+	return moved, nil
 }
 
 // noteBackup prints rsync's line for a backup made of the root-relative

@@ -316,7 +316,8 @@ func (e *Executor) discard(d *walker.Dir, p pending) {
 // is complete: no --partial-dir to keep it in, no xattrs set by name.
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action, fresh bool) (pending, platform.CopyResult, error) {
 	meta := e.sourceMeta(src, st)
-	perm := e.modeFor(&meta, a.Dst) & 0o777 // created with its final mode where the umask allows
+	old := e.keptModeOf(a)
+	perm := e.modeFor(&meta, old) & 0o777 // created with its final mode where the umask allows
 	if e.pol.FakeSuper {
 		perm |= 0o600 // (fakeSuperFS keeps the rest once the copy is done)
 	}
@@ -331,7 +332,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	if err != nil {
 		return pending{}, res, fmt.Errorf("copy: %w", err)
 	}
-	err = e.setFdMetaCreated(p.fd, &meta, a.Dst, perm)
+	err = e.setFdMetaCreated(p.fd, &meta, old, perm)
 	if err == nil && p.name != "" {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), p.dirfd(d), p.name)
 	}

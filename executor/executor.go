@@ -51,6 +51,7 @@ type Executor struct {
 	// write: not root's, and not under --fake-super, which leaves every
 	// real mode writable by its owner (readonly.go).
 	modesBind bool
+	euid      int
 }
 
 // task is a batch of one directory's items for a copy worker.
@@ -68,7 +69,8 @@ func New(opts Options) *Executor {
 	copyOpts.Progress = &e.stats.CopiedBytes // live bytes for progress displays
 	e.copier = platform.NewCopier(copyOpts)
 	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
-	e.modesBind = platform.Geteuid() != 0 && !opts.Policy.FakeSuper
+	e.euid = platform.Geteuid()
+	e.modesBind = e.euid != 0 && !opts.Policy.FakeSuper
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {
 		e.fs = opts.fs

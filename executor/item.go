@@ -156,7 +156,7 @@ func (e *Executor) commitTemp(d *walker.Dir, from int, tmp, name string, want *p
 		}
 	default:
 		if err = e.expect(d, name, want); err == nil {
-			err = e.backup(d, d.DstFd, name, planner.Join(d.Path, name))
+			_, err = e.backup(d, d.DstFd, name, planner.Join(d.Path, name))
 		}
 		if err == nil {
 			err = e.fs.Renameat(from, tmp, d.DstFd, name)

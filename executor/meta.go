@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"time"
 
 	"github.com/treesync/treesync/planner"
@@ -27,6 +28,31 @@ func (e *Executor) modeFor(want, old *planner.Entry) uint32 {
 		return old.Mode
 	}
 	return want.Mode & 0o777 &^ e.opts.Umask
+}
+
+// keptModeOf is the file whose permissions a copy replacing a's
+// destination keeps without -p (modeFor's old): that file, unless the
+// user may not read it (another user's), which rsync's receiver, failing
+// to open it, takes for none (the copy gets the source's mode less the
+// umask).
+func (e *Executor) keptModeOf(a planner.Action) *planner.Entry {
+	old := a.Dst
+	if !e.modesBind || e.pol.Perms || old == nil || old.Kind != planner.KindFile || e.mayRead(old) {
+		return old
+	}
+	return nil
+}
+
+// mayRead reports whether the permission bits of f let this run's user
+// read it.
+func (e *Executor) mayRead(f *planner.Entry) bool {
+	switch {
+	case int(f.UID) == e.euid:
+		return f.Mode&0o400 != 0
+	case slices.Contains(e.pol.MemberOf, f.GID):
+		return f.Mode&0o040 != 0
+	}
+	return f.Mode&0o004 != 0
 }
 
 // executable is -E's mode for a file that has mode and is to be

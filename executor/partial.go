@@ -115,7 +115,7 @@ func (e *Executor) commitFrom(d *walker.Dir, pfd int, name string, want *planner
 		return err
 	}
 	if want != nil {
-		if err := e.backup(d, d.DstFd, name, planner.Join(d.Path, name)); err != nil {
+		if _, err := e.backup(d, d.DstFd, name, planner.Join(d.Path, name)); err != nil {
 			return err
 		}
 	}

@@ -77,11 +77,12 @@ func (e *Executor) rmdirEmpty(dirfd int, name string) error {
 // attributes); report says whether it is a --delete deletion (counted
 // and itemized) rather than making way for a replacement.
 func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind, path string, report bool) error {
-	if err := e.backup(d, dirfd, name, path); err != nil {
+	moved, err := e.backup(d, dirfd, name, path)
+	if err != nil {
 		return err
 	}
 	if !e.opts.DryRun {
-		if err := e.fs.Unlinkat(dirfd, name); err != nil {
+		if err := e.fs.Unlinkat(dirfd, name); err != nil && !moved {
 			return fmt.Errorf("delete: %w", err)
 		}
 		if report && dirfd == d.DstFd {

@@ -77,7 +77,7 @@ func (e *Executor) carry(d *walker.Dir, p pending, meta *planner.Entry, a planne
 		return pending{}, fmt.Errorf("copy from temp-dir: %w", err)
 	}
 	q := pending{name: tmp, fd: out, dir: -1}
-	err = e.setFdMetaCreated(out, meta, a.Dst, perm)
+	err = e.setFdMetaCreated(out, meta, e.keptModeOf(a), perm)
 	if err == nil {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}
