@@ -259,11 +259,6 @@ func (w *walk) open(d *Dir, p *Pair) {
 		return
 	}
 	d.DstFd, err = w.openDst(d)
-	if errors.Is(err, fs.ErrPermission) {
-		if fd, serr := platform.OpenDirSearchAt(d.Parent.DstFd, d.DstName, d.Action.Dst != nil && d.Action.Dst.Followed); serr == nil {
-			d.DstFd, err = fd, nil // searched, not listed (dstNames)
-		}
-	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist), replaced(d.Action.Dst, err):
 		p.Dst.Missing = true
@@ -276,13 +271,22 @@ func (w *walk) open(d *Dir, p *Pair) {
 }
 
 // openDst opens d's destination directory, first opening it to its
-// owner when its listed mode would not let them list it (Options.Unlock;
-// a directory of someone else's stays as it is and fails to list).
+// owner when its listed mode would not let them list it (Options.Unlock).
+// One that still cannot be read (someone else's drop box, or any in a
+// dry run) is opened only to search it, and listed by the source's names
+// (dstNames).
 func (w *walk) openDst(d *Dir) (int, error) {
-	if e := d.Action.Dst; w.opts.Unlock && e != nil && e.Kind == planner.KindDir && !e.Followed && e.Mode&0o500 != 0o500 {
+	e := d.Action.Dst
+	if w.opts.Unlock && e != nil && e.Kind == planner.KindDir && !e.Followed && e.Mode&0o500 != 0o500 {
 		d.Unlocked = platform.Lchmodat(d.Parent.DstFd, d.DstName, e.Mode|0o700) == nil
 	}
-	return openDir(d.Parent.DstFd, d.DstName, d.Action.Dst)
+	fd, err := openDir(d.Parent.DstFd, d.DstName, e)
+	if errors.Is(err, fs.ErrPermission) {
+		if sfd, serr := platform.OpenDirSearchAt(d.Parent.DstFd, d.DstName, e != nil && e.Followed); serr == nil {
+			return sfd, nil
+		}
+	}
+	return fd, err
 }
 
 // replaced reports a destination entry listed as a non-directory that
