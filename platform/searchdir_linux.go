@@ -13,11 +13,15 @@ import (
 // directory its user may search and write in but not read (a drop box,
 // 1733) cannot be listed, yet names in it can be stat-ed, created,
 // renamed and removed through this descriptor. Reading it (ReadDirNames)
-// fails with EBADF.
+// fails with EBADF. One the user may not search either fails (EACCES):
+// nothing in it could be looked up.
 func OpenDirSearchAt(dirfd int, name string, follow bool) (int, error) {
-	flags := unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC
+	flags, at := unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, unix.AT_EACCESS
 	if !follow {
-		flags |= unix.O_NOFOLLOW
+		flags, at = flags|unix.O_NOFOLLOW, at|unix.AT_SYMLINK_NOFOLLOW
+	}
+	if err := retryErr(func() error { return unix.Faccessat(dirfd, name, unix.X_OK, at) }); err != nil {
+		return -1, err
 	}
 	return retry(func() (int, error) { return openat(dirfd, name, flags, 0) })
 }
