@@ -60,6 +60,20 @@ func userTwins(t *testing.T, source, stale, alt []tree.Node, args ...string) (r,
 	return userTwinsApart(t, source, stale, alt, args, args)
 }
 
+// userTwinsAgree runs userTwins with -i and opts and wants both tools
+// to succeed with the same itemized lines and trees.
+func userTwinsAgree(t *testing.T, source, stale, alt []tree.Node, opts ...string) {
+	t.Helper()
+	r, rr, dst, ref := userTwins(t, source, stale, alt, append([]string{"-i"}, opts...)...)
+	if r.code != 0 || rr.code != 0 {
+		t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
+	}
+	if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
+		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+}
+
 // userTwinsApart is userTwins with rsync given rargs, not args.
 func userTwinsApart(t *testing.T, source, stale, alt []tree.Node, args, rargs []string) (r, rr result, dst, ref string) {
 	t.Helper()
@@ -330,16 +344,7 @@ func TestLinkDestAsOrdinaryUserVsRsync(t *testing.T) {
 	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 65534}}
 	alt := slices.Clone(source[:3])
 	for _, opts := range [][]string{{"-a", "--link-dest=../alt"}, {"-rlt", "--link-dest=../alt"}} {
-		t.Run(strings.Join(opts, " "), func(t *testing.T) {
-			r, rr, dst, ref := userTwins(t, source, stale, alt, append([]string{"-i"}, opts...)...)
-			if r.code != 0 || rr.code != 0 {
-				t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
-			}
-			if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
-				t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
-			}
-			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
-		})
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { userTwinsAgree(t, source, stale, alt, opts...) })
 	}
 }
 
@@ -420,15 +425,6 @@ func TestOthersFilesAsOrdinaryUserVsRsync(t *testing.T) {
 		theirs(tree.Node{Path: "same", Data: []byte("same"), Mtime: at}), theirs(tree.Node{Path: "gone", Data: []byte("g"), Mtime: at}),
 		{Path: ".", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 65534}}
 	for _, opts := range [][]string{{"-rlt", "-b"}, {"-rlt", "-b", "--delete"}, {"-rlt", "--backup-dir=bk", "--delete"}, {"-rlt", "-c"}} {
-		t.Run(strings.Join(opts, " "), func(t *testing.T) {
-			r, rr, dst, ref := userTwins(t, source, stale, nil, append([]string{"-i"}, opts...)...)
-			if r.code != 0 || rr.code != 0 {
-				t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
-			}
-			if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
-				t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
-			}
-			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
-		})
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { userTwinsAgree(t, source, stale, nil, opts...) })
 	}
 }
