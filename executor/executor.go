@@ -48,8 +48,9 @@ type Executor struct {
 	jobs         int            // how many copy workers run
 	rootFd       int            // the destination root that walker paths are relative to
 	// modesBind says the owner's permission bits can refuse this run a
-	// write: not root's, and not under --fake-super, which leaves every
-	// real mode writable by its owner (readonly.go).
+	// write: not root's, not under --fake-super, which leaves every real
+	// mode writable by its owner, and not a dry run, which writes nothing
+	// (readonly.go, unlisted.go).
 	modesBind bool
 	euid      int
 }
@@ -70,7 +71,7 @@ func New(opts Options) *Executor {
 	e.copier = platform.NewCopier(copyOpts)
 	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
 	e.euid = platform.Geteuid()
-	e.modesBind = e.euid != 0 && !opts.Policy.FakeSuper
+	e.modesBind = e.euid != 0 && !opts.Policy.FakeSuper && !opts.DryRun
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {
 		e.fs = opts.fs
@@ -224,7 +225,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) 
 		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
 		CopyDirlinks: e.opts.CopyDirlinks, FollowDst: e.followDst(), OneLevel: e.oneLevel(),
 		FakeSuper: e.pol.FakeSuper, CopyDevices: e.opts.CopyDevices,
-		Unlock: e.modesBind && !e.opts.DryRun,
+		Unlock: e.modesBind,
 	}
 	if e.pol.Xattrs || e.pol.ACLs {
 		opts.Xattrs = e.pol.XattrKind

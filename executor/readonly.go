@@ -23,7 +23,7 @@ import (
 // u+rwx when they do not let its owner list, search and write in it, and
 // reports whether it did (relock puts mode back).
 func (e *Executor) unlock(fd int, mode uint32) bool {
-	if !e.modesBind || e.opts.DryRun || fd < 0 || mode&0o700 == 0o700 {
+	if !e.modesBind || fd < 0 || mode&0o700 == 0o700 {
 		return false
 	}
 	// (not its owner's: the changes inside meet EACCES and report it)
@@ -36,7 +36,7 @@ func (e *Executor) unlock(fd int, mode uint32) bool {
 // unlocked reports that mode is to be put back.
 func (e *Executor) openUnlocked(dirfd int, name string) (fd int, mode uint32, unlocked bool, err error) {
 	fd, err = platform.OpenDirAt(dirfd, name)
-	if errors.Is(err, fs.ErrPermission) && e.modesBind && !e.opts.DryRun {
+	if errors.Is(err, fs.ErrPermission) && e.modesBind {
 		st, serr := platform.Lstatat(dirfd, name)
 		mode = st.Mode & platform.ModePerm
 		if serr != nil || !st.IsDir() || e.fs.Lchmodat(dirfd, name, mode|0o700) != nil {
@@ -104,7 +104,7 @@ func (e *Executor) whileWritable(dirfd int, name string, f func() error) error {
 // unlockVisited unlocks d's destination directory for its visit; dirDone
 // locks it again (relockVisited). One this run made is writable already.
 func (e *Executor) unlockVisited(d *walker.Dir) {
-	if !e.modesBind || e.opts.DryRun || d.DstFd < 0 || (d.Action.Op == planner.OpMkdir && d.Action.Dst == nil) {
+	if !e.modesBind || d.DstFd < 0 || (d.Action.Op == planner.OpMkdir && d.Action.Dst == nil) {
 		return
 	}
 	var mode uint32

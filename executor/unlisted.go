@@ -27,7 +27,7 @@ type unlisted struct {
 // holdUnlisted keeps d's destination directory open to its owner when
 // the mode it was given (or kept) would not let them list or search it.
 func (e *Executor) holdUnlisted(d *walker.Dir) {
-	if !e.modesBind || e.opts.DryRun || d.DstFd < 0 || d.Top() {
+	if !e.modesBind || d.DstFd < 0 || d.Top() {
 		return
 	}
 	e.unlisted.mu.Lock()
@@ -63,7 +63,7 @@ func (u *unlisted) hold(path string, mode uint32) {
 // when the run ends (or the root's attributes set).
 func (e *Executor) openRootDir(dest string, st platform.Stat) (int, error) {
 	mode := st.Mode & platform.ModePerm
-	if e.modesBind && !e.opts.DryRun && mode&0o500 != 0o500 && e.fs.Lchmodat(platform.CurrentDir, dest, mode|0o700) == nil {
+	if e.modesBind && mode&0o500 != 0o500 && e.fs.Lchmodat(platform.CurrentDir, dest, mode|0o700) == nil {
 		e.unlisted.hold("", mode)
 	}
 	fd, err := platform.OpenRoot(dest)
