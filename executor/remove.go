@@ -81,13 +81,13 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 	if err != nil {
 		return err
 	}
-	if !e.opts.DryRun {
-		if err := e.fs.Unlinkat(dirfd, name); err != nil && !moved {
+	if !e.opts.DryRun && !moved { // (a backup that moved it took it away)
+		if err := e.fs.Unlinkat(dirfd, name); err != nil {
 			return fmt.Errorf("delete: %w", err)
 		}
-		if report && dirfd == d.DstFd {
-			d.Emptied.Store(true)
-		}
+	}
+	if !e.opts.DryRun && report && dirfd == d.DstFd {
+		d.Emptied.Store(true)
 	}
 	if report {
 		e.noteDelete(k, path)
