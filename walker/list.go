@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"slices"
 	"syscall"
 
 	"github.com/cespare/xxhash/v2"
@@ -15,15 +14,19 @@ import (
 )
 
 // readNames reads the names of one side of d, sorted; a failure is
-// reported and returned.
+// reported and returned, but a destination's EBADF, which dstNames
+// takes for a directory opened only to search it.
 func (w *walk) readNames(d *Dir, fd int, buf []byte, src bool) ([]string, error) {
 	names, err := w.names(d, fd, buf, src)
-	if err != nil {
-		err = fmt.Errorf("readdir %s: %w", displayDir(d.Path), err)
-		w.report(d.Path, err)
+	switch {
+	case err == nil:
+		return names, nil
+	case !src && errors.Is(err, syscall.EBADF):
 		return nil, err
 	}
-	return names, nil
+	err = fmt.Errorf("readdir %s: %w", displayDir(d.Path), err)
+	w.report(d.Path, err)
+	return nil, err
 }
 
 // ErrUnlisted stands for a destination directory that could be searched
@@ -36,16 +39,14 @@ var ErrUnlisted = errors.New("destination directory cannot be listed (no read pe
 // searched gives the names of the source's listing (src) instead, as
 // rsync, which looks up each source name, gives (d.DstBlind).
 func (w *walk) dstNames(d *Dir, buf []byte, src []string) ([]string, error) {
-	names, err := w.names(d, d.DstFd, buf, false)
+	names, err := w.readNames(d, d.DstFd, buf, false)
 	if !errors.Is(err, syscall.EBADF) {
-		if err != nil {
-			err = fmt.Errorf("readdir %s: %w", displayDir(d.Path), err)
-			w.report(d.Path, err)
-		}
 		return names, err
 	}
-	d.DstBlind = true // (a transfer root's one name (Only) is stat-ed, never read)
-	return slices.Clone(src), ErrUnlisted
+	// (a transfer root's one name (Only) is stat-ed, never read; the
+	// source's names are shared: neither side's are changed)
+	d.DstBlind = true
+	return src, ErrUnlisted
 }
 
 // stat stats names (of one side of d) relative to fd. An entry that
