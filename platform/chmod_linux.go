@@ -4,7 +4,6 @@ package platform
 
 import (
 	"errors"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -29,5 +28,5 @@ func Lchmodat(dirfd int, name string, mode uint32) error {
 	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
 		return unix.EOPNOTSUPP // symlinks have no mode of their own on Linux
 	}
-	return retryErr(func() error { return unix.Chmod("/proc/self/fd/"+strconv.Itoa(fd), mode&ModePerm) })
+	return chmodSearchFd(fd, mode)
 }

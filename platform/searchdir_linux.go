@@ -26,9 +26,9 @@ func OpenDirSearchAt(dirfd int, name string, follow bool) (int, error) {
 	return retry(func() (int, error) { return openat(dirfd, name, flags, 0) })
 }
 
-// chmodSearchFd and chownSearchFd change a descriptor of OpenDirSearchAt,
-// which fchmod and fchown refuse (EBADF), so that the kernel says what it
-// says of the directory itself.
+// chmodSearchFd and chownSearchFd change what an O_PATH descriptor (one
+// of OpenDirSearchAt, Lchmodat's) stands for, which fchmod and fchown
+// refuse (EBADF), so that the kernel says what it says of that itself.
 func chmodSearchFd(fd int, mode uint32) error {
 	return retryErr(func() error { return unix.Chmod("/proc/self/fd/"+strconv.Itoa(fd), mode&ModePerm) })
 }
