@@ -81,8 +81,7 @@ func userTwinsApart(t *testing.T, source, stale, alt []tree.Node, args, rargs []
 	if alt != nil {
 		build(t, filepath.Join(base, "alt"), alt)
 	}
-	bin := filepath.Join(base, "treesync-bin")
-	copyBinary(t, bin)
+	bin := userRuns{}.binary(t, base)
 	r = runAsUser(t, append(append([]string{bin}, args...), src+"/", dst+"/")...)
 	rr = runAsUser(t, append(append([]string{"rsync"}, rargs...), src+"/", ref+"/")...)
 	return r, rr, dst, ref

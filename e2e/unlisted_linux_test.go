@@ -101,8 +101,7 @@ func TestUnlistedDirsDeletedAsOrdinaryUser(t *testing.T) {
 	for _, del := range []string{"--delete", "--delete-before", "--delete-during", "--delete-after"} {
 		t.Run(del, func(t *testing.T) {
 			base, src, dst, _ := reachableTwins(t, source, stale)
-			bin := filepath.Join(base, "treesync-bin")
-			copyBinary(t, bin)
+			bin := userRuns{}.binary(t, base)
 			r := runAsUser(t, bin, "-ai", del, src+"/", dst+"/")
 			if r.code != 0 || !strings.Contains(r.stdout, "*deleting   r/x/f") {
 				t.Fatalf("want r deleted whole:\n%s", r)
@@ -123,8 +122,7 @@ func TestChmodUnlistedTwiceAsOrdinaryUser(t *testing.T) {
 		{Path: "d/e/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 65534}}
 	base, src, dst, _ := reachableTwins(t, source, stale)
-	bin := filepath.Join(base, "treesync-bin")
-	copyBinary(t, bin)
+	bin := userRuns{}.binary(t, base)
 	args := []string{bin, "-ai", "--delete", "--chmod=Da-r", src + "/", dst + "/"}
 	if r := runAsUser(t, args...); r.code != 0 || !strings.Contains(r.stdout, ">f+++++++++ d/e/f") {
 		t.Fatalf("first run:\n%s", r)
@@ -181,8 +179,7 @@ func TestDropBoxAsOrdinaryUserVsRsync(t *testing.T) {
 	}
 	t.Run("one file", func(t *testing.T) {
 		base, src, dst, _ := reachableTwins(t, source, stale)
-		bin := filepath.Join(base, "treesync-bin")
-		copyBinary(t, bin)
+		bin := userRuns{}.binary(t, base)
 		for i, want := range []string{">f+++++++++ new", ""} {
 			if r := runAsUser(t, bin, "-ai", filepath.Join(src, "new"), dst+"/"); r.code != 0 || itemLines(r.stdout, nil) != want {
 				t.Errorf("run %d: want exit 0 and %q:\n%s", i+1, want, r)
