@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -243,6 +245,120 @@ func TestLinkDestXattrsVsRsync(t *testing.T) {
 		a, b := lstatIno(t, filepath.Join(dir, "alt", name)), lstatIno(t, filepath.Join(dir, "dst", name))
 		if (a == b) != linked {
 			t.Errorf("%s: linked %v, want %v", name, a == b, linked)
+		}
+	}
+}
+
+// TestMissingAltDestVsRsync: a reference directory that is not there (a
+// snapshot script's first night: --link-dest=../yesterday) or is not a
+// directory is left out with rsync's note on stdout, and the run copies
+// as without it — exit 0, the tree and the lines rsync's — where it used
+// to stop with exit 3.
+func TestMissingAltDestVsRsync(t *testing.T) {
+	alt := []tree.Node{{Path: "keep", Data: []byte("same"), Mtime: tree.At(100, 0)}}
+	for _, c := range []struct {
+		opts []string
+		alt  []tree.Node
+		note string
+	}{
+		{[]string{"-a", "--link-dest=../alt"}, nil, "--link-dest arg does not exist: "},
+		{[]string{"-a", "--compare-dest=../nowhere", "--compare-dest=../alt"}, alt, "--compare-dest arg does not exist: "},
+		{[]string{"-a", "--compare-dest=../alt"}, alt, ""},
+		{[]string{"-a", "--copy-dest=../src/keep"}, nil, "--copy-dest arg is not a dir: "},
+		{[]string{"-a", "--link-dest=/nonexistent/snapshot", "--delete"}, nil, "--link-dest arg does not exist: /nonexistent/snapshot"},
+	} {
+		t.Run(strings.Join(c.opts, " "), func(t *testing.T) {
+			compareWithRsyncRef(t, c.opts, compatSource(), compatStale(), c.alt)
+			dir := t.TempDir()
+			build(t, filepath.Join(dir, "src"), compatSource())
+			r := treesync(t, append(c.opts, filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")+"/")...)
+			if r.code != 0 || !strings.Contains(r.stdout, c.note) {
+				t.Errorf("want exit 0 and %q on stdout, got\n%s", c.note, r)
+			}
+		})
+	}
+}
+
+// TestRedundantFilesVsRsync: a destination file (up to date or not)
+// whose source has an exact match in a reference tree is made redundant,
+// as rsync does: --compare-dest deletes it (the destination keeps only
+// what differs from the references), --link-dest makes it a link to the
+// reference. A reference that differs in mode and a file -u keeps are
+// checked as usual.
+func TestRedundantFilesVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "current", Data: []byte("same"), Mtime: at},
+		{Path: "stale", Data: []byte("new data"), Mtime: at},
+		{Path: "moded", Data: []byte("mode"), Mode: 0o600, Mtime: at},
+		{Path: "kept", Data: []byte("kept"), Mtime: at},
+		{Path: "sub", Kind: tree.Dir, Mtime: at},
+		{Path: "sub/deep", Data: []byte("deep"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	alt := []tree.Node{
+		{Path: "current", Data: []byte("same"), Mtime: at},
+		{Path: "stale", Data: []byte("new data"), Mtime: at},
+		{Path: "moded", Data: []byte("mode"), Mode: 0o644, Mtime: at},
+		{Path: "kept", Data: []byte("kept"), Mtime: at},
+		{Path: "sub", Kind: tree.Dir, Mtime: at},
+		{Path: "sub/deep", Data: []byte("deep"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "current", Data: []byte("same"), Mtime: at},
+		{Path: "stale", Data: []byte("old"), Mtime: tree.At(50, 0)},
+		{Path: "moded", Data: []byte("mode"), Mode: 0o600, Mtime: at},
+		{Path: "kept", Data: []byte("newer here"), Mtime: tree.At(900, 0)},
+		{Path: "sub", Kind: tree.Dir, Mtime: at},
+		{Path: "sub/deep", Data: []byte("deep"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, mode := range []string{"--compare-dest=../alt", "--link-dest=../alt"} {
+		for _, extra := range [][]string{nil, {"-c"}, {"-u"}, {"-n"}, {"-I"}, {"--delete"}} {
+			opts := append([]string{"-a", mode}, extra...)
+			t.Run(strings.Join(opts, " "), func(t *testing.T) {
+				compareWithRsyncRef(t, opts, source, stale, alt)
+				dir := t.TempDir()
+				build(t, filepath.Join(dir, "src"), source)
+				build(t, filepath.Join(dir, "alt"), alt)
+				build(t, filepath.Join(dir, "dst"), stale)
+				mustRun(t, treesync, append(opts, filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")+"/")...)
+				checkRedundant(t, dir, opts)
+			})
+		}
+	}
+}
+
+// checkRedundant checks what TestRedundantFilesVsRsync's run left in
+// dir/dst against the reference tree dir/alt.
+func checkRedundant(t *testing.T, dir string, opts []string) {
+	t.Helper()
+	// (-I: no reference passes the quick check)
+	changed := !slices.Contains(opts, "-n") && !slices.Contains(opts, "-I")
+	update := slices.Contains(opts, "-u")
+	names := []string{"current", "stale", "sub/deep", "moded"}
+	if !update {
+		names = append(names, "kept")
+	} else if data, err := os.ReadFile(filepath.Join(dir, "dst", "kept")); string(data) != "newer here" {
+		t.Errorf("kept: %q %v: -u keeps the newer file", data, err)
+	}
+	for _, name := range names {
+		dst, ref := filepath.Join(dir, "dst", name), filepath.Join(dir, "alt", name)
+		redundant := changed && name != "moded"
+		dstSt, err := os.Stat(dst)
+		switch {
+		case slices.Contains(opts, "--compare-dest=../alt"):
+			if gone := errors.Is(err, fs.ErrNotExist); gone != redundant {
+				t.Errorf("%s: deleted %v, want %v (%v)", name, gone, redundant, err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", name, err)
+		default:
+			refSt, err := os.Stat(ref)
+			if linked := err == nil && os.SameFile(dstSt, refSt); linked != redundant {
+				t.Errorf("%s: linked to the reference %v, want %v", name, linked, redundant)
+			}
 		}
 	}
 }

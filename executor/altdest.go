@@ -34,20 +34,36 @@ type altDirs struct {
 	dirs  map[*walker.Dir][]int
 }
 
+// flag is the option that names the reference trees of mode m.
+func (m AltMode) flag() string {
+	return [...]string{"", "--compare-dest", "--copy-dest", "--link-dest", "--clone-dest"}[m]
+}
+
 // openAltRoots opens the reference trees; relative ones are relative to
-// the destination, as in rsync.
-func (e *Executor) openAltRoots(dest string) error {
+// the destination, as in rsync. One that is missing, not a directory or
+// cannot be opened is left out with a note, as rsync leaves it: a
+// snapshot script's first run has no previous snapshot to link against.
+func (e *Executor) openAltRoots(dest string) {
 	for _, p := range e.opts.AltDests {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dest, p)
 		}
+		st, err := platform.Statat(platform.CurrentDir, p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			e.say("%s arg does not exist: %s", e.opts.AltMode.flag(), e.escape(p))
+			continue
+		case err == nil && !st.IsDir():
+			e.say("%s arg is not a dir: %s", e.opts.AltMode.flag(), e.escape(p))
+			continue
+		}
 		fd, err := platform.OpenRoot(p)
 		if err != nil {
-			return fmt.Errorf("reference directory: %w", err)
+			e.opts.Log.Warn().Err(err).Msgf("%s %s left out", e.opts.AltMode.flag(), e.escape(p))
+			continue
 		}
 		e.alt.roots = append(e.alt.roots, fd)
 	}
-	return nil
 }
 
 func (e *Executor) closeAltRoots() {
@@ -281,4 +297,37 @@ func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.
 	e.opts.Log.Debug().Str("path", planner.Join(d.Path, a.Name)).Str("method", res.Method.String()).
 		Msg("copied from the reference directory")
 	return e.commit(d, tmp, a.Name, want)
+}
+
+// redundantFile handles an existing destination file that an exact match
+// in the reference trees makes redundant, as rsync does (Action.AltExact):
+// under --compare-dest it is deleted, so the destination keeps only what
+// differs from the references; under --link-dest it becomes a link to
+// the reference unless it is that file already. Neither is itemized (the
+// reference holds the same data and attributes). handled is false when
+// no reference matches exactly: the file is then checked as usual.
+func (e *Executor) redundantFile(d *walker.Dir, a planner.Action) (handled bool, err error) {
+	src := -1
+	if e.pol.Checksum {
+		if src, err = e.fs.OpenFileAt(d.SrcFd, d.SourceName(a.Name)); err != nil {
+			return false, srcErr(fmt.Errorf("open: %w", err))
+		}
+		defer platform.Close(src)
+	}
+	fd, st, level, err := e.bestAlt(d, a, src)
+	switch {
+	case err != nil || level != altExact:
+		return false, err
+	case e.opts.AltMode == AltLink && st.Dev == a.Dst.Dev && st.Ino == a.Dst.Ino:
+		return false, nil
+	case e.opts.DryRun:
+		return true, nil
+	case e.opts.AltMode == AltCompare:
+		return true, e.removeEntry(d, a.Name, a.Dst, false, false)
+	}
+	refused, err := e.linkRef(d, a, fd, a.Dst)
+	if refused {
+		return false, nil // (the kernel will not link it: the file stays as it is checked)
+	}
+	return true, err
 }

@@ -159,10 +159,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	e.srcInside = sourcesInside(sources, dest)
 	e.setBackupDir(dest)
 	defer e.closeBackupRoot()
-	if err := e.openAltRoots(dest); err != nil {
-		e.fatal("", &CodedError{Code: ExitSelect, Err: err})
-		return
-	}
+	e.openAltRoots(dest)
 	defer e.closeAltRoots()
 	e.startWorkers(roots)
 	if e.pol.Delete && e.opts.DeleteMode == DeleteBefore {

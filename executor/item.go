@@ -14,11 +14,30 @@ import (
 func (e *Executor) do(d *walker.Dir, a planner.Action) {
 	var err error
 	parked := false // a hard link waiting for its group: done later
+	if a.AltExact {
+		handled, err := e.redundantFile(d, a)
+		if a.Op == planner.OpMeta && a.Change == 0 {
+			// up to date but for the references: the plan's Current has it
+			if err != nil {
+				e.fail(planner.Join(d.Path, a.Name), err)
+			}
+			return
+		}
+		if handled || err != nil {
+			e.finishItem(d, a, false, err)
+			return
+		}
+	}
 	if a.HardLink || e.namesRemoved(a) {
 		parked, err = e.doHardLink(d, a)
 	} else {
 		err = e.doPlain(d, a)
 	}
+	e.finishItem(d, a, parked, err)
+}
+
+// finishItem records the outcome of action a.
+func (e *Executor) finishItem(d *walker.Dir, a planner.Action, parked bool, err error) {
 	if errors.Is(err, errKept) {
 		return // left as it is: neither transferred nor up to date
 	}

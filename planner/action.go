@@ -50,6 +50,11 @@ type Action struct {
 	// file gets an action even when up to date (OpMeta with no Change), so
 	// the executor can check that it is linked as in the source.
 	HardLink bool
+	// AltExact asks the executor to look in the reference trees first
+	// (Policy.AltExact): an exact match there makes this existing file
+	// redundant. With Op OpMeta and no Change the action exists for
+	// that alone; the file is up to date otherwise.
+	AltExact bool
 }
 
 // Skip is an entry left out, with rsync's reason.

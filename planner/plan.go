@@ -150,6 +150,12 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	default:
 		a = pol.planRecreate(s, d, s.Rdev() != d.Rdev())
 	}
+	if s.Kind == KindFile && pol.altExact(s, d, a) {
+		if a.Op == 0 {
+			p.Items = append(p.Items, Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d, AltExact: true})
+		}
+		a.AltExact = true
+	}
 	switch {
 	case a.Op != 0:
 		p.Items = append(p.Items, a)
@@ -171,6 +177,14 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 			p.Notes = append(p.Notes, Note{Name: s.Name, Why: "is uptodate"})
 		}
 	}
+}
+
+// altExact reports that the existing file d is looked for in the
+// reference trees before its own check, as rsync looks: not one -u keeps
+// (rsync's update check comes first), nor a hard-link member (its group
+// is linked as in the source) or a --fake-super raw mode being fixed.
+func (pol Policy) altExact(s, d *Entry, a Action) bool {
+	return pol.AltExact && !(pol.Update && pol.newer(d.Mtime, s.Mtime)) && !a.HardLink && !d.FakeRaw
 }
 
 // note records why s is left as it is, under Policy.Notes.

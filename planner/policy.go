@@ -24,10 +24,16 @@ type Policy struct {
 	Devices       bool // --devices (part of -D)
 	Specials      bool // --specials (part of -D)
 	HardLinks     bool // -H: keep hard-link groups
-	Xattrs        bool // -X: extended attributes
-	ACLs          bool // -A: POSIX ACLs (implies Perms)
-	Atimes        bool // -U: access times
-	Root          bool // running as root: all xattr namespaces, owners
+	// AltExact: reference trees are given (--compare-dest, --link-dest)
+	// whose exact match for a source file makes the destination's own
+	// copy redundant, as rsync has it — deleted (--compare-dest) or
+	// replaced by a link to the reference (--link-dest) — even when it is
+	// up to date.
+	AltExact bool
+	Xattrs   bool // -X: extended attributes
+	ACLs     bool // -A: POSIX ACLs (implies Perms)
+	Atimes   bool // -U: access times
+	Root     bool // running as root: all xattr namespaces, owners
 	// FakeSuper (--fake-super) keeps what an ordinary user cannot give an
 	// entry (owner, special bits, devices, fifos, sockets, symlinks, other
 	// namespaces' xattrs) in user.rsync.* xattrs of regular files, as

@@ -302,6 +302,7 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		// so rsync leaves those times alone under -b without --backup-dir.
 		OmitDirTimes:  c.Bool("omit-dir-times") || (c.Bool("backup") && c.String("backup-dir") == ""),
 		OmitLinkTimes: c.Bool("omit-link-times"),
+		AltExact:      len(c.StringSlice("compare-dest")) > 0 || len(c.StringSlice("link-dest")) > 0,
 	}
 	pol.Perms = pol.Perms || pol.ACLs
 	if !root && !fake {
