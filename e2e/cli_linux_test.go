@@ -56,6 +56,37 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestUnreadableOptionFilesVsRsync: a file an option names that cannot
+// be opened ends the run with rsync's exit code — 11 for a rules file
+// (--exclude-from, a merge rule), 1 for --files-from — before anything
+// is copied; a --log-file that cannot be opened is noted and the run goes
+// on without it (exit 0), as rsync goes on. Before, a rules file gave 1
+// and a log file stopped the run.
+func TestUnreadableOptionFilesVsRsync(t *testing.T) {
+	for _, c := range []struct {
+		opt    string
+		code   int
+		copied bool
+	}{
+		{"--log-file=nowhere/log", 0, true},
+		{"--exclude-from=nowhere", 11, false},
+		{"--include-from=nowhere", 11, false},
+		{"--filter=merge nowhere", 11, false},
+		{"--filter=. nowhere", 11, false},
+		{"--files-from=nowhere", 1, false},
+	} {
+		t.Run(c.opt, func(t *testing.T) {
+			for _, tool := range []string{"treesync", "rsync"} {
+				r, dir := inFixture(t, tool, "-a", c.opt, "src/", "out/")
+				_, err := os.Stat(filepath.Join(dir, "out"))
+				if r.code != c.code || (err == nil) != c.copied || !strings.Contains(r.stderr, "nowhere") {
+					t.Errorf("%s: want exit %d, a copy %v and stderr naming the file, got %v\n%s", tool, c.code, c.copied, err, r)
+				}
+			}
+		})
+	}
+}
+
 // TestTrailingSlash runs rsync's path rules through treesync and rsync
 // in twin fixtures: the exit codes and the resulting trees must match,
 // and each copy must equal its original exactly.

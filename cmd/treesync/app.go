@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"runtime/debug"
@@ -128,6 +129,11 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 	}
 	opts.SkipMountPoints = countOption(args, c.App.Flags, 'x', "--one-file-system") > 1 // -xx
 	if opts.Filter, err = buildFilter(c, args); err != nil {
+		if pe := new(fs.PathError); errors.As(err, &pe) {
+			// a rules file that cannot be read: exit 11, as rsync
+			fmt.Fprintf(stderr, "treesync: %v\n", err)
+			return executor.ExitFileIO, nil
+		}
 		return executor.ExitUsage, usageError{err}
 	}
 	if opts.FilesFrom, err = filesFrom(c); err != nil {

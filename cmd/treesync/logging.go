@@ -84,11 +84,7 @@ func buildLog(c *cli.Context, verbosity int, stderr io.Writer) (*runLog, error) 
 	rl := &runLog{}
 	sinks := []io.Writer{levelWriter{logSink(stderr, format, false), errLevel}}
 	minLevel := errLevel
-	if path := c.String("log-file"); path != "" {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-		if err != nil {
-			return nil, fmt.Errorf("--log-file: %w", err)
-		}
+	if f := openLogFile(c.String("log-file"), stderr); f != nil {
 		rl.file = f
 		fileSink := logSink(f, format, true)
 		sinks = append(sinks, levelWriter{fileSink, fileLevel})
@@ -98,6 +94,21 @@ func buildLog(c *cli.Context, verbosity int, stderr io.Writer) (*runLog, error) 
 	}
 	rl.log = zerolog.New(zerolog.MultiLevelWriter(sinks...)).Level(minLevel).Hook(timeHook)
 	return rl, nil
+}
+
+// openLogFile opens --log-file path for appending, if given. One that
+// cannot be opened is noted on stderr and left out: rsync goes on
+// without it (exit 0), and so does treesync.
+func openLogFile(path string, stderr io.Writer) *os.File {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		fmt.Fprintf(stderr, "treesync: --log-file: %v: not logging to a file\n", err)
+		return nil
+	}
+	return f
 }
 
 // close closes the log file, if any.
