@@ -48,6 +48,10 @@ func (e *Executor) openAltRoots(dest string) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dest, p)
 		}
+		if err := e.checkOperatorPath(p); err != nil {
+			e.opts.Log.Warn().Err(err).Msgf("%s %s left out", e.opts.AltMode.flag(), e.escape(p))
+			continue
+		}
 		st, err := platform.Statat(platform.CurrentDir, p)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -57,7 +61,7 @@ func (e *Executor) openAltRoots(dest string) {
 			e.say("%s arg is not a dir: %s", e.opts.AltMode.flag(), e.escape(p))
 			continue
 		}
-		fd, err := platform.OpenRoot(p)
+		fd, err := e.openOperatorDir(p)
 		if err != nil {
 			e.opts.Log.Warn().Err(err).Msgf("%s %s left out", e.opts.AltMode.flag(), e.escape(p))
 			continue

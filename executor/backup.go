@@ -28,15 +28,23 @@ type backupRoot struct {
 // setBackupDir notes where --backup-dir is; a relative one is relative
 // to the destination, as in rsync.
 // Under -vv or --info=backup it says so first, as rsync does: "backup_dir
-// is DIR", "(new) " before it when DIR is not there yet.
-func (e *Executor) setBackupDir(dest string) {
+// is DIR", "(new) " before it when DIR is not there yet. One that is
+// there but not a directory stops the run before anything is replaced,
+// with rsync's exit 11.
+func (e *Executor) setBackupDir(dest string) error {
 	e.backupRoot.fd = -1
 	if !e.opts.Backup || e.opts.BackupDir == "" {
-		return
+		return nil
 	}
 	dir := e.opts.BackupDir
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(dest, dir)
+	}
+	if st, err := platform.Statat(platform.CurrentDir, dir); (err == nil && !st.IsDir()) || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
+		if err == nil {
+			err = syscall.ENOTDIR
+		}
+		return &CodedError{Code: ExitFileIO, Err: fmt.Errorf("backup directory %s: %w", dir, err)}
 	}
 	if e.opts.BackupNotes {
 		fresh := ""
@@ -48,6 +56,7 @@ func (e *Executor) setBackupDir(dest string) {
 	if !e.opts.DryRun {
 		e.backupRoot.path = dir
 	}
+	return nil
 }
 
 // openBackupRoot returns --backup-dir open, making it the first time.
@@ -56,11 +65,16 @@ func (e *Executor) openBackupRoot() (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fd < 0 && r.err == nil {
-		if r.err = os.MkdirAll(r.path, 0o755); r.err == nil {
-			r.fd, r.err = platform.OpenRoot(r.path)
+		if r.err = e.checkOperatorPath(r.path); r.err == nil {
+			r.err = os.MkdirAll(r.path, 0o755)
+		}
+		if r.err == nil {
+			r.fd, r.err = e.openOperatorDir(r.path)
 		}
 		if r.err != nil {
+			// no backup can be made: the run stops, as rsync's (exit 11)
 			r.err = fmt.Errorf("backup directory: %w", r.err)
+			e.fatal("", &CodedError{Code: ExitFileIO, Err: r.err})
 		}
 	}
 	return r.fd, r.err

@@ -157,8 +157,11 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	}
 	defer e.closeTempDir()
 	e.srcInside = sourcesInside(sources, dest)
-	e.setBackupDir(dest)
 	defer e.closeBackupRoot()
+	if err := e.setBackupDir(dest); err != nil {
+		e.fatal("", err)
+		return
+	}
 	e.openAltRoots(dest)
 	defer e.closeAltRoots()
 	e.startWorkers(roots)

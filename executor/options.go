@@ -96,6 +96,11 @@ type Options struct {
 	// directories, used as AltMode says.
 	AltDests []string
 	AltMode  AltMode
+	// InsecureLinks (--insecure-links) follows any symlink on the paths
+	// the command line names for writing and reading (the destination,
+	// --backup-dir, --temp-dir, the reference trees); without it only
+	// root's and the running user's are followed (see trusted.go).
+	InsecureLinks bool
 	// Backup keeps replaced and deleted files: with the suffix beside
 	// them, or under BackupDir (-b, --backup-dir, --suffix).
 	Backup    bool

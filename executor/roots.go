@@ -173,6 +173,9 @@ func (e *Executor) listsChanges() bool {
 // descriptor is the directory that will hold it.
 func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 	single := len(srcs) == 1 && !srcs[0].contents && !srcs[0].st.IsDir()
+	if err := e.checkOperatorPath(dest); err != nil {
+		return -1, "", &CodedError{Code: ExitSelect, Err: fmt.Errorf("destination %s: %w", dest, err)}
+	}
 	made, err := e.mkPath(dest, single)
 	if err != nil {
 		return -1, "", err
@@ -183,7 +186,7 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 		fd, err := e.openRootDir(dest, st)
 		return fd, "", fatalIO(err)
 	case (err == nil || errors.Is(err, fs.ErrNotExist)) && single && !strings.HasSuffix(dest, "/"):
-		fd, err := platform.OpenRoot(filepath.Dir(dest))
+		fd, err := e.openOperatorDir(filepath.Dir(dest))
 		return fd, filepath.Base(dest), fatalIO(err)
 	case err == nil:
 		return -1, "", &CodedError{Code: ExitSelect,
@@ -203,7 +206,7 @@ func (e *Executor) openDest(srcs []source, dest string) (int, string, error) {
 		return -1, "", nil
 	}
 	e.destCreated = true
-	fd, err := platform.OpenRoot(dest)
+	fd, err := e.openOperatorDir(dest)
 	return fd, "", fatalIO(err)
 }
 

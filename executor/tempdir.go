@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -29,7 +30,11 @@ func (e *Executor) openTempDir(dest string, destFd int) error {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(dest, dir)
 	}
-	fd, err := platform.OpenRoot(dir)
+	fd, err := e.openOperatorDir(dir)
+	if ue := new(platform.UntrustedLinkError); errors.As(err, &ue) {
+		// rsync fails each file's temporary there (exit 23)
+		return &CodedError{Code: ExitPartial, Err: fmt.Errorf("the temp-dir %s cannot be used: %w", dir, err)}
+	}
 	if err != nil {
 		return &CodedError{Code: ExitUsage, Err: fmt.Errorf("the temp-dir %s cannot be used: %w", dir, err)}
 	}

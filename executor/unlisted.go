@@ -66,7 +66,7 @@ func (e *Executor) openRootDir(dest string, st platform.Stat) (int, error) {
 	if e.modesBind && mode&0o500 != 0o500 && e.fs.Lchmodat(platform.CurrentDir, dest, mode|0o700) == nil {
 		e.unlisted.hold("", mode)
 	}
-	fd, err := platform.OpenRoot(dest)
+	fd, err := e.openOperatorDir(dest)
 	if errors.Is(err, fs.ErrPermission) {
 		if sfd, serr := platform.OpenDirSearchAt(platform.CurrentDir, dest, true); serr == nil {
 			return sfd, nil // someone else's drop box (1733): searched, not listed (walker.ErrUnlisted)

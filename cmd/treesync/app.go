@@ -214,8 +214,8 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Transform: tr, Policy: pol, Copy: cp, Jobs: c.Int("jobs"), DryRun: c.Bool("dry-run"), Fsync: c.Bool("fsync"),
 		Itemize: c.Bool("itemize-changes"), EightBit: c.Bool("8-bit-output"), Verbose: verbosity, Quiet: c.Bool("quiet"), OutFormat: c.String("out-format"), OneFileSystem: c.Bool("one-file-system"),
 		Links: linkMode(c), SkipUnsafe: c.Bool("safe-links"), KeepDirlinks: c.Bool("keep-dirlinks"),
-		CopyDirlinks: c.Bool("copy-dirlinks"),
-		Umask:        platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
+		CopyDirlinks: c.Bool("copy-dirlinks"), InsecureLinks: c.Bool("insecure-links"),
+		Umask: platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
 		PartialDir: partialDir(c), ListWindow: listWindow(os.Getenv),
 	}
 	o.Policy.ProtectName = o.PartialDir

@@ -21,7 +21,7 @@ var filterFlagNames = map[string]string{
 func buildFilter(c *cli.Context, args []string) (*filter.Rules, error) {
 	fargs := filterArgs(args)
 	opts := filter.Options{DeleteExcluded: c.Bool("delete-excluded"), CVSExclude: c.Bool("cvs-exclude"),
-		ReadFile: filter.ReadOSFile}
+		ReadFile: operatorReader(c)}
 	if len(fargs) == 0 && !opts.CVSExclude {
 		return nil, nil
 	}
@@ -90,7 +90,7 @@ func filesFrom(c *cli.Context) (*filter.PathList, error) {
 	if name == "" {
 		return nil, nil
 	}
-	data, err := filter.ReadOSFile(name)
+	data, err := operatorReader(c)(name)
 	if err != nil {
 		return nil, fmt.Errorf("--files-from: %w", err)
 	}

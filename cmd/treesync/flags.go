@@ -51,6 +51,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("copy-links", "L", "copy what symlinks point to instead of the links", catCopy),
 		boolFlag("copy-unsafe-links", "", "copy what symlinks pointing outside the tree point to", catCopy),
 		boolFlag("safe-links", "", "leave out symlinks that point outside the tree", catCopy),
+		boolFlag("insecure-links", "", "follow any symlink on the paths given for the destination, --backup-dir, --temp-dir, the reference trees, --log-file and the rules files (by default only root's and yours, as rsync 3.5)", catCopy),
 		boolFlag("keep-dirlinks", "K", "treat a destination symlink to a directory as the directory", catCopy),
 		boolFlag("hard-links", "H", "preserve hard links (also across directories)", catCopy),
 		boolFlag("xattrs", "X", "preserve extended attributes (user.*; every namespace but system.* as root)", catCopy),

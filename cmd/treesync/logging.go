@@ -84,7 +84,7 @@ func buildLog(c *cli.Context, verbosity int, stderr io.Writer) (*runLog, error) 
 	rl := &runLog{}
 	sinks := []io.Writer{levelWriter{logSink(stderr, format, false), errLevel}}
 	minLevel := errLevel
-	if f := openLogFile(c.String("log-file"), stderr); f != nil {
+	if f := openLogFile(c, c.String("log-file"), stderr); f != nil {
 		rl.file = f
 		fileSink := logSink(f, format, true)
 		sinks = append(sinks, levelWriter{fileSink, fileLevel})
@@ -99,11 +99,11 @@ func buildLog(c *cli.Context, verbosity int, stderr io.Writer) (*runLog, error) 
 // openLogFile opens --log-file path for appending, if given. One that
 // cannot be opened is noted on stderr and left out: rsync goes on
 // without it (exit 0), and so does treesync.
-func openLogFile(path string, stderr io.Writer) *os.File {
+func openLogFile(c *cli.Context, path string, stderr io.Writer) *os.File {
 	if path == "" {
 		return nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := openOperatorFile(c, path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		fmt.Fprintf(stderr, "treesync: --log-file: %v: not logging to a file\n", err)
 		return nil

@@ -236,7 +236,7 @@ func (o *output) openChanges() error {
 		o.changes = &changeWriter{w: o.stdout}
 		return nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := openOperatorFile(o.c, path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return fmt.Errorf("--json-changes: %w", err)
 	}
