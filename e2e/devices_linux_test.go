@@ -71,3 +71,41 @@ func TestCopyDevicesVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestDropDVsRsync: --drop-D makes no device, fifo or socket whatever
+// asks for them (-a, -D after it, --specials), each skipped with rsync's
+// line; the nodes already there are left alone or deleted as extraneous,
+// as rsync 3.5 does. (--copy-devices still copies a device's data into a
+// regular file: TestCopyDevicesVsRsync's times differ from rsync's.)
+func TestDropDVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "f", Data: []byte("f"), Mtime: at},
+		{Path: "p", Kind: tree.Fifo, Mode: 0o644, Mtime: at},
+		{Path: "c", Kind: tree.CharDev, Rdev: unix.Mkdev(1, 3), Mode: 0o644, Mtime: at},
+		{Path: "kept", Kind: tree.Fifo, Mode: 0o600, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "kept", Kind: tree.Fifo, Mode: 0o644, Mtime: tree.At(50, 0)},
+		{Path: "extra", Kind: tree.Fifo, Mode: 0o644, Mtime: at},
+		{Path: "c2", Kind: tree.CharDev, Rdev: unix.Mkdev(1, 5), Mode: 0o644, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-a", "--drop-D"}, {"-a", "--drop-D", "--delete"}, {"--drop-D", "-a", "-D"},
+		{"-rlt", "--specials", "--drop-D", "--delete"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			compareTreesWithRsync(t, opts, source, stale)
+			dir := t.TempDir()
+			build(t, filepath.Join(dir, "src"), source)
+			r := mustRun(t, treesync, append(opts, "-i", filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")+"/")...)
+			if !strings.Contains(r.stdout, `skipping non-regular file "p"`) {
+				t.Errorf("the fifo was not skipped with rsync's line:\n%s", r)
+			}
+			if _, err := os.Lstat(filepath.Join(dir, "dst", "p")); err == nil {
+				t.Error("--drop-D made a fifo")
+			}
+		})
+	}
+}

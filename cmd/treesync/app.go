@@ -299,7 +299,8 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		Recursive: on("recursive"), Dirs: c.Bool("dirs"), Links: on("links"), Perms: on("perms"), Executability: c.Bool("executability"),
 		Times: on("times"), Owner: (root || fake) && on("owner"), Group: on("group"),
 		// Not as root, devices cannot be made: skipped as rsync skips them.
-		Devices: (root || fake) && on("devices"), Specials: on("specials"), FakeSuper: fake,
+		// --drop-D makes none (nodes there already are left alone).
+		Devices: (root || fake) && on("devices") && !c.Bool("drop-D"), Specials: on("specials") && !c.Bool("drop-D"), FakeSuper: fake,
 		Atimes: c.Bool("atimes"), HardLinks: c.Bool("hard-links"), Xattrs: c.Bool("xattrs"), ACLs: c.Bool("acls"), Root: root,
 		Delete: c.Bool("delete"), Force: c.Bool("force"),
 		SizeOnly: c.Bool("size-only"), IgnoreTimes: c.Bool("ignore-times"), Checksum: c.Bool("checksum"),

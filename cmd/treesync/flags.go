@@ -47,6 +47,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("D", "", "the same as --devices --specials", catCopy),
 		boolFlag("devices", "", "preserve character and block devices (as root)", catCopy),
 		boolFlag("specials", "", "preserve fifos and sockets", catCopy),
+		boolFlag("drop-D", "", "make no devices, fifos or sockets, whatever else asks for them: each is skipped as without -D (as rsync 3.5; for a wrapper that restricts what may be made)", catCopy),
 		boolFlag("copy-devices", "", "copy the contents of a device into a regular file (a disk image from a block device); before --devices", catCopy),
 		boolFlag("copy-links", "L", "copy what symlinks point to instead of the links", catCopy),
 		boolFlag("copy-unsafe-links", "", "copy what symlinks pointing outside the tree point to", catCopy),
