@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -64,5 +65,50 @@ func TestItemizeAttributeChanges(t *testing.T) {
 		if after[p].ino != id.ino && p != "l" { // a symlink's times may need a new link
 			t.Errorf("%q was rewritten (new inode) for an attribute change", p)
 		}
+	}
+}
+
+// TestItemizeAllVsRsync: -ii lists the unchanged entries too, with a
+// blank change string (".f          keep", ".d          sub/", a linked
+// name's "hf          name"), as rsync does; the changed ones as -i.
+func TestItemizeAllVsRsync(t *testing.T) {
+	for _, opts := range [][]string{{"-ai"}, {"-ai", "--delete"}, {"-ain", "--delete"}, {"-rlti"}, {"-aHi"}, {"-ai", "-c"}, {"-ai", "--exclude=sub"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsync(t, opts) })
+	}
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	build(t, src, compatSource())
+	mustRun(t, treesync, "-a", src+"/", dst+"/")
+	r := mustRun(t, treesync, "-aii", src+"/", dst+"/")
+	for _, want := range []string{".d          ./\n", ".f          keep\n", ".d          sub/\n", ".L          link -> keep\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("-ii on an up-to-date tree: no %q in\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestHardLinksDryRunUpToDate: a dry run of an up-to-date tree with hard
+// links itemizes nothing under -H, as rsync; it used to report each
+// linked name as to be linked again ("hf name => first").
+func TestHardLinksDryRunUpToDate(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "a", Data: []byte("linked"), Mtime: at},
+		{Path: "b", Kind: tree.Hardlink, Target: "a"},
+		{Path: "sub", Kind: tree.Dir, Mtime: at},
+		{Path: "sub/c", Kind: tree.Hardlink, Target: "a"},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-aH", "-n"}, {"-aH", "-n", "--delete"}, {"-aHn", "-c"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			compareTreesWithRsync(t, opts, source, source)
+			dir := t.TempDir()
+			build(t, filepath.Join(dir, "src"), source)
+			build(t, filepath.Join(dir, "dst"), source)
+			r := mustRun(t, treesync, append(opts, "-i", filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")+"/")...)
+			if r.stdout != "" {
+				t.Errorf("a dry run of an up-to-date tree itemized:\n%s", r.stdout)
+			}
+		})
 	}
 }

@@ -185,6 +185,7 @@ func (e *Executor) keepSame(d *walker.Dir, a planner.Action, change planner.Chan
 		return e.fixMeta(d, a, change)
 	}
 	e.fakeNormal(d, a)
+	e.printUnchanged(d, []*planner.Entry{a.Src})
 	return nil
 }
 

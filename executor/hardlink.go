@@ -175,7 +175,10 @@ func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) (parked bool, err
 	if !g.ok {
 		return false, e.doPlain(d, a) // the first copy failed: this one stands alone
 	}
-	if a.Dst != nil && a.Dst.Kind == planner.KindFile && a.Dst.Ino == g.dstIno && !e.opts.DryRun {
+	if a.Dst != nil && a.Dst.Kind == planner.KindFile && a.Dst.Ino == g.dstIno {
+		if e.opts.ItemizeAll && a.Change == 0 { // (-ii: rsync's "hf" line, with no target)
+			e.printLine(item{op: planner.OpLink, kind: planner.KindFile, path: itemPath(d, a.Name, planner.KindFile), ent: a.Src})
+		}
 		return false, nil // already linked as in the source
 	}
 	return false, e.linkTo(d, a, g)
@@ -245,6 +248,9 @@ func (e *Executor) leadGroup(d *walker.Dir, a planner.Action, g *linkGroup) erro
 	}
 	g.path = planner.Join(d.Path, a.Name)
 	if e.opts.DryRun {
+		if upToDate(a) {
+			g.dstIno = a.Dst.Ino // kept: the names linked to it already stay so
+		}
 		g.ok = true
 		return nil
 	}

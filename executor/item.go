@@ -68,6 +68,7 @@ func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {
 			err = e.fixMeta(d, a, a.Change)
 		} else {
 			e.fakeNormal(d, a) // (a hard-link member with nothing to change)
+			e.printUnchanged(d, []*planner.Entry{a.Src})
 		}
 	}
 	return err

@@ -24,9 +24,13 @@ type Options struct {
 	DryRun     bool // -n: change nothing, report what would be done
 	Fsync      bool // fsync each file before its rename, each changed directory after
 	// Itemize prints rsync's -i lines; Verbose prints names as rsync -v.
-	Itemize bool
-	Quiet   bool // -q: no informational lines (rsync's "skipping directory") nor -i, -v or --out-format lines
-	Verbose int
+	// ItemizeAll (-ii) lists the unchanged entries too, with a blank
+	// change string (".f          name"), as rsync; Policy.ListCurrent
+	// must be set with it.
+	Itemize    bool
+	ItemizeAll bool
+	Quiet      bool // -q: no informational lines (rsync's "skipping directory") nor -i, -v or --out-format lines
+	Verbose    int
 	// AppendVerify (--append-verify) checks, under the policy's Append,
 	// the part a file has before appending to it.
 	AppendVerify bool

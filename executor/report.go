@@ -134,6 +134,12 @@ func (e *Executor) print(it item) {
 		e.opts.OnChange(Change{Itemize: planner.Itemize(it.op, it.kind, it.change, e.pol), Op: it.op, Kind: it.kind,
 			Flags: it.change, Path: it.path, Target: it.target, Entry: it.ent, Bytes: it.bytes})
 	}
+	e.printLine(it)
+}
+
+// printLine prints an item's stdout line alone: no change is recorded
+// (an unchanged entry's -ii line).
+func (e *Executor) printLine(it item) {
 	line, ok := e.line(it)
 	if !ok {
 		return

@@ -72,6 +72,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	}
 	e.submitAll(ctx, d, plan.Items)
 	e.removeCurrent(d, plan.Current)
+	e.printUnchanged(d, plan.Current)
 	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs, pol.Filter))
 }
 
@@ -337,20 +338,37 @@ func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) (*stage, error) {
 }
 
 func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
-	if a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0) || e.impliedOnly(planner.Join(d.Path, a.Name)) {
+	unchanged := a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0)
+	if e.opts.ItemizeAll && unchanged && a.Src != nil && !e.impliedOnly(planner.Join(d.Path, a.Name)) && !e.opts.PruneEmptyDirs {
+		e.printLine(item{op: planner.OpDir, kind: planner.KindDir, path: dirLinePath(d, a), ent: a.Src})
+	}
+	if unchanged || e.impliedOnly(planner.Join(d.Path, a.Name)) {
 		return
 	}
 	if e.opts.PruneEmptyDirs && a.Name != "" {
 		return // printed when it is done, unless pruned (dirDone)
 	}
-	var path string
-	if d.Parent == nil && d.Path == "" && a.Name == "" {
-		path = "./"
-	} else {
-		path = itemPath(d, a.Name, planner.KindDir)
-	}
+	path := dirLinePath(d, a)
 	if change, show := e.altDirChange(d, a); show {
 		e.print(item{op: a.Op, kind: planner.KindDir, change: change, path: path, ent: a.Src})
+	}
+}
+
+// dirLinePath is the name a directory's line shows: "./" for the root.
+func dirLinePath(d *walker.Dir, a planner.Action) string {
+	if d.Parent == nil && d.Path == "" && a.Name == "" {
+		return "./"
+	}
+	return itemPath(d, a.Name, planner.KindDir)
+}
+
+// printUnchanged lists, under -ii, the entries d's plan found up to date.
+func (e *Executor) printUnchanged(d *walker.Dir, current []*planner.Entry) {
+	if !e.opts.ItemizeAll {
+		return
+	}
+	for _, s := range current {
+		e.printLine(item{op: planner.OpMeta, kind: s.Kind, path: itemPath(d, s.Name, s.Kind), target: s.Target(), ent: s})
 	}
 }
 

@@ -128,6 +128,8 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		return executor.ExitUsage, usageError{err}
 	}
 	opts.SkipMountPoints = countOption(args, c.App.Flags, 'x', "--one-file-system") > 1 // -xx
+	opts.ItemizeAll = countOption(args, c.App.Flags, 'i', "--itemize-changes") > 1      // -ii
+	opts.Policy.ListCurrent = opts.Policy.ListCurrent || opts.ItemizeAll
 	if opts.Filter, err = buildFilter(c, args); err != nil {
 		if pe := new(fs.PathError); errors.As(err, &pe) {
 			// a rules file that cannot be read: exit 11, as rsync
@@ -234,7 +236,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 // arguments' options.
 func updateOptions(c *cli.Context, o *executor.Options) error {
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
-	o.Policy.ListCurrent = o.RemoveSourceFiles
+	o.Policy.ListCurrent = o.RemoveSourceFiles || o.ItemizeAll
 	o.Inplace = c.Bool("inplace")
 	o.DelayUpdates = c.Bool("delay-updates")
 	o.TempDir = c.String("temp-dir")
