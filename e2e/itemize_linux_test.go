@@ -72,7 +72,8 @@ func TestItemizeAttributeChanges(t *testing.T) {
 // blank change string (".f          keep", ".d          sub/", a linked
 // name's "hf          name"), as rsync does; the changed ones as -i.
 func TestItemizeAllVsRsync(t *testing.T) {
-	for _, opts := range [][]string{{"-ai"}, {"-ai", "--delete"}, {"-ain", "--delete"}, {"-rlti"}, {"-aHi"}, {"-ai", "-c"}, {"-ai", "--exclude=sub"}} {
+	for _, opts := range [][]string{{"-ai"}, {"-ai", "--delete"}, {"-ain", "--delete"}, {"-rlti"}, {"-aHi"}, {"-ai", "-c"}, {"-ai", "--exclude=sub"},
+		{"-ai", "--existing"}, {"-ai", "-m"}, {"-ain", "-m", "--existing"}, {"-ai", "-m", "--exclude=y.txt"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsync(t, opts) })
 	}
 	dir := t.TempDir()

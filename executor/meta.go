@@ -372,13 +372,23 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 	if d.Parent != nil {
 		d.Parent.Used.Store(true)
 	}
-	if e.opts.PruneEmptyDirs && !e.deletingPass && d.Parent != nil && !d.Top() &&
-		(d.Action.Op == planner.OpMkdir || d.Action.Change != 0) {
-		if change, show := e.altDirChange(d.Parent, d.Action); show {
-			e.print(item{op: d.Action.Op, kind: planner.KindDir, change: change, path: d.Path + "/", ent: d.Action.Src})
-		}
+	if e.opts.PruneEmptyDirs && !e.deletingPass && d.Parent != nil && !d.Top() {
+		e.printKeptDir(d)
 	}
 	return false
+}
+
+// printKeptDir prints, under -m, the line of a directory not pruned
+// (unchanged ones under -ii).
+func (e *Executor) printKeptDir(d *walker.Dir) {
+	switch a := d.Action; {
+	case a.Op == planner.OpMkdir || a.Change != 0:
+		if change, show := e.altDirChange(d.Parent, a); show {
+			e.print(item{op: a.Op, kind: planner.KindDir, change: change, path: d.Path + "/", ent: a.Src})
+		}
+	case e.opts.ItemizeAll && a.Op == planner.OpDir && a.Src != nil && a.Dst != nil && !e.impliedOnly(d.Path):
+		e.printLine(item{op: planner.OpDir, kind: planner.KindDir, path: d.Path + "/", ent: a.Src})
+	}
 }
 
 // prunable reports a directory -m prunes: one whose source subtree has no

@@ -338,11 +338,11 @@ func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) (*stage, error) {
 }
 
 func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
-	unchanged := a.Op == 0 || (a.Op == planner.OpDir && a.Change == 0)
-	if e.opts.ItemizeAll && unchanged && a.Src != nil && !e.impliedOnly(planner.Join(d.Path, a.Name)) && !e.opts.PruneEmptyDirs {
+	unchanged := a.Op == planner.OpDir && a.Change == 0
+	if e.opts.ItemizeAll && unchanged && a.Src != nil && a.Dst != nil && !e.impliedOnly(planner.Join(d.Path, a.Name)) && !(e.opts.PruneEmptyDirs && a.Name != "") {
 		e.printLine(item{op: planner.OpDir, kind: planner.KindDir, path: dirLinePath(d, a), ent: a.Src})
 	}
-	if unchanged || e.impliedOnly(planner.Join(d.Path, a.Name)) {
+	if a.Op == 0 || unchanged || e.impliedOnly(planner.Join(d.Path, a.Name)) {
 		return
 	}
 	if e.opts.PruneEmptyDirs && a.Name != "" {
