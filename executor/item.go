@@ -41,6 +41,10 @@ func (e *Executor) finishItem(d *walker.Dir, a planner.Action, parked bool, err 
 	if errors.Is(err, errKept) {
 		return // left as it is: neither transferred nor up to date
 	}
+	if errors.Is(err, errSourceStays) {
+		d.Used.Store(true)
+		return
+	}
 	if err != nil {
 		e.fail(planner.Join(d.Path, a.Name), err)
 		return
@@ -50,6 +54,12 @@ func (e *Executor) finishItem(d *walker.Dir, a planner.Action, parked bool, err 
 		e.removeSource(d, a.Src)
 	}
 }
+
+// errSourceStays is what makeNode returns for a symlink or special file
+// an exact reference match stood for (--compare-dest, --link-dest): done,
+// but --remove-source-files leaves its source, as rsync's sender is never
+// told it was sent.
+var errSourceStays = errors.New("done from a reference")
 
 // errKept is what copyFile returns for a file it leaves as it is after
 // comparing it (Action.KeepIfDiffers).
@@ -79,7 +89,10 @@ func (e *Executor) doPlain(d *walker.Dir, a planner.Action) error {
 func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 	path := itemPath(d, a.Name, a.Src.Kind)
 	handled, change, quiet, err := e.nodeFromAlt(d, a)
-	if handled || err != nil {
+	if handled && err == nil {
+		return errSourceStays
+	}
+	if err != nil {
 		return err
 	}
 	report := func() {
