@@ -362,3 +362,29 @@ func checkRedundant(t *testing.T, dir string, opts []string) {
 		}
 	}
 }
+
+// TestHardLinksLeftOut: under -H --compare-dest, a hard-link group whose
+// first name is left out (its reference matches exactly) has no copy for
+// the other names to link to: each is then graded on its own — left out
+// too, or copied. It used to fail them all ("stat copy", exit 23). rsync
+// 3.5 hangs here, so the outcome is checked by itself.
+func TestHardLinksLeftOut(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "a", Data: []byte("group"), Mtime: at},
+		{Path: "b", Kind: tree.Hardlink, Target: "a"},
+		{Path: "c", Kind: tree.Hardlink, Target: "a"},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	alt := []tree.Node{{Path: "a", Data: []byte("group"), Mtime: at}, {Path: "b", Data: []byte("group"), Mtime: at}}
+	dir := t.TempDir()
+	build(t, filepath.Join(dir, "src"), source)
+	build(t, filepath.Join(dir, "alt"), alt)
+	mustRun(t, treesync, "-aH", "--compare-dest=../alt", filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")+"/")
+	for name, kept := range map[string]bool{"a": false, "b": false, "c": true} {
+		data, err := os.ReadFile(filepath.Join(dir, "dst", name))
+		if kept != (err == nil) || (kept && string(data) != "group") {
+			t.Errorf("%s: copied %v, want %v (%q)", name, err == nil, kept, data)
+		}
+	}
+}

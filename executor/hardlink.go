@@ -2,7 +2,9 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"sync"
 
@@ -259,6 +261,9 @@ func (e *Executor) leadGroup(d *walker.Dir, a planner.Action, g *linkGroup) erro
 		dirfd, name = e.heldDir(d.DstFd, g.held), g.held.tmp
 	}
 	st, err := platform.Lstatat(dirfd, name)
+	if errors.Is(err, fs.ErrNotExist) && e.opts.AltMode == AltCompare {
+		return nil // left out, its reference standing for it: each other name is on its own
+	}
 	if err != nil {
 		return fmt.Errorf("stat copy: %w", err)
 	}
