@@ -388,3 +388,25 @@ func TestHardLinksLeftOut(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoveSourceWithReferencesVsRsync: --remove-source-files removes
+// the source of a file a reference tree stood for, but not that of a
+// symlink or fifo an exact match there stood for (rsync's receiver never
+// reports it sent); the sources left must be rsync's.
+func TestRemoveSourceWithReferencesVsRsync(t *testing.T) {
+	requireRoot(t) // (the fifo)
+	at := tree.At(100, 0)
+	nodes := []tree.Node{
+		{Path: "f", Data: []byte("same"), Mtime: at},
+		{Path: "l", Kind: tree.Symlink, Target: "f", Mtime: at},
+		{Path: "p", Kind: tree.Fifo, Mode: 0o644, Mtime: at},
+		{Path: "other", Kind: tree.Symlink, Target: "elsewhere", Mtime: at},
+	}
+	source := append(slices.Clone(nodes), tree.Node{Path: "new", Data: []byte("new"), Mtime: at}, tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+	alt := append(slices.Clone(nodes[:3]), tree.Node{Path: "other", Kind: tree.Symlink, Target: "f", Mtime: at})
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, mode := range []string{"--compare-dest=../alt", "--link-dest=../alt", "--copy-dest=../alt"} {
+		opts := []string{"-a", "--remove-source-files", mode}
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, alt) })
+	}
+}
