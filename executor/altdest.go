@@ -214,12 +214,12 @@ func (e *Executor) altLevel(s, ref *planner.Entry, src, fd int) altMatch {
 	return altExact
 }
 
-// altSameContent is the quick check of a reference file: the sizes and
-// times (only the sizes under --size-only, the bytes under -c, never
-// under -I).
+// altSameContent is the quick check of a reference file, in rsync's
+// order: the sizes, then the bytes under -c, only the sizes under
+// --size-only, never under -I, else the times.
 func (e *Executor) altSameContent(s, ref *planner.Entry, src, fd int) bool {
 	switch {
-	case e.pol.IgnoreTimes || ref.Size != s.Size:
+	case ref.Size != s.Size:
 		return false
 	case e.pol.Checksum:
 		f, err := e.fs.OpenFileAt(fd, ref.Name)
@@ -231,6 +231,8 @@ func (e *Executor) altSameContent(s, ref *planner.Entry, src, fd int) bool {
 		return err == nil && same
 	case e.pol.SizeOnly:
 		return true
+	case e.pol.IgnoreTimes:
+		return false
 	}
 	return e.pol.SameTime(s.Mtime, ref.Mtime)
 }

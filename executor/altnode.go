@@ -17,14 +17,16 @@ import (
 // content, one with the same attributes too an exact match.
 
 // nodeFromAlt looks for a new symlink, device, fifo or socket in the
-// reference trees. handled reports it needs nothing more: an exact match
+// reference trees — only where the destination has nothing by its name:
+// rsync replaces an entry of another type in the way without looking
+// (unlike a regular file's). handled reports it needs nothing more: an exact match
 // is left out (--compare-dest) or hard-linked (--link-dest), as rsync
 // does, without a line. Otherwise change is how to itemize the entry
 // made from the source (against the reference it matched, or as new),
 // and quiet that nothing is printed (an exact match copied:
 // --copy-dest, --clone-dest).
 func (e *Executor) nodeFromAlt(d *walker.Dir, a planner.Action) (handled bool, change planner.Change, quiet bool, err error) {
-	if e.opts.AltMode == AltNone || (a.Dst != nil && a.Dst.Kind == a.Src.Kind) {
+	if e.opts.AltMode == AltNone || a.Dst != nil {
 		return false, a.Change, false, nil
 	}
 	fd, ref, level, err := e.bestAltNode(d, a.Src)

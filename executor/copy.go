@@ -43,6 +43,7 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	if basis != nil {
+		a.Basis = basis
 		change = e.changeFrom(a.Src, basis) // rsync itemizes against the reference file
 		if e.pol.Checksum {
 			change |= planner.ChangeContent

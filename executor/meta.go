@@ -31,12 +31,16 @@ func (e *Executor) modeFor(want, old *planner.Entry) uint32 {
 }
 
 // keptModeOf is the file whose permissions a copy replacing a's
-// destination keeps without -p (modeFor's old): that file, unless the
+// destination keeps without -p (modeFor's old): that file (or, for a new
+// file, the reference file it was transferred against), unless the
 // user may not read it (another user's), which rsync's receiver, failing
 // to open it, takes for none (the copy gets the source's mode less the
 // umask).
 func (e *Executor) keptModeOf(a planner.Action) *planner.Entry {
 	old := a.Dst
+	if a.Basis != nil {
+		old = a.Basis // (rsync takes the reference file for the one there, which is no file)
+	}
 	if !e.modesBind || e.pol.Perms || old == nil || old.Kind != planner.KindFile || e.mayRead(old) {
 		return old
 	}

@@ -55,6 +55,10 @@ type Action struct {
 	// redundant. With Op OpMeta and no Change the action exists for
 	// that alone; the file is up to date otherwise.
 	AltExact bool
+	// Basis is, for a new file, the reference file (--compare-dest and
+	// the like) it is transferred against; set by the executor. Without
+	// -p rsync gives the copy its permissions, as an existing file's.
+	Basis *Entry
 }
 
 // Skip is an entry left out, with rsync's reason.
