@@ -224,16 +224,19 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	opt := tree.Options{TouchedSince: start}
 	setID := setIDFiles(stale, slices.Contains(opts, "-8"))
 	skip := func(name string) bool { return linked[name] || setID[name] }
-	if slices.Contains(opts, "--backup-dir=bk") && deletesAfter(opts) {
+	if slices.Contains(opts, "--backup-dir=bk") && (deletesAfter(opts) || alt != nil) {
 		// rsync deletes after the transfer what its own backups put in
 		// bk (and backs that up into bk/bk); treesync leaves bk alone.
+		// (With reference trees: what treesync backs up and rsync not.)
 		opt.Skip = func(p string) bool { return p == "bk" || strings.HasPrefix(p, "bk/") }
 		skip = func(name string) bool { return linked[name] || setID[name] || strings.HasPrefix(name, "bk/") }
 	}
-	if suffix := backupSuffix(opts); suffix != "" && deletesAfter(opts) {
+	if suffix := backupSuffix(opts); suffix != "" && (deletesAfter(opts) || alt != nil) {
 		// rsync protects backups beside the files with a rule after the
 		// user's, which an include before it overrides; treesync never
-		// deletes them (README, Differences from rsync).
+		// deletes them (README, Differences from rsync). With reference
+		// trees, treesync backs up a file one makes redundant, which
+		// rsync deletes or replaces without a backup (README).
 		opt.Skip = func(p string) bool { return strings.HasSuffix(p, suffix) }
 		skip = func(name string) bool { return linked[name] || setID[name] || strings.HasSuffix(name, suffix) }
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/treesync/treesync/e2e/tree"
 )
@@ -27,12 +28,13 @@ func TestRandomOptionsVsRsync(t *testing.T) {
 func randomOptionsVsRsync(t *testing.T, how runs) {
 	for seed := range 4 * seeds() {
 		source, stale, opts := randomCase(seed)
+		alt, opts := seededAlt(seed, source, opts)
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			if seed%2 == 1 {
 				t.Setenv("TREESYNC_LIST_WINDOW", "3")
 			}
 			t.Logf("options: %q", opts)
-			compareRuns(t, how, opts, source, stale, nil)
+			compareRuns(t, how, opts, source, stale, alt)
 		})
 	}
 }
@@ -50,6 +52,36 @@ func randomCase(seed int) (source, stale []tree.Node, opts []string) {
 		stale = slices.DeleteFunc(stale, isFilling)
 	}
 	return source, stale, opts
+}
+
+// seededAlt gives, by the seed's number, a reference tree ../alt: the
+// source's directories and two thirds of its files and symlinks (most
+// the same, some with another time), for --link-dest or --compare-dest;
+// and -ii to other seeds.
+func seededAlt(seed int, source []tree.Node, opts []string) ([]tree.Node, []string) {
+	if seed%31 == 9 {
+		opts = append(opts, "-i") // (compareRuns adds one: -ii)
+	}
+	if (seed%37 != 11 && seed%37 != 12) || (seed%37 == 12 && strings.Contains(opts[0], "H")) || slices.Contains(opts, "--fake-super") {
+		// (rsync 3.5 hangs on -H --compare-dest where a group's first
+		// name is left out: seeds 86, 1973; TestHardLinksLeftOut. Under
+		// --fake-super rsync grades references by their real modes,
+		// treesync by the faked ones: seed 529, left open)
+		return nil, opts
+	}
+	r := rand.New(rand.NewPCG(uint64(seed), 13))
+	var alt []tree.Node
+	for _, n := range source {
+		switch {
+		case n.Kind == tree.Dir:
+		case n.Kind == tree.Hardlink || r.IntN(3) == 0:
+			continue
+		case r.IntN(4) == 0:
+			n.Mtime = n.Mtime.Add(time.Hour)
+		}
+		alt = append(alt, n)
+	}
+	return alt, append(opts, []string{11: "--link-dest=../alt", 12: "--compare-dest=../alt"}[seed%37])
 }
 
 // seededOptions adds the options given by the seed's number rather than

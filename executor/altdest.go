@@ -154,6 +154,9 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 				err = e.copyAlt(d, a, fd, st, want)
 			}
 		}
+		if err == nil {
+			e.printSettled(d, a, true)
+		}
 		return true, nil, err
 	default:
 		want, err := e.makeWay(d, a)
@@ -165,6 +168,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		}
 	}
 	if level == altExact && e.opts.AltMode != AltCopy {
+		e.printSettled(d, a, true) // (left out or linked: -ii lists it)
 		return true, nil, nil
 	}
 	ref := e.entryOf(fd, a.Name, st)
@@ -303,6 +307,21 @@ func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.
 	e.opts.Log.Debug().Str("path", planner.Join(d.Path, a.Name)).Str("method", res.Method.String()).
 		Msg("copied from the reference directory")
 	return e.commit(d, tmp, a.Name, want)
+}
+
+// printSettled gives, under -ii, rsync's line for a file, symlink or
+// special file a reference tree may have settled: "hf" ("hL") for one
+// linked to it, else unchanged.
+func (e *Executor) printSettled(d *walker.Dir, a planner.Action, handled bool) {
+	if !e.opts.ItemizeAll {
+		return
+	}
+	op := planner.OpMeta
+	if handled && e.opts.AltMode == AltLink {
+		op = planner.OpLink
+	}
+	k := a.Src.Kind
+	e.printLine(item{op: op, kind: k, path: itemPath(d, a.Name, k), target: a.Src.Target(), ent: a.Src})
 }
 
 // redundantFile handles an existing destination file that an exact match

@@ -51,6 +51,9 @@ func (e *Executor) nodeFromAlt(d *walker.Dir, a planner.Action) (handled bool, c
 			err = e.newNode(d, a, want)
 		}
 	}
+	if err == nil {
+		e.printSettled(d, a, true)
+	}
 	return true, 0, true, err
 }
 

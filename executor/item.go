@@ -20,10 +20,15 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 			// up to date but for the references: the plan's Current has it
 			if err != nil {
 				e.fail(planner.Join(d.Path, a.Name), err)
+			} else {
+				e.printSettled(d, a, handled)
 			}
 			return
 		}
 		if handled || err != nil {
+			if err == nil {
+				e.printSettled(d, a, true)
+			}
 			e.finishItem(d, a, false, err)
 			return
 		}

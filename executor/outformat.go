@@ -149,7 +149,7 @@ func attrValue(c byte, ent *planner.Entry) (string, bool) {
 // the name a hard link points to.
 func (e *Executor) linkSuffix(it item) string {
 	switch {
-	case it.op == planner.OpLink && it.target != "": // (none for a name linked already: -ii)
+	case it.op == planner.OpLink && it.kind == planner.KindFile && it.target != "": // (none for a name linked already: -ii)
 		return " => " + e.escape(it.target)
 	case it.kind == planner.KindSymlink && it.op != planner.OpDelete:
 		return " -> " + e.escape(it.target)

@@ -72,7 +72,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	}
 	e.submitAll(ctx, d, plan.Items)
 	e.removeCurrent(d, plan.Current)
-	e.printUnchanged(d, plan.Current)
+	e.printUnchanged(d, plan.Current, plan.Items...)
 	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs, pol.Filter))
 }
 
@@ -362,12 +362,23 @@ func dirLinePath(d *walker.Dir, a planner.Action) string {
 	return itemPath(d, a.Name, planner.KindDir)
 }
 
-// printUnchanged lists, under -ii, the entries d's plan found up to date.
-func (e *Executor) printUnchanged(d *walker.Dir, current []*planner.Entry) {
+// printUnchanged lists, under -ii, the entries d's plan found up to date
+// (plan.Current) but those the reference trees may yet settle: their line
+// comes when they are done (printSettled).
+func (e *Executor) printUnchanged(d *walker.Dir, current []*planner.Entry, items ...planner.Action) {
 	if !e.opts.ItemizeAll {
 		return
 	}
+	settled := map[string]bool{}
+	for _, a := range items {
+		if a.AltExact && a.Op == planner.OpMeta && a.Change == 0 {
+			settled[a.Name] = true
+		}
+	}
 	for _, s := range current {
+		if settled[s.Name] {
+			continue
+		}
 		e.printLine(item{op: planner.OpMeta, kind: s.Kind, path: itemPath(d, s.Name, s.Kind), target: s.Target(), ent: s})
 	}
 }
