@@ -437,3 +437,33 @@ func TestOthersFilesAsOrdinaryUserVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { userTwinsAgree(t, source, stale, nil, opts...) })
 	}
 }
+
+// TestUnreadableReferenceAsOrdinaryUserVsRsync: an ordinary user's
+// --link-dest/--copy-dest tree holding another user's unreadable file
+// (root's 0600) that matches the source: the kernel refuses the link and
+// the reference cannot be copied, so the file is transferred from the
+// source, the failed open reported (exit 23), as rsync does. It used to
+// fail the file, leaving it missing.
+func TestUnreadableReferenceAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "f", Data: []byte("secret-ish"), Mtime: at},
+		{Path: "g", Data: []byte("plain"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	alt := []tree.Node{{Path: "f", Data: []byte("secret-ish"), Mode: 0o600, Mtime: at}}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 65534}}
+	for _, mode := range []string{"--link-dest=../alt", "--copy-dest=../alt"} {
+		t.Run(mode, func(t *testing.T) {
+			r, rr, dst, ref := userTwins(t, source, stale, alt, "-rlt", "-i", mode)
+			if r.code != rr.code || r.code != 23 {
+				t.Errorf("exit %d, rsync %d (want 23)\n%s\n%s", r.code, rr.code, r, rr)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+			if data, err := os.ReadFile(filepath.Join(dst, "f")); string(data) != "secret-ish" {
+				t.Errorf("f not transferred from the source: %q %v\n%s\n%s", data, err, r, rr)
+			}
+		})
+	}
+}

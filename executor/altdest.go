@@ -157,14 +157,14 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		if err == nil {
 			e.printSettled(d, a, true)
 		}
-		return true, nil, err
+		return e.refUnreadable(d, a, err)
 	default:
 		want, err := e.makeWay(d, a)
 		if err == nil {
 			err = e.copyAlt(d, a, fd, st, want)
 		}
 		if err != nil {
-			return true, nil, err
+			return e.refUnreadable(d, a, err)
 		}
 	}
 	if level == altExact && e.opts.AltMode != AltCopy {
@@ -271,12 +271,28 @@ func (e *Executor) linkRef(d *walker.Dir, a planner.Action, fd int, want *planne
 	return false, e.commit(d, tmp, a.Name, want)
 }
 
+// errRefUnreadable is copyAlt's error for a reference file it cannot
+// open (another user's, as an ordinary user): the file is then
+// transferred from the source, as rsync falls back to.
+var errRefUnreadable = errors.New("reference file cannot be read")
+
+// refUnreadable is fromAlt's outcome after copying from the reference
+// ended in err: a reference that could not be read is reported (exit
+// 23, as rsync's failed open) and the file transferred from the source.
+func (e *Executor) refUnreadable(d *walker.Dir, a planner.Action, err error) (bool, *planner.Entry, error) {
+	if !errors.Is(err, errRefUnreadable) {
+		return true, nil, err
+	}
+	e.fail(planner.Join(d.Path, a.Name), err)
+	return false, nil, nil
+}
+
 // copyAlt makes the new file a a copy of the reference file in fd (a
 // reflink where the filesystem can), with the source's attributes.
 func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.Stat, want *planner.Entry) error {
 	ref, err := e.fs.OpenFileAt(fd, a.Name)
 	if err != nil {
-		return fmt.Errorf("open reference: %w", err)
+		return fmt.Errorf("open reference: %w: %w", errRefUnreadable, err)
 	}
 	defer platform.Close(ref)
 	var out int

@@ -89,7 +89,10 @@ func (w *trustWalk) run(path string, final func(dir int, name string) (int, erro
 	if path == "" {
 		return -1, unix.ENOENT
 	}
-	names := w.begin(path)
+	names, err := w.begin(path)
+	if err != nil {
+		return -1, err
+	}
 	for len(names) > 0 {
 		name := names[0]
 		names = names[1:]
@@ -112,7 +115,11 @@ func (w *trustWalk) run(path string, final func(dir int, name string) (int, erro
 			if err != nil {
 				return -1, err
 			}
-			names = append(w.begin(target), names...)
+			more, err := w.begin(target)
+			if err != nil {
+				return -1, err
+			}
+			names = append(more, names...)
 			continue
 		}
 		w.close()
@@ -122,13 +129,14 @@ func (w *trustWalk) run(path string, final func(dir int, name string) (int, erro
 }
 
 // begin splits path into names; an absolute one starts again at "/".
-func (w *trustWalk) begin(path string) []string {
+func (w *trustWalk) begin(path string) ([]string, error) {
 	if strings.HasPrefix(path, "/") {
 		w.close()
-		if fd, err := openat(CurrentDir, "/", searchFlags|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
-			w.dir = fd
+		fd, err := openat(CurrentDir, "/", searchFlags|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, err
 		}
-		w.shown = "/"
+		w.dir, w.shown = fd, "/"
 	}
 	var names []string
 	for _, n := range strings.Split(path, "/") {
@@ -139,7 +147,7 @@ func (w *trustWalk) begin(path string) []string {
 	if len(names) == 0 || strings.HasSuffix(path, "/") {
 		names = append(names, ".") // ("dir/" is dir itself, a directory)
 	}
-	return names
+	return names, nil
 }
 
 // follow returns the target of the symlink name that failed an open
