@@ -417,23 +417,30 @@ func TestRemoveSourceWithReferencesVsRsync(t *testing.T) {
 // references (only a name with nothing there is looked up); -c decides a
 // reference's contents before -I (rsync's quick-check order); and
 // without -p a new file transferred against a reference file gets that
-// file's permissions, as an existing one's.
+// file's permissions, as an existing one's, and one copied from a
+// reference over a symlink the symlink's (rsync's generator takes them
+// before it deletes it). Under -H --compare-dest a member of a group
+// whose reference matches is left out whichever member leads.
 func TestAltDestEdgesVsRsync(t *testing.T) {
 	at, later := tree.At(100, 0), tree.At(200, 0)
 	source := []tree.Node{
 		{Path: "l", Kind: tree.Symlink, Target: "f", Mtime: at},
 		{Path: "f", Data: []byte("same"), Mode: 0o600, Mtime: at},
 		{Path: "g", Data: []byte("newer"), Mode: 0o600, Mtime: later},
+		{Path: "s", Data: []byte("over a symlink"), Mode: 0o600, Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	alt := []tree.Node{
 		{Path: "l", Kind: tree.Symlink, Target: "f", Mtime: at},
 		{Path: "f", Data: []byte("same"), Mode: 0o600, Mtime: at},
 		{Path: "g", Data: []byte("older"), Mode: 0o751, Mtime: at},
+		{Path: "s", Data: []byte("over a symlink"), Mode: 0o640, Mtime: at},
 	}
-	stale := []tree.Node{{Path: "l", Data: []byte("a file in the way"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "l", Data: []byte("a file in the way"), Mtime: at},
+		{Path: "s", Kind: tree.Symlink, Target: "x", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, opts := range [][]string{{"-a", "--compare-dest=../alt"}, {"-a", "--link-dest=../alt"}, {"-a", "-c", "-I", "--compare-dest=../alt"},
-		{"-a", "-c", "-I", "--link-dest=../alt"}, {"-rlt", "--compare-dest=../alt"}, {"-rlt", "--copy-dest=../alt"}} {
+		{"-a", "-c", "-I", "--link-dest=../alt"}, {"-rlt", "--compare-dest=../alt"}, {"-rlt", "--copy-dest=../alt"},
+		{"-rlt", "--link-dest=../alt"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, alt) })
 	}
 }

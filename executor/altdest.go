@@ -271,6 +271,18 @@ func (e *Executor) linkRef(d *walker.Dir, a planner.Action, fd int, want *planne
 	return false, e.commit(d, tmp, a.Name, want)
 }
 
+// altCopyModeOf is, without -p, the entry whose permissions a copy from
+// a reference keeps: what is in the way unless a directory, a symlink
+// too (rsync's generator takes its mode before it deletes it).
+func (e *Executor) altCopyModeOf(a planner.Action) *planner.Entry {
+	if e.pol.Perms || a.Dst == nil || a.Dst.Kind == planner.KindDir {
+		return nil
+	}
+	old := *a.Dst
+	old.Kind = planner.KindFile
+	return &old
+}
+
 // errRefUnreadable is copyAlt's error for a reference file it cannot
 // open (another user's, as an ordinary user): the file is then
 // transferred from the source, as rsync falls back to.
@@ -309,7 +321,7 @@ func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.
 	if err != nil {
 		return fmt.Errorf("copy from reference: %w", err)
 	}
-	err = e.setFdMeta(out, a.Src, nil)
+	err = e.setFdMeta(out, a.Src, e.altCopyModeOf(a))
 	if cerr := platform.Close(out); err == nil {
 		err = cerr
 	}
@@ -323,6 +335,35 @@ func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.
 	e.opts.Log.Debug().Str("path", planner.Join(d.Path, a.Name)).Str("method", res.Method.String()).
 		Msg("copied from the reference directory")
 	return e.commit(d, tmp, a.Name, want)
+}
+
+// bestAltOpening is bestAlt for a file whose source is not open yet:
+// it is opened only for -c, which compares contents.
+func (e *Executor) bestAltOpening(d *walker.Dir, a planner.Action) (int, platform.Stat, altMatch, error) {
+	src := -1
+	if e.pol.Checksum {
+		var err error
+		if src, err = e.fs.OpenFileAt(d.SrcFd, d.SourceName(a.Name)); err != nil {
+			return -1, platform.Stat{}, altNone, srcErr(fmt.Errorf("open: %w", err))
+		}
+		defer platform.Close(src)
+	}
+	return e.bestAlt(d, a, src)
+}
+
+// leftOut reports a new member of a hard-link group that --compare-dest
+// leaves out (a reference matches it exactly): it takes no part in its
+// group's linking, whichever member leads (rsync 3.5 hangs there).
+func (e *Executor) leftOut(d *walker.Dir, a planner.Action) (bool, error) {
+	if e.opts.AltMode != AltCompare || a.Dst != nil {
+		return false, nil
+	}
+	_, _, level, err := e.bestAltOpening(d, a)
+	if err != nil || level != altExact {
+		return false, err
+	}
+	e.printSettled(d, a, true)
+	return true, nil
 }
 
 // printSettled gives, under -ii, rsync's line for a file, symlink or
@@ -348,14 +389,7 @@ func (e *Executor) printSettled(d *walker.Dir, a planner.Action, handled bool) {
 // reference holds the same data and attributes). handled is false when
 // no reference matches exactly: the file is then checked as usual.
 func (e *Executor) redundantFile(d *walker.Dir, a planner.Action) (handled bool, err error) {
-	src := -1
-	if e.pol.Checksum {
-		if src, err = e.fs.OpenFileAt(d.SrcFd, d.SourceName(a.Name)); err != nil {
-			return false, srcErr(fmt.Errorf("open: %w", err))
-		}
-		defer platform.Close(src)
-	}
-	fd, st, level, err := e.bestAlt(d, a, src)
+	fd, st, level, err := e.bestAltOpening(d, a)
 	switch {
 	case err != nil || level != altExact:
 		return false, err

@@ -34,7 +34,10 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 		}
 	}
 	if a.HardLink || e.namesRemoved(a) {
-		parked, err = e.doHardLink(d, a)
+		var out bool
+		if out, err = e.leftOut(d, a); !out && err == nil {
+			parked, err = e.doHardLink(d, a)
+		}
 	} else {
 		err = e.doPlain(d, a)
 	}
