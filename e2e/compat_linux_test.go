@@ -174,7 +174,14 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		rsrc = filepath.Join(dir, "rsync-src")
 		build(t, rsrc, source)
 	}
-	how.prepare(t, []string{src, rsrc}, []string{dst, ref})
+	dsts := []string{dst, ref}
+	if alt != nil {
+		// (an ordinary user's reference trees are its own earlier
+		// snapshots; another user's files it may not link to:
+		// TestUnreadableReferenceAsOrdinaryUserVsRsync)
+		dsts = append(dsts, filepath.Join(dir, "alt"))
+	}
+	how.prepare(t, []string{src, rsrc}, dsts)
 	linked := linkedNames(t, src, opts)
 	args := append([]string{"-i"}, opts...)
 	start := time.Now().Add(-time.Second) // directory times are seconds on some filesystems
