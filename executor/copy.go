@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"time"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -205,7 +206,7 @@ func (e *Executor) sameChange(change planner.Change) planner.Change {
 // copyStable copies until the source stays the same for a whole copy.
 func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
 	for attempt := 0; ; attempt++ {
-		st, err := e.statSource(src)
+		st, err := e.settledSource(src)
 		if err != nil {
 			return srcErr(fmt.Errorf("stat: %w", err))
 		}
@@ -230,6 +231,32 @@ func (e *Executor) copyStable(d *walker.Dir, a planner.Action, src int, want *pl
 		}
 		e.opts.Log.Debug().Str("path", path).Msg("source changed while copied; copying again")
 	}
+}
+
+// settleTime is how long ago a source file must have last changed
+// before it is copied (settledSource).
+const settleTime = 20 * time.Millisecond
+
+// settledSource stats the open source file src once it has not changed
+// for settleTime (its ctime: an mtime may be set ahead), waiting at most
+// ten times that. The kernel stamps a file's times when a write starts,
+// from a clock that moves once per tick: a write under way when the copy
+// starts, or another within the same tick, would not move them, and the
+// comparison after the copy would miss it (a mix of versions under the
+// final name). Only a file written in the last moments waits.
+func (e *Executor) settledSource(src int) (platform.Stat, error) {
+	for range 10 {
+		st, err := e.statSource(src)
+		if err != nil {
+			return st, err
+		}
+		age := time.Duration(platform.FileClock() - st.Ctime)
+		if age >= settleTime {
+			return st, nil
+		}
+		time.Sleep(settleTime - max(age, 0))
+	}
+	return e.statSource(src) // (still changing: the comparison after the copy decides)
 }
 
 // statSource stats the open source file src; under --copy-devices a
