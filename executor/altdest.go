@@ -143,21 +143,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 			return true, nil, err
 		}
 	case level == altExact && (e.opts.AltMode == AltCompare || e.opts.AltMode == AltLink):
-		// what is in the way goes, as rsync deletes it before it looks
-		want, err := e.makeWay(d, a)
-		if err == nil && want != nil && e.opts.AltMode == AltCompare {
-			err = e.removeEntry(d, a.Name, want, false, false)
-		}
-		if err == nil && e.opts.AltMode == AltLink {
-			var refused bool
-			if refused, err = e.linkRef(d, a, fd, want); refused {
-				err = e.copyAlt(d, a, fd, st, want)
-			}
-		}
-		if err == nil {
-			e.printSettled(d, a, true)
-		}
-		return e.refUnreadable(d, a, err)
+		return e.refUnreadable(d, a, e.standIn(d, a, fd, st))
 	default:
 		want, err := e.makeWay(d, a)
 		if err == nil {
@@ -287,6 +273,27 @@ func (e *Executor) altCopyModeOf(a planner.Action) *planner.Entry {
 // open (another user's, as an ordinary user): the file is then
 // transferred from the source, as rsync falls back to.
 var errRefUnreadable = errors.New("reference file cannot be read")
+
+// standIn lets the reference file in fd (st), an exact match for the new
+// file a, stand for it: left out (--compare-dest) or linked
+// (--link-dest; copied where the kernel refuses the link). What is in the
+// way goes first, as rsync deletes it before it looks.
+func (e *Executor) standIn(d *walker.Dir, a planner.Action, fd int, st platform.Stat) error {
+	want, err := e.makeWay(d, a)
+	if err == nil && want != nil && e.opts.AltMode == AltCompare {
+		err = e.removeEntry(d, a.Name, want, false, false)
+	}
+	if err == nil && e.opts.AltMode == AltLink {
+		var refused bool
+		if refused, err = e.linkRef(d, a, fd, want); refused {
+			err = e.copyAlt(d, a, fd, st, want)
+		}
+	}
+	if err == nil {
+		e.printSettled(d, a, true)
+	}
+	return err
+}
 
 // refUnreadable is fromAlt's outcome after copying from the reference
 // ended in err: a reference that could not be read is reported (exit
