@@ -467,3 +467,26 @@ func TestUnreadableReferenceAsOrdinaryUserVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusedLinksItemizedAsOrdinaryUserVsRsync: under -ii, a file or
+// symlink an ordinary user copies from another user's --link-dest tree
+// because the kernel refuses the link is listed as the copy it is ("cf",
+// "cL"), as rsync lists it, not as linked ("hf").
+func TestRefusedLinksItemizedAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	nodes := []tree.Node{
+		{Path: "f", Data: []byte("same"), Mtime: at},
+		{Path: "l", Kind: tree.Symlink, Target: "f", Mtime: at},
+	}
+	source := append(slices.Clone(nodes), tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 65534}}
+	r, rr, dst, ref := userTwins(t, source, stale, nodes, "-rlt", "-ii", "--link-dest=../alt")
+	if r.code != 0 || rr.code != 0 {
+		t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
+	}
+	if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want || !strings.Contains(got, "cf          f") {
+		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+}

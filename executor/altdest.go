@@ -154,7 +154,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		}
 	}
 	if level == altExact && e.opts.AltMode != AltCopy {
-		e.printSettled(d, a, true) // (left out or linked: -ii lists it)
+		e.printSettled(d, a, e.settledOp(true)) // (left out or linked: -ii lists it)
 		return true, nil, nil
 	}
 	ref := e.entryOf(fd, a.Name, st)
@@ -283,14 +283,15 @@ func (e *Executor) standIn(d *walker.Dir, a planner.Action, fd int, st platform.
 	if err == nil && want != nil && e.opts.AltMode == AltCompare {
 		err = e.removeEntry(d, a.Name, want, false, false)
 	}
+	op := e.settledOp(true)
 	if err == nil && e.opts.AltMode == AltLink {
 		var refused bool
 		if refused, err = e.linkRef(d, a, fd, want); refused {
-			err = e.copyAlt(d, a, fd, st, want)
+			op, err = planner.OpLocal, e.copyAlt(d, a, fd, st, want)
 		}
 	}
 	if err == nil {
-		e.printSettled(d, a, true)
+		e.printSettled(d, a, op)
 	}
 	return err
 }
@@ -369,20 +370,25 @@ func (e *Executor) leftOut(d *walker.Dir, a planner.Action) (bool, error) {
 	if err != nil || level != altExact {
 		return false, err
 	}
-	e.printSettled(d, a, true)
+	e.printSettled(d, a, e.settledOp(true))
 	return true, nil
 }
 
+// settledOp is the line of an entry a reference tree settled (handled)
+// or not: linked to it ("hf"), else as unchanged.
+func (e *Executor) settledOp(handled bool) planner.Op {
+	if handled && e.opts.AltMode == AltLink {
+		return planner.OpLink
+	}
+	return planner.OpMeta
+}
+
 // printSettled gives, under -ii, rsync's line for a file, symlink or
-// special file a reference tree may have settled: "hf" ("hL") for one
-// linked to it, else unchanged.
-func (e *Executor) printSettled(d *walker.Dir, a planner.Action, handled bool) {
+// special file a reference tree may have settled, op as settledOp says
+// (OpLocal, "cf", for a copy made where the kernel refused the link).
+func (e *Executor) printSettled(d *walker.Dir, a planner.Action, op planner.Op) {
 	if !e.opts.ItemizeAll {
 		return
-	}
-	op := planner.OpMeta
-	if handled && e.opts.AltMode == AltLink {
-		op = planner.OpLink
 	}
 	k := a.Src.Kind
 	e.printLine(item{op: op, kind: k, path: itemPath(d, a.Name, k), target: a.Src.Target(), ent: a.Src})

@@ -41,6 +41,7 @@ func (e *Executor) nodeFromAlt(d *walker.Dir, a planner.Action) (handled bool, c
 		return false, 0, true, nil
 	}
 	want, err := e.makeWay(d, a)
+	op := e.settledOp(true)
 	switch {
 	case err != nil || e.opts.DryRun:
 	case e.opts.AltMode == AltCompare && want != nil:
@@ -48,11 +49,11 @@ func (e *Executor) nodeFromAlt(d *walker.Dir, a planner.Action) (handled bool, c
 	case e.opts.AltMode == AltLink:
 		var refused bool
 		if refused, err = e.linkRef(d, a, fd, want); refused {
-			err = e.newNode(d, a, want)
+			op, err = planner.OpLocal, e.newNode(d, a, want)
 		}
 	}
 	if err == nil {
-		e.printSettled(d, a, true)
+		e.printSettled(d, a, op)
 	}
 	return true, 0, true, err
 }

@@ -21,13 +21,13 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 			if err != nil {
 				e.fail(planner.Join(d.Path, a.Name), err)
 			} else {
-				e.printSettled(d, a, handled)
+				e.printSettled(d, a, e.settledOp(handled))
 			}
 			return
 		}
 		if handled || err != nil {
 			if err == nil {
-				e.printSettled(d, a, true)
+				e.printSettled(d, a, e.settledOp(true))
 			}
 			e.finishItem(d, a, false, err)
 			return
