@@ -48,26 +48,31 @@ func (e *Executor) openAltRoots(dest string) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dest, p)
 		}
-		if err := e.checkOperatorPath(p); err != nil {
-			e.opts.Log.Warn().Err(err).Msgf("%s %s left out", e.opts.AltMode.flag(), e.escape(p))
-			continue
-		}
-		st, err := platform.Statat(platform.CurrentDir, p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			e.say("%s arg does not exist: %s", e.opts.AltMode.flag(), e.escape(p))
-			continue
-		case err == nil && !st.IsDir():
-			e.say("%s arg is not a dir: %s", e.opts.AltMode.flag(), e.escape(p))
-			continue
-		}
 		fd, err := e.openOperatorDir(p)
 		if err != nil {
-			e.opts.Log.Warn().Err(err).Msgf("%s %s left out", e.opts.AltMode.flag(), e.escape(p))
+			e.leaveOutAlt(p, err)
 			continue
 		}
 		e.alt.roots = append(e.alt.roots, fd)
 	}
+}
+
+// leaveOutAlt says why the reference tree p, which could not be opened
+// (err), is left out: rsync's note for one that is missing or not a
+// directory, a warning for anything else.
+func (e *Executor) leaveOutAlt(p string, err error) {
+	flag := e.opts.AltMode.flag()
+	if ue := new(platform.UntrustedLinkError); !errors.As(err, &ue) {
+		switch st, serr := platform.Statat(platform.CurrentDir, p); {
+		case errors.Is(serr, fs.ErrNotExist):
+			e.say("%s arg does not exist: %s", flag, e.escape(p))
+			return
+		case serr == nil && !st.IsDir():
+			e.say("%s arg is not a dir: %s", flag, e.escape(p))
+			return
+		}
+	}
+	e.opts.Log.Warn().Err(err).Msgf("%s %s left out", flag, e.escape(p))
 }
 
 func (e *Executor) closeAltRoots() {

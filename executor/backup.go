@@ -40,7 +40,8 @@ func (e *Executor) setBackupDir(dest string) error {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(dest, dir)
 	}
-	if st, err := platform.Statat(platform.CurrentDir, dir); (err == nil && !st.IsDir()) || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
+	st, err := platform.Statat(platform.CurrentDir, dir)
+	if (err == nil && !st.IsDir()) || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
 		if err == nil {
 			err = syscall.ENOTDIR
 		}
@@ -48,7 +49,7 @@ func (e *Executor) setBackupDir(dest string) error {
 	}
 	if e.opts.BackupNotes {
 		fresh := ""
-		if _, err := os.Lstat(dir); err != nil {
+		if err != nil {
 			fresh = "(new) "
 		}
 		e.say("%sbackup_dir is %s", fresh, e.escape(strings.TrimSuffix(e.opts.BackupDir, "/")))

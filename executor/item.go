@@ -12,27 +12,11 @@ import (
 
 // do carries out one non-directory action and records its outcome.
 func (e *Executor) do(d *walker.Dir, a planner.Action) {
+	if a.AltExact && e.settleRedundant(d, a) {
+		return
+	}
 	var err error
 	parked := false // a hard link waiting for its group: done later
-	if a.AltExact {
-		handled, err := e.redundantFile(d, a)
-		if a.Op == planner.OpMeta && a.Change == 0 {
-			// up to date but for the references: the plan's Current has it
-			if err != nil {
-				e.fail(planner.Join(d.Path, a.Name), err)
-			} else {
-				e.printSettled(d, a, e.settledOp(handled))
-			}
-			return
-		}
-		if handled || err != nil {
-			if err == nil {
-				e.printSettled(d, a, e.settledOp(true))
-			}
-			e.finishItem(d, a, false, err)
-			return
-		}
-	}
 	if a.HardLink || e.namesRemoved(a) {
 		var out bool
 		if out, err = e.leftOut(d, a); !out && err == nil {
@@ -42,6 +26,28 @@ func (e *Executor) do(d *walker.Dir, a planner.Action) {
 		err = e.doPlain(d, a)
 	}
 	e.finishItem(d, a, parked, err)
+}
+
+// settleRedundant lets the reference trees settle a, an existing file
+// (redundantFile); done reports that nothing is left to do: a settled it,
+// or a was there for the references alone (up to date: the plan's Current
+// has it, for --remove-source-files).
+func (e *Executor) settleRedundant(d *walker.Dir, a planner.Action) (done bool) {
+	handled, err := e.redundantFile(d, a)
+	onlyRefs := a.Op == planner.OpMeta && a.Change == 0
+	if err == nil && (handled || onlyRefs) {
+		e.printSettled(d, a, e.settledOp(handled))
+	}
+	switch {
+	case onlyRefs && err != nil:
+		e.fail(planner.Join(d.Path, a.Name), err)
+	case onlyRefs:
+	case handled || err != nil:
+		e.finishItem(d, a, false, err)
+	default:
+		return false
+	}
+	return true
 }
 
 // finishItem records the outcome of action a.

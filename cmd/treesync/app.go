@@ -236,7 +236,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 // arguments' options.
 func updateOptions(c *cli.Context, o *executor.Options) error {
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
-	o.Policy.ListCurrent = o.RemoveSourceFiles || o.ItemizeAll
+	o.Policy.ListCurrent = o.RemoveSourceFiles
 	o.Inplace = c.Bool("inplace")
 	o.DelayUpdates = c.Bool("delay-updates")
 	o.TempDir = c.String("temp-dir")
