@@ -168,6 +168,9 @@ func (e *Executor) backupCopy(d *walker.Dir, name, rel string, old *planner.Entr
 	}
 	defer platform.Close(src)
 	st, err := platform.Fstat(src)
+	if err == nil {
+		st, err = asFileStat(src, st) // (a device --write-devices writes into: its data)
+	}
 	if err != nil {
 		return fmt.Errorf("backup of %s: %w", rel, err)
 	}

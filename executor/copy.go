@@ -68,7 +68,7 @@ func (e *Executor) writeFile(d *walker.Dir, a planner.Action, src int, want *pla
 	if handled, err := e.resumePartial(d, a, src, want, change, path); handled || err != nil {
 		return err
 	}
-	existing := want != nil && want.Kind == planner.KindFile
+	existing := want != nil && (want.Kind == planner.KindFile || e.writesInto(want))
 	if e.pol.Append && existing && want.Size < a.Src.Size {
 		if handled, err := e.appendTo(d, a, src, want, change, path); handled || err != nil {
 			return err
@@ -99,7 +99,12 @@ func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *plan
 	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
 		return true, err // (-b: the file before the append, as rsync keeps it)
 	}
-	res, err := e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
+	var res platform.CopyResult
+	if e.writesInto(want) {
+		res, err = e.copier.WriteInto(src, st, fd, want.Size, e.ctx.Done())
+	} else {
+		res, err = e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
+	}
 	return true, e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
 }
 
@@ -117,11 +122,21 @@ func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *p
 	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
 		return err
 	}
+	if e.writesInto(want) {
+		res, err := e.copier.WriteInto(src, st, fd, 0, e.ctx.Done())
+		return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
+	}
 	if err := platform.Ftruncate(fd, 0); err != nil {
 		return fmt.Errorf("truncate: %w", err)
 	}
 	res, err := e.copier.CopyInto(src, st, fd, d.DstDev, e.ctx.Done())
 	return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
+}
+
+// writesInto reports a destination device --write-devices writes a
+// file's data into (planner.Policy.WritesInto).
+func (e *Executor) writesInto(want *planner.Entry) bool {
+	return e.pol.WriteDevices && want.Kind.IsDevice()
 }
 
 // openForUpdate opens the destination file name, expected to be want,
@@ -131,15 +146,29 @@ func (e *Executor) openForUpdate(d *walker.Dir, name string, src int, want *plan
 	if err != nil {
 		return -1, st, srcErr(fmt.Errorf("stat: %w", err))
 	}
-	fd, err := e.openWritable(d.DstFd, name, want)
+	open := e.openWritable
+	if e.writesInto(want) {
+		open = func(dirfd int, name string, _ *planner.Entry) (int, error) {
+			return platform.OpenDeviceWriteAt(dirfd, name)
+		}
+	}
+	fd, err := open(d.DstFd, name, want)
 	if err != nil {
 		return -1, st, fmt.Errorf("open to update in place: %w", err)
 	}
-	if now, err := platform.Fstat(fd); err != nil || now.Ino != want.Ino || now.Size != want.Size || now.Mtime != want.Mtime {
+	if now, err := platform.Fstat(fd); err != nil || !asListed(now, want) {
 		platform.Close(fd)
 		return -1, st, ErrChangedSinceScan
 	}
 	return fd, st, nil
+}
+
+// asListed reports that now, the stat of an open destination entry, is
+// the entry want the plan was made for: its inode and time, and a
+// file's size (a device's, its end, is not in its stat).
+func asListed(now platform.Stat, want *planner.Entry) bool {
+	return now.Ino == want.Ino && now.Mtime == want.Mtime && now.Type() == walker.TypeBits(want.Kind) &&
+		(now.Size == want.Size || want.Kind != planner.KindFile)
 }
 
 // finishUpdate ends an update in place after its data was written (with
@@ -263,13 +292,24 @@ func (e *Executor) settledSource(src int) (platform.Stat, error) {
 // device is a regular file of the device's size (walker.Options.CopyDevices).
 func (e *Executor) statSource(src int) (platform.Stat, error) {
 	st, err := platform.Fstat(src)
-	if err != nil || !e.opts.CopyDevices || (st.Type() != platform.ModeBlock && st.Type() != platform.ModeChar) {
+	if err != nil || !e.opts.CopyDevices {
 		return st, err
 	}
-	if st.Size, err = platform.SeekSize(src); err != nil {
+	return asFileStat(src, st)
+}
+
+// asFileStat makes st, the stat of the open fd, that of a regular file
+// of the device's size when fd is a device, for its data to be copied as
+// a file's.
+func asFileStat(fd int, st platform.Stat) (platform.Stat, error) {
+	if st.Type() != platform.ModeBlock && st.Type() != platform.ModeChar {
+		return st, nil
+	}
+	size, err := platform.SeekSize(fd)
+	if err != nil {
 		return st, fmt.Errorf("size of device: %w", err)
 	}
-	st.Mode, st.Blocks = st.Mode&platform.ModePerm|platform.ModeRegular, (st.Size+511)/512
+	st.Size, st.Mode, st.Blocks = size, st.Mode&platform.ModePerm|platform.ModeRegular, (size+511)/512
 	return st, nil
 }
 

@@ -224,7 +224,7 @@ func (e *Executor) walk(ctx context.Context, r walker.Root, visit walker.Visit) 
 		OneFileSystem: e.opts.OneFileSystem, Exclude: e.excludeDest(r), Transform: e.opts.Transform,
 		Links: e.opts.Links, SkipUnsafe: e.opts.SkipUnsafe, KeepDirlinks: e.opts.KeepDirlinks,
 		CopyDirlinks: e.opts.CopyDirlinks, FollowDst: e.followDst(), OneLevel: e.oneLevel(),
-		FakeSuper: e.pol.FakeSuper, CopyDevices: e.opts.CopyDevices,
+		FakeSuper: e.pol.FakeSuper, CopyDevices: e.opts.CopyDevices, WriteDevices: e.pol.WriteDevices,
 		Unlock: e.modesBind,
 	}
 	if e.pol.Xattrs || e.pol.ACLs {

@@ -124,7 +124,7 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 		p.note(pol, s, pol.sizeNote(s.Size))
 		return
 	}
-	if d == nil || d.Kind != s.Kind {
+	if d == nil || (d.Kind != s.Kind && !pol.WritesInto(s, d)) {
 		if d == nil && pol.Existing {
 			if pol.Notes {
 				p.Notes = append(p.Notes, Note{Name: s.Name, Why: "not creating new " + kindWord(s.Kind), Before: true})
@@ -139,7 +139,7 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	switch s.Kind {
 	case KindFile:
 		a = pol.planFile(s, d)
-		if pol.HardLinks && s.Nlink > 1 && !pol.keptAsIs(s, d) {
+		if pol.HardLinks && s.Nlink > 1 && !pol.keptAsIs(s, d) && !pol.WritesInto(s, d) {
 			if a.Op == 0 {
 				a = Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d}
 			}
@@ -150,7 +150,7 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 	default:
 		a = pol.planRecreate(s, d, s.Rdev() != d.Rdev())
 	}
-	if s.Kind == KindFile && pol.altExact(s, d, a) {
+	if s.Kind == KindFile && d.Kind == KindFile && pol.altExact(s, d, a) {
 		if a.Op == 0 {
 			p.Items = append(p.Items, Action{Op: OpMeta, Name: s.Name, Src: s, Dst: d, AltExact: true})
 		}
@@ -177,6 +177,12 @@ func (p *DirPlan) planItem(s, d *Entry, pol Policy) {
 			p.Notes = append(p.Notes, Note{Name: s.Name, Why: "is uptodate"})
 		}
 	}
+}
+
+// WritesInto reports a destination device d that --write-devices
+// writes the regular file s into.
+func (pol Policy) WritesInto(s, d *Entry) bool {
+	return pol.WriteDevices && s.Kind == KindFile && d.Kind.IsDevice()
 }
 
 // altExact reports that the existing file d is looked for in the
@@ -276,7 +282,7 @@ func (pol Policy) planNotShorter(s, d *Entry, copyIt Action) Action {
 // under -c the contents decide, even with -I; else the time, unless
 // --size-only, never under -I).
 func (pol Policy) appendKeeps(s, d *Entry) bool {
-	if !pol.Append || s.Kind != KindFile || d.Kind != KindFile || d.Size < s.Size {
+	if !pol.Append || s.Kind != KindFile || (d.Kind != KindFile && !pol.WritesInto(s, d)) || d.Size < s.Size {
 		return false
 	}
 	quick := s.Size == d.Size && (pol.Checksum || (!pol.IgnoreTimes && (pol.SizeOnly || pol.SameTime(s.Mtime, d.Mtime))))
@@ -320,7 +326,7 @@ func (pol Policy) MetaChange(s, d *Entry) Change {
 	if pol.Perms && s.Kind != KindSymlink && s.Mode != d.Mode {
 		c |= ChangePerms
 	}
-	if !pol.Perms && pol.Executability && s.Kind == KindFile && d.Kind == KindFile && (s.Mode&0o111 == 0) != (d.Mode&0o111 == 0) {
+	if !pol.Perms && pol.Executability && s.Kind == KindFile && (d.Kind == KindFile || pol.WritesInto(s, d)) && (s.Mode&0o111 == 0) != (d.Mode&0o111 == 0) {
 		c |= ChangePerms
 	}
 	if pol.Owner && s.UID != d.UID {

@@ -23,7 +23,12 @@ type Policy struct {
 	Group         bool // -g (not root: the groups in MemberOf only)
 	Devices       bool // --devices (part of -D)
 	Specials      bool // --specials (part of -D)
-	HardLinks     bool // -H: keep hard-link groups
+	// WriteDevices (--write-devices) takes a destination device whose
+	// source is a regular file for that file: compared with it as a file
+	// of the device's size (walker.Options.WriteDevices lists it so) and
+	// written into, as rsync does, instead of being replaced.
+	WriteDevices bool
+	HardLinks    bool // -H: keep hard-link groups
 	// AltExact: reference trees are given (--compare-dest, --link-dest)
 	// whose exact match for a source file makes the destination's own
 	// copy redundant, as rsync has it — deleted (--compare-dest) or

@@ -292,6 +292,27 @@ func (c *Copier) CopyInto(src int, st Stat, dst int, dstDev uint64, done <-chan 
 	return c.copyData(c.pair(st.Dev, dstDev), src, dst, st, done)
 }
 
+// WriteInto writes src's data from offset from, zeros included, into
+// the device dst at the same offset, in order, neither cloning nor
+// truncating nor skipping holes: the device's data past the copy stays
+// (--write-devices; from > 0 under --append). A device that cannot seek
+// (a terminal) is written where it stands.
+func (c *Copier) WriteInto(src int, st Stat, dst int, from int64, done <-chan struct{}) (CopyResult, error) {
+	end := st.Size
+	if end == 0 {
+		end = -1 // (a size-0 special file: read to its end)
+	}
+	if from > 0 {
+		if err := seekSet(dst, from); err != nil {
+			return CopyResult{}, fmt.Errorf("seek: %w", err)
+		}
+	}
+	m, n, err := c.buffered(src, dst, from, end, done, func(fd int, p []byte, _ int64) (int, error) {
+		return len(p), writeAll(fd, p)
+	})
+	return CopyResult{Method: m, Bytes: n}, err
+}
+
 // Resume copies the rest of src, from offset from to the size st gives,
 // into the existing file dst (a kept partial copy whose first from bytes
 // were checked to match).

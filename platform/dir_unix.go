@@ -49,6 +49,25 @@ func OpenFileWriteAt(dirfd int, name string) (int, error) {
 	return retry(func() (int, error) { return openat(dirfd, name, unix.O_RDWR|unix.O_NONBLOCK|nofollowFlags, 0) })
 }
 
+// OpenDeviceWriteAt opens the device name inside dirfd for writing its
+// data (--write-devices), and reading when it may (--append-verify),
+// never through a symlink. The open does not wait (for a terminal's
+// carrier, say); the writes do.
+func OpenDeviceWriteAt(dirfd int, name string) (int, error) {
+	fd, err := retry(func() (int, error) { return openat(dirfd, name, unix.O_RDWR|unix.O_NONBLOCK|nofollowFlags, 0) })
+	if errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM) {
+		fd, err = retry(func() (int, error) { return openat(dirfd, name, unix.O_WRONLY|unix.O_NONBLOCK|nofollowFlags, 0) })
+	}
+	if err != nil {
+		return -1, err
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, 0); err != nil {
+		_ = unix.Close(fd)
+		return -1, fmt.Errorf("clear O_NONBLOCK: %w", err)
+	}
+	return fd, nil
+}
+
 // openNoatime opens name inside dirfd for reading without updating its
 // access time where the kernel allows that (O_NOATIME needs ownership or
 // CAP_FOWNER: refused with EPERM, it opens without). Reading a source

@@ -32,6 +32,31 @@ func SeekSize(fd int) (int64, error) {
 // WriteAllAt writes all of p to fd at offset off.
 func WriteAllAt(fd int, p []byte, off int64) error { return pwriteAll(fd, p, off) }
 
+// seekSet moves fd's offset to off.
+func seekSet(fd int, off int64) error {
+	_, err := unix.Seek(fd, off, io.SeekStart)
+	return err
+}
+
+// writeAll writes all of p at fd's own offset (to a device that may not
+// seek: a terminal).
+func writeAll(fd int, p []byte) error {
+	for len(p) > 0 {
+		n, err := unix.Write(fd, p)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return io.ErrShortWrite
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
 func pwriteAll(fd int, p []byte, off int64) error {
 	for len(p) > 0 {
 		n, err := unix.Pwrite(fd, p, off)

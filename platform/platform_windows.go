@@ -60,6 +60,9 @@ func SeekSize(int) (int64, error)                    { return 0, ErrUnsupported 
 func Umask() uint32                                  { return 0o022 }
 func pread(int, []byte, int64) (int, error)          { return 0, ErrUnsupported }
 func pwriteAll(int, []byte, int64) error             { return ErrUnsupported }
+func writeAll(int, []byte) error                     { return ErrUnsupported }
+func seekSet(int, int64) error                       { return ErrUnsupported }
+func OpenDeviceWriteAt(int, string) (int, error)     { return -1, ErrUnsupported }
 func defaultKernelCalls() kernelCalls                { return kernelCalls{} }
 
 func (c *Copier) copyKernel(*pairCaps, int, int, int64, int64, <-chan struct{}) (int64, bool, error) {

@@ -308,6 +308,31 @@ func (w *walk) followLink(fd int, e planner.Entry, dirsOnly, unsafe bool) (plann
 	return t, nil
 }
 
+// deviceSizes gives each destination device of dst whose source in src
+// is a regular file the device's size (--write-devices); both are sorted
+// by name. A device that cannot be opened or has no end (a terminal)
+// keeps size 0: writing to it reports what is wrong.
+func deviceSizes(fd int, src, dst []planner.Entry) {
+	i := 0
+	for k := range dst {
+		e := &dst[k]
+		for i < len(src) && src[i].Name < e.Name {
+			i++
+		}
+		if !e.Kind.IsDevice() || i == len(src) || src[i].Name != e.Name || src[i].Kind != planner.KindFile {
+			continue
+		}
+		dev, err := platform.OpenFileAt(fd, e.Name)
+		if err != nil {
+			continue
+		}
+		if size, err := platform.SeekSize(dev); err == nil {
+			e.Size = size
+		}
+		platform.Close(dev)
+	}
+}
+
 // asFile makes the device e, name in fd, a regular file of the device's
 // size (--copy-devices), as rsync lists it.
 func asFile(fd int, name string, e *planner.Entry) error {

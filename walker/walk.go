@@ -68,6 +68,10 @@ type Options struct {
 	// CopyDevices (--copy-devices) lists a source device as a regular
 	// file of the device's size, whose contents are copied.
 	CopyDevices bool
+	// WriteDevices (--write-devices) lists a destination device whose
+	// source is a regular file with the device's size (its end, as
+	// rsync finds it), for the planner to compare the two as files.
+	WriteDevices bool
 	// FakeSuper (--fake-super) reads each entry's attributes kept in
 	// FakeStatXattr, on both sides.
 	FakeSuper bool
@@ -224,6 +228,9 @@ func (w *walk) process(ctx context.Context, d *Dir, buf []byte) {
 		p.First, p.Last = first, last
 		p.Src.Entries, p.Src.Err = w.statWindow(d, d.SrcFd, src[:i], true, side.Src.Err)
 		p.Dst.Entries, p.Dst.Err = w.statWindow(d, d.DstFd, dst[:j], false, side.Dst.Err)
+		if w.opts.WriteDevices {
+			deviceSizes(d.DstFd, p.Src.Entries, p.Dst.Entries)
+		}
 		src, dst = src[i:], dst[j:]
 		w.push(w.visit(ctx, &p))
 	}

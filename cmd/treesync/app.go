@@ -237,7 +237,8 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 func updateOptions(c *cli.Context, o *executor.Options) error {
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
 	o.Policy.ListCurrent = o.RemoveSourceFiles
-	o.Inplace = c.Bool("inplace")
+	o.Policy.WriteDevices = c.Bool("write-devices")
+	o.Inplace = c.Bool("inplace") || o.Policy.WriteDevices // (as rsync)
 	o.DelayUpdates = c.Bool("delay-updates")
 	o.TempDir = c.String("temp-dir")
 	o.NoImpliedDirs = c.Bool("no-implied-dirs")

@@ -49,6 +49,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("specials", "", "preserve fifos and sockets", catCopy),
 		boolFlag("drop-D", "", "make no devices, fifos or sockets, whatever else asks for them: each is skipped as without -D (as rsync 3.5; for a wrapper that restricts what may be made)", catCopy),
 		boolFlag("copy-devices", "", "copy the contents of a device into a regular file (a disk image from a block device); before --devices", catCopy),
+		boolFlag("write-devices", "", "write a regular file's data into the device already at its destination name (an image onto a block device) instead of replacing the device; implies --inplace", catCopy),
 		boolFlag("copy-links", "L", "copy what symlinks point to instead of the links", catCopy),
 		boolFlag("copy-unsafe-links", "", "copy what symlinks pointing outside the tree point to", catCopy),
 		boolFlag("safe-links", "", "leave out symlinks that point outside the tree", catCopy),
