@@ -147,6 +147,72 @@ func TestSignalsStopCleanly(t *testing.T) {
 	})
 }
 
+// TestAbsolutePartialDir: an absolute --partial-dir is one directory for
+// every kept file, as rsync has it (named by the file's name alone, its
+// last component made mode 0700 when missing and left in place after):
+// an interrupted copy is kept there, never inside the destination, and
+// the next run resumes it, on the destination's filesystem (renamed into
+// place) and on another (a tmpfs: copied back first).
+func TestAbsolutePartialDir(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	bigTree(t, src, 0, 1, 256<<20)
+	for name, base := range map[string]string{"same filesystem": t.TempDir(), "other filesystem": smallTmpfs(t, "300m")} {
+		t.Run(name, func(t *testing.T) {
+			parts := filepath.Join(base, "parts")
+			dst := filepath.Join(t.TempDir(), "dst")
+			opts := []string{"-a", "--partial-dir=" + parts, "--copy-method=buffered", src + "/", dst + "/"}
+			if code, stderr := interrupt(t, syscall.SIGINT, dst, opts...); code != 20 {
+				t.Fatalf("exit %d, want 20\n%s", code, stderr)
+			}
+			kept, err := os.ReadDir(parts)
+			if st, serr := os.Stat(parts); err != nil || len(kept) != 1 || serr != nil || st.Mode().Perm() != 0o700 {
+				t.Fatalf("the partial directory does not hold the one interrupted file (mode 0700): %v %v", kept, err)
+			}
+			if _, err := os.Stat(filepath.Join(dst, parts)); err == nil {
+				t.Error("the absolute partial directory was made inside the destination")
+			}
+			finalNamesMatch(t, src, dst)
+			r := mustRun(t, treesync, append([]string{"-v"}, opts...)...)
+			if !strings.Contains(r.stderr, "resumed partial file") {
+				t.Errorf("the rerun did not resume the kept file:\n%s", r)
+			}
+			noDiff(t, "source vs resumed mirror", src, dst, tree.Options{})
+			if left, err := os.ReadDir(parts); err != nil || len(left) != 0 {
+				t.Errorf("the partial directory is not left empty: %v %v", left, err)
+			}
+		})
+	}
+}
+
+// TestAbsolutePartialDirSharedName: files of one name in several
+// directories share an absolute --partial-dir's one kept file: the first
+// to look at it resumes it when it is a prefix of its source, else
+// removes it (as rsync uses it for the first such file), the others are
+// copied whole, and none fails for the others' use of it.
+func TestAbsolutePartialDirSharedName(t *testing.T) {
+	dir := t.TempDir()
+	src, parts := filepath.Join(dir, "src"), filepath.Join(dir, "parts")
+	var nodes []tree.Node
+	for i := range 8 {
+		nodes = append(nodes, tree.Node{Path: fmt.Sprintf("d%d/data", i), Data: pattern(8<<20, byte(i)), Mtime: tree.At(10, 0)})
+	}
+	build(t, src, nodes)
+	for run := range 5 {
+		must(t, os.MkdirAll(parts, 0o700))
+		must(t, os.WriteFile(filepath.Join(parts, "data"), pattern(8<<20, byte(run))[:3<<20], 0o600))
+		dst := filepath.Join(t.TempDir(), "dst")
+		r := mustRun(t, treesync, "-a", "-v", "--partial-dir="+parts, src+"/", dst+"/")
+		noDiff(t, "source vs mirror", src, dst, tree.Options{})
+		if strings.Count(r.stderr, "resumed partial file") > 1 {
+			t.Errorf("run %d: one kept file resumed more than once:\n%s", run, r)
+		}
+		if left, err := os.ReadDir(parts); err != nil || len(left) != 0 {
+			t.Errorf("run %d: the partial directory is not left empty: %v %v", run, left, err)
+		}
+	}
+}
+
 // interrupt runs treesync and sends sig as soon as a copy is under way
 // (a temporary file exists in dst).
 // writingUnder reports whether process pid has a file under dir open: a

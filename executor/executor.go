@@ -40,7 +40,11 @@ type Executor struct {
 	delayedUpds delayedUpdates
 	tempFd      int    // --temp-dir, open; -1 without it
 	tempDev     uint64 // --temp-dir's filesystem
-	umask       uint32 // the process umask, applied by the kernel to created files
+	// partialUse holds, by name, a *sync.Mutex each worker resuming a
+	// file of that name from an absolute --partial-dir takes: one
+	// directory serves the whole tree, so files of one name share it.
+	partialUse sync.Map
+	umask      uint32 // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
 	inflight     sync.WaitGroup // submitted tasks not yet done

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
+	"sync"
+	"syscall"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -18,9 +21,12 @@ func (e *Executor) keepPartial(d *walker.Dir, from int, tmp, name string) {
 		_ = e.fs.Unlinkat(from, tmp)
 		return
 	}
-	pfd, err := e.fs.MkdirAllBeneath(d.DstFd, e.opts.PartialDir, 0o700)
+	pfd, err := e.openPartialDir(d, true)
 	if err == nil {
 		err = e.fs.Renameat(from, tmp, pfd, name)
+		if errors.Is(err, syscall.EXDEV) {
+			err = e.copyPartial(from, tmp, pfd, name)
+		}
 		_ = platform.Close(pfd)
 	}
 	if err != nil {
@@ -31,6 +37,65 @@ func (e *Executor) keepPartial(d *walker.Dir, from int, tmp, name string) {
 	e.opts.Log.Info().Str("path", planner.Join(d.Path, name)).Msg("kept partial file for a later resume")
 }
 
+// openPartialDir opens the directory that holds the kept partial files
+// of d's files: --partial-dir's name inside d's destination directory,
+// or the one absolute directory it names (as rsync, which then keeps a
+// file under its name alone), reached as an operator path. With create,
+// a missing one is made, mode 0700: of an absolute path only its last
+// name, as rsync makes it.
+func (e *Executor) openPartialDir(d *walker.Dir, create bool) (int, error) {
+	dir := e.opts.PartialDir
+	switch {
+	case !filepath.IsAbs(dir) && create:
+		return e.fs.MkdirAllBeneath(d.DstFd, dir, 0o700)
+	case !filepath.IsAbs(dir):
+		return platform.OpenBeneath(d.DstFd, dir)
+	}
+	fd, err := e.openOperatorDir(dir)
+	if !create || !errors.Is(err, fs.ErrNotExist) {
+		return fd, err
+	}
+	parent, err := e.openOperatorDir(filepath.Dir(dir))
+	if err != nil {
+		return -1, err
+	}
+	err = e.fs.Mkdirat(parent, filepath.Base(dir), 0o700)
+	_ = platform.Close(parent)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return -1, err
+	}
+	return e.openOperatorDir(dir)
+}
+
+// copyPartial keeps the interrupted copy tmp in from as name in the
+// partial directory pfd on another filesystem: its data copied there,
+// then removed. (The run is stopping: the copy is not interrupted.)
+func (e *Executor) copyPartial(from int, tmp string, pfd int, name string) error {
+	src, err := e.fs.OpenFileAt(from, tmp)
+	if err != nil {
+		return err
+	}
+	defer platform.Close(src)
+	st, err := platform.Fstat(src)
+	if err != nil {
+		return err
+	}
+	var fd int
+	kept, err := withTempName(func(kept string) (err error) {
+		fd, _, err = e.fs.CopyToNew(src, st, pfd, kept, st.Mode&platform.ModePerm, 0, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_ = platform.Close(fd)
+	if err := e.fs.Renameat(pfd, kept, pfd, name); err != nil {
+		_ = e.fs.Unlinkat(pfd, kept)
+		return err
+	}
+	return e.fs.Unlinkat(from, tmp)
+}
+
 // resumePartial looks for a kept partial copy of a's file. When its bytes
 // are a prefix of the source (compared byte by byte), the rest is appended and
 // the file is renamed into place: handled is then true.
@@ -38,13 +103,20 @@ func (e *Executor) resumePartial(d *walker.Dir, a planner.Action, src int, want 
 	if e.opts.PartialDir == "" || e.opts.DryRun {
 		return false, nil
 	}
-	pfd, err := platform.OpenBeneath(d.DstFd, e.opts.PartialDir)
+	if filepath.IsAbs(e.opts.PartialDir) {
+		mu, _ := e.partialUse.LoadOrStore(a.Name, new(sync.Mutex))
+		mu.(*sync.Mutex).Lock()
+		defer mu.(*sync.Mutex).Unlock()
+	}
+	pfd, err := e.openPartialDir(d, false)
 	if err != nil {
 		return false, nil // no partial directory here
 	}
 	defer func() {
 		_ = platform.Close(pfd)
-		_ = e.fs.Rmdirat(d.DstFd, e.opts.PartialDir) // only when empty
+		if !filepath.IsAbs(e.opts.PartialDir) {
+			_ = e.fs.Rmdirat(d.DstFd, e.opts.PartialDir) // only when empty
+		}
 	}()
 	part, err := e.fs.OpenFileAt(pfd, a.Name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -67,12 +139,19 @@ func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part
 		return false, srcErr(err)
 	}
 	kept, usable := e.usablePartial(src, st, part)
+	wd, wname := pfd, a.Name
+	if usable {
+		wd, wname, err = e.partialHere(d, pfd, a.Name, part)
+	}
 	_ = platform.Close(part)
+	if err != nil {
+		return false, err
+	}
 	if !usable {
 		_ = e.fs.Unlinkat(pfd, a.Name) // stale or unusable: start over
 		return false, nil
 	}
-	rw, err := platform.OpenRWAt(pfd, a.Name)
+	rw, err := platform.OpenRWAt(wd, wname)
 	if err != nil {
 		return false, fmt.Errorf("open partial file: %w", err)
 	}
@@ -85,12 +164,47 @@ func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part
 	if err := e.setFdMeta(rw, &srcEntry, a.Dst); err != nil {
 		return true, err
 	}
-	if err := e.commitFrom(d, pfd, a.Name, want); err != nil {
+	if err := e.commitPartial(d, pfd, wd, wname, a.Name, want); err != nil {
 		return true, err
 	}
 	e.opts.Log.Info().Str("path", path).Int64("resumed_at", kept).Msg("resumed partial file")
 	e.noteTransfer(a, change, path, res, st.Size)
 	return true, nil
+}
+
+// commitPartial renames the resumed file wname in wd into place as
+// name: from the partial directory pfd, or a temporary beside it
+// (partialHere).
+func (e *Executor) commitPartial(d *walker.Dir, pfd, wd int, wname, name string, want *planner.Entry) error {
+	if wd != pfd {
+		return e.commitTemp(d, wd, wname, name, want)
+	}
+	return e.commitFrom(d, pfd, name, want)
+}
+
+// partialHere returns where the partial file name in pfd, open as part,
+// is resumed: where it is when pfd is on the destination directory's
+// filesystem; else in a copy of it made beside the destination file,
+// which can be renamed into place (the partial file is then removed).
+func (e *Executor) partialHere(d *walker.Dir, pfd int, name string, part int) (int, string, error) {
+	pst, err := platform.Fstat(part)
+	if err != nil {
+		return -1, "", fmt.Errorf("stat partial file: %w", err)
+	}
+	if dir, err := platform.Fstat(pfd); err == nil && dir.Dev == d.DstDev {
+		return pfd, name, nil
+	}
+	var fd int
+	tmp, err := withTempName(func(tmp string) (err error) {
+		fd, _, err = e.fs.CopyToNew(part, pst, d.DstFd, tmp, 0o600, d.DstDev, e.ctx.Done())
+		return err
+	})
+	if err != nil {
+		return -1, "", fmt.Errorf("copy partial file: %w", err)
+	}
+	_ = platform.Close(fd)
+	_ = e.fs.Unlinkat(pfd, name)
+	return d.DstFd, tmp, nil
 }
 
 // usablePartial returns the size of the partial file part and whether it

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -220,7 +221,9 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Umask: platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
 		PartialDir: partialDir(c), ListWindow: listWindow(os.Getenv),
 	}
-	o.Policy.ProtectName = o.PartialDir
+	if !filepath.IsAbs(o.PartialDir) {
+		o.Policy.ProtectName = o.PartialDir // (an absolute one is no name in the tree)
+	}
 	if err := updateOptions(c, &o); err != nil {
 		return o, err
 	}

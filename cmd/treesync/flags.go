@@ -150,7 +150,7 @@ func syncFlags() []cli.Flag {
 			Usage: "write file data at most at `RATE` KiB per second over all copies (or with a K, M, G suffix; clones are not held)"},
 		boolFlag("preallocate", "", "reserve each file's space before writing it (fallocate: fewer fragments); files with holes keep them", catSafety),
 		boolFlag("sparse", "S", "turn blocks of zeros into holes, as well as keeping the source's holes (data then goes through a buffer; cloning comes first)", catSafety),
-		&cli.StringFlag{Name: "partial-dir", Category: catSafety, Usage: "keep interrupted files in `DIR` (relative to each destination directory; implies --partial)"},
+		&cli.StringFlag{Name: "partial-dir", Category: catSafety, Usage: "keep interrupted files in `DIR` (relative to each destination directory, or one absolute directory for all; implies --partial)"},
 		boolFlag("fsync", "", "fsync each file before renaming it into place, and each changed directory", catSafety),
 
 		boolFlag("verbose", "v", "list transferred files (-vv: more detail)", catOutput),
