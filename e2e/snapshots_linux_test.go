@@ -413,7 +413,9 @@ func TestRemoveSourceWithReferencesVsRsync(t *testing.T) {
 // file's permissions, as an existing one's, and one copied from a
 // reference over a symlink the symlink's (rsync's generator takes them
 // before it deletes it). Under -H --compare-dest a member of a group
-// whose reference matches is left out whichever member leads.
+// whose reference matches is left out whichever member leads. A file
+// --copy-dest copies is itemized "cf" under -ii, and "cf..T" without -t
+// (the copy gets the time it is made at), as rsync.
 func TestAltDestEdgesVsRsync(t *testing.T) {
 	at, later := tree.At(100, 0), tree.At(200, 0)
 	source := []tree.Node{
@@ -433,7 +435,27 @@ func TestAltDestEdgesVsRsync(t *testing.T) {
 		{Path: "s", Kind: tree.Symlink, Target: "x", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, opts := range [][]string{{"-a", "--compare-dest=../alt"}, {"-a", "--link-dest=../alt"}, {"-a", "-c", "-I", "--compare-dest=../alt"},
 		{"-a", "-c", "-I", "--link-dest=../alt"}, {"-rlt", "--compare-dest=../alt"}, {"-rlt", "--copy-dest=../alt"},
-		{"-rlt", "--link-dest=../alt"}} {
+		{"-rlt", "--link-dest=../alt"}, {"-r", "--copy-dest=../alt"}, {"-ai", "--copy-dest=../alt"}, {"-r", "-c", "--link-dest=../alt"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, alt) })
+	}
+}
+
+// TestAppendWithReferences: under --append a new file whose reference is
+// not shorter than its source is made all the same, from the source
+// (rsync 3.5 makes none: README), with every reference option.
+func TestAppendWithReferences(t *testing.T) {
+	source := []tree.Node{{Path: "same", Data: []byte("new data"), Mtime: tree.At(200, 0)},
+		{Path: "short", Data: []byte("new"), Mtime: tree.At(200, 0)}}
+	alt := []tree.Node{{Path: "same", Data: []byte("old data"), Mtime: tree.At(100, 0)},
+		{Path: "short", Data: []byte("older and longer"), Mtime: tree.At(100, 0)}}
+	for _, mode := range []string{"--link-dest", "--compare-dest", "--copy-dest"} {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			build(t, filepath.Join(dir, "src"), source)
+			build(t, filepath.Join(dir, "alt"), alt)
+			dst := filepath.Join(dir, "dst")
+			mustRun(t, treesync, "-a", "--append", mode+"=../alt", filepath.Join(dir, "src")+"/", dst+"/")
+			noDiff(t, "source vs destination", filepath.Join(dir, "src"), dst, tree.Options{})
+		})
 	}
 }

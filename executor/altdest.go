@@ -163,8 +163,14 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		return true, nil, nil
 	}
 	ref := e.entryOf(fd, a.Name, st)
-	if c := e.changeFrom(a.Src, &ref); c != 0 && e.opts.AltMode != AltClone {
-		e.print(item{op: planner.OpLocal, kind: planner.KindFile, change: c, path: itemPath(d, a.Name, planner.KindFile), ent: a.Src})
+	c := e.changeFrom(a.Src, &ref)
+	it := item{op: planner.OpLocal, kind: planner.KindFile, change: c, path: itemPath(d, a.Name, planner.KindFile), ent: a.Src}
+	switch {
+	case e.opts.AltMode == AltClone:
+	case c != 0:
+		e.print(it)
+	case e.opts.ItemizeAll:
+		e.printLine(it) // (-ii: "cf" with nothing changed, as rsync)
 	}
 	return true, nil, nil
 }
@@ -239,8 +245,8 @@ func (e *Executor) changeFrom(s, ref *planner.Entry) planner.Change {
 	if s.Size != ref.Size {
 		c |= planner.ChangeSize
 	}
-	if !e.pol.SameTime(s.Mtime, ref.Mtime) {
-		c |= planner.ChangeTime // T without -t, as for any transfer
+	if !e.pol.SameTime(s.Mtime, ref.Mtime) || !e.pol.Times {
+		c |= planner.ChangeTime // T without -t: the copy gets the time it is made at, as any transfer
 	}
 	return c
 }
