@@ -459,3 +459,25 @@ func TestAppendWithReferences(t *testing.T) {
 		})
 	}
 }
+
+// TestItemizeAllWithReferencesVsRsync: under -ii a new directory that a
+// reference tree holds with its attributes is listed "cd", and under
+// --copy-dest a symlink or special file copied from its exact match "cL",
+// "cS" (rsync lists them with blank changes; -i shows nothing).
+func TestItemizeAllWithReferencesVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "dir", Kind: tree.Dir, Mtime: at},
+		{Path: "dir/f", Data: []byte("f"), Mtime: at},
+		{Path: "sym", Kind: tree.Symlink, Target: "tgt", Mtime: at},
+		{Path: "fifo", Kind: tree.Fifo, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, mode := range []string{"--link-dest=../alt", "--compare-dest=../alt", "--copy-dest=../alt"} {
+		for _, opts := range [][]string{{"-a", "-i"}, {"-rl", "-i"}, {"-a", "-i", "-n"}, {"-a"}} {
+			opts := append(opts, mode)
+			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, source[:4]) })
+		}
+	}
+}

@@ -110,9 +110,11 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	report := func() {
-		if !quiet {
-			e.print(item{op: a.Op, kind: a.Src.Kind, change: change, path: path, target: a.Src.Target(), ent: a.Src})
+		if quiet {
+			e.printSettled(d, a, planner.OpLocal) // (-ii: "cL", "cS" for a reference's copy, as rsync)
+			return
 		}
+		e.print(item{op: a.Op, kind: a.Src.Kind, change: change, path: path, target: a.Src.Target(), ent: a.Src})
 	}
 	want, err := e.makeWay(d, a)
 	if err != nil {

@@ -351,6 +351,8 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 	path := dirLinePath(d, a)
 	if change, show := e.altDirChange(d, a); show {
 		e.print(item{op: a.Op, kind: planner.KindDir, change: change, path: path, ent: a.Src})
+	} else {
+		e.printSettled(d, a, planner.OpLocal) // (-ii: "cd", as rsync)
 	}
 }
 
