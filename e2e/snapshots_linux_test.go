@@ -463,7 +463,9 @@ func TestAppendWithReferences(t *testing.T) {
 // TestItemizeAllWithReferencesVsRsync: under -ii a new directory that a
 // reference tree holds with its attributes is listed "cd", and under
 // --copy-dest a symlink or special file copied from its exact match "cL",
-// "cS" (rsync lists them with blank changes; -i shows nothing).
+// "cS" (rsync lists them with blank changes; -i shows nothing). One
+// whose reference differs is itemized against it, with a time change
+// where directory times are not kept (no -t, -O), as rsync.
 func TestItemizeAllWithReferencesVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{
@@ -478,6 +480,11 @@ func TestItemizeAllWithReferencesVsRsync(t *testing.T) {
 		for _, opts := range [][]string{{"-a", "-i"}, {"-rl", "-i"}, {"-a", "-i", "-n"}, {"-a"}} {
 			opts := append(opts, mode)
 			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, source[:4]) })
+		}
+		other := append([]tree.Node{{Path: "dir", Kind: tree.Dir, Mode: 0o700, Mtime: at}}, source[1:4]...)
+		for _, opts := range [][]string{{"-rpt", "-O"}, {"-rp"}, {"-a"}} {
+			opts := append(opts, mode)
+			t.Run(strings.Join(opts, " ")+" (other mode)", func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, other) })
 		}
 	}
 }

@@ -61,11 +61,14 @@ func (e *Executor) nodeFromAlt(d *walker.Dir, a planner.Action) (handled bool, c
 // changeFromRef is what an entry made from the source s differs in from
 // the reference ref it is itemized against: its attributes, and, but for
 // a directory, its value (rsync marks it for any such entry) and its
-// time where it is not kept (no -t, -J), as for an entry remade
-// (planner's planRecreate).
+// time where it is not kept (no -t, -J, and for a directory -O), as for
+// an entry remade (planner's planRecreate).
 func (e *Executor) changeFromRef(s, ref *planner.Entry) planner.Change {
 	c := e.pol.MetaChange(s, ref)
 	if s.Kind == planner.KindDir {
+		if !e.pol.Times || e.pol.OmitDirTimes {
+			c |= planner.ChangeTime
+		}
 		return c
 	}
 	c |= planner.ChangeContent
