@@ -465,7 +465,9 @@ func TestAppendWithReferences(t *testing.T) {
 // --copy-dest a symlink or special file copied from its exact match "cL",
 // "cS" (rsync lists them with blank changes; -i shows nothing). One
 // whose reference differs is itemized against it, with a time change
-// where directory times are not kept (no -t, -O), as rsync.
+// where directory times are not kept (no -t, -O), as rsync; under -E
+// without -p an executable bit that differs from the reference's counts
+// for a directory or special file there as for a regular file.
 func TestItemizeAllWithReferencesVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{
@@ -485,6 +487,12 @@ func TestItemizeAllWithReferencesVsRsync(t *testing.T) {
 		for _, opts := range [][]string{{"-rpt", "-O"}, {"-rp"}, {"-a"}} {
 			opts := append(opts, mode)
 			t.Run(strings.Join(opts, " ")+" (other mode)", func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, other) })
+		}
+		exec := []tree.Node{{Path: "dir", Kind: tree.Dir, Mode: 0o644, Mtime: at}, source[1], source[2],
+			{Path: "fifo", Kind: tree.Fifo, Mode: 0o755, Mtime: at}}
+		for _, opts := range [][]string{{"-rltD", "-E", "-i"}, {"-a", "--no-p", "-E", "--chmod=Fu+x"}} {
+			opts := append(opts, mode)
+			t.Run(strings.Join(opts, " ")+" (executable)", func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, exec) })
 		}
 	}
 }

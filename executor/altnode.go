@@ -64,7 +64,7 @@ func (e *Executor) nodeFromAlt(d *walker.Dir, a planner.Action) (handled bool, c
 // time where it is not kept (no -t, -J, and for a directory -O), as for
 // an entry remade (planner's planRecreate).
 func (e *Executor) changeFromRef(s, ref *planner.Entry) planner.Change {
-	c := e.pol.MetaChange(s, ref)
+	c := e.refChange(s, ref)
 	if s.Kind == planner.KindDir {
 		if !e.pol.Times || e.pol.OmitDirTimes {
 			c |= planner.ChangeTime
@@ -128,10 +128,22 @@ func (e *Executor) nodeLevel(s, ref *planner.Entry, fd int, name string) altMatc
 	case s.Kind.IsDevice() && ref.Rdev() != s.Rdev():
 		return altBasis
 	}
-	if e.pol.MetaChange(s, ref) != 0 {
+	if e.refChange(s, ref) != 0 {
 		return altContent
 	}
 	return altExact
+}
+
+// refChange is what the reference ref differs in from s, for grading
+// and itemizing it (MetaChange), with, under -E without -p, whether
+// either is executable: rsync weighs that against a reference for any
+// entry but a symlink (at the destination, for a regular file only).
+func (e *Executor) refChange(s, ref *planner.Entry) planner.Change {
+	c := e.pol.MetaChange(s, ref)
+	if !e.pol.Perms && e.pol.Executability && s.Kind != planner.KindSymlink && (s.Mode&0o111 == 0) != (ref.Mode&0o111 == 0) {
+		c |= planner.ChangePerms
+	}
+	return c
 }
 
 // sameClass reports entries rsync takes for one another in a reference
