@@ -63,17 +63,17 @@ func seededAlt(seed int, source []tree.Node, opts []string) ([]tree.Node, []stri
 		opts = append(opts, "-i") // (compareRuns adds one: -ii)
 	}
 	appends := slices.Contains(opts, "--append") || slices.Contains(opts, "--append-verify")
-	dryX := slices.Contains(opts, "-n") && slices.Contains(opts, "-X") && seed%37 == 13
+	dryX := slices.Contains(opts, "-n") && slices.Contains(opts, "-X")
 	if (seed%37 < 11 || seed%37 > 13) || (seed%37 == 12 && strings.Contains(opts[0], "H")) || slices.Contains(opts, "--fake-super") || appends || dryX {
 		// (rsync 3.5 hangs on -H --compare-dest where a group's first
 		// name is left out: seeds 86, 1973; TestHardLinksLeftOut. Under
 		// --fake-super rsync grades references by their real modes,
 		// treesync by the faked ones: seed 529, left open. Under
 		// --append rsync makes no new file whose reference is not
-		// shorter: seeds 383, 790, 1012; README. A dry run of -X
-		// --copy-dest fails in rsync 3.5 on each new directory's
+		// shorter: seeds 383, 790, 1012; README. A dry run of -X with
+		// a reference tree fails in rsync 3.5 on a new directory's
 		// entries, "gen_entry_copy_xattrs: openat ... No such file or
-		// directory", exit 23: seed 235)
+		// directory", exit 23: seeds 235, 2268)
 		return nil, opts
 	}
 	r := rand.New(rand.NewPCG(uint64(seed), 13))

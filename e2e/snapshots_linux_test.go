@@ -496,3 +496,29 @@ func TestItemizeAllWithReferencesVsRsync(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceXattrsVsRsync: under -X a file made from or against a
+// reference is itemized against the reference's extended attributes
+// (a copy of an exact match shows no x), as rsync does.
+func TestReferenceXattrsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	x := func(v string) map[string]string { return map[string]string{"user.a": v} }
+	source := []tree.Node{
+		{Path: "same", Data: []byte("same"), Xattrs: x("1"), Mtime: at},
+		{Path: "other", Data: []byte("other"), Xattrs: x("1"), Mtime: at},
+		{Path: "basis", Data: []byte("basis"), Xattrs: x("1"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	alt := []tree.Node{
+		{Path: "same", Data: []byte("same"), Xattrs: x("1"), Mtime: at},
+		{Path: "other", Data: []byte("other"), Xattrs: x("2"), Mtime: at},
+		{Path: "basis", Data: []byte("older"), Xattrs: x("1"), Mtime: tree.At(50, 0)},
+	}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, mode := range []string{"--link-dest=../alt", "--compare-dest=../alt", "--copy-dest=../alt"} {
+		for _, opts := range [][]string{{"-a", "-X", "-i"}, {"-a", "-X"}} {
+			opts := append(opts, mode)
+			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, alt) })
+		}
+	}
+}

@@ -141,7 +141,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 	case err != nil || level == altNone:
 		return false, nil, err
 	case level == altBasis:
-		ref := e.entryOf(fd, a.Name, st)
+		ref := e.refEntry(fd, a.Name, st)
 		return false, &ref, nil
 	case e.opts.DryRun:
 		if _, err := e.makeWay(d, a); err != nil {
@@ -162,7 +162,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		e.printSettled(d, a, e.settledOp(true)) // (left out or linked: -ii lists it)
 		return true, nil, nil
 	}
-	ref := e.entryOf(fd, a.Name, st)
+	ref := e.refEntry(fd, a.Name, st)
 	c := e.changeFrom(a.Src, &ref)
 	it := item{op: planner.OpLocal, kind: planner.KindFile, change: c, path: itemPath(d, a.Name, planner.KindFile), ent: a.Src}
 	switch {
