@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -210,5 +211,56 @@ func TestWriteDevicesSparse(t *testing.T) {
 	must(t, err)
 	if !bytes.Equal(got, want) {
 		t.Error("the device does not hold the sparse file's data with its holes as zeros")
+	}
+}
+
+// TestWriteDevicesRefusesMounted: --write-devices refuses a block device
+// that is mounted (opened exclusively: EBUSY), exit 23, its data left as
+// it was; rsync 3.5 writes over the live filesystem. Unmounted, the same
+// command writes.
+func TestWriteDevicesRefusesMounted(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "mkfs.ext4")
+	dir := t.TempDir()
+	img := filepath.Join(dir, "img")
+	must(t, os.WriteFile(img, make([]byte, 8<<20), 0o600))
+	if out, err := exec.Command("mkfs.ext4", "-q", "-F", img).CombinedOutput(); err != nil {
+		t.Fatalf("mkfs.ext4: %v: %s", err, out)
+	}
+	out, err := exec.Command("losetup", "-f", "--show", img).CombinedOutput()
+	if err != nil {
+		t.Fatalf("losetup: %v: %s", err, out)
+	}
+	dev := strings.TrimSpace(string(out))
+	t.Cleanup(func() { _ = exec.Command("losetup", "-d", dev).Run() })
+	mnt := filepath.Join(dir, "mnt")
+	must(t, os.Mkdir(mnt, 0o755))
+	if out, err := exec.Command("mount", dev, mnt).CombinedOutput(); err != nil {
+		t.Fatalf("mount: %v: %s", err, out)
+	}
+	mounted := true
+	t.Cleanup(func() {
+		if mounted {
+			_ = exec.Command("umount", mnt).Run()
+		}
+	})
+	file := filepath.Join(dir, "image")
+	must(t, os.WriteFile(file, bytes.Repeat([]byte("x"), 1<<20), 0o644))
+	before, err := os.ReadFile(dev)
+	must(t, err)
+	r := treesync(t, "--write-devices", file, dev)
+	if r.code != 23 || !strings.Contains(r.stderr, "mounted or in use") {
+		t.Fatalf("want exit 23 naming the mounted device:\n%s", r)
+	}
+	if after, err := os.ReadFile(dev); err != nil || !bytes.Equal(after, before) {
+		t.Fatalf("the mounted device was written (%v)", err)
+	}
+	if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("umount: %v: %s", err, out)
+	}
+	mounted = false
+	mustRun(t, treesync, "--write-devices", file, dev)
+	if after, err := os.ReadFile(dev); err != nil || !bytes.Equal(after[:1<<20], bytes.Repeat([]byte("x"), 1<<20)) {
+		t.Errorf("the unmounted device was not written (%v)", err)
 	}
 }
