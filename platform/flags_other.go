@@ -6,6 +6,10 @@ import "golang.org/x/sys/unix"
 
 const noatime = 0
 
+// exclusiveDevice is Linux's O_EXCL on a block device; elsewhere O_EXCL
+// without O_CREAT is undefined, so nothing is asked.
+const exclusiveDevice = 0
+
 // Futimes sets the access and modification times of fd. These systems
 // offer only microseconds through a descriptor, and no way to leave one
 // time alone: an omitted time is read first and written back.
