@@ -185,6 +185,33 @@ func TestAbsolutePartialDir(t *testing.T) {
 	}
 }
 
+// TestAbsolutePartialDirRefusedShared: an absolute --partial-dir another
+// user owns, or anyone may write in, is not used (a file of theirs could
+// be renamed into the tree): the interrupted copy is dropped with a
+// warning, nothing is put there.
+func TestAbsolutePartialDirRefusedShared(t *testing.T) {
+	requireRoot(t)
+	src := filepath.Join(t.TempDir(), "src")
+	bigTree(t, src, 0, 1, 256<<20)
+	for name, set := range map[string]func(string) error{
+		"writable by others": func(p string) error { return os.Chmod(p, 0o1777) },
+		"another user's":     func(p string) error { return os.Chown(p, 65534, 65534) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			parts, dst := filepath.Join(t.TempDir(), "parts"), filepath.Join(t.TempDir(), "dst")
+			must(t, os.Mkdir(parts, 0o700))
+			must(t, set(parts))
+			code, stderr := interrupt(t, syscall.SIGINT, dst, "-a", "--partial-dir="+parts, "--copy-method=buffered", src+"/", dst+"/")
+			if code != 20 || !strings.Contains(stderr, "refused") {
+				t.Fatalf("exit %d, want 20 and the partial directory refused:\n%s", code, stderr)
+			}
+			if kept, err := os.ReadDir(parts); err != nil || len(kept) != 0 {
+				t.Errorf("something was kept in the refused directory: %v %v", kept, err)
+			}
+		})
+	}
+}
+
 // TestAbsolutePartialDirSharedName: files of one name in several
 // directories share an absolute --partial-dir's one kept file: the first
 // to look at it resumes it when it is a prefix of its source, else

@@ -52,9 +52,22 @@ func (e *Executor) openPartialDir(d *walker.Dir, create bool) (int, error) {
 		return platform.OpenBeneath(d.DstFd, dir)
 	}
 	fd, err := e.openOperatorDir(dir)
-	if !create || !errors.Is(err, fs.ErrNotExist) {
-		return fd, err
+	if create && errors.Is(err, fs.ErrNotExist) {
+		fd, err = e.makePartialDir(dir)
 	}
+	if err != nil {
+		return -1, err
+	}
+	if err := e.ownPartialDir(fd); err != nil {
+		_ = platform.Close(fd)
+		return -1, fmt.Errorf("partial directory %s: %w", dir, err)
+	}
+	return fd, nil
+}
+
+// makePartialDir makes the absolute --partial-dir's last name, mode
+// 0700, and opens it.
+func (e *Executor) makePartialDir(dir string) (int, error) {
 	parent, err := e.openOperatorDir(filepath.Dir(dir))
 	if err != nil {
 		return -1, err
@@ -65,6 +78,25 @@ func (e *Executor) openPartialDir(d *walker.Dir, create bool) (int, error) {
 		return -1, err
 	}
 	return e.openOperatorDir(dir)
+}
+
+// errSharedPartialDir refuses an absolute --partial-dir that someone
+// else could change: kept files are renamed out of it into the
+// destination, so whoever can write there could have a file of theirs,
+// or a symlink, put in the tree (rsync's manual warns against /tmp).
+var errSharedPartialDir = errors.New("owned by another user or writable by others: refused")
+
+// ownPartialDir checks that the open absolute --partial-dir fd belongs
+// to root or to the running user and is not writable by others.
+func (e *Executor) ownPartialDir(fd int) error {
+	st, err := platform.Fstat(fd)
+	if err != nil {
+		return err
+	}
+	if (st.UID != 0 && int(st.UID) != e.euid) || st.Mode&0o002 != 0 {
+		return errSharedPartialDir
+	}
+	return nil
 }
 
 // copyPartial keeps the interrupted copy tmp in from as name in the
