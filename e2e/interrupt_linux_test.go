@@ -185,6 +185,28 @@ func TestAbsolutePartialDir(t *testing.T) {
 	}
 }
 
+// TestRsyncPartialDirEnv: --partial (-P) keeps an interrupted file in
+// the directory RSYNC_PARTIAL_DIR names, as rsync does, and the next run
+// resumes it from there.
+func TestRsyncPartialDirEnv(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src")
+	bigTree(t, src, 0, 1, 256<<20)
+	t.Setenv("RSYNC_PARTIAL_DIR", ".rsync-partial")
+	dst := filepath.Join(t.TempDir(), "dst")
+	opts := []string{"-a", "-P", "--copy-method=buffered", src + "/", dst + "/"}
+	if code, stderr := interrupt(t, syscall.SIGINT, dst, opts...); code != 20 {
+		t.Fatalf("exit %d, want 20\n%s", code, stderr)
+	}
+	if kept, err := os.ReadDir(filepath.Join(dst, "large", ".rsync-partial")); err != nil || len(kept) != 1 {
+		t.Fatalf("the interrupted file is not in RSYNC_PARTIAL_DIR: %v %v", kept, err)
+	}
+	r := mustRun(t, treesync, append([]string{"-v"}, opts...)...)
+	if !strings.Contains(r.stderr, "resumed partial file") {
+		t.Errorf("the rerun did not resume the kept file:\n%s", r)
+	}
+	noDiff(t, "source vs resumed mirror", src, dst, tree.Options{})
+}
+
 // TestAbsolutePartialDirRefusedShared: an absolute --partial-dir another
 // user owns, or anyone may write in, is not used (a file of theirs could
 // be renamed into the tree): the interrupted copy is dropped with a

@@ -437,15 +437,21 @@ func linkMode(c *cli.Context) walker.LinkMode {
 	return walker.LinksKeep
 }
 
-// partialDir reads --partial and --partial-dir.
+// partialDir reads --partial and --partial-dir. --partial alone takes
+// the directory RSYNC_PARTIAL_DIR names, as rsync does, but not with
+// --inplace or --delay-updates (nor --write-devices, an --inplace).
 func partialDir(c *cli.Context) string {
 	if d := c.String("partial-dir"); d != "" {
 		return d
 	}
-	if c.Bool("partial") { // -P too (see expandPairs)
-		return ".treesync-partial"
+	if !c.Bool("partial") { // -P too (see expandPairs)
+		return ""
 	}
-	return ""
+	inPlace := c.Bool("inplace") || c.Bool("delay-updates") || c.Bool("write-devices")
+	if d := os.Getenv("RSYNC_PARTIAL_DIR"); d != "" && !inPlace {
+		return d
+	}
+	return ".treesync-partial"
 }
 
 // listWindow reads TREESYNC_LIST_WINDOW, how many names of a directory

@@ -137,7 +137,7 @@ func syncFlags() []cli.Flag {
 		&cli.IntFlag{Name: "timeout", Category: catSafety,
 			Usage: "stop with exit 30 when nothing progresses for `SECONDS` (no entry listed, no byte copied, nothing changed), as rsync's I/O timeout"},
 		boolFlag("no-lock", "", "do not lock DST against concurrent treesync runs", catSafety),
-		boolFlag("partial", "", "keep a file interrupted by a signal or an I/O error and resume it next time (in .treesync-partial/)", catSafety),
+		boolFlag("partial", "", "keep a file interrupted by a signal or an I/O error and resume it next time (in .treesync-partial/, or $RSYNC_PARTIAL_DIR as rsync)", catSafety),
 		boolFlag("P", "", "the same as --partial --progress", catSafety),
 		boolFlag("append", "", "for files that only grow (logs): write the part past a shorter destination file's end; leave one not shorter", catSafety),
 		boolFlag("append-verify", "", "--append, checking the part already there first (a file that differs is copied whole)", catSafety),
