@@ -41,25 +41,19 @@ func seekSet(fd int, off int64) error {
 // writeAll writes all of p at fd's own offset (to a device that may not
 // seek: a terminal).
 func writeAll(fd int, p []byte) error {
-	for len(p) > 0 {
-		n, err := unix.Write(fd, p)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return io.ErrShortWrite
-		}
-		p = p[n:]
-	}
-	return nil
+	return writeFull(p, func(b []byte, _ int64) (int, error) { return unix.Write(fd, b) })
 }
 
 func pwriteAll(fd int, p []byte, off int64) error {
-	for len(p) > 0 {
-		n, err := unix.Pwrite(fd, p, off)
+	return writeFull(p, func(b []byte, done int64) (int, error) { return unix.Pwrite(fd, b, off+done) })
+}
+
+// writeFull calls write until all of p is written, each time with what
+// is left and how much was written before it; an interrupted call is
+// made again, one that writes nothing is a short write.
+func writeFull(p []byte, write func(b []byte, done int64) (int, error)) error {
+	for done := int64(0); len(p) > 0; {
+		n, err := write(p, done)
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}
@@ -69,7 +63,7 @@ func pwriteAll(fd int, p []byte, off int64) error {
 		if n == 0 {
 			return io.ErrShortWrite
 		}
-		p, off = p[n:], off+int64(n)
+		p, done = p[n:], done+int64(n)
 	}
 	return nil
 }
