@@ -43,8 +43,14 @@ type Executor struct {
 	// partialUse holds, by name, a *sync.Mutex each worker resuming a
 	// file of that name from an absolute --partial-dir takes: one
 	// directory serves the whole tree, so files of one name share it.
+	// absPartial is that directory, opened at its first use.
 	partialUse sync.Map
-	umask      uint32 // the process umask, applied by the kernel to created files
+	absPartial struct {
+		once sync.Once
+		fd   int
+		err  error
+	}
+	umask uint32 // the process umask, applied by the kernel to created files
 	// deletingPass is set during the --delete-before pass (no metadata).
 	deletingPass bool
 	inflight     sync.WaitGroup // submitted tasks not yet done
@@ -168,6 +174,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 	}
 	e.openAltRoots(dest)
 	defer e.closeAltRoots()
+	defer e.closeAbsPartial()
 	e.startWorkers(roots)
 	if e.pol.Delete && e.opts.DeleteMode == DeleteBefore {
 		e.deletePass(ctx, roots)

@@ -65,6 +65,26 @@ func (e *Executor) openPartialDir(d *walker.Dir, create bool) (int, error) {
 	return fd, nil
 }
 
+// resumeDir opens the partial directory a file of d is resumed from:
+// the relative one in d (for the caller to close), or the absolute one,
+// opened once for the run and left open.
+func (e *Executor) resumeDir(d *walker.Dir) (int, error) {
+	if !filepath.IsAbs(e.opts.PartialDir) {
+		return e.openPartialDir(d, false)
+	}
+	e.absPartial.once.Do(func() { e.absPartial.fd, e.absPartial.err = e.openPartialDir(d, false) })
+	return e.absPartial.fd, e.absPartial.err
+}
+
+// closeAbsPartial closes the absolute --partial-dir if a resume opened
+// it (and keeps any later one from opening it).
+func (e *Executor) closeAbsPartial() {
+	e.absPartial.once.Do(func() { e.absPartial.err = errors.New("closed") })
+	if e.absPartial.err == nil {
+		_ = platform.Close(e.absPartial.fd)
+	}
+}
+
 // makePartialDir makes the absolute --partial-dir's last name, mode
 // 0700, and opens it.
 func (e *Executor) makePartialDir(dir string) (int, error) {
@@ -135,21 +155,20 @@ func (e *Executor) resumePartial(d *walker.Dir, a planner.Action, src int, want 
 	if e.opts.PartialDir == "" || e.opts.DryRun {
 		return false, nil
 	}
-	if filepath.IsAbs(e.opts.PartialDir) {
+	pfd, err := e.resumeDir(d)
+	if err != nil {
+		return false, nil // no partial directory here
+	}
+	if !filepath.IsAbs(e.opts.PartialDir) {
+		defer func() {
+			_ = platform.Close(pfd)
+			_ = e.fs.Rmdirat(d.DstFd, e.opts.PartialDir) // only when empty
+		}()
+	} else if _, err := platform.Lstatat(pfd, a.Name); err == nil {
 		mu, _ := e.partialUse.LoadOrStore(a.Name, new(sync.Mutex))
 		mu.(*sync.Mutex).Lock()
 		defer mu.(*sync.Mutex).Unlock()
 	}
-	pfd, err := e.openPartialDir(d, false)
-	if err != nil {
-		return false, nil // no partial directory here
-	}
-	defer func() {
-		_ = platform.Close(pfd)
-		if !filepath.IsAbs(e.opts.PartialDir) {
-			_ = e.fs.Rmdirat(d.DstFd, e.opts.PartialDir) // only when empty
-		}
-	}()
 	part, err := e.fs.OpenFileAt(pfd, a.Name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
