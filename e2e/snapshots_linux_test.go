@@ -479,7 +479,7 @@ func TestItemizeAllWithReferencesVsRsync(t *testing.T) {
 	}
 	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, mode := range []string{"--link-dest=../alt", "--compare-dest=../alt", "--copy-dest=../alt"} {
-		for _, opts := range [][]string{{"-a", "-i"}, {"-rl", "-i"}, {"-a", "-i", "-n"}, {"-a"}} {
+		for _, opts := range [][]string{{"-a", "-i"}, {"-rl", "-i"}, {"-a", "-i", "-n"}, {"-a"}, {"-a", "-i", "-m"}} {
 			opts := append(opts, mode)
 			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, source[:4]) })
 		}

@@ -387,9 +387,7 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 func (e *Executor) printKeptDir(d *walker.Dir) {
 	switch a := d.Action; {
 	case a.Op == planner.OpMkdir || a.Change != 0:
-		if change, show := e.altDirChange(d.Parent, a); show {
-			e.print(item{op: a.Op, kind: planner.KindDir, change: change, path: d.Path + "/", ent: a.Src})
-		}
+		e.printMadeDir(d.Parent, a, d.Path+"/")
 	case e.opts.ItemizeAll && a.Op == planner.OpDir && a.Src != nil && a.Dst != nil && !e.impliedOnly(d.Path):
 		e.printLine(item{op: planner.OpDir, kind: planner.KindDir, path: d.Path + "/", ent: a.Src})
 	}

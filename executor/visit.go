@@ -348,12 +348,19 @@ func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 	if e.opts.PruneEmptyDirs && a.Name != "" {
 		return // printed when it is done, unless pruned (dirDone)
 	}
-	path := dirLinePath(d, a)
+	e.printMadeDir(d, a, dirLinePath(d, a))
+}
+
+// printMadeDir prints the line (path) of a directory a in d made or
+// changed: itemized against a reference directory where one is, and
+// under -ii listed "cd" where a reference holds it with its attributes
+// (rsync's lines; with -m too, printKeptDir).
+func (e *Executor) printMadeDir(d *walker.Dir, a planner.Action, path string) {
 	if change, show := e.altDirChange(d, a); show {
 		e.print(item{op: a.Op, kind: planner.KindDir, change: change, path: path, ent: a.Src})
-	} else {
-		e.printSettled(d, a, planner.OpLocal) // (-ii: "cd", as rsync)
+		return
 	}
+	e.printSettled(d, a, planner.OpLocal)
 }
 
 // dirLinePath is the name a directory's line shows: "./" for the root.
