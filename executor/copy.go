@@ -62,13 +62,17 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 	return e.writeFile(d, a, src, want, change, path)
 }
 
-// writeFile writes the data: resuming a partial copy, appending
-// (--append), in place (--inplace), or to a new file put in place.
+// writeFile writes the data: into a device (--write-devices), resuming
+// a partial copy, appending (--append), in place (--inplace), or to a
+// new file put in place.
 func (e *Executor) writeFile(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
+	if want != nil && e.writesInto(want) {
+		return e.writeDevice(d, a, src, want, change, path)
+	}
 	if handled, err := e.resumePartial(d, a, src, want, change, path); handled || err != nil {
 		return err
 	}
-	existing := want != nil && (want.Kind == planner.KindFile || e.writesInto(want))
+	existing := want != nil && want.Kind == planner.KindFile
 	if e.pol.Append && existing && want.Size < a.Src.Size {
 		if handled, err := e.appendTo(d, a, src, want, change, path); handled || err != nil {
 			return err
@@ -99,12 +103,7 @@ func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *plan
 	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
 		return true, err // (-b: the file before the append, as rsync keeps it)
 	}
-	var res platform.CopyResult
-	if e.writesInto(want) {
-		res, err = e.copier.WriteInto(src, st, fd, want.Size, e.ctx.Done())
-	} else {
-		res, err = e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
-	}
+	res, err := e.copier.Resume(src, st, fd, want.Size, d.DstDev, e.ctx.Done())
 	return true, e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
 }
 
@@ -122,14 +121,34 @@ func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *p
 	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
 		return err
 	}
-	if e.writesInto(want) {
-		res, err := e.copier.WriteInto(src, st, fd, 0, e.ctx.Done())
-		return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
-	}
 	if err := platform.Ftruncate(fd, 0); err != nil {
 		return fmt.Errorf("truncate: %w", err)
 	}
 	res, err := e.copier.CopyInto(src, st, fd, d.DstDev, e.ctx.Done())
+	return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
+}
+
+// writeDevice writes the source's data into the device want
+// (--write-devices), neither truncated nor replaced: from its start, or
+// under --append past its size (--append-verify: once the part there
+// proves the same, else from the start).
+func (e *Executor) writeDevice(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
+	fd, st, err := e.openForUpdate(d, a.Name, src, want)
+	if err != nil {
+		return err
+	}
+	defer platform.Close(fd)
+	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
+		return err
+	}
+	from := int64(0)
+	if e.pol.Append && want.Size < a.Src.Size {
+		from = want.Size
+	}
+	if from > 0 && e.opts.AppendVerify && !e.samePrefix(src, fd, from) {
+		from = 0
+	}
+	res, err := e.copier.WriteInto(src, st, fd, from, e.ctx.Done())
 	return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
 }
 
