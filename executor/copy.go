@@ -168,7 +168,7 @@ func (e *Executor) openForUpdate(d *walker.Dir, name string, src int, want *plan
 	open := e.openWritable
 	if e.writesInto(want) {
 		open = func(dirfd int, name string, _ *planner.Entry) (int, error) {
-			return platform.OpenDeviceWriteAt(dirfd, name)
+			return platform.OpenDeviceWriteAt(dirfd, name, want.Kind == planner.KindBlock)
 		}
 	}
 	fd, err := open(d.DstFd, name, want)

@@ -52,12 +52,13 @@ func OpenFileWriteAt(dirfd int, name string) (int, error) {
 // OpenDeviceWriteAt opens the device name inside dirfd for writing its
 // data (--write-devices), and reading when it may (--append-verify),
 // never through a symlink. The open does not wait (for a terminal's
-// carrier, say); the writes do. On Linux a block device is opened
-// exclusively: one that is mounted or otherwise in use is refused
-// (EBUSY), where a write would corrupt a live filesystem.
-func OpenDeviceWriteAt(dirfd int, name string) (int, error) {
+// carrier, say); the writes do. On Linux a block device (block, as the
+// caller listed it) is opened exclusively: one that is mounted or
+// otherwise in use is refused (EBUSY), where a write would corrupt a
+// live filesystem.
+func OpenDeviceWriteAt(dirfd int, name string, block bool) (int, error) {
 	flags := unix.O_NONBLOCK | nofollowFlags
-	if st, err := Lstatat(dirfd, name); err == nil && st.Type() == ModeBlock {
+	if block {
 		flags |= exclusiveDevice
 	}
 	fd, err := retry(func() (int, error) { return openat(dirfd, name, unix.O_RDWR|flags, 0) })

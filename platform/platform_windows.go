@@ -19,51 +19,51 @@ const (
 	reflinkByDescriptor = false
 )
 
-func OpenRoot(string) (int, error)                   { return -1, ErrUnsupported }
-func OpenDirAt(int, string) (int, error)             { return -1, ErrUnsupported }
-func OpenDirSearchAt(int, string, bool) (int, error) { return -1, ErrUnsupported }
-func OpenFileAt(int, string) (int, error)            { return -1, ErrUnsupported }
-func OpenFileWriteAt(int, string) (int, error)       { return -1, ErrUnsupported }
-func OpenForMeta(int, string) (int, error)           { return -1, ErrUnsupported }
-func CreateExcl(int, string, uint32) (int, error)    { return -1, ErrUnsupported }
-func Close(int) error                                { return nil }
-func ReadDirNames(int, []byte) ([]string, error)     { return nil, ErrUnsupported }
-func Lstatat(int, string) (Stat, error)              { return Stat{}, ErrUnsupported }
-func Statat(int, string) (Stat, error)               { return Stat{}, ErrUnsupported }
-func Fstat(int) (Stat, error)                        { return Stat{}, ErrUnsupported }
-func Readlinkat(int, string) (string, error)         { return "", ErrUnsupported }
-func Mkdirat(int, string, uint32) error              { return ErrUnsupported }
-func Symlinkat(string, int, string) error            { return ErrUnsupported }
-func Linkat(int, string, int, string) error          { return ErrUnsupported }
-func Renameat(int, string, int, string) error        { return ErrUnsupported }
-func RenameNoReplace(int, string, int, string) error { return ErrUnsupported }
-func Unlinkat(int, string) error                     { return ErrUnsupported }
-func Rmdirat(int, string) error                      { return ErrUnsupported }
-func Mknodat(int, string, uint32, uint64) error      { return ErrUnsupported }
-func Fchmod(int, uint32) error                       { return ErrUnsupported }
-func Lchmodat(int, string, uint32) error             { return ErrUnsupported }
-func Fchown(int, int, int) error                     { return ErrUnsupported }
-func Lchownat(int, string, int, int) error           { return ErrUnsupported }
-func Futimes(int, int64, int64) error                { return ErrUnsupported }
-func LutimesAt(int, string, int64, int64) error      { return ErrUnsupported }
-func Fsync(int) error                                { return ErrUnsupported }
-func Ftruncate(int, int64) error                     { return ErrUnsupported }
-func Flock(int, bool) error                          { return ErrUnsupported }
-func ReopenDir(int) (int, error)                     { return -1, ErrUnsupported }
-func Geteuid() int                                   { return -1 }
-func Groups() []uint32                               { return nil }
-func SetIDs(int, int, []int) error                   { return ErrUnsupported }
-func Mkdev(uint32, uint32) uint64                    { return 0 }
-func DevNumbers(uint64) (uint32, uint32)             { return 0, 0 }
-func WriteAllAt(int, []byte, int64) error            { return ErrUnsupported }
-func SeekSize(int) (int64, error)                    { return 0, ErrUnsupported }
-func Umask() uint32                                  { return 0o022 }
-func pread(int, []byte, int64) (int, error)          { return 0, ErrUnsupported }
-func pwriteAll(int, []byte, int64) error             { return ErrUnsupported }
-func writeAll(int, []byte) error                     { return ErrUnsupported }
-func seekSet(int, int64) error                       { return ErrUnsupported }
-func OpenDeviceWriteAt(int, string) (int, error)     { return -1, ErrUnsupported }
-func defaultKernelCalls() kernelCalls                { return kernelCalls{} }
+func OpenRoot(string) (int, error)                     { return -1, ErrUnsupported }
+func OpenDirAt(int, string) (int, error)               { return -1, ErrUnsupported }
+func OpenDirSearchAt(int, string, bool) (int, error)   { return -1, ErrUnsupported }
+func OpenFileAt(int, string) (int, error)              { return -1, ErrUnsupported }
+func OpenFileWriteAt(int, string) (int, error)         { return -1, ErrUnsupported }
+func OpenForMeta(int, string) (int, error)             { return -1, ErrUnsupported }
+func CreateExcl(int, string, uint32) (int, error)      { return -1, ErrUnsupported }
+func Close(int) error                                  { return nil }
+func ReadDirNames(int, []byte) ([]string, error)       { return nil, ErrUnsupported }
+func Lstatat(int, string) (Stat, error)                { return Stat{}, ErrUnsupported }
+func Statat(int, string) (Stat, error)                 { return Stat{}, ErrUnsupported }
+func Fstat(int) (Stat, error)                          { return Stat{}, ErrUnsupported }
+func Readlinkat(int, string) (string, error)           { return "", ErrUnsupported }
+func Mkdirat(int, string, uint32) error                { return ErrUnsupported }
+func Symlinkat(string, int, string) error              { return ErrUnsupported }
+func Linkat(int, string, int, string) error            { return ErrUnsupported }
+func Renameat(int, string, int, string) error          { return ErrUnsupported }
+func RenameNoReplace(int, string, int, string) error   { return ErrUnsupported }
+func Unlinkat(int, string) error                       { return ErrUnsupported }
+func Rmdirat(int, string) error                        { return ErrUnsupported }
+func Mknodat(int, string, uint32, uint64) error        { return ErrUnsupported }
+func Fchmod(int, uint32) error                         { return ErrUnsupported }
+func Lchmodat(int, string, uint32) error               { return ErrUnsupported }
+func Fchown(int, int, int) error                       { return ErrUnsupported }
+func Lchownat(int, string, int, int) error             { return ErrUnsupported }
+func Futimes(int, int64, int64) error                  { return ErrUnsupported }
+func LutimesAt(int, string, int64, int64) error        { return ErrUnsupported }
+func Fsync(int) error                                  { return ErrUnsupported }
+func Ftruncate(int, int64) error                       { return ErrUnsupported }
+func Flock(int, bool) error                            { return ErrUnsupported }
+func ReopenDir(int) (int, error)                       { return -1, ErrUnsupported }
+func Geteuid() int                                     { return -1 }
+func Groups() []uint32                                 { return nil }
+func SetIDs(int, int, []int) error                     { return ErrUnsupported }
+func Mkdev(uint32, uint32) uint64                      { return 0 }
+func DevNumbers(uint64) (uint32, uint32)               { return 0, 0 }
+func WriteAllAt(int, []byte, int64) error              { return ErrUnsupported }
+func SeekSize(int) (int64, error)                      { return 0, ErrUnsupported }
+func Umask() uint32                                    { return 0o022 }
+func pread(int, []byte, int64) (int, error)            { return 0, ErrUnsupported }
+func pwriteAll(int, []byte, int64) error               { return ErrUnsupported }
+func writeAll(int, []byte) error                       { return ErrUnsupported }
+func seekSet(int, int64) error                         { return ErrUnsupported }
+func OpenDeviceWriteAt(int, string, bool) (int, error) { return -1, ErrUnsupported }
+func defaultKernelCalls() kernelCalls                  { return kernelCalls{} }
 
 func (c *Copier) copyKernel(*pairCaps, int, int, int64, int64, <-chan struct{}) (int64, bool, error) {
 	return 0, false, nil
