@@ -113,6 +113,19 @@ func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *plan
 // stopped meanwhile leaves it part written, as rsync's does. Under -b its
 // backup is a copy (backupCopy).
 func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
+	return e.updateInPlace(d, a, src, want, change, path, func(fd int, st platform.Stat) (platform.CopyResult, error) {
+		if err := platform.Ftruncate(fd, 0); err != nil {
+			return platform.CopyResult{}, fmt.Errorf("truncate: %w", err)
+		}
+		return e.copier.CopyInto(src, st, fd, d.DstDev, e.ctx.Done())
+	})
+}
+
+// updateInPlace opens the destination want to be written in place,
+// keeps its -b copy first, writes the data with write (given the open
+// destination and the source's stat) and finishes the update.
+func (e *Executor) updateInPlace(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string,
+	write func(fd int, st platform.Stat) (platform.CopyResult, error)) error {
 	fd, st, err := e.openForUpdate(d, a.Name, src, want)
 	if err != nil {
 		return err
@@ -121,10 +134,7 @@ func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *p
 	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
 		return err
 	}
-	if err := platform.Ftruncate(fd, 0); err != nil {
-		return fmt.Errorf("truncate: %w", err)
-	}
-	res, err := e.copier.CopyInto(src, st, fd, d.DstDev, e.ctx.Done())
+	res, err := write(fd, st)
 	return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
 }
 
@@ -133,23 +143,16 @@ func (e *Executor) copyInPlace(d *walker.Dir, a planner.Action, src int, want *p
 // under --append past its size (--append-verify: once the part there
 // proves the same, else from the start).
 func (e *Executor) writeDevice(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) error {
-	fd, st, err := e.openForUpdate(d, a.Name, src, want)
-	if err != nil {
-		return err
-	}
-	defer platform.Close(fd)
-	if err := e.backupCopy(d, a.Name, planner.Join(d.Path, a.Name), want); err != nil {
-		return err
-	}
-	from := int64(0)
-	if e.pol.Append && want.Size < a.Src.Size {
-		from = want.Size
-	}
-	if from > 0 && e.opts.AppendVerify && !e.samePrefix(src, fd, from) {
-		from = 0
-	}
-	res, err := e.copier.WriteInto(src, st, fd, from, e.ctx.Done())
-	return e.finishUpdate(d, a, src, fd, st, want, change, path, res, err)
+	return e.updateInPlace(d, a, src, want, change, path, func(fd int, st platform.Stat) (platform.CopyResult, error) {
+		from := int64(0)
+		if e.pol.Append && want.Size < a.Src.Size {
+			from = want.Size
+		}
+		if from > 0 && e.opts.AppendVerify && !e.samePrefix(src, fd, from) {
+			from = 0
+		}
+		return e.copier.WriteInto(src, st, fd, from, e.ctx.Done())
+	})
 }
 
 // writesInto reports a destination device --write-devices writes a
