@@ -300,7 +300,7 @@ func (e *Executor) destDirMeta(rel string, d *walker.Dir) (planner.Entry, error)
 	for a := d; a != nil; a = a.Parent {
 		if src := a.Action.Src; a.Path == rel && src != nil && src.Kind == planner.KindDir {
 			want := *src
-			want.Mode = e.modeFor(src, a.Action.Dst)
+			want.Mode = e.modeFor(src, a.Action.Dst, e.parentPerms(a))
 			return want, nil
 		}
 	}

@@ -143,7 +143,7 @@ func (e *Executor) newNode(d *walker.Dir, a planner.Action, want *planner.Entry)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", a.Src.Kind, err)
 	}
-	err = e.setPathMeta(d.DstFd, tmp, a.Src, a.Dst, planner.ChangeNew) // without -p what it replaces gives its mode
+	err = e.setPathMeta(d, tmp, a.Src, a.Dst, planner.ChangeNew) // without -p what it replaces gives its mode
 	if err == nil {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}

@@ -15,8 +15,10 @@ import (
 
 // modeFor returns the permission bits an entry must end up with: the
 // source's under -p; otherwise an existing entry keeps its own and a new
-// one gets the source's masked by the umask, without special bits (rsync).
-func (e *Executor) modeFor(want, old *planner.Entry) uint32 {
+// one gets the source's limited by perms (newPerms of its directory:
+// what the umask or the directory's default ACL leaves), without special
+// bits (rsync).
+func (e *Executor) modeFor(want, old *planner.Entry, perms uint32) uint32 {
 	switch {
 	case e.pol.Perms:
 		return want.Mode
@@ -27,7 +29,7 @@ func (e *Executor) modeFor(want, old *planner.Entry) uint32 {
 		// type, as in rsync (which deletes a directory in the way first).
 		return old.Mode
 	}
-	return want.Mode & 0o777 &^ e.opts.Umask
+	return want.Mode & 0o777 & perms
 }
 
 // keptModeOf is the file whose permissions a copy replacing a's
@@ -86,22 +88,22 @@ func (e *Executor) owner(want, old *planner.Entry, change planner.Change) (int, 
 }
 
 // setFdMeta gives an open file its owner, then mode (chown clears
-// setuid), then times.
-func (e *Executor) setFdMeta(fd int, want, old *planner.Entry) error {
-	return e.setFdMetaCreated(fd, want, old, ^uint32(0))
+// setuid), then times; perms is modeFor's.
+func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, perms uint32) error {
+	return e.setFdMetaCreated(fd, want, old, perms, ^uint32(0))
 }
 
-// setFdMetaCreated is setFdMeta for a file this run created with the
-// permission bits created (before the umask): when those already are the
+// setFdMetaCreated is setFdMeta for a file this run created, which has
+// the permission bits created (createdPerms): when those already are the
 // final mode, the chmod is skipped.
-func (e *Executor) setFdMetaCreated(fd int, want, old *planner.Entry, created uint32) error {
+func (e *Executor) setFdMetaCreated(fd int, want, old *planner.Entry, perms, created uint32) error {
 	if uid, gid, ok := e.owner(want, old, planner.ChangeNew); ok && !ownedBy(fd, uid, gid) {
 		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
 	}
-	mode := e.modeFor(want, old)
-	if mode != created&^e.umask || mode&0o7000 != 0 {
+	mode := e.modeFor(want, old, perms)
+	if mode != created || mode&0o7000 != 0 {
 		if err := e.fs.Fchmod(fd, mode); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}
@@ -126,7 +128,8 @@ func ownedBy(fd, uid, gid int) bool {
 // setPathMeta fixes the attributes named by change of name inside dirfd,
 // never following a symlink. A chown clears a non-directory's setuid and
 // setgid bits: the mode is set again after one where it has them.
-func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry, change planner.Change) error {
+func (e *Executor) setPathMeta(d *walker.Dir, name string, want, old *planner.Entry, change planner.Change) error {
+	dirfd, perms := d.DstFd, e.newPerms(d)
 	isNew := change&planner.ChangeNew != 0
 	uid, gid, chown := e.owner(want, old, change)
 	var failed error // (the owner refused, the mode and times are still set, as rsync sets them)
@@ -135,10 +138,10 @@ func (e *Executor) setPathMeta(dirfd int, name string, want, old *planner.Entry,
 			failed = fmt.Errorf("chown: %w", err)
 		}
 	}
-	setID := chown && want.Kind != planner.KindDir && e.modeFor(want, old)&0o6000 != 0
+	setID := chown && want.Kind != planner.KindDir && e.modeFor(want, old, perms)&0o6000 != 0
 	fakeRaw := old != nil && old.FakeRaw // (the chmod gives it the real mode --fake-super leaves)
 	if (want.Kind != planner.KindSymlink || e.pol.FakeSuper) && (isNew || setID || fakeRaw || change&planner.ChangePerms != 0) {
-		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old)); err != nil {
+		if err := e.fs.Lchmodat(dirfd, name, e.modeFor(want, old, perms)); err != nil {
 			return cmp.Or(failed, fmt.Errorf("chmod: %w", err))
 		}
 	}
@@ -165,7 +168,7 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 		if change, err = e.expectMeta(d, a, change); err != nil || change == 0 {
 			return err
 		}
-		if err := e.setPathMeta(d.DstFd, a.Name, a.Src, a.Dst, change); err != nil {
+		if err := e.setPathMeta(d, a.Name, a.Src, a.Dst, change); err != nil {
 			return err
 		}
 		if change&(planner.ChangeXattr|planner.ChangeACL) != 0 {
@@ -207,7 +210,7 @@ func (e *Executor) dirDone(d *walker.Dir) {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
 	mountPoint := e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action)
-	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, !mountPoint) // (rsync leaves a mount point's time as made)
+	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, e.parentPerms(d), !mountPoint) // (rsync leaves a mount point's time as made)
 	if err == nil && d.SrcFd >= 0 {
 		err = e.syncXattrs(d.SrcFd, "", d.DstFd, "")
 	}
@@ -223,7 +226,7 @@ func (e *Executor) defaultMode(d *walker.Dir) {
 	if d.Action.Op != planner.OpMkdir || e.opts.DryRun || d.DstFd < 0 {
 		return
 	}
-	if err := e.fs.Fchmod(d.DstFd, 0o777&^e.opts.Umask); err != nil {
+	if err := e.fs.Fchmod(d.DstFd, e.parentPerms(d)); err != nil {
 		e.fail(itemPath(d, "", planner.KindDir), fmt.Errorf("chmod: %w", err))
 	}
 }
@@ -234,7 +237,7 @@ const setgid = 0o2000
 
 // applyDirMeta gives the open directory fd the owner, mode and (with
 // times) time of want; old is what it was before the run.
-func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) error {
+func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, perms uint32, times bool) error {
 	st, err := platform.Fstat(fd)
 	if err != nil {
 		return fmt.Errorf("stat: %w", err)
@@ -248,7 +251,7 @@ func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, times bool) er
 	if old == nil || old.Kind != planner.KindDir {
 		old = nil // created by this run
 	}
-	mode := e.modeFor(want, old)
+	mode := e.modeFor(want, old, perms)
 	if old == nil && !e.pol.Perms && !e.pol.FakeSuper { // (--fake-super keeps the mode rsync means, not the kernel's)
 		mode |= have.Mode & setgid // a new directory keeps what its setgid parent gave it, as with mkdir
 	}

@@ -38,6 +38,9 @@ type Dir struct {
 	// Emptied records that an entry of the destination directory was
 	// deleted (for -m, which then leaves it the time that gave it).
 	Emptied atomic.Bool
+	// NewPerms caches, for the executor, the permission bits entries
+	// made in the destination directory may keep (0: not looked up).
+	NewPerms atomic.Uint32
 
 	pending atomic.Int64
 	w       *walk
