@@ -44,7 +44,31 @@ func TestDefaultACLDestinationVsRsync(t *testing.T) {
 		{Path: ".", Kind: tree.Dir, Mtime: at, Xattrs: deflt(5, 7, 0)},
 	}
 	for _, opts := range [][]string{{"-a"}, {"-a", "--no-p"}, {"-rlt"}, {"-rltD"}, {"-a", "--no-p", "--chmod=F600"},
-		{"-a", "--inplace"}, {"-a", "--delay-updates"}, {"-a", "-S"}} {
+		{"-aA"}, {"-a", "--inplace"}, {"-a", "--delay-updates"}, {"-a", "-S"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
+// TestRootXattrsACLsVsRsync changes the extended attributes and ACLs of
+// the destination root (SRC/ onto DST/): itemized with x and a as rsync
+// does, and made the source's. (The root's were compared without its
+// attributes: set, but never itemized.)
+func TestRootXattrsACLsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	acl := map[string]string{tree.XattrACLAccess: tree.SimpleACL(0o755, 1, 5)}
+	source := []tree.Node{
+		{Path: "f", Data: []byte("a"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at, Xattrs: map[string]string{"user.a": "1"}},
+	}
+	stale := []tree.Node{
+		{Path: "f", Data: []byte("a"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at, Xattrs: map[string]string{"user.a": "2", "user.b": "3"}},
+	}
+	aclStale := []tree.Node{stale[0], {Path: ".", Kind: tree.Dir, Mtime: at, Xattrs: acl}}
+	for _, opts := range [][]string{{"-aX"}, {"-aX", "-n"}, {"-aX", "-ii"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+	for _, opts := range [][]string{{"-aA"}, {"-aA", "-n"}, {"-aAX"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, aclStale) })
 	}
 }

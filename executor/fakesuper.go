@@ -24,12 +24,18 @@ func (e *Executor) entryOf(fd int, name string, st platform.Stat) planner.Entry 
 // them (as the walker's entries have them).
 func (e *Executor) refEntry(fd int, name string, st platform.Stat) planner.Entry {
 	ent := e.entryOf(fd, name, st)
+	e.addSums(fd, name, &ent)
+	return ent
+}
+
+// addSums gives ent, name inside fd, the digests of its extended
+// attributes and ACLs where -X or -A compares them.
+func (e *Executor) addSums(fd int, name string, ent *planner.Entry) {
 	if e.pol.Xattrs || e.pol.ACLs {
 		if x, acl, err := walker.XattrSums(fd, name, e.pol.XattrKind, e.pol.FakeSuper); err == nil {
 			ent.SetSums(x, acl)
 		}
 	}
-	return ent
 }
 
 // sourceMeta is the entry of the open source file src (stat st) as the

@@ -258,11 +258,12 @@ func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
 		return nil, err
 	}
 	src := e.sourceMeta(srcFd, s.st)
+	e.addSums(srcFd, "", &src)
 	var a planner.Action
 	if dst < 0 || e.destCreated {
 		a = planner.Action{Op: planner.OpMkdir, Src: &src, Change: planner.ChangeNew}
 	} else if st, err := platform.Fstat(dst); err == nil {
-		d := e.entryOf(dst, "", st)
+		d := e.refEntry(dst, "", st)
 		d.Mode = e.rootMode(d.Mode)
 		a = planner.PlanRoot(&src, &d, e.pol)
 	}
