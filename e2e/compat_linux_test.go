@@ -192,7 +192,7 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		noDiff(t, "sources left, rsync vs treesync", rsrc, src, tree.Options{IgnoreDirMtime: true})
 	}
 	how.normalize(t, opts, &r, &rr, ref, dst)
-	if r.code != rr.code && !(r.code == 0 && dryRunHardLinkQuirk(opts, rr)) {
+	if r.code != rr.code && !(r.code == 0 && (dryRunHardLinkQuirk(opts, rr) || defaultACLQuirk(opts, rr))) {
 		t.Errorf("exit code %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
 	}
 	joined := strings.Join(opts, " ")
@@ -307,6 +307,23 @@ func dryRunHardLinkQuirk(opts []string, rr result) bool {
 	}
 	for _, l := range strings.Split(strings.TrimSpace(rr.stderr), "\n") {
 		if !strings.HasSuffix(l, ": Not a directory (20)") && !strings.HasPrefix(l, "rsync error: some files/attrs were not transferred") {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultACLQuirk reports rsync's exit 23 under -H -A whose only errors
+// are reading the default ACL of a file: where a hard-linked file
+// replaces a directory, rsync 3.5 then asks the new file for the default
+// ACL only directories have ("get_acl: sys_acl_get_file(NAME,
+// ACL_TYPE_DEFAULT): Permission denied", seed 3220), after making it.
+func defaultACLQuirk(opts []string, rr result) bool {
+	if rr.code != 23 || !slices.Contains(opts, "-A") || !strings.Contains(opts[0], "H") {
+		return false
+	}
+	for _, l := range strings.Split(strings.TrimSpace(rr.stderr), "\n") {
+		if !strings.HasSuffix(l, ", ACL_TYPE_DEFAULT): Permission denied (13)") && !strings.HasPrefix(l, "rsync error: some files/attrs were not transferred") {
 			return false
 		}
 	}

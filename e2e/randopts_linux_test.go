@@ -164,9 +164,9 @@ func moreOptions(seed int, opts []string) []string {
 }
 
 // seededTrees gives, by the seed's number (so that no other seed's trees
-// change), some files and directories extended attributes (with -X) or
-// owners and groups other than root's, and their stale counterparts the
-// same ones, others or none — where permissions, owners and groups are
+// change), some files and directories extended attributes (with -X),
+// owners and groups other than root's, or POSIX ACLs (with -A), and
+// their stale counterparts the same ones, others or none — where permissions, owners and groups are
 // preserved: without -p, rsync sets the source's mode on an entry whose
 // xattrs it changes, and without -o a file treesync fixes in place keeps
 // its owner where rsync's new copy is the runner's (README; both checked
@@ -176,7 +176,7 @@ func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Nod
 	archive := strings.HasPrefix(opts[0], "-a") && !slices.ContainsFunc(opts, func(o string) bool {
 		return strings.HasPrefix(o, "--no-") || strings.HasPrefix(o, "--chown") || strings.HasPrefix(o, "--chmod")
 	})
-	if (i != 7 && i != 8) || !archive {
+	if i < 7 || i > 9 || !archive || (i == 9 && slices.Contains(opts, "--fake-super")) { // (treesync refuses -A with it)
 		return source, stale, opts
 	}
 	r := rand.New(rand.NewPCG(uint64(seed), 11))
@@ -185,10 +185,16 @@ func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Nod
 		if (n.Kind != tree.File && n.Kind != tree.Dir) || n.Path == "." || r.IntN(3) != 0 {
 			continue
 		}
-		if i == 7 {
+		switch i {
+		case 7:
 			n.Xattrs = map[string]string{"user.a": fmt.Sprint("v", r.IntN(3))}
-		} else {
+		case 8:
 			n.Owner, n.UID, n.GID = true, []int{1, 2, 65534}[r.IntN(3)], []int{1, 3, 65534}[r.IntN(3)]
+		case 9:
+			if n.Kind == tree.Dir && n.Mode&0o1000 != 0 {
+				continue // (rsync 3.5 loses a sticky directory's group entry: TestStickyDirACL)
+			}
+			n.Xattrs = randACLs(r, n)
 		}
 		source[j], given[n.Path] = n, n
 	}
@@ -202,6 +208,10 @@ func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Nod
 			n.Xattrs = map[string]string{"user.a": g.Xattrs["user.a"]}
 		case i == 7:
 			n.Xattrs = map[string]string{"user.a": "other", "user.b": "extra"}
+		case i == 9 && r.IntN(2) == 0:
+			n.Xattrs = g.Xattrs
+		case i == 9:
+			n.Xattrs = randACLs(r, n)
 		case r.IntN(2) == 0:
 			n.Owner, n.UID, n.GID = true, g.UID, g.GID
 		default:
@@ -209,10 +219,40 @@ func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Nod
 		}
 		stale[j] = n
 	}
-	if i == 7 {
+	switch i {
+	case 7:
 		opts = append(opts, "-X")
+	case 9:
+		opts = append(opts, "-A")
 	}
 	return source, stale, opts
+}
+
+// randACLs gives a file or directory an access ACL naming one more user
+// or group, with a mask, and a directory sometimes a default ACL.
+func randACLs(r *rand.Rand, n tree.Node) map[string]string {
+	mode := uint16(n.Mode)
+	if mode&0o777 == 0 {
+		mode = 0o644
+	}
+	acl := func(mode uint16) string {
+		named := tree.ACLEntry{Tag: tree.ACLUser, Perm: uint16(4 + r.IntN(4)), ID: uint32([]int{1, 2, 65534}[r.IntN(3)])}
+		if r.IntN(2) == 0 {
+			named.Tag = tree.ACLGroup
+		}
+		entries := []tree.ACLEntry{{Tag: tree.ACLUserObj, Perm: mode >> 6 & 7}, named,
+			{Tag: tree.ACLGroupObj, Perm: mode >> 3 & 7}, {Tag: tree.ACLMask, Perm: []uint16{5, 7}[r.IntN(2)]},
+			{Tag: tree.ACLOther, Perm: mode & 7}}
+		if named.Tag == tree.ACLGroup { // the kernel's order: by tag
+			entries[1], entries[2] = entries[2], entries[1]
+		}
+		return tree.ACL(entries...)
+	}
+	out := map[string]string{tree.XattrACLAccess: acl(mode)}
+	if n.Kind == tree.Dir && r.IntN(2) == 0 {
+		out[tree.XattrACLDefault] = acl(0o750)
+	}
+	return out
 }
 
 // randOptions picks a base mode, a delete mode, filters, a way of

@@ -178,6 +178,14 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 		}
 	}
 	e.stats.MetaUpdated.Add(1)
+	if (a.Op == planner.OpMeta || e.pol.Checksum) && !e.opts.DryRun && a.Src.Kind != planner.KindDir && change&planner.ChangeACL != 0 && (a.Src.Mode^a.Dst.Mode)&0o7000 == 0 {
+		// Setting the source's ACL gives an up-to-date entry the source's
+		// permission bits, and rsync, which sets it before it compares
+		// the mode for its chmod, reports no permission change there (a
+		// dry run, or a file it transfers, does; -c finds files the same
+		// before any transfer).
+		change &^= planner.ChangePerms
+	}
 	e.print(item{op: planner.OpMeta, kind: a.Src.Kind, change: change, path: path, target: a.Src.Target(), ent: a.Src})
 	return nil
 }

@@ -174,8 +174,9 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 }
 
 // XattrSums digests the selected extended attributes of name inside fd:
-// one sum for ACLs, one for the rest. Zero means none. fake reads them
-// as --fake-super stores them (FakedXattrs).
+// one sum for ACLs (an access ACL by what it holds beyond the mode,
+// aclBeyondMode), one for the rest. Zero means none. fake reads them as
+// --fake-super stores them (FakedXattrs).
 func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake bool) (uint64, uint64, error) {
 	xs, err := platform.ListXattrs(fd, name)
 	if err != nil {
@@ -189,6 +190,11 @@ func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake boo
 		keep, acl := kind(x.Name)
 		if !keep {
 			continue
+		}
+		if x.Name == planner.ACLAccess {
+			if x.Value = aclBeyondMode(x.Value); len(x.Value) == 0 {
+				continue
+			}
 		}
 		h := &xh
 		if acl {
