@@ -130,3 +130,38 @@ func TestStickyDirACL(t *testing.T) {
 	mustRun(t, treesync, "-aA", src+"/", dst+"/")
 	noDiff(t, "source vs treesync", src, dst, tree.Options{})
 }
+
+// TestACLIdMapsVsRsync maps the named users and groups of ACLs as rsync
+// does: --chown, --usermap and --groupmap reach them as they reach
+// owners, in what is compared and in what is set. (treesync copied the
+// ids as they were, and found a destination already mapped different.)
+func TestACLIdMapsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	named := func(uid, gid uint32) map[string]string {
+		return map[string]string{tree.XattrACLAccess: tree.ACL(
+			tree.ACLEntry{Tag: tree.ACLUserObj, Perm: 6}, tree.ACLEntry{Tag: tree.ACLUser, Perm: 7, ID: uid},
+			tree.ACLEntry{Tag: tree.ACLGroupObj, Perm: 4}, tree.ACLEntry{Tag: tree.ACLGroup, Perm: 4, ID: gid},
+			tree.ACLEntry{Tag: tree.ACLMask, Perm: 7}, tree.ACLEntry{Tag: tree.ACLOther, Perm: 4})}
+	}
+	deflt := map[string]string{tree.XattrACLDefault: named(65534, 3)[tree.XattrACLAccess]}
+	source := []tree.Node{
+		{Path: "new", Data: []byte("a"), Mtime: at, Xattrs: named(65534, 3)},
+		{Path: "mapped", Data: []byte("b"), Mtime: at, Xattrs: named(65534, 3)},
+		{Path: "unmapped", Data: []byte("c"), Mtime: at, Xattrs: named(65534, 3)},
+		{Path: "dir", Kind: tree.Dir, Mtime: at, Xattrs: deflt},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, c := range []struct {
+		opt      string
+		uid, gid uint32
+	}{{"--usermap=*:1", 1, 3}, {"--usermap=65534:2", 2, 3}, {"--groupmap=*:5", 65534, 5}, {"--chown=7:8", 7, 8}} {
+		stale := []tree.Node{
+			{Path: "mapped", Data: []byte("b"), Mtime: at, Xattrs: named(c.uid, c.gid)},
+			{Path: "unmapped", Data: []byte("c"), Mtime: at, Xattrs: named(65534, 3)},
+			{Path: ".", Kind: tree.Dir, Mtime: at},
+		}
+		for _, opts := range [][]string{{"-aA", c.opt}, {"-aA", "-n", c.opt}} {
+			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+		}
+	}
+}

@@ -24,15 +24,16 @@ func (e *Executor) entryOf(fd int, name string, st platform.Stat) planner.Entry 
 // them (as the walker's entries have them).
 func (e *Executor) refEntry(fd int, name string, st platform.Stat) planner.Entry {
 	ent := e.entryOf(fd, name, st)
-	e.addSums(fd, name, &ent)
+	e.addSums(fd, name, &ent, func(v []byte) []byte { return v })
 	return ent
 }
 
 // addSums gives ent, name inside fd, the digests of its extended
-// attributes and ACLs where -X or -A compares them.
-func (e *Executor) addSums(fd int, name string, ent *planner.Entry) {
+// attributes and ACLs where -X or -A compares them (mapACL: as
+// walker.XattrSums).
+func (e *Executor) addSums(fd int, name string, ent *planner.Entry, mapACL func([]byte) []byte) {
 	if e.pol.Xattrs || e.pol.ACLs {
-		if x, acl, err := walker.XattrSums(fd, name, e.pol.XattrKind, e.pol.FakeSuper); err == nil {
+		if x, acl, err := walker.XattrSums(fd, name, e.pol.XattrKind, e.pol.FakeSuper, mapACL); err == nil {
 			ent.SetSums(x, acl)
 		}
 	}

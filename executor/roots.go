@@ -258,7 +258,7 @@ func (e *Executor) contentsRoot(s source, destFd int) (*walker.Root, error) {
 		return nil, err
 	}
 	src := e.sourceMeta(srcFd, s.st)
-	e.addSums(srcFd, "", &src)
+	e.addSums(srcFd, "", &src, e.opts.Transform.ACL)
 	var a planner.Action
 	if dst < 0 || e.destCreated {
 		a = planner.Action{Op: planner.OpMkdir, Src: &src, Change: planner.ChangeNew}

@@ -53,8 +53,12 @@ func (e *Executor) xattrChanges(src, dst []platform.Xattr) (set []platform.Xattr
 		}
 	}
 	for _, x := range src {
-		if keep, _ := e.pol.XattrKind(x.Name); !keep {
+		keep, acl := e.pol.XattrKind(x.Name)
+		if !keep {
 			continue
+		}
+		if acl {
+			x.Value = e.opts.Transform.ACL(x.Value) // (--chown and the maps reach named entries)
 		}
 		if v, ok := have[x.Name]; !ok || !bytes.Equal(v, x.Value) {
 			set = append(set, x)

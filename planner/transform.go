@@ -1,5 +1,7 @@
 package planner
 
+import "encoding/binary"
+
 // Transform rewrites source entries before they are compared and applied:
 // --chmod and --chown. Its zero value changes nothing.
 type Transform struct {
@@ -24,16 +26,45 @@ func (t *Transform) Apply(e *Entry) {
 	if len(t.Chmod) > 0 && e.Kind != KindSymlink {
 		e.Mode = t.Chmod.Apply(e.Mode, e.Kind == KindDir)
 	}
-	if t.UID >= 0 {
-		e.UID = uint32(t.UID)
+	e.UID = mapID(e.UID, t.UID, t.MapUID)
+	e.GID = mapID(e.GID, t.GID, t.MapGID)
+}
+
+// The tags of named entries in a system.posix_acl_* value.
+const (
+	aclUser  = 0x02
+	aclGroup = 0x08
+)
+
+// ACL returns the value of an ACL (system.posix_acl_access or _default)
+// with its named users and groups mapped as owners and groups are
+// (--chown, --usermap, --groupmap), as rsync maps them; v itself when t
+// maps no ids.
+func (t *Transform) ACL(v []byte) []byte {
+	if t == nil || (t.UID < 0 && t.GID < 0 && t.MapUID == nil && t.MapGID == nil) || len(v) < 4 {
+		return v
 	}
-	if t.GID >= 0 {
-		e.GID = uint32(t.GID)
+	out := append([]byte(nil), v...)
+	for e := out[4:]; len(e) >= 8; e = e[8:] { // (tag, perm: 16 bits each; id: 32)
+		id := binary.LittleEndian.Uint32(e[4:])
+		switch binary.LittleEndian.Uint16(e) {
+		case aclUser:
+			id = mapID(id, t.UID, t.MapUID)
+		case aclGroup:
+			id = mapID(id, t.GID, t.MapGID)
+		}
+		binary.LittleEndian.PutUint32(e[4:], id)
 	}
-	if t.MapUID != nil {
-		e.UID = t.MapUID(e.UID)
+	return out
+}
+
+// mapID gives id the fixed one (-1: none), then the mapping (nil: none).
+func mapID(id uint32, fixed int, mapping func(uint32) uint32) uint32 {
+	if fixed >= 0 {
+		id = uint32(fixed)
 	}
-	if t.MapGID != nil {
-		e.GID = t.MapGID(e.GID)
+	if mapping != nil {
+		id = mapping(id)
 	}
+	return id
 }

@@ -164,7 +164,11 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 		e.SetTarget(target)
 	}
 	if w.opts.Xattrs != nil {
-		xattr, acl, err := XattrSums(fd, name, w.opts.Xattrs, w.opts.FakeSuper)
+		mapACL := func(v []byte) []byte { return v }
+		if src {
+			mapACL = w.opts.Transform.ACL
+		}
+		xattr, acl, err := XattrSums(fd, name, w.opts.Xattrs, w.opts.FakeSuper, mapACL)
 		if err != nil {
 			return planner.Entry{}, err
 		}
@@ -176,8 +180,9 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 // XattrSums digests the selected extended attributes of name inside fd:
 // one sum for ACLs (an access ACL by what it holds beyond the mode,
 // aclBeyondMode), one for the rest. Zero means none. fake reads them as
-// --fake-super stores them (FakedXattrs).
-func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake bool) (uint64, uint64, error) {
+// --fake-super stores them (FakedXattrs); mapACL maps the ids in ACLs
+// (planner.Transform.ACL).
+func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake bool, mapACL func([]byte) []byte) (uint64, uint64, error) {
 	xs, err := platform.ListXattrs(fd, name)
 	if err != nil {
 		return 0, 0, fmt.Errorf("list xattrs: %w", err)
@@ -190,6 +195,9 @@ func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake boo
 		keep, acl := kind(x.Name)
 		if !keep {
 			continue
+		}
+		if acl {
+			x.Value = mapACL(x.Value)
 		}
 		if x.Name == planner.ACLAccess {
 			if x.Value = aclBeyondMode(x.Value); len(x.Value) == 0 {
