@@ -265,12 +265,17 @@ func (e *Executor) backupSubdir(parent int, name, rel string, d *walker.Dir) (in
 	return fd, nil
 }
 
-// likeDestDir gives the open directory fd the owner, mode and time of the
-// destination directory rel.
+// likeDestDir gives the open directory fd the owner, ACLs, mode and
+// time of the destination directory rel (its xattrs not, as rsync).
 func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
-	want, err := e.destDirMeta(rel, d)
+	want, acls, err := e.destDirMeta(rel, d)
 	if err != nil {
 		return err
+	}
+	for _, x := range acls {
+		if err := e.setXattr(fd, "", x); err != nil {
+			return err
+		}
 	}
 	if uid, gid, ok := e.owner(&want, nil, planner.ChangeNew); ok { // (under --fake-super, kept in its xattr)
 		if err := e.fs.Fchown(fd, uid, gid); err != nil {
@@ -292,26 +297,43 @@ func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
 	return nil
 }
 
-// destDirMeta returns the attributes of the destination directory rel:
-// those the run gives it when it is d or one of d's parents (set when its
-// contents are done), else those it has now (also when the source has
-// another kind of entry there, which replaces it).
-func (e *Executor) destDirMeta(rel string, d *walker.Dir) (planner.Entry, error) {
+// destDirMeta returns the attributes of the destination directory rel,
+// and its ACLs under -A: those the run gives it when it is d or one of
+// d's parents (set when its contents are done), else those it has now
+// (also when the source has another kind of entry there, which replaces
+// it).
+func (e *Executor) destDirMeta(rel string, d *walker.Dir) (planner.Entry, []platform.Xattr, error) {
 	for a := d; a != nil; a = a.Parent {
 		if src := a.Action.Src; a.Path == rel && src != nil && src.Kind == planner.KindDir {
 			want := *src
 			want.Mode = e.modeFor(src, a.Action.Dst, e.parentPerms(a))
-			return want, nil
+			return want, e.dirACLs(a.SrcFd, e.opts.Transform.ACL), nil
 		}
 	}
 	dfd, err := platform.OpenBeneath(e.rootFd, rel)
 	if err != nil {
-		return planner.Entry{}, err
+		return planner.Entry{}, nil, err
 	}
 	defer platform.Close(dfd)
 	st, err := platform.Fstat(dfd)
 	if err != nil {
-		return planner.Entry{}, fmt.Errorf("stat: %w", err)
+		return planner.Entry{}, nil, fmt.Errorf("stat: %w", err)
 	}
-	return walker.FromStat(path.Base(rel), st), nil
+	return walker.FromStat(path.Base(rel), st), e.dirACLs(dfd, func(v []byte) []byte { return v }), nil
+}
+
+// dirACLs returns the ACLs of the open directory fd under -A, their ids
+// mapped by mapACL; none when it cannot be read.
+func (e *Executor) dirACLs(fd int, mapACL func([]byte) []byte) []platform.Xattr {
+	if !e.pol.ACLs || fd < 0 {
+		return nil
+	}
+	xs, _ := platform.ListXattrs(fd, "")
+	var acls []platform.Xattr
+	for _, x := range xs {
+		if _, acl := e.pol.XattrKind(x.Name); acl {
+			acls = append(acls, platform.Xattr{Name: x.Name, Value: mapACL(x.Value)})
+		}
+	}
+	return acls
 }
