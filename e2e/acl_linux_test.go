@@ -168,8 +168,8 @@ func TestACLIdMapsVsRsync(t *testing.T) {
 
 // TestBackupDirACLsVsRsync makes the directories of --backup-dir with the
 // ACLs of the destination directories they stand for, as rsync does:
-// those the run gives them (the source's), else those they have. (They
-// were made with none.)
+// those the run gives them (the source's), else those they have, and
+// none they inherit. (They were made with none.)
 func TestBackupDirACLsVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	acls := func(uid uint32) map[string]string {
@@ -186,13 +186,16 @@ func TestBackupDirACLsVsRsync(t *testing.T) {
 	stale := []tree.Node{
 		{Path: "d", Kind: tree.Dir, Mode: 0o755, Mtime: at, Xattrs: acls(2)},
 		{Path: "d/f", Data: []byte("old"), Mtime: tree.At(50, 0)},
+		{Path: "d/gone", Kind: tree.Dir, Mode: 0o755, Mtime: at}, // (deleted: its backup's directory inherits none of d's default ACL)
+		{Path: "d/gone/x", Data: []byte("x"), Mtime: at},
 		{Path: "e", Kind: tree.Dir, Mode: 0o755, Mtime: at, Xattrs: acls(2)},
 		{Path: "e/sub", Kind: tree.Dir, Mode: 0o755, Mtime: at},
 		{Path: "e/sub/g", Data: []byte("old"), Mtime: tree.At(50, 0)},
 		{Path: "e/gone", Data: []byte("old"), Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
-	for _, opts := range [][]string{{"-aA", "--backup-dir=bk"}, {"-aAX", "--backup-dir=bk", "--delete"},
+	for _, opts := range [][]string{{"-aA", "--backup-dir=bk"}, {"-aAX", "--backup-dir=bk", "--delete"}, {"-aA", "--backup-dir=bk", "--delete-before"},
+		{"-aA", "--backup-dir=bk", "--delete-after", "--ignore-existing"},
 		{"-aA", "--backup-dir=bk", "--usermap=2:4"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}

@@ -229,7 +229,8 @@ func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Nod
 }
 
 // randACLs gives a file or directory an access ACL naming one more user
-// or group, with a mask, and a directory sometimes a default ACL.
+// or group (a directory's searchable), with a mask, and a directory
+// sometimes a default ACL.
 func randACLs(r *rand.Rand, n tree.Node) map[string]string {
 	mode := uint16(n.Mode)
 	if mode&0o777 == 0 {
@@ -239,6 +240,11 @@ func randACLs(r *rand.Rand, n tree.Node) map[string]string {
 		named := tree.ACLEntry{Tag: tree.ACLUser, Perm: uint16(4 + r.IntN(4)), ID: uint32([]int{1, 2, 65534}[r.IntN(3)])}
 		if r.IntN(2) == 0 {
 			named.Tag = tree.ACLGroup
+		}
+		if n.Kind == tree.Dir {
+			// (a directory uid 65534 may read but not search: rsync fails to
+			// enter it, treesync lists it and fails only on what it holds)
+			named.Perm |= 1
 		}
 		entries := []tree.ACLEntry{{Tag: tree.ACLUserObj, Perm: mode >> 6 & 7}, named,
 			{Tag: tree.ACLGroupObj, Perm: mode >> 3 & 7}, {Tag: tree.ACLMask, Perm: []uint16{5, 7}[r.IntN(2)]},

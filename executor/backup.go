@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -272,10 +273,8 @@ func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
 	if err != nil {
 		return err
 	}
-	for _, x := range acls {
-		if err := e.setXattr(fd, "", x); err != nil {
-			return err
-		}
+	if err := e.setACLs(fd, acls); err != nil {
+		return err
 	}
 	if uid, gid, ok := e.owner(&want, nil, planner.ChangeNew); ok { // (under --fake-super, kept in its xattr)
 		if err := e.fs.Fchown(fd, uid, gid); err != nil {
@@ -320,6 +319,28 @@ func (e *Executor) destDirMeta(rel string, d *walker.Dir) (planner.Entry, []plat
 		return planner.Entry{}, nil, fmt.Errorf("stat: %w", err)
 	}
 	return walker.FromStat(path.Base(rel), st), e.dirACLs(dfd, func(v []byte) []byte { return v }), nil
+}
+
+// setACLs gives the open directory fd exactly the ACLs acls under -A:
+// one it has and acls lack (inherited from its parent's default ACL) is
+// removed.
+func (e *Executor) setACLs(fd int, acls []platform.Xattr) error {
+	if !e.pol.ACLs {
+		return nil
+	}
+	for _, name := range []string{planner.ACLAccess, planner.ACLDefault} {
+		if i := slices.IndexFunc(acls, func(x platform.Xattr) bool { return x.Name == name }); i >= 0 {
+			if err := e.setXattr(fd, "", acls[i]); err != nil {
+				return err
+			}
+			continue
+		}
+		err := e.fs.RemoveXattr(fd, "", name)
+		if err != nil && !errors.Is(err, syscall.ENOTSUP) { // (a filesystem without ACLs has none to remove)
+			return fmt.Errorf("remove %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // dirACLs returns the ACLs of the open directory fd under -A, their ids
