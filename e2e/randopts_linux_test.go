@@ -34,9 +34,25 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				t.Setenv("TREESYNC_LIST_WINDOW", "3")
 			}
 			t.Logf("options: %q", opts)
+			how := how
+			if seed%43 == 17 {
+				how = umasked{how, []uint32{0o077, 0o027, 0o002, 0}[seed/43%4]}
+				t.Logf("umask %03o", how.(umasked).mask)
+			}
 			compareRuns(t, how, opts, source, stale, alt)
 		})
 	}
+}
+
+// umasked runs the tools as how does, under the umask mask (the seeds
+// with seed % 43 == 17; the others under the test's own, 022).
+type umasked struct {
+	runs
+	mask uint32
+}
+
+func (u umasked) run(t *testing.T, argv ...string) result {
+	return u.runs.run(t, append([]string{"sh", "-c", fmt.Sprintf("umask %03o && exec \"$@\"", u.mask), "sh"}, argv...)...)
 }
 
 // randomCase is the source, the stale destination and the options of a

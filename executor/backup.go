@@ -68,7 +68,7 @@ func (e *Executor) openBackupRoot() (int, error) {
 	defer r.mu.Unlock()
 	if r.fd < 0 && r.err == nil {
 		if r.err = e.checkOperatorPath(r.path); r.err == nil {
-			r.err = os.MkdirAll(r.path, 0o755)
+			r.err = os.MkdirAll(r.path, 0o777) // (less the umask, as rsync makes it)
 		}
 		if r.err == nil {
 			r.fd, r.err = e.openOperatorDir(r.path)

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +199,21 @@ func TestBackupDirACLsVsRsync(t *testing.T) {
 		{"-aA", "--backup-dir=bk", "--delete-after", "--ignore-existing"},
 		{"-aA", "--backup-dir=bk", "--usermap=2:4"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
+// TestUmaskVsRsync runs both tools under other umasks: new entries
+// whose permissions are not preserved, and the directories a run makes
+// of its own (--backup-dir, --partial-dir), get what the umask leaves,
+// as rsync gives them. (--backup-dir was made 0755 whatever the umask.)
+func TestUmaskVsRsync(t *testing.T) {
+	source, stale := compatSource(), compatStale()
+	for _, mask := range []uint32{0o002, 0o077} {
+		for _, opts := range [][]string{{"-rlt"}, {"-a"}, {"-rlt", "--backup-dir=bk"}, {"-a", "--backup-dir=deeper/bk"},
+			{"-rlt", "-b", "--delete"}, {"-rltD", "--no-implied-dirs"}, {"-rlt", "--chmod=g+w"}} {
+			t.Run(fmt.Sprintf("%03o %s", mask, strings.Join(opts, " ")), func(t *testing.T) {
+				compareRuns(t, umasked{rootRuns{}, mask}, opts, source, stale, nil)
+			})
+		}
 	}
 }
