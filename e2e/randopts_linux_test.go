@@ -61,13 +61,30 @@ func randomCase(seed int) (source, stale []tree.Node, opts []string) {
 	r := rand.New(rand.NewPCG(uint64(seed), 7))
 	root := tree.Node{Path: ".", Kind: tree.Dir, Mtime: tree.At(int64(8e6+seed), 0)}
 	source = append(randTree(r, 8), root)
-	stale = append(staleFrom(r, source[:len(source)-1]), root)
+	stale = append(staleFrom(r, source[:len(source)-1]), staleRoot(seed, root))
 	opts = seededOptions(seed, randOptions(r))
 	source, stale, opts = seededTrees(seed, source, stale, opts)
 	if keepsDirsInTheWay(opts) {
 		stale = slices.DeleteFunc(stale, isFilling)
 	}
 	return source, stale, opts
+}
+
+// staleRoot is the destination root of a seed: the source's, or (seed %
+// 47 == 23) one of another mode, time or both.
+func staleRoot(seed int, root tree.Node) tree.Node {
+	if seed%47 != 23 {
+		return root
+	}
+	switch seed / 47 % 3 {
+	case 0:
+		root.Mode = 0o700
+	case 1:
+		root.Mtime = root.Mtime.Add(time.Hour)
+	default:
+		root.Mode, root.Mtime = 0o2775, root.Mtime.Add(-time.Hour)
+	}
+	return root
 }
 
 // seededAlt gives, by the seed's number, a reference tree ../alt: the
