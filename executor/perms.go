@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
 )
@@ -25,7 +26,7 @@ func (e *Executor) defaultACL(d *walker.Dir) (uint32, bool) {
 	if v == 0 {
 		v = permsKnown
 		if d.DstFd >= 0 {
-			if perms, ok := platform.DefaultACLPerms(d.DstFd); ok {
+			if perms, ok := defaultACLPerms(d.DstFd); ok {
 				v |= permsACL | perms
 			}
 		}
@@ -57,7 +58,7 @@ func (e *Executor) parentPerms(d *walker.Dir) uint32 {
 		return 0o777 &^ e.opts.Umask
 	}
 	defer platform.Close(fd)
-	if perms, ok := platform.DefaultACLPerms(fd); ok {
+	if perms, ok := defaultACLPerms(fd); ok {
 		return perms
 	}
 	return 0o777 &^ e.opts.Umask
@@ -70,4 +71,15 @@ func (e *Executor) createdPerms(d *walker.Dir, perm uint32) uint32 {
 		return perm & perms
 	}
 	return perm &^ e.umask
+}
+
+// defaultACLPerms returns the permission bits the default ACL of the
+// directory fd leaves new entries, and whether it has one (none where
+// the filesystem or system has no ACLs).
+func defaultACLPerms(fd int) (uint32, bool) {
+	v, err := platform.GetXattr(fd, "", planner.ACLDefault)
+	if err != nil || v == nil {
+		return 0, false
+	}
+	return planner.ACLPerms(v)
 }

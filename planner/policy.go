@@ -112,12 +112,6 @@ func (p Policy) SetsGroup(gid uint32) bool {
 // newer reports whether a is later than b by more than the window.
 func (p Policy) newer(a, b int64) bool { return a-b > p.ModifyWindow }
 
-// The xattrs that hold POSIX ACLs on Linux.
-const (
-	ACLAccess  = "system.posix_acl_access"
-	ACLDefault = "system.posix_acl_default"
-)
-
 // XattrKind says whether the extended attribute name takes part in the
 // transfer and whether it is an ACL. As rsync: -A carries the ACLs; -X
 // carries the user namespace, and as root every namespace but system.

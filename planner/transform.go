@@ -30,31 +30,25 @@ func (t *Transform) Apply(e *Entry) {
 	e.GID = mapID(e.GID, t.GID, t.MapGID)
 }
 
-// The tags of named entries in a system.posix_acl_* value.
-const (
-	aclUser  = 0x02
-	aclGroup = 0x08
-)
-
 // ACL returns the value of an ACL (system.posix_acl_access or _default)
 // with its named users and groups mapped as owners and groups are
 // (--chown, --usermap, --groupmap), as rsync maps them; v itself when t
 // maps no ids.
 func (t *Transform) ACL(v []byte) []byte {
-	if t == nil || (t.UID < 0 && t.GID < 0 && t.MapUID == nil && t.MapGID == nil) || len(v) < 4 {
+	if t == nil || (t.UID < 0 && t.GID < 0 && t.MapUID == nil && t.MapGID == nil) {
 		return v
 	}
 	out := append([]byte(nil), v...)
-	for e := out[4:]; len(e) >= 8; e = e[8:] { // (tag, perm: 16 bits each; id: 32)
+	aclEntries(out, func(e []byte, tag uint16) {
 		id := binary.LittleEndian.Uint32(e[4:])
-		switch binary.LittleEndian.Uint16(e) {
+		switch tag {
 		case aclUser:
 			id = mapID(id, t.UID, t.MapUID)
 		case aclGroup:
 			id = mapID(id, t.GID, t.MapGID)
 		}
 		binary.LittleEndian.PutUint32(e[4:], id)
-	}
+	})
 	return out
 }
 

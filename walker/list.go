@@ -179,7 +179,7 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 
 // XattrSums digests the selected extended attributes of name inside fd:
 // one sum for ACLs (an access ACL by what it holds beyond the mode,
-// aclBeyondMode), one for the rest. Zero means none. fake reads them as
+// planner.ACLBeyondMode), one for the rest. Zero means none. fake reads them as
 // --fake-super stores them (FakedXattrs); mapACL maps the ids in ACLs
 // (planner.Transform.ACL).
 func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake bool, mapACL func([]byte) []byte) (uint64, uint64, error) {
@@ -200,7 +200,7 @@ func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake boo
 			x.Value = mapACL(x.Value)
 		}
 		if x.Name == planner.ACLAccess {
-			if x.Value = aclBeyondMode(x.Value); len(x.Value) == 0 {
+			if x.Value = planner.ACLBeyondMode(x.Value); len(x.Value) == 0 {
 				continue
 			}
 		}
