@@ -217,3 +217,39 @@ func TestUmaskVsRsync(t *testing.T) {
 		}
 	}
 }
+
+// TestACLsWithoutPerms: -A turns -p on where it stands, as rsync's, so
+// --no-p before it keeps the permissions (compared with rsync); after it
+// (ACLs without the permissions, which rsync sets by rules of its own
+// that differ between files it transfers, files it leaves and a new
+// directory's contents) treesync refuses the run, exit 1, changing
+// nothing. (-A implied -p whatever came after it: --no-p was ignored.)
+func TestACLsWithoutPerms(t *testing.T) {
+	at := tree.At(100, 0)
+	x := map[string]string{tree.XattrACLAccess: tree.SimpleACL(0o754, 1, 5)}
+	source := []tree.Node{
+		{Path: "f", Data: []byte("a"), Mode: 0o754, Mtime: at, Xattrs: x},
+		{Path: "g", Data: []byte("b"), Mode: 0o4755, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		{Path: "f", Data: []byte("a"), Mode: 0o600, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-a", "--no-p", "-A"}, {"--no-perms", "-rtA"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+	for _, opts := range [][]string{{"-aA", "--no-p"}, {"-rt", "--acls", "--no-perms"}, {"-A", "-a", "--no-p"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			build(t, dir+"/src", source)
+			build(t, dir+"/dst", stale)
+			r := treesync(t, append(opts, dir+"/src/", dir+"/dst/")...)
+			if r.code != 1 || !strings.Contains(r.stderr, "--no-perms after -A/--acls is not supported") {
+				t.Fatalf("want exit 1 and the refusal, got\n%s", r)
+			}
+			build(t, dir+"/want", stale)
+			noDiff(t, "destination before and after", dir+"/want", dir+"/dst", tree.Options{})
+		})
+	}
+}

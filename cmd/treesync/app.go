@@ -256,6 +256,12 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	if c.Bool("secluded-args") && c.Bool("old-args") {
 		return errors.New("--secluded-args conflicts with --old-args") // as rsync
 	}
+	if o.Policy.ACLs && !o.Policy.Perms {
+		// (rsync then keeps the ACLs' named entries with the destination's
+		// permission bits, by rules of its own that differ between a file
+		// it transfers, one it leaves and a new directory's contents)
+		return errors.New("--no-perms after -A/--acls is not supported: -A implies --perms here (give --no-perms before -A, or leave out -A)")
+	}
 	if o.Policy.FakeSuper && o.Policy.ACLs {
 		return errors.New("--fake-super cannot be used with -A/--acls here (rsync keeps the ACLs in user.rsync.%aacl; treesync does not yet)")
 	}
@@ -317,7 +323,6 @@ func buildPolicy(c *cli.Context) (planner.Policy, error) {
 		OmitLinkTimes: c.Bool("omit-link-times"),
 		AltExact:      len(c.StringSlice("compare-dest")) > 0 || len(c.StringSlice("link-dest")) > 0,
 	}
-	pol.Perms = pol.Perms || pol.ACLs
 	if !root && !fake {
 		pol.MemberOf = platform.Groups()
 	}

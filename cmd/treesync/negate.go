@@ -231,7 +231,9 @@ func dropNegated(a string, i int, last map[string]int, primary map[string]string
 // they are (the last of them wins), and --old-dirs as what rsync defines
 // it to be, -r --exclude='/*/*'.
 func expandPairs(opts []string, takesValue map[string]bool) []string {
-	pairs := map[byte][]string{'D': {"--devices", "--specials"}, 'P': {"--partial", "--progress"}}
+	// (-A turns --perms on where it stands, as rsync's: a later --no-p
+	// turns that off, and ACLs are then kept without the permissions)
+	pairs := map[byte][]string{'D': {"--devices", "--specials"}, 'P': {"--partial", "--progress"}, 'A': {"--acls", "--perms"}}
 	var out []string
 	for i := 0; i < len(opts); i++ {
 		a := opts[i]
@@ -240,6 +242,9 @@ func expandPairs(opts []string, takesValue map[string]bool) []string {
 			a = "--stderr=all"
 		case "--no-msgs2stderr":
 			a = "--stderr=client"
+		case "--acls":
+			out = append(out, a)
+			a = "--perms"
 		case "--old-dirs", "--old-d":
 			out = append(out, "-r")
 			a = "--exclude=/*/*"
