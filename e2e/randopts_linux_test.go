@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -35,6 +36,11 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 			}
 			t.Logf("options: %q", opts)
 			how := how
+			if _, root := how.(rootRuns); root && seed%53 == 31 && len(matrix) > 0 {
+				fs := matrix[seed/53%len(matrix)]
+				how = onFS{how, fs}
+				t.Logf("on %s", fs.Name)
+			}
 			if seed%43 == 17 {
 				how = umasked{how, []uint32{0o077, 0o027, 0o002, 0}[seed/43%4]}
 				t.Logf("umask %03o", how.(umasked).mask)
@@ -53,6 +59,22 @@ type umasked struct {
 
 func (u umasked) run(t *testing.T, argv ...string) result {
 	return u.runs.run(t, append([]string{"sh", "-c", fmt.Sprintf("umask %03o && exec \"$@\"", u.mask), "sh"}, argv...)...)
+}
+
+// onFS runs the tools as how does, in a directory on fs, a filesystem of
+// the matrix (the seeds with seed % 53 == 31, as root; the others on the
+// temporary directory's).
+type onFS struct {
+	runs
+	fs *Filesystem
+}
+
+func (o onFS) dir(t *testing.T) string {
+	requireFS(t, o.fs)
+	dir, err := os.MkdirTemp(o.fs.Root, "rand-")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
 
 // randomCase is the source, the stale destination and the options of a
