@@ -159,35 +159,52 @@ func (rootRuns) normalize(*testing.T, []string, *result, *result, string, string
 // compareRuns is compareWithRsyncRef with the runs given by how.
 func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tree.Node) {
 	t.Helper()
+	n, named := how.(namedSource)
+	if named {
+		how = n.runs
+	}
 	dir := how.dir(t)
 	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+	top, refTop, altTop, sub := dst, ref, filepath.Join(dir, "alt"), ""
+	if named { // (the trees one level down, in a directory named as the source)
+		sub = "src"
+	}
+	dst, ref = filepath.Join(top, sub), filepath.Join(refTop, sub)
 	// Each tree is built, not copied: copying reads the files, which
 	// moves their access times (-U compares them).
 	build(t, src, source)
 	build(t, dst, stale)
 	build(t, ref, stale)
 	if alt != nil {
-		build(t, filepath.Join(dir, "alt"), alt)
+		build(t, filepath.Join(altTop, sub), alt)
 	}
 	rsrc := src
 	if slices.Contains(opts, "--remove-source-files") || how.ownSource(opts) {
-		rsrc = filepath.Join(dir, "rsync-src")
+		rsrc = filepath.Join(dir, "rsync-src", sub) // (named as the source, under named)
 		build(t, rsrc, source)
 	}
-	dsts := []string{dst, ref}
+	dsts := []string{top, refTop}
 	if alt != nil {
 		// (an ordinary user's reference trees are its own earlier
 		// snapshots; another user's files it may not link to:
 		// TestUnreadableReferenceAsOrdinaryUserVsRsync)
-		dsts = append(dsts, filepath.Join(dir, "alt"))
+		dsts = append(dsts, altTop)
 	}
 	how.prepare(t, []string{src, rsrc}, dsts)
 	linked := linkedNames(t, src, opts)
 	args := append([]string{"-i"}, opts...)
 	start := time.Now().Add(-time.Second) // directory times are seconds on some filesystems
 	requireTool(t, "rsync")
-	r := how.run(t, append(append([]string{how.binary(t, dir)}, args...), src+"/", dst+"/")...)
-	rr := how.run(t, append(append([]string{"rsync"}, args...), rsrc+"/", ref+"/")...)
+	slash := "/"
+	if named {
+		slash = ""
+	}
+	r := how.run(t, append(append([]string{how.binary(t, dir)}, args...), src+slash, top+"/")...)
+	rr := how.run(t, append(append([]string{"rsync"}, args...), rsrc+slash, refTop+"/")...)
+	if named {
+		r.stdout, rr.stdout = unnamed(r.stdout), unnamed(rr.stdout)
+		r.stderr, rr.stderr = unnamed(r.stderr), unnamed(rr.stderr)
+	}
 	if rsrc != src {
 		noDiff(t, "sources left, rsync vs treesync", rsrc, src, tree.Options{IgnoreDirMtime: true})
 	}
@@ -311,6 +328,43 @@ func dryRunHardLinkQuirk(opts []string, rr result) bool {
 		}
 	}
 	return true
+}
+
+// namedSource runs a comparison as how does, with the source named
+// without a trailing slash (SRC, not SRC/): both tools copy the directory
+// itself into the destination, where its stale tree is (compareRuns).
+type namedSource struct{ runs }
+
+// unnamed rewrites the output of a named source's run to that of its
+// contents' (SRC/): "src/x" as "x" in itemized lines and the messages
+// compareRuns reads, the directory's own line as "./".
+func unnamed(out string) string {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if msg, name, ok := nameMessage(l); ok {
+			lines[i] = msg + strings.TrimPrefix(name, "src/")
+			continue
+		}
+		if len(l) < 12 {
+			continue
+		}
+		p := strings.ReplaceAll(l[12:], " => src/", " => ")
+		if p == "src/" {
+			p = "./"
+		}
+		lines[i] = l[:12] + strings.TrimPrefix(p, "src/")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nameMessage splits a message that names a path compareRuns reads.
+func nameMessage(l string) (msg, name string, ok bool) {
+	for _, msg := range []string{"cannot delete non-empty directory: ", "WARNING: "} {
+		if name, ok := strings.CutPrefix(l, msg); ok {
+			return msg, name, true
+		}
+	}
+	return "", "", false
 }
 
 // defaultACLQuirk reports rsync's exit 23 under -H -A whose only errors

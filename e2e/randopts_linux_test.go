@@ -45,6 +45,10 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = umasked{how, []uint32{0o077, 0o027, 0o002, 0}[seed/43%4]}
 				t.Logf("umask %03o", how.(umasked).mask)
 			}
+			if seed%59 == 37 && !slices.Contains(opts, "--backup-dir=bk") {
+				how = namedSource{how} // (--backup-dir would be beside the copy, outside the trees compared)
+				t.Log("source named without a trailing slash")
+			}
 			compareRuns(t, how, opts, source, stale, alt)
 		})
 	}
