@@ -490,3 +490,31 @@ func TestRefusedLinksItemizedAsOrdinaryUserVsRsync(t *testing.T) {
 	}
 	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
 }
+
+// TestUnsearchableDestinationAsOrdinaryUserVsRsync: another user's
+// directories at the destination that uid 65534 may read but not search
+// (0644) or not open at all (0700) hold names it cannot stat; those are
+// left alone with an error (exit 23), as rsync leaves them. (treesync
+// took them for missing: a dry run listed them as new files, a real run
+// failed to make them.)
+func TestUnsearchableDestinationAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	other := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 2, 2; return n }
+	source := []tree.Node{
+		{Path: "blind", Kind: tree.Dir, Mtime: at}, {Path: "blind/f", Data: []byte("f"), Mtime: at},
+		{Path: "blind/new", Data: []byte("n"), Mtime: at},
+		{Path: "shut", Kind: tree.Dir, Mtime: at}, {Path: "shut/f", Data: []byte("f"), Mtime: at},
+		{Path: "shut/new", Data: []byte("n"), Mtime: at},
+		{Path: "ok", Data: []byte("ok"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale := []tree.Node{
+		other(tree.Node{Path: "blind", Kind: tree.Dir, Mode: 0o644, Mtime: at}), other(tree.Node{Path: "blind/f", Data: []byte("old"), Mtime: at}),
+		other(tree.Node{Path: "shut", Kind: tree.Dir, Mode: 0o700, Mtime: at}), other(tree.Node{Path: "shut/f", Data: []byte("old"), Mtime: at}),
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	for _, opts := range [][]string{{"-rt"}, {"-rt", "-n"}, {"-rt", "--delete"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareRuns(t, userRuns{}, opts, source, stale, nil) })
+	}
+}

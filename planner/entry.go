@@ -169,8 +169,9 @@ func (e *Entry) change(set func(*rare)) {
 // reason it could not be listed.
 type Listing struct {
 	Entries []Entry
-	Missing bool  // the directory does not exist on this side
-	Err     error // listing failed or was partial: plan no deletes here
+	Missing bool     // the directory does not exist on this side
+	Err     error    // listing failed or was partial: plan no deletes here
+	Failed  []string // names whose entries could not be read (stat failed), sorted
 }
 
 // Find returns the entry named name, or nil.

@@ -1,5 +1,7 @@
 package planner
 
+import "slices"
+
 // PlanDir merges the sorted source and destination listings of the
 // directory dir (root-relative, "" for the root) and returns what to do.
 func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
@@ -20,9 +22,21 @@ func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
 			s, d = &src.Entries[i], &dst.Entries[j]
 			i, j = i+1, j+1
 		}
+		if d == nil && dst.failed(s.Name) {
+			// What is there could not be read: left alone, as rsync leaves
+			// a name it fails to stat (the failure is reported).
+			p.HasFiles = p.HasFiles || s.Kind != KindDir
+			continue
+		}
 		p.add(dir, s, d, pol, canDelete)
 	}
 	return p
+}
+
+// failed reports whether name is among the entries l could not read.
+func (l *Listing) failed(name string) bool {
+	_, found := slices.BinarySearch(l.Failed, name)
+	return found
 }
 
 // add plans one name present on one side or both. A destination

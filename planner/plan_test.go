@@ -758,3 +758,20 @@ type dirOnlyFilter struct{}
 
 func (dirOnlyFilter) Excluded(path string, isDir bool) bool  { return isDir }
 func (dirOnlyFilter) Protected(path string, isDir bool) bool { return false }
+
+// Names whose destination entries could not be read are left alone: no
+// copy, no mkdir; the others are planned as ever, and -m still counts
+// the files.
+func TestPlanDirFailedNames(t *testing.T) {
+	src := listing(file("a", 1, t0), dir("d"), file("f", 1, t0), file("z", 1, t0))
+	dst := listing(file("z", 9, t0))
+	dst.Failed = []string{"a", "d"}
+	p := PlanDir("", src, dst, archive)
+	want := []string{`copy >f+++++++++ "f"`, `copy >f.s....... "z"`}
+	if got := render(p, archive); !slices.Equal(got, want) {
+		t.Errorf("plan:\n got  %q\n want %q", got, want)
+	}
+	if p := PlanDir("", listing(file("a", 1, t0)), &Listing{Failed: []string{"a"}}, archive); !p.HasFiles || len(render(p, archive)) != 0 {
+		t.Errorf("a failed name: %q, HasFiles %v", render(p, archive), p.HasFiles)
+	}
+}

@@ -51,9 +51,11 @@ func (w *walk) dstNames(d *Dir, buf []byte, src []string) ([]string, error) {
 
 // stat stats names (of one side of d) relative to fd. An entry that
 // vanishes between readdir and stat is reported and left out; any other
-// failure is reported and makes the listing partial (its error returned).
-func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, error) {
+// failure is reported, its name returned among the failed, and makes the
+// listing partial (its error returned).
+func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, []string, error) {
 	entries := make([]planner.Entry, 0, len(names))
+	var failed []string
 	var partial error
 	for _, name := range names {
 		e, err := w.entry(fd, name, src)
@@ -68,7 +70,7 @@ func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, 
 			err = fmt.Errorf("stat %s: %w", path, err)
 			w.report(path, err)
 			if !errors.Is(err, fs.ErrNotExist) {
-				partial = err
+				partial, failed = err, append(failed, name)
 			}
 			continue
 		}
@@ -83,7 +85,7 @@ func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, 
 		}
 		entries = append(entries, e)
 	}
-	return entries, partial
+	return entries, failed, partial
 }
 
 // window returns how many of src's and dst's sorted names the next visit

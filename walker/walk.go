@@ -226,8 +226,14 @@ func (w *walk) process(ctx context.Context, d *Dir, buf []byte) {
 		last = i == len(src) && j == len(dst)
 		p := side
 		p.First, p.Last = first, last
-		p.Src.Entries, p.Src.Err = w.statWindow(d, d.SrcFd, src[:i], true, side.Src.Err)
-		p.Dst.Entries, p.Dst.Err = w.statWindow(d, d.DstFd, dst[:j], false, side.Dst.Err)
+		w.statWindow(d, d.SrcFd, src[:i], true, side.Src.Err, &p.Src)
+		w.statWindow(d, d.DstFd, dst[:j], false, side.Dst.Err, &p.Dst)
+		if (d.DstFd < 0 && side.Dst.Err != nil) || (len(p.Dst.Failed) > 0 && errors.Is(p.Dst.Err, fs.ErrPermission)) {
+			// A destination directory that cannot be opened, or searched
+			// (a stat refused): none of its names can be read, not even
+			// those its listing lacks.
+			p.Dst.Failed = src[:i]
+		}
 		if w.opts.WriteDevices {
 			deviceSizes(d.DstFd, p.Src.Entries, p.Dst.Entries)
 		}
@@ -237,17 +243,18 @@ func (w *walk) process(ctx context.Context, d *Dir, buf []byte) {
 	d.Release()
 }
 
-// statWindow stats a window of names; err, the side's readdir error,
-// stands for the whole side.
-func (w *walk) statWindow(d *Dir, fd int, names []string, src bool, err error) ([]planner.Entry, error) {
+// statWindow stats a window of names into l; err, the side's readdir
+// error, stands for the whole side.
+func (w *walk) statWindow(d *Dir, fd int, names []string, src bool, err error, l *planner.Listing) {
+	l.Entries, l.Failed, l.Err = nil, nil, err
 	if len(names) == 0 {
-		return nil, err
+		return
 	}
-	entries, partial := w.stat(d, fd, names, src)
-	if err != nil {
-		return entries, err
+	var partial error
+	l.Entries, l.Failed, partial = w.stat(d, fd, names, src)
+	if err == nil {
+		l.Err = partial
 	}
-	return entries, partial
 }
 
 // open opens d's directories relative to its parent's.
