@@ -222,6 +222,12 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		// --delay-updates deletes come after, and neither fails).
 		return
 	}
+	if slices.Contains(opts, "--delete-during") && strings.Contains(rr.stdout+rr.stderr, "IO error encountered -- skipping file deletion") {
+		// After an I/O error rsync skips the deletes of the directories
+		// its walk comes to later; treesync's parallel walk meets them in
+		// an order of its own (seed 3884 as uid 65534).
+		return
+	}
 	if r.code == 23 && strings.Contains(r.stderr, "skipping file deletion") {
 		// Deletes after the transfer wait for it to succeed (README,
 		// Differences from rsync), while rsync deletes after a failed

@@ -167,3 +167,34 @@ func TestDanglingLinkHoldsDeletes(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeFilesAndDeletesVsRsync: which per-directory merge files (-F)
+// decide what --delete leaves, as in rsync. Under --delete-after those
+// the transfer brought (rsync's manual: send the merge files and delete
+// after, so that the receiver keeps what they exclude; treesync used the
+// ones there before and deleted those files), also with
+// --remove-source-files (the source the transfer empties is not listed
+// again); under the other modes and --delay-updates those that were
+// there (treesync, taking --delay-updates for --delete-after, used the
+// new ones); and inside a directory deleted whole, its own (treesync read
+// none there, deleting what they protect).
+func TestMergeFilesAndDeletesVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	f := func(p, data string) tree.Node { return tree.Node{Path: p, Data: []byte(data), Mtime: at} }
+	dir := func(p string) tree.Node { return tree.Node{Path: p, Kind: tree.Dir, Mtime: at} }
+	source := []tree.Node{
+		f(".rsync-filter", "- *.keep\nprotect *.prot\n"), dir("a"), f("a/f", "f"), f("a/.rsync-filter", "- /gone*\n"),
+		dir("."),
+	}
+	stale := []tree.Node{
+		f(".rsync-filter", "- *.old\n"), dir("a"), f("a/x.keep", "k"), f("a/y.prot", "p"), f("a/z.old", "o"), f("a/extra", "e"),
+		dir("a/gone"), f("a/gone/.rsync-filter", "P inner*\n"), f("a/gone/inner1", "i"), f("a/gone/other", "o"),
+		dir("a/sub"), f("a/sub/.rsync-filter", "P kept*\n"), f("a/sub/kept1", "k"), f("a/sub/plain", "p"),
+		dir("."),
+	}
+	for _, opts := range [][]string{{"-aF", "--delete-after"}, {"-aF", "--delete-after", "--remove-source-files"},
+		{"-aF", "--delete"}, {"-aF", "--delete-before"}, {"-aF", "--delete", "--delay-updates"},
+		{"-aF", "--delete-excluded"}, {"-aF", "--delete-after", "-n"}, {"-aFF", "--delete-after"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}

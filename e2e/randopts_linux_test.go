@@ -90,6 +90,7 @@ func randomCase(seed int) (source, stale []tree.Node, opts []string) {
 	stale = append(staleFrom(r, source[:len(source)-1]), staleRoot(seed, root))
 	opts = seededOptions(seed, randOptions(r))
 	source, stale, opts = seededTrees(seed, source, stale, opts)
+	source, stale, opts = seededFilters(seed, source, stale, opts)
 	if keepsDirsInTheWay(opts) {
 		stale = slices.DeleteFunc(stale, isFilling)
 	}
@@ -285,6 +286,47 @@ func seededTrees(seed int, source, stale []tree.Node, opts []string) ([]tree.Nod
 		opts = append(opts, "-A")
 	}
 	return source, stale, opts
+}
+
+// seededFilters gives, by the seed's number (seed % 61 == 41), some
+// source directories a .rsync-filter of a few rules, and some of the
+// stale destination's directories one of their own (the receiver's rules
+// protect and hide from deletion), with -F (or -FF, which leaves the
+// files themselves out).
+func seededFilters(seed int, source, stale []tree.Node, opts []string) ([]tree.Node, []tree.Node, []string) {
+	if seed%61 != 41 || slices.Contains(opts, "--delete-delay") || (strings.Contains(opts[0], "H") && slices.Contains(opts, "-n")) {
+		// (rsync 3.5's --delete-delay deletes the insides of a directory
+		// with none of the merge files' rules, which protect them under
+		// its other delete modes and in treesync: README. A dry run of -H
+		// -F hung rsync 3.5: seed 1444)
+		return source, stale, opts
+	}
+	r := rand.New(rand.NewPCG(uint64(seed), 17))
+	rules := []string{"- n1*", "+ n4*\n- n4*/**", "- *.dot", "P n2*", "- /n3*", "H n5*", "R n6*", "- *dash",
+		"exclude *space", "+ */\n- n7*", "protect *tab", "- *.x*", "risk n2*\n- n2*"}
+	file := func(dir string) tree.Node {
+		var text []string
+		for range 1 + r.IntN(3) {
+			text = append(text, rules[r.IntN(len(rules))])
+		}
+		at := tree.At(int64(9e6+seed), 0)
+		return tree.Node{Path: filepath.Join(dir, ".rsync-filter"), Data: []byte(strings.Join(text, "\n") + "\n"), Mode: 0o644, Mtime: at}
+	}
+	add := func(nodes []tree.Node, odds int) []tree.Node {
+		var out []tree.Node
+		for _, n := range nodes {
+			out = append(out, n)
+			if n.Kind == tree.Dir && n.Path != "." && r.IntN(odds) == 0 {
+				out = append(out, file(n.Path))
+			}
+		}
+		if r.IntN(2) == 0 { // the root's own, before the root node (Build makes "." last)
+			out = append(out[:len(out)-1], file("."), out[len(out)-1])
+		}
+		return out
+	}
+	source, stale = add(source, 2), add(stale, 3)
+	return source, stale, append(opts, []string{"-F", "-FF"}[r.IntN(2)])
 }
 
 // randACLs gives a file or directory an access ACL naming one more user

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -216,9 +217,18 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	if statErr == nil && e.unlock(fd, before.Mode&platform.ModePerm) {
 		defer e.relock(fd, dir, before.Mode&platform.ModePerm)
 	}
-	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1, Ext: &dirExt{filters: dels[0].filters}}
+	filters := dels[0].filters
+	if e.rulesAfter && filters != nil {
+		if filters, err = e.rulesNow(dir, filters); err != nil {
+			e.fail(dir, err) // (nothing deleted here: what the merge files protect is not known)
+			return
+		}
+	}
+	d := &walker.Dir{Path: dir, DstFd: fd, SrcFd: -1, Ext: &dirExt{filters: filters}}
 	for i := len(dels) - 1; i >= 0; i-- {
-		e.remove(d, dels[i].a)
+		if a := dels[i].a; !e.rulesAfter || filters == nil || !filters.split.Receiver.Protected(planner.Join(dir, a.Name), a.Dst.Kind == planner.KindDir) {
+			e.remove(d, a)
+		}
 	}
 	if !e.pol.Times || e.pol.OmitDirTimes || statErr != nil || e.opts.DryRun || e.deletingPass {
 		return
@@ -226,6 +236,26 @@ func (e *Executor) removeDelayed(dir string, dels []delayedDelete) {
 	if err := e.fs.Futimes(fd, platform.OmitTime, before.Mtime); err != nil {
 		e.fail(dir, fmt.Errorf("restore directory time after deletions: %w", err))
 	}
+}
+
+// rulesNow returns filters with the receiver's rules for the destination
+// directory dir entered anew, from the merge files there and above as
+// the transfer left them (Executor.rulesAfter).
+func (e *Executor) rulesNow(dir string, filters *dirFilters) (*dirFilters, error) {
+	r, err := e.opts.Filter.Enter("", readerAt(e.rootFd))
+	for prefix, rest := "", dir; err == nil && rest != ""; {
+		name, more, _ := strings.Cut(rest, "/")
+		prefix, rest = planner.Join(prefix, name), more
+		var fd int
+		if fd, err = e.openDst(prefix); err == nil {
+			r, err = r.Enter(prefix, readerAt(fd))
+			platform.Close(fd)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the merge files for deletion: %w", err)
+	}
+	return &dirFilters{split: filter.Split{Sender: filters.split.Sender, Receiver: r}}, nil
 }
 
 func (e *Executor) hadErrors() bool {

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -51,12 +52,17 @@ type Executor struct {
 		err  error
 	}
 	umask uint32 // the process umask, applied by the kernel to created files
-	// deletingPass is set during the --delete-before pass (no metadata).
+	// deletingPass is set during the --delete-before pass, or the
+	// --delete-after one (deleteAfterPass), which change no metadata.
 	deletingPass bool
-	inflight     sync.WaitGroup // submitted tasks not yet done
-	workers      sync.WaitGroup // the copy workers
-	jobs         int            // how many copy workers run
-	rootFd       int            // the destination root that walker paths are relative to
+	// deletesAfter is set while the transfer walk leaves deletes to
+	// deleteAfterPass; rulesAfter has deferred deletes checked against
+	// the merge files as the transfer left them (rulesNow).
+	deletesAfter, rulesAfter bool
+	inflight                 sync.WaitGroup // submitted tasks not yet done
+	workers                  sync.WaitGroup // the copy workers
+	jobs                     int            // how many copy workers run
+	rootFd                   int            // the destination root that walker paths are relative to
 	// modesBind says the owner's permission bits can refuse this run a
 	// write: not root's, not under --fake-super, which leaves every real
 	// mode writable by its owner, and not a dry run, which writes nothing
@@ -182,13 +188,54 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 			e.refreshRoot(&roots.list[i]) // the deletions changed its times
 		}
 	}
+	var after []walker.Root
+	if e.pol.Delete && e.opts.DeleteMode == DeleteAfter && e.opts.Filter.Merges() {
+		if e.opts.RemoveSourceFiles {
+			// (it empties the source a pass would list again: the deletes
+			// planned as ever are checked against the merge files as the
+			// transfer left them, removeDelayed)
+			e.rulesAfter = true
+		} else {
+			after = reopened(roots.list) // (the transfer walk takes the roots' own descriptors)
+			e.deletesAfter = true
+		}
+	}
 	ok := e.walkRoots(ctx, roots)
 	e.finishDelayed()
 	if !ok {
 		return
 	}
+	if after != nil {
+		e.deleteAfterPass(ctx, roots, after)
+	}
 	e.finishDeletes()
 	e.reportDeleteLimit()
+}
+
+// reopened returns the roots with their directories opened again.
+func reopened(list []walker.Root) []walker.Root {
+	out := slices.Clone(list)
+	for i, r := range list {
+		out[i].SrcFd, _ = platform.ReopenDir(r.SrcFd)
+		out[i].DstFd, _ = platform.ReopenDir(r.DstFd)
+	}
+	return out
+}
+
+// deleteAfterPass runs --delete-after where per-directory merge files
+// are in use (-F): a walk after the transfer (which planned no deletes)
+// that only plans deletes, so that the merge files the transfer brought
+// decide them, as in rsync, which scans for deletions in a pass of its
+// own after all updates (its manual's way to have the sender's merge
+// files protect the receiver's files).
+func (e *Executor) deleteAfterPass(ctx context.Context, roots *roots, after []walker.Root) {
+	e.deletesAfter = false
+	e.deletingPass = true
+	defer func() { e.deletingPass = false }()
+	for i, r := range after {
+		e.list = roots.lists[i]
+		e.walk(ctx, r, e.visitDeletes)
+	}
 }
 
 // walkRoots walks the sources one after the other, each to its end: the

@@ -120,6 +120,11 @@ func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
 		return parent, err
 	}
 	receiver, err := parent.Receiver.Enter(d.Path, readerAt(d.DstFd))
+	if e.rulesAfter {
+		// (the merge files as the transfer leaves them decide what stays,
+		// at the end: rulesNow; these plan every candidate)
+		receiver, err = parent.Receiver, nil
+	}
 	if err != nil {
 		return parent, err
 	}
@@ -145,8 +150,17 @@ func readerAt(fd int) filter.ReadFunc {
 // protectedDeleting returns the check for entries inside a directory of d
 // being deleted that the receiver's rules protect, or nil.
 func protectedDeleting(d *walker.Dir) func(string, bool) bool {
+	if r := receiverRules(d); r != nil {
+		return r.ProtectedDeleting
+	}
+	return nil
+}
+
+// receiverRules returns the receiver's rules entered for d (those its
+// destination's merge files add), nil when none were.
+func receiverRules(d *walker.Dir) *filter.Rules {
 	if f := filtersOf(d); f != nil {
-		return f.split.Receiver.ProtectedDeleting
+		return f.split.Receiver
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"syscall"
 
+	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -50,7 +51,7 @@ func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, r
 		}
 		return err // making way for a replacement: not itemized, as rsync
 	}
-	_, err := e.removeTree(d, d.DstFd, name, path, !limited, protectedDeleting(d))
+	_, err := e.removeTree(d, d.DstFd, name, path, !limited, receiverRules(d))
 	return err
 }
 
@@ -103,12 +104,20 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 // which rsync does not itemize as a deletion, and which cannot take its
 // place while it keeps protected entries or backups. kept reports a
 // directory left for what it keeps (so the one above it stays too).
-func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, protected func(string, bool) bool) (kept bool, err error) {
+// rules are the receiver's in effect where name is (nil: none); the
+// merge files (-F) of each directory removed are entered on the way
+// down, as rsync's receiver reads them there.
+func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (kept bool, err error) {
 	fd, mode, unlocked, err := e.openUnlocked(dirfd, name)
 	if err != nil {
 		return false, fmt.Errorf("open %s for deletion: %w", path, err)
 	}
 	defer platform.Close(fd)
+	if rules.Merges() {
+		if rules, err = rules.Enter(path, readerAt(fd)); err != nil {
+			return true, fmt.Errorf("delete %s: %w", path, err)
+		}
+	}
 	if unlocked {
 		defer func() {
 			if kept || err != nil { // (one deleted needs no mode)
@@ -116,7 +125,7 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 			}
 		}()
 	}
-	kept, err = e.removeChildren(d, fd, path, protected)
+	kept, err = e.removeChildren(d, fd, path, rules)
 	switch {
 	case err != nil && room:
 		return kept, fmt.Errorf("cannot delete directory %s to replace it: %w", path, err)
@@ -145,10 +154,11 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 }
 
 // removeChildren deletes what the open directory fd (at path) holds,
-// leaving protected entries; kept reports whether any entry (or a backup
-// made beside a deleted file) stays. Once --max-delete is reached the
-// rest are counted as skipped and errDeleteLimit returned.
-func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, protected func(string, bool) bool) (kept bool, err error) {
+// leaving what rules (the receiver's there) protect; kept reports whether
+// any entry (or a backup made beside a deleted file) stays. Once
+// --max-delete is reached the rest are counted as skipped and
+// errDeleteLimit returned.
+func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *filter.Rules) (kept bool, err error) {
 	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
 	if err != nil {
 		return false, fmt.Errorf("readdir %s: %w", path, err)
@@ -163,14 +173,14 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, protected 
 			return kept, fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
 		}
 		child := walker.FromStat(n, st)
-		if protected != nil && protected(planner.Join(path, n), child.Kind == planner.KindDir) {
+		if rules != nil && rules.ProtectedDeleting(planner.Join(path, n), child.Kind == planner.KindDir) {
 			kept = true
 			continue
 		}
 		switch {
 		case child.Kind == planner.KindDir:
 			var keptBelow bool
-			keptBelow, err = e.removeTree(d, fd, n, planner.Join(path, n), false, protected)
+			keptBelow, err = e.removeTree(d, fd, n, planner.Join(path, n), false, rules)
 			kept = kept || keptBelow
 		case !e.del.take():
 			err = errDeleteLimit

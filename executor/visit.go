@@ -23,6 +23,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	if p.First {
 		e.unlockVisited(d)
 	}
+	if e.deletesAfter {
+		pol.Delete = false // left to deleteAfterPass
+	}
 	if d.Top() {
 		pol.Delete = false // the directory above a source named without a slash
 	} else if d.Parent == nil && p.First {

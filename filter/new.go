@@ -100,6 +100,12 @@ func (r *Rules) Enter(dir string, read ReadFunc) (*Rules, error) {
 	return n, nil
 }
 
+// Merges reports whether r reads per-directory merge files (dir-merge
+// rules, -F).
+func (r *Rules) Merges() bool {
+	return r != nil && (len(r.slots) > 0 || hasMerge(r.items))
+}
+
 func hasMerge(items []item) bool {
 	for _, it := range items {
 		if it.merge != nil {

@@ -29,8 +29,10 @@ func deleteOptions(c *cli.Context, o *executor.Options) error {
 	if c.Bool("delete-excluded") {
 		o.Policy.Delete = true
 	}
-	if o.DelayUpdates && o.DeleteMode != executor.DeleteBefore {
-		o.DeleteMode = executor.DeleteAfter // as rsync: deletes follow the renames at the end
+	if o.DelayUpdates && (o.DeleteMode == executor.DeleteDuring || o.DeleteMode == 0) {
+		// as rsync: deletes follow the renames at the end, decided as the
+		// walk goes (with the merge files as they were: -F)
+		o.DeleteMode = executor.DeleteDelay
 	}
 	o.IgnoreErrors = c.Bool("ignore-errors")
 	o.Policy.IgnoreErrors = o.IgnoreErrors
