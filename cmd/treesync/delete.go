@@ -29,10 +29,8 @@ func deleteOptions(c *cli.Context, o *executor.Options) error {
 	if c.Bool("delete-excluded") {
 		o.Policy.Delete = true
 	}
-	if o.DelayUpdates && (o.DeleteMode == executor.DeleteDuring || o.DeleteMode == 0) {
-		// as rsync: deletes follow the renames at the end, decided as the
-		// walk goes (with the merge files as they were: -F)
-		o.DeleteMode = executor.DeleteDelay
+	if o.DelayUpdates && o.DeleteMode != executor.DeleteBefore {
+		o.DeleteMode = executor.DeleteAfter // as rsync: deletes come after the transfer (before its renames)
 	}
 	o.IgnoreErrors = c.Bool("ignore-errors")
 	o.Policy.IgnoreErrors = o.IgnoreErrors
