@@ -194,7 +194,8 @@ func TestMergeFilesAndDeletesVsRsync(t *testing.T) {
 	}
 	for _, opts := range [][]string{{"-aF", "--delete-after"}, {"-aF", "--delete-after", "--remove-source-files"},
 		{"-aF", "--delete"}, {"-aF", "--delete-before"}, {"-aF", "--delete", "--delay-updates"},
-		{"-aF", "--delete-excluded"}, {"-aF", "--delete-after", "-n"}, {"-aFF", "--delete-after"}} {
+		{"-aF", "--delete-excluded"}, {"-aF", "--delete-after", "-n"}, {"-aFF", "--delete-after"},
+		{"-aF", "--delete-after", "--delay-updates"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }

@@ -189,9 +189,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		}
 	}
 	var after []walker.Root
-	if e.pol.Delete && e.opts.DeleteMode == DeleteAfter && e.opts.Filter.Merges() && !e.opts.DelayUpdates {
-		// (under --delay-updates rsync's pass comes before the renames
-		// that put the new merge files in place: the old ones decide)
+	if e.pol.Delete && e.opts.DeleteMode == DeleteAfter && e.opts.Filter.Merges() && !e.opts.DeletesDecidedDuring {
 		if e.opts.RemoveSourceFiles {
 			// (it empties the source a pass would list again: the deletes
 			// planned as ever are checked against the merge files as the

@@ -92,10 +92,14 @@ type Options struct {
 	// Transform rewrites source modes and owners (--chmod, --chown).
 	Transform *planner.Transform
 	// DeleteMode, MaxDelete, IgnoreErrors, AllowEmptySource: see delete.go.
-	DeleteMode       DeleteMode
-	MaxDelete        DeleteLimit
-	IgnoreErrors     bool // delete even after I/O errors
-	AllowEmptySource bool // let --delete empty the destination of an empty source
+	DeleteMode DeleteMode
+	// DeletesDecidedDuring marks a DeleteAfter that --delay-updates chose
+	// (rsync then decides its deletes as it goes): per-directory merge
+	// files are read before the transfer, not after it.
+	DeletesDecidedDuring bool
+	MaxDelete            DeleteLimit
+	IgnoreErrors         bool // delete even after I/O errors
+	AllowEmptySource     bool // let --delete empty the destination of an empty source
 	// AltDests are --compare-dest/--copy-dest/--link-dest/--clone-dest
 	// directories, used as AltMode says.
 	AltDests []string

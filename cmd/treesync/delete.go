@@ -29,8 +29,9 @@ func deleteOptions(c *cli.Context, o *executor.Options) error {
 	if c.Bool("delete-excluded") {
 		o.Policy.Delete = true
 	}
-	if o.DelayUpdates && o.DeleteMode != executor.DeleteBefore {
-		o.DeleteMode = executor.DeleteAfter // as rsync: deletes come after the transfer (before its renames)
+	if o.DelayUpdates && o.DeleteMode != executor.DeleteBefore && o.DeleteMode != executor.DeleteAfter {
+		o.DeleteMode = executor.DeleteAfter // as rsync: deletes follow the renames at the end
+		o.DeletesDecidedDuring = true       // (rsync's are decided as it goes: -F's merge files as they were)
 	}
 	o.IgnoreErrors = c.Bool("ignore-errors")
 	o.Policy.IgnoreErrors = o.IgnoreErrors
