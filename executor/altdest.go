@@ -340,7 +340,7 @@ func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.
 	if err != nil {
 		return fmt.Errorf("copy from reference: %w", err)
 	}
-	err = e.setFdMeta(out, a.Src, e.altCopyModeOf(a), e.newPerms(d))
+	err = e.setFdMeta(out, a.Src, e.altCopyModeOf(a), e.permsIn(d))
 	if cerr := platform.Close(out); err == nil {
 		err = cerr
 	}

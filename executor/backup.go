@@ -305,7 +305,7 @@ func (e *Executor) destDirMeta(rel string, d *walker.Dir) (planner.Entry, []plat
 	for a := d; a != nil; a = a.Parent {
 		if src := a.Action.Src; a.Path == rel && src != nil && src.Kind == planner.KindDir {
 			want := *src
-			want.Mode = e.modeFor(src, a.Action.Dst, e.parentPerms(a))
+			want.Mode = e.modeFor(src, a.Action.Dst, e.permsAbove(a))
 			return want, e.dirACLs(a.SrcFd, e.opts.Transform.ACL), nil
 		}
 	}

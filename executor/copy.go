@@ -203,7 +203,7 @@ func (e *Executor) finishUpdate(d *walker.Dir, a planner.Action, src, fd int, st
 		return fmt.Errorf("copy: %w", copyErr)
 	}
 	meta := e.sourceMeta(src, st)
-	if err := e.setFdMeta(fd, &meta, want, e.newPerms(d)); err != nil {
+	if err := e.setFdMeta(fd, &meta, want, e.permsIn(d)); err != nil {
 		return err
 	}
 	if err := e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name); err != nil {
@@ -408,7 +408,7 @@ func (e *Executor) discard(d *walker.Dir, p pending) {
 func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner.Action, fresh bool) (pending, platform.CopyResult, error) {
 	meta := e.sourceMeta(src, st)
 	old := e.keptModeOf(a)
-	perm := e.modeFor(&meta, old, e.newPerms(d)) & 0o777 // created with its final mode where the umask (or default ACL) allows
+	perm := e.modeFor(&meta, old, e.permsIn(d)) & 0o777 // created with its final mode where the umask (or default ACL) allows
 	if e.pol.FakeSuper {
 		perm |= 0o600 // (fakeSuperFS keeps the rest once the copy is done)
 	}
@@ -427,7 +427,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	if p.dir < 0 {
 		created = e.createdPerms(d, perm)
 	}
-	err = e.setFdMetaCreated(p.fd, &meta, old, e.newPerms(d), created)
+	err = e.setFdMetaCreated(p.fd, &meta, old, e.permsIn(d), created)
 	if err == nil && p.name != "" {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), p.dirfd(d), p.name)
 	}

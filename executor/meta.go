@@ -16,9 +16,9 @@ import (
 // modeFor returns the permission bits an entry must end up with: the
 // source's under -p; otherwise an existing entry keeps its own and a new
 // one gets the source's limited by perms (newPerms of its directory:
-// what the umask or the directory's default ACL leaves), without special
-// bits (rsync).
-func (e *Executor) modeFor(want, old *planner.Entry, perms uint32) uint32 {
+// what the umask or the directory's default ACL leaves; asked only
+// then), without special bits (rsync).
+func (e *Executor) modeFor(want, old *planner.Entry, perms func() uint32) uint32 {
 	switch {
 	case e.pol.Perms:
 		return want.Mode
@@ -29,7 +29,7 @@ func (e *Executor) modeFor(want, old *planner.Entry, perms uint32) uint32 {
 		// type, as in rsync (which deletes a directory in the way first).
 		return old.Mode
 	}
-	return want.Mode & 0o777 & perms
+	return want.Mode & 0o777 & perms()
 }
 
 // keptModeOf is the file whose permissions a copy replacing a's
@@ -89,14 +89,14 @@ func (e *Executor) owner(want, old *planner.Entry, change planner.Change) (int, 
 
 // setFdMeta gives an open file its owner, then mode (chown clears
 // setuid), then times; perms is modeFor's.
-func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, perms uint32) error {
+func (e *Executor) setFdMeta(fd int, want, old *planner.Entry, perms func() uint32) error {
 	return e.setFdMetaCreated(fd, want, old, perms, ^uint32(0))
 }
 
 // setFdMetaCreated is setFdMeta for a file this run created, which has
 // the permission bits created (createdPerms): when those already are the
 // final mode, the chmod is skipped.
-func (e *Executor) setFdMetaCreated(fd int, want, old *planner.Entry, perms, created uint32) error {
+func (e *Executor) setFdMetaCreated(fd int, want, old *planner.Entry, perms func() uint32, created uint32) error {
 	if uid, gid, ok := e.owner(want, old, planner.ChangeNew); ok && !ownedBy(fd, uid, gid) {
 		if err := e.fs.Fchown(fd, uid, gid); err != nil {
 			return fmt.Errorf("chown: %w", err)
@@ -129,7 +129,7 @@ func ownedBy(fd, uid, gid int) bool {
 // never following a symlink. A chown clears a non-directory's setuid and
 // setgid bits: the mode is set again after one where it has them.
 func (e *Executor) setPathMeta(d *walker.Dir, name string, want, old *planner.Entry, change planner.Change) error {
-	dirfd, perms := d.DstFd, e.newPerms(d)
+	dirfd, perms := d.DstFd, e.permsIn(d)
 	isNew := change&planner.ChangeNew != 0
 	uid, gid, chown := e.owner(want, old, change)
 	var failed error // (the owner refused, the mode and times are still set, as rsync sets them)
@@ -218,7 +218,7 @@ func (e *Executor) dirDone(d *walker.Dir) {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
 	mountPoint := e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action)
-	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, e.parentPerms(d), !mountPoint) // (rsync leaves a mount point's time as made)
+	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, e.permsAbove(d), !mountPoint) // (rsync leaves a mount point's time as made)
 	if err == nil && d.SrcFd >= 0 {
 		err = e.syncXattrs(d.SrcFd, "", d.DstFd, "")
 	}
@@ -245,7 +245,7 @@ const setgid = 0o2000
 
 // applyDirMeta gives the open directory fd the owner, mode and (with
 // times) time of want; old is what it was before the run.
-func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, perms uint32, times bool) error {
+func (e *Executor) applyDirMeta(fd int, want, old *planner.Entry, perms func() uint32, times bool) error {
 	st, err := platform.Fstat(fd)
 	if err != nil {
 		return fmt.Errorf("stat: %w", err)

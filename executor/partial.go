@@ -212,7 +212,7 @@ func (e *Executor) finishPartial(d *walker.Dir, a planner.Action, src, pfd, part
 		return true, fmt.Errorf("resume: %w", err)
 	}
 	srcEntry := e.sourceMeta(src, st)
-	if err := e.setFdMeta(rw, &srcEntry, a.Dst, e.newPerms(d)); err != nil {
+	if err := e.setFdMeta(rw, &srcEntry, a.Dst, e.permsIn(d)); err != nil {
 		return true, err
 	}
 	if err := e.commitPartial(d, pfd, wd, wname, a.Name, want); err != nil {

@@ -44,6 +44,17 @@ func (e *Executor) newPerms(d *walker.Dir) uint32 {
 	return 0o777 &^ e.opts.Umask
 }
 
+// permsIn returns newPerms(d) for modeFor, which asks for it only when a
+// new entry's mode needs it: a run that makes nothing looks up no ACL.
+func (e *Executor) permsIn(d *walker.Dir) func() uint32 {
+	return func() uint32 { return e.newPerms(d) }
+}
+
+// permsAbove is permsIn for the directory d itself (parentPerms).
+func (e *Executor) permsAbove(d *walker.Dir) func() uint32 {
+	return func() uint32 { return e.parentPerms(d) }
+}
+
 // parentPerms is newPerms for the directory d itself: its parent's,
 // and for the destination root that of the directory above it.
 func (e *Executor) parentPerms(d *walker.Dir) uint32 {

@@ -82,7 +82,7 @@ func (e *Executor) carry(d *walker.Dir, p pending, meta *planner.Entry, a planne
 		return pending{}, fmt.Errorf("copy from temp-dir: %w", err)
 	}
 	q := pending{name: tmp, fd: out, dir: -1}
-	err = e.setFdMetaCreated(out, meta, e.keptModeOf(a), e.newPerms(d), e.createdPerms(d, perm))
+	err = e.setFdMetaCreated(out, meta, e.keptModeOf(a), e.permsIn(d), e.createdPerms(d, perm))
 	if err == nil {
 		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
 	}
