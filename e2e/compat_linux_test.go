@@ -202,8 +202,8 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	r := how.run(t, append(append([]string{how.binary(t, dir)}, args...), src+slash, top+"/")...)
 	rr := how.run(t, append(append([]string{"rsync"}, args...), rsrc+slash, refTop+"/")...)
 	if named {
-		r.stdout, rr.stdout = unnamed(r.stdout), unnamed(rr.stdout)
-		r.stderr, rr.stderr = unnamed(r.stderr), unnamed(rr.stderr)
+		r.stdout, rr.stdout = unnamed(r.stdout, true), unnamed(rr.stdout, true)
+		r.stderr, rr.stderr = unnamed(r.stderr, false), unnamed(rr.stderr, false)
 	}
 	if rsrc != src {
 		noDiff(t, "sources left, rsync vs treesync", rsrc, src, tree.Options{IgnoreDirMtime: true})
@@ -325,11 +325,17 @@ func filesWhereDirs(source, stale []tree.Node) func(string) bool {
 // while the dry run has not made the directory; the real run has no
 // such error (seed 910).
 func dryRunHardLinkQuirk(opts []string, rr result) bool {
-	if rr.code != 23 || !slices.Contains(opts, "-n") || !strings.Contains(opts[0], "H") {
+	return slices.Contains(opts, "-n") && strings.Contains(opts[0], "H") && onlyErrorsEnding(rr, ": Not a directory (20)")
+}
+
+// onlyErrorsEnding reports an exit 23 of rsync whose every error line
+// ends with suffix.
+func onlyErrorsEnding(rr result, suffix string) bool {
+	if rr.code != 23 {
 		return false
 	}
 	for _, l := range strings.Split(strings.TrimSpace(rr.stderr), "\n") {
-		if !strings.HasSuffix(l, ": Not a directory (20)") && !strings.HasPrefix(l, "rsync error: some files/attrs were not transferred") {
+		if !strings.HasSuffix(l, suffix) && !strings.HasPrefix(l, "rsync error: some files/attrs were not transferred") {
 			return false
 		}
 	}
@@ -342,16 +348,16 @@ func dryRunHardLinkQuirk(opts []string, rr result) bool {
 type namedSource struct{ runs }
 
 // unnamed rewrites the output of a named source's run to that of its
-// contents' (SRC/): "src/x" as "x" in itemized lines and the messages
-// compareRuns reads, the directory's own line as "./".
-func unnamed(out string) string {
+// contents' (SRC/): "src/x" as "x" in the messages compareRuns reads and
+// (items: stdout) in itemized lines, the directory's own line as "./".
+func unnamed(out string, items bool) string {
 	lines := strings.Split(out, "\n")
 	for i, l := range lines {
 		if msg, name, ok := nameMessage(l); ok {
 			lines[i] = msg + strings.TrimPrefix(name, "src/")
 			continue
 		}
-		if len(l) < 12 {
+		if !items || len(l) < 12 {
 			continue
 		}
 		p := strings.ReplaceAll(l[12:], " => src/", " => ")
@@ -379,15 +385,7 @@ func nameMessage(l string) (msg, name string, ok bool) {
 // ACL only directories have ("get_acl: sys_acl_get_file(NAME,
 // ACL_TYPE_DEFAULT): Permission denied", seed 3220), after making it.
 func defaultACLQuirk(opts []string, rr result) bool {
-	if rr.code != 23 || !slices.Contains(opts, "-A") || !strings.Contains(opts[0], "H") {
-		return false
-	}
-	for _, l := range strings.Split(strings.TrimSpace(rr.stderr), "\n") {
-		if !strings.HasSuffix(l, ", ACL_TYPE_DEFAULT): Permission denied (13)") && !strings.HasPrefix(l, "rsync error: some files/attrs were not transferred") {
-			return false
-		}
-	}
-	return true
+	return slices.Contains(opts, "-A") && strings.Contains(opts[0], "H") && onlyErrorsEnding(rr, ", ACL_TYPE_DEFAULT): Permission denied (13)")
 }
 
 // withoutRedoLines returns rsync's stdout without the second line of a
