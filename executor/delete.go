@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -163,6 +164,9 @@ func (e *Executor) finishDeletes() {
 	if e.holdDeletes(true) {
 		return
 	}
+	if e.overlay != nil {
+		dels = uniqueDeletes(dels) // (each source's walk planned those of the directories they merge)
+	}
 	if p := e.opts.MaxDelete.Percent; p > 0 {
 		e.del.budget.Store(int64(math.Floor(p / 100 * float64(e.del.dstSeen.Load()))))
 	}
@@ -182,6 +186,19 @@ func (e *Executor) finishDeletes() {
 		}
 		end = start
 	}
+}
+
+// uniqueDeletes returns dels with each path once, its first.
+func uniqueDeletes(dels []delayedDelete) []delayedDelete {
+	seen := make(map[string]bool, len(dels))
+	return slices.DeleteFunc(dels, func(dl delayedDelete) bool {
+		p := planner.Join(dl.dir, dl.a.Name)
+		if seen[p] {
+			return true
+		}
+		seen[p] = true
+		return false
+	})
 }
 
 // under reports whether dir or a directory above it is in dirs. A

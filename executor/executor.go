@@ -35,6 +35,7 @@ type Executor struct {
 	alt         altDirs
 	backupRoot  backupRoot
 	srcInside   []string // sources inside the destination, relative to it
+	overlay     *overlay // several sources merged (nil for one)
 	sources     []source // as given, for --out-format's %f
 	srcRemovals sourceRemovals
 	list        rootList // the root being walked: its list (--files-from, -R)
@@ -201,6 +202,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		}
 	}
 	ok := e.walkRoots(ctx, roots)
+	e.restampMerged()
 	e.finishDelayed()
 	if !ok {
 		return

@@ -18,13 +18,18 @@ import (
 // in d's source directory applies to d and below.
 func (e *Executor) dirRules(d *walker.Dir) (planner.Filter, error) {
 	rules, err := e.enterRules(d)
+	own := rules
 	switch {
 	case e.list.List == nil:
-		return rules, err
 	case rules == nil:
-		return e.list.List, err
+		own = e.list.List
+	default:
+		own = both{rules, e.list.List}
 	}
-	return both{rules, e.list.List}, err
+	if e.overlay != nil {
+		return e.overlay.filter(e.list.index, own, rules), err
+	}
+	return own, err
 }
 
 // reportUnlisted reports the --files-from paths (and -R sources) the
@@ -89,6 +94,7 @@ type dirExt struct {
 	window  *windowed   // set while a directory is visited in windows (window.go)
 	relock  uint32      // the mode to put back when locked (readonly.go)
 	locked  bool
+	merged  uint8 // its part where several sources are merged (overlay.go)
 }
 
 // extOf returns d's state, nil when it has none.

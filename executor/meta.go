@@ -214,6 +214,10 @@ func (e *Executor) dirDone(d *walker.Dir) {
 		e.defaultMode(d)
 		return
 	}
+	part := mergedPart(d)
+	if part == mergedLater {
+		return // another source's, as its walk left it
+	}
 	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
@@ -224,6 +228,8 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	}
 	if err != nil {
 		e.fail(itemPath(d, "", planner.KindDir), err)
+	} else if part == mergedFirst && e.pol.Times && !e.pol.OmitDirTimes {
+		e.overlay.stamp(d.Path, want.Mtime)
 	}
 }
 

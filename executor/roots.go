@@ -31,7 +31,8 @@ type roots struct {
 // paths are looked for when the walk did not meet them.
 type rootList struct {
 	SourceList
-	base string
+	base  string
+	index int // the root's, in the order the sources were given
 }
 
 func (r *roots) close() { _ = platform.Close(r.destFd) }
@@ -54,6 +55,7 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 	for _, name := range missing {
 		e.deleteMissing(destFd, name, false)
 	}
+	var rooted []source
 	for _, s := range srcs {
 		if s.st.IsDir() && !e.pol.Recursive && !e.pol.Dirs && s.list.List == nil { // --files-from lists what to take from it
 			e.skipDir(s)
@@ -65,10 +67,12 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 			continue
 		}
 		if root != nil {
+			r.lists = append(r.lists, rootList{SourceList: s.list, base: s.path, index: len(r.list)})
 			r.list = append(r.list, *root)
-			r.lists = append(r.lists, rootList{SourceList: s.list, base: s.path})
+			rooted = append(rooted, s)
 		}
 	}
+	e.overlay = newOverlay(rooted, r.lists, e.pol, e.opts.Links)
 	return r, nil
 }
 

@@ -30,7 +30,10 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		pol.Delete = false // the directory above a source named without a slash
 	} else if d.Parent == nil && p.First {
 		e.stats.Files.add(planner.KindDir)
-		if e.list.List == nil || e.list.List.NamesRoot() { // else the list does not name "."
+		if e.overlay != nil {
+			setMerged(d, e.overlay.rootPart(e.list.index))
+		}
+		if (e.list.List == nil || e.list.List.NamesRoot()) && mergedPart(d) != mergedLater { // else the list does not name "."
 			e.printDir(d, d.Action)
 		}
 	}
@@ -295,6 +298,13 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action, rules planne
 		if e.prunedInTheWay(d, a, rules) || (e.opts.SkipMountPoints && d.Crosses(a)) {
 			continue
 		}
+		part := partIn(rules, path)
+		if part == mergedLater && (a.Op == planner.OpDir || e.opts.DryRun) {
+			kid := d.Child(a) // (another source's directory: left as its walk made it, its contents merged)
+			setMerged(kid, part)
+			kids = append(kids, kid)
+			continue
+		}
 		s, err := e.prepareDir(d, a)
 		if err != nil {
 			e.fail(path, err)
@@ -304,6 +314,7 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action, rules planne
 		if s != nil {
 			staged(kid, s)
 		}
+		setMerged(kid, part)
 		kids = append(kids, kid)
 	}
 	return kids

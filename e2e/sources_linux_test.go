@@ -1,0 +1,54 @@
+//go:build linux
+
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/treesync/treesync/e2e/tree"
+)
+
+// overlaidTrees are sources for TestSeveralSourcesVsRsync: two
+// directories (a, b) whose contents share names — a file in both, a
+// directory in both (of other modes and times, each with its own
+// files), a file in one where the other has a directory — and a file
+// beside them; the destination has entries none of them brings.
+func overlaidTrees() (source, stale []tree.Node) {
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	source = []tree.Node{
+		{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("from a"), Mtime: at},
+		{Path: "a/x", Kind: tree.Dir, Mode: 0o700, Mtime: old}, {Path: "a/x/1", Data: []byte("1"), Mtime: at},
+		{Path: "a/fd", Data: []byte("file in a"), Mtime: at}, {Path: "a/df", Kind: tree.Dir, Mtime: at},
+		{Path: "a/df/in", Data: []byte("in"), Mtime: at},
+		{Path: "b", Kind: tree.Dir, Mode: 0o750, Mtime: old}, {Path: "b/f", Data: []byte("from b, longer"), Mtime: old},
+		{Path: "b/x", Kind: tree.Dir, Mtime: at}, {Path: "b/x/2", Data: []byte("2"), Mtime: at},
+		{Path: "b/fd", Kind: tree.Dir, Mtime: at}, {Path: "b/fd/in", Data: []byte("in"), Mtime: at},
+		{Path: "b/df", Data: []byte("file in b"), Mtime: at},
+		{Path: "top", Data: []byte("top"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stale = []tree.Node{
+		{Path: "junk", Data: []byte("j"), Mtime: at}, {Path: "x", Kind: tree.Dir, Mtime: at},
+		{Path: "x/junk", Data: []byte("j"), Mtime: at}, {Path: "top", Data: []byte("old top"), Mtime: old},
+		{Path: ".", Kind: tree.Dir, Mtime: old},
+	}
+	return source, stale
+}
+
+// TestSeveralSourcesVsRsync merges several sources into one destination
+// as rsync merges them into one file list: of two entries of one name the
+// first source's is taken, but a directory over a non-directory;
+// directories of one name are merged, with the first one's attributes;
+// --delete (in every mode) deletes only what no source brings; a file
+// named as a source beside a directory's contents is kept (treesync
+// deleted it, and what an earlier source had brought, when the next
+// source's walk met it).
+func TestSeveralSourcesVsRsync(t *testing.T) {
+	source, stale := overlaidTrees()
+	for _, args := range [][]string{{"-a", "a/", "b/"}, {"-a", "b/", "a/"}, {"-a", "--delete", "a/", "b/"},
+		{"-a", "--delete-before", "b/", "a/"}, {"-a", "--delete-after", "a/", "b/"}, {"-a", "--delete-delay", "a/", "b/"},
+		{"-an", "--delete", "a/", "b/"}, {"-a", "--delete", "top", "a/"}, {"-a", "--delete", "a/", "top"},
+		{"-a", "--delete", "a/x", "b/"}, {"-aR", "--delete", "a/./x", "b/./x", "./top"}, {"-rl", "--delete", "a/", "b/"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+	}
+}
