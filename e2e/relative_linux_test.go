@@ -57,10 +57,17 @@ func TestRelativeVsRsync(t *testing.T) {
 // TestFilesFromVsRsync runs --files-from lists as rsync does: listed
 // files and directories (with their contents only under an explicit
 // -r), the directories leading to them, a listed path the source lacks
-// as an error, and --delete inside listed directories only.
+// as an error, and --delete inside listed directories only; a listed
+// path kept from after a "/./" in it (as -R's), "/./x" naming the
+// source directory as "./x" does; the source directory named without a
+// trailing slash (treesync copied nothing); two sources (a usage error).
 func TestFilesFromVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	list, missing := filepath.Join(t.TempDir(), "list"), filepath.Join(t.TempDir(), "missing")
+	dotted := filepath.Join(t.TempDir(), "dotted")
+	if err := os.WriteFile(dotted, []byte("a/./b/c\na/x/./g\n/./a/y\na/./x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(list, []byte("a/b/c\n# a comment\n./a/x/g\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +76,9 @@ func TestFilesFromVsRsync(t *testing.T) {
 	}
 	for _, args := range [][]string{{"-a", "--files-from=" + list, "."}, {"-ar", "--files-from=" + list, "."},
 		{"-ar", "--delete", "--files-from=" + list, "."}, {"-an", "--files-from=" + list, "."},
-		{"-a", "--files-from=" + missing, "."}} {
+		{"-a", "--files-from=" + missing, "."}, {"-a", "--files-from=" + dotted, "."},
+		{"-ar", "--delete", "--files-from=" + dotted, "."}, {"-a", "--files-from=" + list, "ABS"},
+		{"-a", "--files-from=" + list, ".", "a"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

@@ -69,7 +69,7 @@ func (o *overlay) has(k int, path string, rules planner.Filter) (found, isDir bo
 		return false, false
 	}
 	isDir = st.IsDir()
-	if (c.list != nil && c.list.Excluded(path, isDir)) || (rules != nil && rules.Excluded(path, isDir)) {
+	if (c.list != nil && !c.list.Includes(path, isDir)) || (rules != nil && rules.Excluded(path, isDir)) {
 		return false, false
 	}
 	return true, isDir

@@ -25,15 +25,7 @@ type PathList struct {
 // starting with '#' or ';' are comments.
 func NewPathList(data []byte, nul, recursive bool) *PathList {
 	l := &PathList{listed: map[string]*atomic.Bool{}, implied: map[string]bool{}, recursive: recursive}
-	sep := []byte{'\n'}
-	if nul {
-		sep = []byte{0}
-	}
-	for _, raw := range bytes.Split(data, sep) {
-		line := strings.TrimSuffix(string(raw), "\r")
-		if !nul && (strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";")) {
-			continue
-		}
+	for _, line := range listLines(data, nul) {
 		l.root = l.root || line == "." || strings.HasPrefix(line, "./")
 		p := strings.Trim(path.Clean("/"+line), "/")
 		if p == "" || p == "." {
@@ -45,6 +37,52 @@ func NewPathList(data []byte, nul, recursive bool) *PathList {
 		}
 	}
 	return l
+}
+
+// DottedLists splits a --files-from list by the directory its paths
+// start from: a path with a "/./" in it is kept from after that (as a
+// source of -R is), the part before naming a directory below the source
+// directory. It returns the lists in the order of their first paths,
+// with their directories ("" for the source directory itself). Leading
+// slashes are dropped, so "/./x" names the source directory as "./x".
+func DottedLists(data []byte, nul, recursive bool) (dirs []string, lists []*PathList) {
+	var kept [][]byte
+	index := map[string]int{}
+	for _, line := range listLines(data, nul) {
+		line = strings.TrimLeft(line, "/")
+		dir := ""
+		if i := strings.Index(line, "/./"); i >= 0 {
+			dir, line = strings.Trim(path.Clean("/"+line[:i]), "/"), line[i+3:] // (no ".." above the source)
+		}
+		i, ok := index[dir]
+		if !ok {
+			i = len(dirs)
+			index[dir] = i
+			dirs, kept = append(dirs, dir), append(kept, nil)
+		}
+		kept[i] = append(append(kept[i], line...), 0)
+	}
+	for _, k := range kept {
+		lists = append(lists, NewPathList(k, true, recursive))
+	}
+	return dirs, lists
+}
+
+// listLines returns the lines of a list that are not comments.
+func listLines(data []byte, nul bool) []string {
+	sep := []byte{'\n'}
+	if nul {
+		sep = []byte{0}
+	}
+	var lines []string
+	for _, raw := range bytes.Split(data, sep) {
+		line := strings.TrimSuffix(string(raw), "\r")
+		if !nul && (strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";")) {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // ImpliedOnly reports whether p is a directory only leading to listed
@@ -73,6 +111,15 @@ func (l *PathList) Protected(p string, isDir bool) bool {
 func (l *PathList) included(p string, isDir bool) bool {
 	if met := l.listed[p]; met != nil {
 		met.Store(true)
+		return true
+	}
+	return l.Includes(p, isDir)
+}
+
+// Includes reports whether the list takes p, as Excluded does, without
+// recording it as met.
+func (l *PathList) Includes(p string, isDir bool) bool {
+	if l.listed[p] != nil {
 		return true
 	}
 	if isDir && l.implied[p] {

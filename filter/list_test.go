@@ -56,3 +56,19 @@ func TestPathListUnmetAndRoot(t *testing.T) {
 		t.Error("./y names the root")
 	}
 }
+
+func TestDottedLists(t *testing.T) {
+	dirs, lists := DottedLists([]byte("a/./b/c\n# comment\nx\n/./y\na/./d\n../../up/./z\n"), false, false)
+	if want := []string{"a", "", "up"}; !slices.Equal(dirs, want) {
+		t.Fatalf("dirs %q, want %q", dirs, want)
+	}
+	if !lists[0].Includes("b/c", false) || !lists[0].Includes("b", true) || !lists[0].Includes("d", false) || lists[0].Includes("a", true) {
+		t.Error(`"a/./b/c" and "a/./d" are not listed as b/c and d below a`)
+	}
+	if !lists[1].NamesRoot() || !lists[1].Includes("y", false) || lists[0].NamesRoot() {
+		t.Error(`"/./y" does not name the source directory as "./y" does`)
+	}
+	if !lists[2].Includes("z", false) {
+		t.Error(`"../../up/./z" is not z below up`)
+	}
+}

@@ -139,10 +139,11 @@ func runSync(ctx context.Context, c *cli.Context, args []string, verbosity int, 
 		}
 		return executor.ExitUsage, usageError{err}
 	}
-	if opts.FilesFrom, err = filesFrom(c); err != nil {
+	sources, err := filesFromOptions(c, &opts, paths[:len(paths)-1])
+	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}
-	sources, err := relativeOptions(c, &opts, paths[:len(paths)-1])
+	sources, err = relativeOptions(c, &opts, sources)
 	if err != nil {
 		return executor.ExitUsage, usageError{err}
 	}

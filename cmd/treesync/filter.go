@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -80,19 +79,4 @@ func shortFilterArgs(args []string, i int) ([]filter.Arg, int) {
 		}
 	}
 	return out, i
-}
-
-// filesFrom reads --files-from (with -0). As in rsync, -a then no longer
-// implies -r: listed directories are copied with their contents only when
-// -r is given explicitly.
-func filesFrom(c *cli.Context) (*filter.PathList, error) {
-	name := c.String("files-from")
-	if name == "" {
-		return nil, nil
-	}
-	data, err := operatorReader(c)(name)
-	if err != nil {
-		return nil, fmt.Errorf("--files-from: %w", err)
-	}
-	return filter.NewPathList(data, c.Bool("from0"), c.Bool("recursive")), nil
 }

@@ -17,7 +17,7 @@ import (
 // start from, each with the list of those paths. It returns the sources
 // the run takes.
 func relativeOptions(c *cli.Context, opts *executor.Options, sources []string) ([]string, error) {
-	if !c.Bool("relative") || opts.FilesFrom != nil {
+	if !c.Bool("relative") || c.String("files-from") != "" {
 		return sources, nil
 	}
 	groups, err := relativeGroups(sources)
@@ -81,4 +81,41 @@ func splitRelative(s string) (from, kept string, dotted bool) {
 		return "/", s, false
 	}
 	return ".", s, false
+}
+
+// filesFromOptions applies --files-from (with -0), whose paths are
+// relative to the one source directory (named with a trailing slash or
+// not, as in rsync). Where paths keep only what follows a "/./", the
+// sources become the directories they start from, each with its paths
+// (as -R's). As in rsync, -a then no longer implies -r: listed
+// directories are copied with their contents only when -r is given
+// explicitly. It returns the sources the run takes.
+func filesFromOptions(c *cli.Context, opts *executor.Options, sources []string) ([]string, error) {
+	name := c.String("files-from")
+	if name == "" {
+		return sources, nil
+	}
+	if len(sources) != 1 {
+		return nil, fmt.Errorf("--files-from takes one source directory, not %d", len(sources))
+	}
+	data, err := operatorReader(c)(name)
+	if err != nil {
+		return nil, fmt.Errorf("--files-from: %w", err)
+	}
+	base := strings.TrimSuffix(sources[0], "/") + "/"
+	dirs, lists := filter.DottedLists(data, c.Bool("from0"), c.Bool("recursive"))
+	switch {
+	case len(dirs) == 0:
+		opts.FilesFrom = filter.NewPathList(nil, false, false)
+		return []string{base}, nil
+	case len(dirs) == 1 && dirs[0] == "":
+		opts.FilesFrom = lists[0]
+		return []string{base}, nil
+	}
+	out := make([]string, len(dirs))
+	for i, dir := range dirs {
+		opts.Lists = append(opts.Lists, executor.SourceList{List: lists[i]})
+		out[i] = strings.TrimSuffix(base+dir, "/") + "/"
+	}
+	return out, nil
 }
