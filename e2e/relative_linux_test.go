@@ -41,13 +41,19 @@ func relativeTrees() (source, stale []tree.Node) {
 // "/./", an absolute one whole (itemized with its leading slash), one
 // given as "./..." brings the source directory's own attributes, a
 // missing one is an error (exit 23); sources may keep their paths from
-// different directories.
+// different directories. The filter rules apply to the paths named, not
+// to the directories leading to them, which come only with a path the
+// source has and the rules take (treesync left out what an excluded
+// directory led to, and made the directories leading to an excluded or
+// missing path).
 func TestRelativeVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	for _, args := range [][]string{{"-aR", "a/b/c", "a/x/g"}, {"-aR", "--delete", "a/b/c", "a/y"},
 		{"-aRn", "--delete", "a/b"}, {"-aR", "./a/./b/c"}, {"-aR", "--exclude=*.o", "a/b"},
 		{"-aR", "missing/x", "a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/./y"}, {"-aRi", "ABS/a/x"},
-		{"-aR", "./a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/y", "./a/./b/c"}, {"-aR", "--delete", "ABS/./a/b", "a/x", "ABS/a/y"}} {
+		{"-aR", "./a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/y", "./a/./b/c"}, {"-aR", "--delete", "ABS/./a/b", "a/x", "ABS/a/y"},
+		{"-aR", "--exclude=b", "a/b/c/f"}, {"-aR", "--exclude=f", "a/b/c/f"}, {"-aR", "--exclude=c/", "a/b/c", "a/b/c/f"},
+		{"-aR", "a/b/c/missing"}, {"-aRn", "--exclude=x", "a/x/g", "a/b/c/nope"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})
@@ -78,7 +84,7 @@ func TestFilesFromVsRsync(t *testing.T) {
 		{"-ar", "--delete", "--files-from=" + list, "."}, {"-an", "--files-from=" + list, "."},
 		{"-a", "--files-from=" + missing, "."}, {"-a", "--files-from=" + dotted, "."},
 		{"-ar", "--delete", "--files-from=" + dotted, "."}, {"-a", "--files-from=" + list, "ABS"},
-		{"-a", "--files-from=" + list, ".", "a"}} {
+		{"-a", "--files-from=" + list, ".", "a"}, {"-ar", "--exclude=b", "--exclude=g", "--files-from=" + list, "."}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

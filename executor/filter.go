@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
@@ -19,12 +21,8 @@ import (
 func (e *Executor) dirRules(d *walker.Dir) (planner.Filter, error) {
 	rules, err := e.enterRules(d)
 	own := rules
-	switch {
-	case e.list.List == nil:
-	case rules == nil:
-		own = e.list.List
-	default:
-		own = both{rules, e.list.List}
+	if e.list.List != nil {
+		own = listFilter{rules: rules, list: e.list, follow: e.opts.Links == walker.LinksFollow}
 	}
 	if e.overlay != nil {
 		return e.overlay.filter(e.list.index, own, rules), err
@@ -70,14 +68,6 @@ func (e *Executor) followDst() func(string) bool {
 		return nil
 	}
 	return e.impliedOnly
-}
-
-// both excludes and protects what either filter does.
-type both struct{ a, b planner.Filter }
-
-func (f both) Excluded(p string, dir bool) bool { return f.a.Excluded(p, dir) || f.b.Excluded(p, dir) }
-func (f both) Protected(p string, dir bool) bool {
-	return f.a.Protected(p, dir) || f.b.Protected(p, dir)
 }
 
 // dirFilters are a directory's rules: the sender's, entered with the
@@ -169,4 +159,72 @@ func receiverRules(d *walker.Dir) *filter.Rules {
 		return f.split.Receiver
 	}
 	return nil
+}
+
+// listFilter restricts a walk to a list's paths (--files-from, -R) under
+// the filter rules as rsync applies them there: to each listed path and
+// to what a listed directory holds (-r), not to the directories leading
+// to a listed path, which come with it when the source has it and the
+// rules take it (and only then).
+type listFilter struct {
+	rules  planner.Filter
+	list   rootList
+	follow bool
+}
+
+func (f listFilter) Excluded(p string, isDir bool) bool {
+	l := f.list.List
+	if l.Excluded(p, isDir) {
+		return true
+	}
+	implied := isDir && l.Implied(p)
+	if implied && f.list.implied.leads(f, p) {
+		return false
+	}
+	if implied && !l.Listed(p) && !l.Under(p) {
+		return true // it leads to nothing taken
+	}
+	if f.rules == nil {
+		return false
+	}
+	if d := l.ListedAbove(p); !implied && !l.Listed(p) && d != "" && l.Implied(d) && f.rules.Excluded(d, true) {
+		return true // in a listed directory the rules leave out, which only leads to others: not recursed into
+	}
+	return f.rules.Excluded(p, isDir)
+}
+
+func (f listFilter) Protected(p string, isDir bool) bool {
+	return (f.rules != nil && f.rules.Protected(p, isDir)) || f.list.List.Protected(p, isDir)
+}
+
+// impliedDirs are the directories of a list that lead to a path it
+// takes, found once (with the rules of the walk's first directory).
+type impliedDirs struct {
+	once  sync.Once
+	taken map[string]bool
+}
+
+func (m *impliedDirs) leads(f listFilter, p string) bool {
+	m.once.Do(func() { m.taken = takenImplied(f) })
+	return m.taken[p]
+}
+
+// takenImplied returns the directories leading to the listed paths the
+// source has and the rules take.
+func takenImplied(f listFilter) map[string]bool {
+	taken := make(map[string]bool)
+	for _, p := range f.list.List.Paths() {
+		name := filepath.Join(f.list.base, p)
+		st, err := platform.Lstatat(platform.CurrentDir, name)
+		if err == nil && f.follow && st.IsSymlink() {
+			st, err = platform.Statat(platform.CurrentDir, name)
+		}
+		if err != nil || (f.rules != nil && f.rules.Excluded(p, st.IsDir())) {
+			continue
+		}
+		for d := path.Dir(p); d != "." && !taken[d]; d = path.Dir(d) {
+			taken[d] = true
+		}
+	}
+	return taken
 }

@@ -31,8 +31,9 @@ type roots struct {
 // paths are looked for when the walk did not meet them.
 type rootList struct {
 	SourceList
-	base  string
-	index int // the root's, in the order the sources were given
+	base    string
+	index   int          // the root's, in the order the sources were given
+	implied *impliedDirs // of the list
 }
 
 func (r *roots) close() { _ = platform.Close(r.destFd) }
@@ -67,7 +68,7 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 			continue
 		}
 		if root != nil {
-			r.lists = append(r.lists, rootList{SourceList: s.list, base: s.path, index: len(r.list)})
+			r.lists = append(r.lists, rootList{SourceList: s.list, base: s.path, index: len(r.list), implied: &impliedDirs{}})
 			r.list = append(r.list, *root)
 			rooted = append(rooted, s)
 		}

@@ -94,6 +94,34 @@ func (l *PathList) ImpliedOnly(p string) bool { return l.implied[p] && l.listed[
 // the destination's), as in rsync.
 func (l *PathList) NamesRoot() bool { return l.root }
 
+// Listed reports whether p is a listed path.
+func (l *PathList) Listed(p string) bool { return l.listed[p] != nil }
+
+// Implied reports whether p is a directory leading to listed paths.
+func (l *PathList) Implied(p string) bool { return l.implied[p] }
+
+// Under reports whether p lies inside a listed directory, with -r.
+func (l *PathList) Under(p string) bool { return l.under(p) }
+
+// ListedAbove returns the listed directory nearest above p ("" for none).
+func (l *PathList) ListedAbove(p string) string {
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		if l.listed[d] != nil {
+			return d
+		}
+	}
+	return ""
+}
+
+// Paths returns the listed paths, in no order.
+func (l *PathList) Paths() []string {
+	out := make([]string, 0, len(l.listed))
+	for p := range l.listed {
+		out = append(out, p)
+	}
+	return out
+}
+
 // Len is the number of listed paths.
 func (l *PathList) Len() int { return len(l.listed) }
 
