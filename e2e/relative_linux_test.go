@@ -66,13 +66,17 @@ func TestRelativeVsRsync(t *testing.T) {
 // as an error, and --delete inside listed directories only; a listed
 // path kept from after a "/./" in it (as -R's), "/./x" naming the
 // source directory as "./x" does; the source directory named without a
-// trailing slash (treesync copied nothing); two sources (a usage error).
+// trailing slash (treesync copied nothing); two sources (a usage error);
+// a directory listed with a trailing slash, or ".", with its entries (as
+// rsync's -d takes "dir/"; treesync took the directory alone).
 func TestFilesFromVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	list, missing := filepath.Join(t.TempDir(), "list"), filepath.Join(t.TempDir(), "missing")
-	dotted := filepath.Join(t.TempDir(), "dotted")
-	if err := os.WriteFile(dotted, []byte("a/./b/c\na/x/./g\n/./a/y\na/./x\n"), 0o644); err != nil {
-		t.Fatal(err)
+	dotted, slashed, dot := filepath.Join(t.TempDir(), "dotted"), filepath.Join(t.TempDir(), "slashed"), filepath.Join(t.TempDir(), "dot")
+	for name, data := range map[string]string{dotted: "a/./b/c\na/x/./g\n/./a/y\na/./x\n", slashed: "a/\na/x\n", dot: ".\n"} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.WriteFile(list, []byte("a/b/c\n# a comment\n./a/x/g\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -84,7 +88,8 @@ func TestFilesFromVsRsync(t *testing.T) {
 		{"-ar", "--delete", "--files-from=" + list, "."}, {"-an", "--files-from=" + list, "."},
 		{"-a", "--files-from=" + missing, "."}, {"-a", "--files-from=" + dotted, "."},
 		{"-ar", "--delete", "--files-from=" + dotted, "."}, {"-a", "--files-from=" + list, "ABS"},
-		{"-a", "--files-from=" + list, ".", "a"}, {"-ar", "--exclude=b", "--exclude=g", "--files-from=" + list, "."}} {
+		{"-a", "--files-from=" + list, ".", "a"}, {"-ar", "--exclude=b", "--exclude=g", "--files-from=" + list, "."},
+		{"-a", "--delete", "--files-from=" + slashed, "."}, {"-a", "--delete", "--files-from=" + dot, "."}, {"-adR", "--delete", "a/"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"bytes"
+	"cmp"
 	"path"
 	"slices"
 	"strings"
@@ -16,19 +17,25 @@ type PathList struct {
 	listed    map[string]*atomic.Bool // set once the walk met the path
 	implied   map[string]bool
 	recursive bool
-	root      bool // a path given as "./..." names the source directory itself
+	root      bool            // a path given as "./..." names the source directory itself
+	contents  map[string]bool // directories listed with a trailing slash ("." for the source's): their entries too
 }
 
 // NewPathList parses a --files-from list: one path per line (per NUL
 // with nul, as -0), relative to the source directory; "./" prefixes,
-// leading and trailing slashes and empty lines are ignored, and lines
-// starting with '#' or ';' are comments.
+// leading slashes and empty lines are ignored, and lines starting with
+// '#' or ';' are comments. A directory listed with a trailing slash (or
+// as ".") brings its entries too, as rsync's -d takes "dir/".
 func NewPathList(data []byte, nul, recursive bool) *PathList {
-	l := &PathList{listed: map[string]*atomic.Bool{}, implied: map[string]bool{}, recursive: recursive}
+	l := &PathList{listed: map[string]*atomic.Bool{}, implied: map[string]bool{}, recursive: recursive,
+		contents: map[string]bool{}}
 	for _, line := range listLines(data, nul) {
 		l.root = l.root || line == "." || strings.HasPrefix(line, "./")
 		p := strings.Trim(path.Clean("/"+line), "/")
-		if p == "" || p == "." {
+		if line == "." || strings.HasSuffix(line, "/") || strings.HasSuffix(line, "/.") {
+			l.contents[cmp.Or(p, ".")] = true
+		}
+		if p == "" {
 			continue
 		}
 		l.listed[p] = new(atomic.Bool)
@@ -133,7 +140,7 @@ func (l *PathList) Excluded(p string, isDir bool) bool {
 // Protected keeps every destination entry outside the listed trees from
 // --delete: the list says nothing about them.
 func (l *PathList) Protected(p string, isDir bool) bool {
-	return !l.under(p)
+	return !l.contents[path.Dir(p)] && !l.under(p)
 }
 
 func (l *PathList) included(p string, isDir bool) bool {
@@ -153,7 +160,7 @@ func (l *PathList) Includes(p string, isDir bool) bool {
 	if isDir && l.implied[p] {
 		return true
 	}
-	return l.recursive && l.under(p)
+	return l.contents[path.Dir(p)] || (l.recursive && l.under(p))
 }
 
 // under reports whether p lies strictly inside a listed directory (with

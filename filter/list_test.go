@@ -21,7 +21,8 @@ func TestPathList(t *testing.T) {
 		{path: "a/file", excluded: true, protected: true},
 		{path: "top", excluded: false, protected: true},
 		{path: "sub", isDir: true, excluded: false, protected: true},
-		{path: "sub/x", excluded: true, protected: true},
+		{path: "sub/x", excluded: false, protected: false}, // ("sub/": its entries too, as rsync's -d)
+		{path: "sub/d/y", excluded: true, protected: true},
 		{path: "sub/x", recursive: true, excluded: false, protected: false},
 		{path: "sub/d/y", recursive: true, excluded: false, protected: false},
 		{path: "a/b/other", recursive: true, excluded: true, protected: true},
