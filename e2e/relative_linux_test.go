@@ -24,7 +24,7 @@ func relativeTrees() (source, stale []tree.Node) {
 		{Path: "a/b/c", Kind: tree.Dir, Mtime: at}, {Path: "a/b/c/f", Data: []byte("f"), Mtime: at},
 		{Path: "a/b/c/f.o", Data: []byte("o"), Mtime: at}, {Path: "a/x", Kind: tree.Dir, Mtime: at},
 		{Path: "a/x/g", Data: []byte("g"), Mtime: at}, {Path: "a/y", Data: []byte("y"), Mtime: at},
-		{Path: ".", Kind: tree.Dir, Mtime: at},
+		{Path: "a/x/dangling", Kind: tree.Symlink, Target: "nowhere", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	stale = []tree.Node{
 		{Path: "a", Kind: tree.Dir, Mtime: old}, {Path: "a/b", Kind: tree.Dir, Mtime: at},
@@ -45,7 +45,7 @@ func relativeTrees() (source, stale []tree.Node) {
 // to the directories leading to them, which come only with a path the
 // source has and the rules take (treesync left out what an excluded
 // directory led to, and made the directories leading to an excluded or
-// missing path).
+// missing path); under -L a dangling symlink named is missing.
 func TestRelativeVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	for _, args := range [][]string{{"-aR", "a/b/c", "a/x/g"}, {"-aR", "--delete", "a/b/c", "a/y"},
@@ -53,7 +53,7 @@ func TestRelativeVsRsync(t *testing.T) {
 		{"-aR", "missing/x", "a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/./y"}, {"-aRi", "ABS/a/x"},
 		{"-aR", "./a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/y", "./a/./b/c"}, {"-aR", "--delete", "ABS/./a/b", "a/x", "ABS/a/y"},
 		{"-aR", "--exclude=b", "a/b/c/f"}, {"-aR", "--exclude=f", "a/b/c/f"}, {"-aR", "--exclude=c/", "a/b/c", "a/b/c/f"},
-		{"-aR", "a/b/c/missing"}, {"-aRn", "--exclude=x", "a/x/g", "a/b/c/nope"}} {
+		{"-aR", "a/b/c/missing"}, {"-aRn", "--exclude=x", "a/x/g", "a/b/c/nope"}, {"-aRL", "a/x/dangling", "a/y"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

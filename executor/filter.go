@@ -39,8 +39,12 @@ func (e *Executor) reportUnlisted() {
 	if l == nil {
 		return
 	}
+	stat := platform.Lstatat
+	if e.opts.Links == walker.LinksFollow {
+		stat = platform.Statat // (-L: a dangling symlink is missing, as rsync's stat finds it)
+	}
 	for _, p := range l.Unmet() {
-		_, err := platform.Lstatat(platform.CurrentDir, filepath.Join(e.list.base, p))
+		_, err := stat(platform.CurrentDir, filepath.Join(e.list.base, p))
 		switch {
 		case err == nil:
 		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
