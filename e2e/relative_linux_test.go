@@ -45,7 +45,8 @@ func relativeTrees() (source, stale []tree.Node) {
 // to the directories leading to them, which come only with a path the
 // source has and the rules take (treesync left out what an excluded
 // directory led to, and made the directories leading to an excluded or
-// missing path); under -L a dangling symlink named is missing.
+// missing path); under -L a dangling symlink named is missing; "DIR/./"
+// names the directory itself (treesync refused it).
 func TestRelativeVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	for _, args := range [][]string{{"-aR", "a/b/c", "a/x/g"}, {"-aR", "--delete", "a/b/c", "a/y"},
@@ -53,7 +54,8 @@ func TestRelativeVsRsync(t *testing.T) {
 		{"-aR", "missing/x", "a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/./y"}, {"-aRi", "ABS/a/x"},
 		{"-aR", "./a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/y", "./a/./b/c"}, {"-aR", "--delete", "ABS/./a/b", "a/x", "ABS/a/y"},
 		{"-aR", "--exclude=b", "a/b/c/f"}, {"-aR", "--exclude=f", "a/b/c/f"}, {"-aR", "--exclude=c/", "a/b/c", "a/b/c/f"},
-		{"-aR", "a/b/c/missing"}, {"-aRn", "--exclude=x", "a/x/g", "a/b/c/nope"}, {"-aRL", "a/x/dangling", "a/y"}} {
+		{"-aR", "a/b/c/missing"}, {"-aRn", "--exclude=x", "a/x/g", "a/b/c/nope"}, {"-aRL", "a/x/dangling", "a/y"},
+		{"-aR", "--delete", "ABS/./"}, {"-aR", "ABS/./.", "a/x"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})
@@ -89,7 +91,7 @@ func TestFilesFromVsRsync(t *testing.T) {
 		{"-a", "--files-from=" + missing, "."}, {"-a", "--files-from=" + dotted, "."},
 		{"-ar", "--delete", "--files-from=" + dotted, "."}, {"-a", "--files-from=" + list, "ABS"},
 		{"-a", "--files-from=" + list, ".", "a"}, {"-ar", "--exclude=b", "--exclude=g", "--files-from=" + list, "."},
-		{"-a", "--delete", "--files-from=" + slashed, "."}, {"-a", "--delete", "--files-from=" + dot, "."}, {"-adR", "--delete", "a/"}} {
+		{"-a", "--delete", "--files-from=" + slashed, "."}, {"-a", "--delete", "--files-from=" + dot, "."}, {"-adR", "--delete", "a/"}, {"-ar", "--delete", "--files-from=" + dot, "."}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

@@ -18,6 +18,7 @@ type PathList struct {
 	implied   map[string]bool
 	recursive bool
 	root      bool            // a path given as "./..." names the source directory itself
+	all       bool            // "." with -r: everything
 	contents  map[string]bool // directories listed with a trailing slash ("." for the source's): their entries too
 }
 
@@ -36,6 +37,7 @@ func NewPathList(data []byte, nul, recursive bool) *PathList {
 			l.contents[cmp.Or(p, ".")] = true
 		}
 		if p == "" {
+			l.all = l.all || (recursive && l.contents["."])
 			continue
 		}
 		l.listed[p] = new(atomic.Bool)
@@ -140,7 +142,7 @@ func (l *PathList) Excluded(p string, isDir bool) bool {
 // Protected keeps every destination entry outside the listed trees from
 // --delete: the list says nothing about them.
 func (l *PathList) Protected(p string, isDir bool) bool {
-	return !l.contents[path.Dir(p)] && !l.under(p)
+	return !l.all && !l.contents[path.Dir(p)] && !l.under(p)
 }
 
 func (l *PathList) included(p string, isDir bool) bool {
@@ -160,7 +162,7 @@ func (l *PathList) Includes(p string, isDir bool) bool {
 	if isDir && l.implied[p] {
 		return true
 	}
-	return l.contents[path.Dir(p)] || (l.recursive && l.under(p))
+	return l.all || l.contents[path.Dir(p)] || (l.recursive && l.under(p))
 }
 
 // under reports whether p lies strictly inside a listed directory (with
