@@ -53,7 +53,7 @@ func TestRelativeVsRsync(t *testing.T) {
 		{"-aRn", "--delete", "a/b"}, {"-aR", "./a/./b/c"}, {"-aR", "--exclude=*.o", "a/b"},
 		{"-aR", "missing/x", "a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/./y"}, {"-aRi", "ABS/a/x"},
 		{"-aR", "./a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/y", "./a/./b/c"}, {"-aR", "--delete", "ABS/./a/b", "a/x", "ABS/a/y"},
-		{"-aR", "--exclude=b", "a/b/c/f"}, {"-aR", "--exclude=f", "a/b/c/f"}, {"-aR", "--exclude=c/", "a/b/c", "a/b/c/f"},
+		{"-aR", "--exclude=b", "a/b/c/f"}, {"-aR", "--exclude=f", "a/b/c/f"}, {"-aR", "--exclude=c/", "a/b/c", "a/b/c/f"}, {"-aR", "--exclude=c", "a/b/c", "a/b/c/f.o"},
 		{"-aR", "a/b/c/missing"}, {"-aRn", "--exclude=x", "a/x/g", "a/b/c/nope"}, {"-aRL", "a/x/dangling", "a/y"},
 		{"-aR", "--delete", "ABS/./"}, {"-aR", "ABS/./.", "a/x"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -75,7 +75,8 @@ func TestFilesFromVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	list, missing := filepath.Join(t.TempDir(), "list"), filepath.Join(t.TempDir(), "missing")
 	dotted, slashed, dot := filepath.Join(t.TempDir(), "dotted"), filepath.Join(t.TempDir(), "slashed"), filepath.Join(t.TempDir(), "dot")
-	for name, data := range map[string]string{dotted: "a/./b/c\na/x/./g\n/./a/y\na/./x\n", slashed: "a/\na/x\n", dot: ".\n"} {
+	slashed2 := filepath.Join(t.TempDir(), "slashed2")
+	for name, data := range map[string]string{dotted: "a/./b/c\na/x/./g\n/./a/y\na/./x\n", slashed: "a/\na/x\n", dot: ".\n", slashed2: "a/b/c/f\na/b/"} {
 		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +92,8 @@ func TestFilesFromVsRsync(t *testing.T) {
 		{"-a", "--files-from=" + missing, "."}, {"-a", "--files-from=" + dotted, "."},
 		{"-ar", "--delete", "--files-from=" + dotted, "."}, {"-a", "--files-from=" + list, "ABS"},
 		{"-a", "--files-from=" + list, ".", "a"}, {"-ar", "--exclude=b", "--exclude=g", "--files-from=" + list, "."},
-		{"-a", "--delete", "--files-from=" + slashed, "."}, {"-a", "--delete", "--files-from=" + dot, "."}, {"-adR", "--delete", "a/"}, {"-ar", "--delete", "--files-from=" + dot, "."}} {
+		{"-a", "--delete", "--files-from=" + slashed, "."}, {"-a", "--delete", "--files-from=" + dot, "."}, {"-adR", "--delete", "a/"}, {"-ar", "--delete", "--files-from=" + dot, "."},
+		{"-a", "--delete", "--exclude=f", "--files-from=" + slashed2, "."}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

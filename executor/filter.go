@@ -185,7 +185,7 @@ func (f listFilter) Excluded(p string, isDir bool) bool {
 	if implied && f.list.implied.leads(f, p) {
 		return false
 	}
-	if implied && !l.Listed(p) && !l.Under(p) {
+	if implied && !l.Takes(p) {
 		return true // it leads to nothing taken
 	}
 	if f.rules == nil {

@@ -103,14 +103,8 @@ func (l *PathList) ImpliedOnly(p string) bool { return l.implied[p] && l.listed[
 // the destination's), as in rsync.
 func (l *PathList) NamesRoot() bool { return l.root }
 
-// Listed reports whether p is a listed path.
-func (l *PathList) Listed(p string) bool { return l.listed[p] != nil }
-
 // Implied reports whether p is a directory leading to listed paths.
 func (l *PathList) Implied(p string) bool { return l.implied[p] }
-
-// Under reports whether p lies inside a listed directory, with -r.
-func (l *PathList) Under(p string) bool { return l.under(p) }
 
 // ListedAbove returns the listed directory nearest above p ("" for none).
 func (l *PathList) ListedAbove(p string) string {
@@ -156,13 +150,17 @@ func (l *PathList) included(p string, isDir bool) bool {
 // Includes reports whether the list takes p, as Excluded does, without
 // recording it as met.
 func (l *PathList) Includes(p string, isDir bool) bool {
-	if l.listed[p] != nil {
-		return true
-	}
-	if isDir && l.implied[p] {
-		return true
-	}
-	return l.all || l.contents[path.Dir(p)] || (l.recursive && l.under(p))
+	return (isDir && l.implied[p]) || l.Takes(p)
+}
+
+// Listed reports whether p is a listed path.
+func (l *PathList) Listed(p string) bool { return l.listed[p] != nil }
+
+// Takes reports whether the list takes p for itself, not only as a
+// directory leading to listed paths: listed, or in a directory whose
+// entries it takes.
+func (l *PathList) Takes(p string) bool {
+	return l.listed[p] != nil || l.all || l.contents[path.Dir(p)] || (l.recursive && l.under(p))
 }
 
 // under reports whether p lies strictly inside a listed directory (with
