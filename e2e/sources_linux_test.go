@@ -3,8 +3,10 @@
 package e2e
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/treesync/treesync/e2e/tree"
 )
@@ -51,4 +53,32 @@ func TestSeveralSourcesVsRsync(t *testing.T) {
 		{"-a", "--delete", "a/x", "b/"}, {"-aR", "--delete", "a/./x", "b/./x", "./top"}, {"-rl", "--delete", "a/", "b/"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
 	}
+}
+
+// TestOverlappingSourcesRemovedVsRsync: -R sources that overlap (the same
+// source directory reached from two starting points) with
+// --remove-source-files: a directory the second walk meets after the
+// first removed files in it gets the time it had before (rsync lists
+// every source first); treesync gave it the time the removals left.
+func TestOverlappingSourcesRemovedVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/b", Kind: tree.Dir, Mtime: at},
+		{Path: "a/b/f", Data: []byte("f"), Mtime: at}, {Path: "a/b/g", Data: []byte("g"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: at}}
+	dir := t.TempDir()
+	start := time.Now().Add(-time.Second)
+	var results []result
+	for _, tool := range []string{binary, "rsync"} {
+		src, dst := filepath.Join(dir, "src-"+filepath.Base(tool)), filepath.Join(dir, filepath.Base(tool))
+		build(t, src, source)
+		build(t, dst, stale)
+		args := []string{"-ai", "-R", "--remove-source-files", src + "/./a/b/f", src + "/a/./b/g", dst + "/"}
+		results = append(results, execIn(t, dir, append([]string{tool}, args...)...))
+	}
+	if r, rr := results[0], results[1]; r.code != rr.code || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+		t.Errorf("exit codes or itemized lines differ:\n%s\n%s", r, rr)
+	}
+	noDiff(t, "rsync vs treesync", filepath.Join(dir, "rsync"), filepath.Join(dir, filepath.Base(binary)), tree.Options{TouchedSince: start})
+	noDiff(t, "sources left, rsync vs treesync", filepath.Join(dir, "src-rsync"), filepath.Join(dir, "src-"+filepath.Base(binary)), tree.Options{IgnoreDirMtime: true})
 }

@@ -221,6 +221,11 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
 		return // the list does not name the source directory itself: rsync leaves DST's attributes
 	}
+	if e.overlay != nil && e.opts.RemoveSourceFiles {
+		w := *want
+		w.Mtime = e.overlay.sourceTime(want)
+		want = &w
+	}
 	mountPoint := e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action)
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, e.permsAbove(d), !mountPoint) // (rsync leaves a mount point's time as made)
 	if err == nil && d.SrcFd >= 0 {

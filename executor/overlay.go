@@ -25,6 +25,10 @@ type overlay struct {
 	deep    bool // -r: the sources' trees, not only their top
 	mu      sync.Mutex
 	restamp map[string]int64 // merged directories' paths: the time their first source gives them
+	// srcTimes are the times of source directories as they were before
+	// --remove-source-files removed files in them (by device and inode),
+	// for the later walks that meet them again (-R sources that overlap).
+	srcTimes map[[2]uint64]int64
 }
 
 // claim is where one walk takes its entries from: below base, only the
@@ -40,7 +44,8 @@ func newOverlay(srcs []source, lists []rootList, pol planner.Policy, links walke
 	if len(srcs) < 2 {
 		return nil
 	}
-	o := &overlay{follow: links == walker.LinksFollow, deep: pol.Recursive, restamp: map[string]int64{}}
+	o := &overlay{follow: links == walker.LinksFollow, deep: pol.Recursive, restamp: map[string]int64{},
+		srcTimes: map[[2]uint64]int64{}}
 	for i, s := range srcs {
 		c := claim{base: s.path, list: lists[i].List}
 		if !s.contents {
@@ -220,4 +225,30 @@ func partIn(rules planner.Filter, path string) uint8 {
 		return f.part(path)
 	}
 	return mergedNone
+}
+
+// keepSourceTime records the time of d's source directory before files
+// in it are removed (the first time only).
+func (o *overlay) keepSourceTime(d *walker.Dir) {
+	st, err := platform.Fstat(d.SrcFd)
+	if err != nil {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	k := [2]uint64{st.Dev, st.Ino}
+	if _, ok := o.srcTimes[k]; !ok {
+		o.srcTimes[k] = st.Mtime
+	}
+}
+
+// sourceTime returns the time of the source directory s as a walk
+// before removed files in it, else its own.
+func (o *overlay) sourceTime(s *planner.Entry) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if t, ok := o.srcTimes[[2]uint64{s.Dev, s.Ino}]; ok {
+		return t
+	}
+	return s.Mtime
 }

@@ -58,6 +58,9 @@ func (e *Executor) removeSources(d *walker.Dir) {
 	list := r.m[d]
 	delete(r.m, d)
 	r.mu.Unlock()
+	if len(list) > 0 && e.overlay != nil {
+		e.overlay.keepSourceTime(d)
+	}
 	// Links followed (-L) first: each is checked through its target,
 	// which may be one of the files removed here.
 	for _, followed := range []bool{true, false} {
