@@ -163,6 +163,10 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	if named {
 		how = n.runs
 	}
+	m, many := how.(manySources)
+	if many {
+		how = m.runs
+	}
 	dir := how.dir(t)
 	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
 	top, refTop, altTop, sub := dst, ref, filepath.Join(dir, "alt"), ""
@@ -195,12 +199,15 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	args := append([]string{"-i"}, opts...)
 	start := time.Now().Add(-time.Second) // directory times are seconds on some filesystems
 	requireTool(t, "rsync")
-	slash := "/"
-	if named {
-		slash = ""
+	sources := func(src string) []string { return []string{src + "/"} }
+	switch {
+	case named:
+		sources = func(src string) []string { return []string{src} }
+	case many:
+		sources = m.sources(t, dir)
 	}
-	r := how.run(t, append(append([]string{how.binary(t, dir)}, args...), src+slash, top+"/")...)
-	rr := how.run(t, append(append([]string{"rsync"}, args...), rsrc+slash, refTop+"/")...)
+	r := how.run(t, slices.Concat([]string{how.binary(t, dir)}, args, sources(src), []string{top + "/"})...)
+	rr := how.run(t, slices.Concat([]string{"rsync"}, args, sources(rsrc), []string{refTop + "/"})...)
 	if named {
 		r.stdout, rr.stdout = unnamed(r.stdout, true), unnamed(rr.stdout, true)
 		r.stderr, rr.stderr = unnamed(r.stderr, false), unnamed(rr.stderr, false)

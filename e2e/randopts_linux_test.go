@@ -48,6 +48,10 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 			if seed%59 == 37 && !slices.Contains(opts, "--backup-dir=bk") {
 				how = namedSource{how} // (--backup-dir would be beside the copy, outside the trees compared)
 				t.Log("source named without a trailing slash")
+			} else if seed%67 == 47 {
+				m := seededSources(seed, source, opts, how)
+				how = m
+				t.Logf("sources: %s %q", m.kind, m.paths)
 			}
 			compareRuns(t, how, opts, source, stale, alt)
 		})

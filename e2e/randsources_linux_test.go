@@ -1,0 +1,98 @@
+//go:build linux
+
+package e2e
+
+import (
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/treesync/treesync/e2e/tree"
+)
+
+// manySources runs a comparison as how does, with the sources a seed
+// draws (seed % 67 == 47): a --files-from list of some of the source's
+// paths, -R with some of them (kept from after a "/./"), or several of
+// them as sources of their own.
+type manySources struct {
+	runs
+	kind  string   // "files-from", "relative" or "several"
+	paths []string // relative to SRC
+}
+
+// seededSources wraps how in the sources seed draws from source. Under
+// --remove-source-files no path is drawn inside another: rsync lists a
+// file reached twice once each way and sends both before removing it,
+// where treesync's second walk finds it removed (seed 8757).
+func seededSources(seed int, source []tree.Node, opts []string, how runs) manySources {
+	r := rand.New(rand.NewPCG(uint64(seed), 67))
+	m := manySources{runs: how, kind: []string{"files-from", "relative", "several"}[seed/67%3]}
+	for range 1 + r.IntN(3) {
+		n := source[r.IntN(len(source))]
+		p := n.Path
+		if m.kind != "several" && p != "." && r.IntN(3) == 0 {
+			p = withDot(r, p)
+		}
+		if n.Kind == tree.Dir && r.IntN(2) == 0 {
+			p += "/"
+		}
+		if slices.Contains(opts, "--remove-source-files") && slices.ContainsFunc(m.paths, func(q string) bool { return nested(p, q) }) {
+			continue
+		}
+		m.paths = append(m.paths, p)
+	}
+	if r.IntN(6) == 0 {
+		m.paths = append(m.paths, "missing")
+	}
+	return m
+}
+
+// nested reports whether source paths p and q (with "/./" or not) are
+// one inside the other, or the same.
+func nested(p, q string) bool {
+	p, q = strings.TrimSuffix(path.Clean("/"+p), "/")+"/", strings.TrimSuffix(path.Clean("/"+q), "/")+"/"
+	return strings.HasPrefix(p, q) || strings.HasPrefix(q, p)
+}
+
+// withDot puts a "/./" in p before one of its names.
+func withDot(r *rand.Rand, p string) string {
+	names := strings.Split(p, "/")
+	i := r.IntN(len(names))
+	return filepath.Join(names[:i]...) + "/./" + filepath.Join(names[i:]...)
+}
+
+// sources gives the options and sources of a run whose source directory
+// is src, writing the --files-from list in dir.
+func (m manySources) sources(t *testing.T, dir string) func(src string) []string {
+	switch m.kind {
+	case "files-from":
+		list, sep, opts := filepath.Join(dir, "list"), "\n", []string{"--files-from=" + filepath.Join(dir, "list")}
+		if strings.ContainsAny(strings.Join(m.paths, ""), "\n") || len(m.paths)%2 == 0 {
+			sep, opts = "\x00", append(opts, "--from0")
+		}
+		must(t, os.WriteFile(list, []byte(strings.Join(m.paths, sep)+sep), 0o644))
+		return func(src string) []string { return append(opts, src+"/") }
+	case "relative":
+		return func(src string) []string {
+			args := []string{"-R"}
+			for _, p := range m.paths {
+				if !strings.Contains(p, "/./") {
+					p = "./" + p
+				}
+				args = append(args, src+"/"+p)
+			}
+			return args
+		}
+	}
+	return func(src string) []string {
+		var args []string
+		for _, p := range m.paths {
+			args = append(args, src+"/"+p)
+		}
+		return args
+	}
+}
