@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -201,34 +201,38 @@ func (f listFilter) Protected(p string, isDir bool) bool {
 	return (f.rules != nil && f.rules.Protected(p, isDir)) || f.list.List.Protected(p, isDir)
 }
 
-// impliedDirs are the directories of a list that lead to a path it
-// takes, found once (with the rules of the walk's first directory).
+// impliedDirs answers, for the directories of a list, whether they lead
+// to a path it takes (each found once, with the rules of the walk where
+// it is first asked: one stat where the first path below is there).
 type impliedDirs struct {
-	once  sync.Once
-	taken map[string]bool
+	mu    sync.Mutex
+	known map[string]bool
 }
 
-func (m *impliedDirs) leads(f listFilter, p string) bool {
-	m.once.Do(func() { m.taken = takenImplied(f) })
-	return m.taken[p]
-}
-
-// takenImplied returns the directories leading to the listed paths the
-// source has and the rules take.
-func takenImplied(f listFilter) map[string]bool {
-	taken := make(map[string]bool)
-	for _, p := range f.list.List.Paths() {
-		name := filepath.Join(f.list.base, p)
-		st, err := platform.Lstatat(platform.CurrentDir, name)
-		if err == nil && f.follow && st.IsSymlink() {
-			st, err = platform.Statat(platform.CurrentDir, name)
-		}
-		if err != nil || (f.rules != nil && f.rules.Excluded(p, st.IsDir())) {
-			continue
-		}
-		for d := path.Dir(p); d != "." && !taken[d]; d = path.Dir(d) {
-			taken[d] = true
-		}
+func (m *impliedDirs) leads(f listFilter, dir string) bool {
+	m.mu.Lock()
+	taken, ok := m.known[dir]
+	m.mu.Unlock()
+	if ok {
+		return taken
 	}
+	taken = slices.ContainsFunc(f.list.List.Below(dir), f.takes)
+	m.mu.Lock()
+	if m.known == nil {
+		m.known = make(map[string]bool)
+	}
+	m.known[dir] = taken
+	m.mu.Unlock()
 	return taken
+}
+
+// takes reports whether the source has the listed path p and the rules
+// take it.
+func (f listFilter) takes(p string) bool {
+	name := filepath.Join(f.list.base, p)
+	st, err := platform.Lstatat(platform.CurrentDir, name)
+	if err == nil && f.follow && st.IsSymlink() {
+		st, err = platform.Statat(platform.CurrentDir, name)
+	}
+	return err == nil && (f.rules == nil || !f.rules.Excluded(p, st.IsDir()))
 }

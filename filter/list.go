@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -17,8 +18,10 @@ type PathList struct {
 	listed    map[string]*atomic.Bool // set once the walk met the path
 	implied   map[string]bool
 	recursive bool
-	root      bool            // a path given as "./..." names the source directory itself
-	all       bool            // "." with -r: everything
+	root      bool // a path given as "./..." names the source directory itself
+	all       bool // "." with -r: everything
+	sortOnce  sync.Once
+	sorted    []string        // the listed paths, sorted (Below)
 	contents  map[string]bool // directories listed with a trailing slash ("." for the source's): their entries too
 }
 
@@ -116,13 +119,22 @@ func (l *PathList) ListedAbove(p string) string {
 	return ""
 }
 
-// Paths returns the listed paths, in no order.
-func (l *PathList) Paths() []string {
-	out := make([]string, 0, len(l.listed))
-	for p := range l.listed {
-		out = append(out, p)
+// Below returns, sorted, the listed paths inside directory p.
+func (l *PathList) Below(p string) []string {
+	l.sortOnce.Do(func() {
+		l.sorted = make([]string, 0, len(l.listed))
+		for q := range l.listed {
+			l.sorted = append(l.sorted, q)
+		}
+		slices.Sort(l.sorted)
+	})
+	prefix := p + "/"
+	i, _ := slices.BinarySearch(l.sorted, prefix)
+	j := i
+	for j < len(l.sorted) && strings.HasPrefix(l.sorted[j], prefix) {
+		j++
 	}
-	return out
+	return l.sorted[i:j]
 }
 
 // Len is the number of listed paths.

@@ -73,3 +73,13 @@ func TestDottedLists(t *testing.T) {
 		t.Error(`"../../up/./z" is not z below up`)
 	}
 }
+
+func TestPathListBelow(t *testing.T) {
+	l := NewPathList([]byte("a/b\na/c/d\nab/x\na\nb/a/z\n"), false, false)
+	if got, want := l.Below("a"), []string{"a/b", "a/c/d"}; !slices.Equal(got, want) {
+		t.Errorf("Below(a) = %q, want %q", got, want)
+	}
+	if got := l.Below("b/a/z"); len(got) != 0 {
+		t.Errorf("Below(b/a/z) = %q, want none", got)
+	}
+}
