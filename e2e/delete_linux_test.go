@@ -199,3 +199,25 @@ func TestMergeFilesAndDeletesVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }
+
+// TestMergeFileBrokenByTransfer: under -F --delete-after the receiver's
+// merge files are read again after the transfer; one the transfer left
+// unreadable (here --append joined the source's to the old one: "ace" is
+// no rule) is an error, and nothing is deleted, as after any error. rsync
+// 3.5 stops there with exit 1 (random seed 25661); treesync deleted in
+// that directory by the rules it could read, without a word.
+func TestMergeFileBrokenByTransfer(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/f", Data: []byte("f"), Mtime: at},
+		{Path: "d/.rsync-filter", Data: []byte("exclude *space\n"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/junk", Data: []byte("j"), Mtime: at},
+		{Path: "d/.rsync-filter", Data: []byte("+ */\n- n7*\n"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	src, dst, _ := twinTrees(t, source, stale)
+	r := execIn(t, src, binary, "-rlt", "-F", "--delete-after", "--append", src+"/", dst+"/")
+	if r.code != 23 || !strings.Contains(r.stderr, `unknown filter rule: \"ace\"`) {
+		t.Errorf("want exit 23 and the merge file's error\n%s", r)
+	}
+	if _, err := os.Lstat(filepath.Join(dst, "d/junk")); err != nil {
+		t.Errorf("d/junk deleted by rules that could not be read: %v", err)
+	}
+}

@@ -36,6 +36,7 @@ type Executor struct {
 	backupRoot  backupRoot
 	srcInside   []string // sources inside the destination, relative to it
 	overlay     *overlay // several sources merged (nil for one)
+	afterPass   bool     // deleteAfterPass is walking
 	sources     []source // as given, for --out-format's %f
 	srcRemovals sourceRemovals
 	list        rootList // the root being walked: its list (--files-from, -R)
@@ -232,8 +233,8 @@ func reopened(list []walker.Root) []walker.Root {
 // files protect the receiver's files).
 func (e *Executor) deleteAfterPass(ctx context.Context, roots *roots, after []walker.Root) {
 	e.deletesAfter = false
-	e.deletingPass = true
-	defer func() { e.deletingPass = false }()
+	e.deletingPass, e.afterPass = true, true
+	defer func() { e.deletingPass, e.afterPass = false, false }()
 	for i, r := range after {
 		e.list = roots.lists[i]
 		e.walk(ctx, r, e.visitDeletes)

@@ -418,7 +418,14 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	if p.First {
 		e.reportBlind(d, pol)
 	}
-	pol.Filter, _ = e.rulesFor(d, p)
+	rules, err := e.rulesFor(d, p)
+	if err != nil {
+		if p.First && e.afterPass {
+			e.fail(itemPath(d, "", planner.KindDir), err) // (a merge file the transfer brought; the transfer's walk reports those before it)
+		}
+		p.Src.Err = err // rules that could not be read: no deletes here
+	}
+	pol.Filter = rules
 	plan := planner.PlanDir(d.Path, &p.Src, &p.Dst, pol)
 	e.reportDangling(d, plan.Dangling)
 	if e.opts.PruneEmptyDirs && (plan.HasFiles || p.Src.Err != nil || d.SrcFd < 0 || e.newWithFiles(d, plan.Subdirs, pol.Filter)) {
