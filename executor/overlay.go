@@ -80,22 +80,6 @@ func (o *overlay) has(k int, path string, rules planner.Filter) (found, isDir bo
 	return true, isDir
 }
 
-// winner returns the source whose entry path takes: the first with a
-// directory there, else the first with anything (-1 for none).
-func (o *overlay) winner(path string, rules planner.Filter) int {
-	first := -1
-	for k := range o.srcs {
-		found, isDir := o.has(k, path, rules)
-		if isDir {
-			return k
-		}
-		if found && first < 0 {
-			first = k
-		}
-	}
-	return first
-}
-
 // filter is the filter of source k's walk in a directory: its own (f),
 // with rules (the transfer's, without k's list) deciding what the other
 // sources bring.
@@ -119,16 +103,28 @@ func (f overlaid) Excluded(path string, isDir bool) bool {
 	if isDir {
 		return false // merged (part)
 	}
-	w := f.o.winner(path, f.rules)
-	return w >= 0 && w != f.k
+	// Another source's entry takes its place: a directory, or anything
+	// from an earlier source (the first one's is taken).
+	for j := range f.o.srcs {
+		if j == f.k {
+			continue
+		}
+		if found, jDir := f.o.has(j, path, f.rules); jDir || (found && j < f.k) {
+			return true
+		}
+	}
+	return false
 }
 
 func (f overlaid) Protected(path string, isDir bool) bool {
 	if f.own != nil && f.own.Protected(path, isDir) {
 		return true
 	}
-	for k := range f.o.srcs {
-		if found, _ := f.o.has(k, path, f.rules); found && k != f.k {
+	for j := range f.o.srcs {
+		if j == f.k {
+			continue
+		}
+		if found, _ := f.o.has(j, path, f.rules); found {
 			return true
 		}
 	}
