@@ -1,7 +1,9 @@
 // Package executor carries out the planner's actions on the destination.
 //
 // Run resolves the command line's roots, walks each source in lockstep
-// with the destination (package walker), plans every directory pair
+// with the destination (package walker; several sources one after the
+// other, merged as rsync merges them into one file list: overlay.go),
+// plans every directory pair
 // (package planner) and executes the plan: directories and deletes inline
 // in the walker's listers, file copies on a bounded pool of workers. The
 // workers get a directory's items in batches where new files are created
