@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,4 +82,39 @@ func TestOverlappingSourcesRemovedVsRsync(t *testing.T) {
 	}
 	noDiff(t, "rsync vs treesync", filepath.Join(dir, "rsync"), filepath.Join(dir, filepath.Base(binary)), tree.Options{TouchedSince: start})
 	noDiff(t, "sources left, rsync vs treesync", filepath.Join(dir, "src-rsync"), filepath.Join(dir, "src-"+filepath.Base(binary)), tree.Options{IgnoreDirMtime: true})
+}
+
+// TestStatsCountsVsRsync compares the counts --stats prints with rsync's,
+// into a new destination and onto a stale one, for real and dry runs, of
+// one source and of two: the destination directory made for the run and
+// a dry run's directories, symlinks and specials count as created
+// (treesync left them out), a symlink made again to point elsewhere does
+// not (treesync counted it).
+func TestStatsCountsVsRsync(t *testing.T) {
+	source, stale := overlaidTrees()
+	at := tree.At(100, 0)
+	source = append(source, tree.Node{Path: "a/link", Kind: tree.Symlink, Target: "f", Mtime: at},
+		tree.Node{Path: "a/fifo", Kind: tree.Fifo, Mode: 0o644, Mtime: at})
+	stale = append(stale, tree.Node{Path: "link", Kind: tree.Symlink, Target: "elsewhere", Mtime: at},
+		tree.Node{Path: "fifo", Data: []byte("a file"), Mtime: at})
+	lines := []string{"Number of files:", "Number of created files:", "Number of deleted files:",
+		"Number of regular files transferred:", "Total file size:", "Total transferred file size:"}
+	for _, args := range [][]string{{"-a", "--stats", "a/"}, {"-an", "--stats", "a/"}, {"-a", "--stats", "--delete", "a/", "b/"},
+		{"-an", "--stats", "a/", "b/", "top"}, {"-a", "--stats", "a/x", "top"}} {
+		for _, fresh := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s fresh=%v", strings.Join(args, " "), fresh), func(t *testing.T) {
+				src, dst, ref := twinTrees(t, source, stale)
+				if fresh {
+					dst, ref = dst+"-new", ref+"-new"
+				}
+				r := execIn(t, src, append(append([]string{binary}, args...), dst+"/")...)
+				rr := execIn(t, src, append(append([]string{"rsync"}, args...), ref+"/")...)
+				for _, l := range lines {
+					if got, want := statLine(r.stdout, l), statLine(rr.stdout, l); got != want {
+						t.Errorf("%q, rsync %q", got, want)
+					}
+				}
+			})
+		}
+	}
 }

@@ -121,14 +121,25 @@ func (e *Executor) makeNode(d *walker.Dir, a planner.Action) error {
 		return err
 	}
 	if e.opts.DryRun {
+		e.noteCreated(a)
 		report()
 		return nil
 	}
 	if err := e.newNode(d, a, want); err != nil {
 		return err
 	}
+	e.noteCreated(a)
 	report()
 	return nil
+}
+
+// noteCreated counts a's entry as created (--stats) where the destination
+// had none of its type, as rsync counts (a symlink made again to point
+// elsewhere is not).
+func (e *Executor) noteCreated(a planner.Action) {
+	if a.Dst == nil || a.Dst.Kind != a.Src.Kind {
+		e.stats.Created.add(a.Src.Kind)
+	}
 }
 
 // newNode makes the symlink, fifo, socket or device a under a temporary
@@ -151,11 +162,7 @@ func (e *Executor) newNode(d *walker.Dir, a planner.Action, want *planner.Entry)
 		_ = e.fs.Unlinkat(d.DstFd, tmp)
 		return err
 	}
-	if err := e.commit(d, tmp, a.Name, want); err != nil {
-		return err
-	}
-	e.stats.Created.add(a.Src.Kind)
-	return nil
+	return e.commit(d, tmp, a.Name, want)
 }
 
 // makeWay checks that the destination entry is the one planned and, when

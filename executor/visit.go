@@ -33,6 +33,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		if e.overlay != nil {
 			setMerged(d, e.overlay.rootPart(e.list.index))
 		}
+		if d.Action.Op == planner.OpMkdir && mergedPart(d) != mergedLater {
+			e.stats.Created.add(planner.KindDir) // (the destination itself, made for it)
+		}
 		if (e.list.List == nil || e.list.List.NamesRoot()) && mergedPart(d) != mergedLater { // else the list does not name "."
 			e.printDir(d, d.Action)
 		}
@@ -325,6 +328,9 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action, rules planne
 // it is staged (stage.go), and its stage is returned.
 func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) (*stage, error) {
 	e.printDir(d, a)
+	if a.Op == planner.OpMkdir {
+		e.stats.Created.add(planner.KindDir)
+	}
 	if a.Op != planner.OpMkdir || e.opts.DryRun {
 		return nil, nil
 	}
@@ -347,7 +353,6 @@ func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) (*stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mkdir: %w", err)
 	}
-	e.stats.Created.add(planner.KindDir)
 	return s, nil
 }
 
