@@ -292,7 +292,8 @@ func (userRuns) normalize(t *testing.T, opts []string, r, rr *result, ref, dst s
 func withoutAtimeOf(out string, names map[string]bool) string {
 	lines := strings.SplitAfter(out, "\n")
 	for i, l := range lines {
-		name, _, _ := strings.Cut(strings.TrimSuffix(l, "\n")[min(12, len(l)):], " => ")
+		trimmed := strings.TrimSuffix(l, "\n")
+		name, _, _ := strings.Cut(trimmed[min(12, len(trimmed)):], " => ")
 		if !itemLine.MatchString(l) || !names[name] || l[8] != 'u' {
 			continue
 		}

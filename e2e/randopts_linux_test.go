@@ -30,6 +30,9 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 	for seed := range 4 * seeds() {
 		source, stale, opts := randomCase(seed)
 		alt, opts := seededAlt(seed, source, opts)
+		if seed%71 == 5 {
+			opts = append(opts, "--stats")
+		}
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			if seed%2 == 1 {
 				t.Setenv("TREESYNC_LIST_WINDOW", "3")

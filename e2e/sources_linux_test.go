@@ -89,7 +89,8 @@ func TestOverlappingSourcesRemovedVsRsync(t *testing.T) {
 // one source and of two: the destination directory made for the run and
 // a dry run's directories, symlinks and specials count as created
 // (treesync left them out), a symlink made again to point elsewhere does
-// not (treesync counted it).
+// not (treesync counted it); excluded entries, and a source directory -R
+// does not name, are not counted (treesync counted them).
 func TestStatsCountsVsRsync(t *testing.T) {
 	source, stale := overlaidTrees()
 	at := tree.At(100, 0)
@@ -100,7 +101,8 @@ func TestStatsCountsVsRsync(t *testing.T) {
 	lines := []string{"Number of files:", "Number of created files:", "Number of deleted files:",
 		"Number of regular files transferred:", "Total file size:", "Total transferred file size:"}
 	for _, args := range [][]string{{"-a", "--stats", "a/"}, {"-an", "--stats", "a/"}, {"-a", "--stats", "--delete", "a/", "b/"},
-		{"-an", "--stats", "a/", "b/", "top"}, {"-a", "--stats", "a/x", "top"}} {
+		{"-an", "--stats", "a/", "b/", "top"}, {"-a", "--stats", "a/x", "top"}, {"-a", "--stats", "--exclude=x", "--exclude=f*", "a/"},
+		{"-aR", "--stats", "a/x/1"}} {
 		for _, fresh := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s fresh=%v", strings.Join(args, " "), fresh), func(t *testing.T) {
 				src, dst, ref := twinTrees(t, source, stale)

@@ -296,6 +296,7 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 		return err
 	}
 	if e.opts.DryRun {
+		e.noteLinked(a)
 		e.print(item{op: planner.OpLink, kind: planner.KindFile, change: change, path: p, target: g.path, ent: a.Src})
 		return nil
 	}
@@ -320,6 +321,16 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	} else if err := e.commit(d, tmp, a.Name, want); err != nil {
 		return err
 	}
+	e.noteLinked(a)
 	e.print(item{op: planner.OpLink, kind: planner.KindFile, change: change, path: p, target: g.path, ent: a.Src})
 	return nil
+}
+
+// noteLinked counts a name linked to its group's copy as created
+// (--stats) where the destination had nothing of that name, as rsync
+// counts (one that replaces another entry it does not).
+func (e *Executor) noteLinked(a planner.Action) {
+	if a.Dst == nil {
+		e.stats.Created.add(planner.KindFile)
+	}
 }

@@ -248,3 +248,10 @@ func (o *overlay) sourceTime(s *planner.Entry) int64 {
 	}
 	return s.Mtime
 }
+
+// overlaidOnly reports a source entry that rules leave out only because
+// another source's entry is taken in its place.
+func overlaidOnly(rules planner.Filter, path string, s *planner.Entry) bool {
+	f, ok := rules.(overlaid)
+	return ok && !s.Dangling && (f.own == nil || !f.own.Excluded(path, s.Kind == planner.KindDir))
+}

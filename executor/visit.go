@@ -29,16 +29,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	if d.Top() {
 		pol.Delete = false // the directory above a source named without a slash
 	} else if d.Parent == nil && p.First {
-		e.stats.Files.add(planner.KindDir)
-		if e.overlay != nil {
-			setMerged(d, e.overlay.rootPart(e.list.index))
-		}
-		if d.Action.Op == planner.OpMkdir && mergedPart(d) != mergedLater {
-			e.stats.Created.add(planner.KindDir) // (the destination itself, made for it)
-		}
-		if (e.list.List == nil || e.list.List.NamesRoot()) && mergedPart(d) != mergedLater { // else the list does not name "."
-			e.printDir(d, d.Action)
-		}
+		e.visitRoot(d)
 	}
 	if p.First {
 		e.reportBlind(d, pol)
@@ -64,7 +55,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	if plan.HasFiles || p.Src.Err != nil || d.SrcFd < 0 {
 		d.Used.Store(true) // -m keeps it, as rsync keeps what its file list has (or what could not be listed)
 	}
-	e.countSources(&p.Src)
+	e.countSources(d, &p.Src, plan.Left, rules)
 	e.del.dstSeen.Add(int64(len(p.Dst.Entries)))
 	t, whole := decided(d, p, &plan)
 	whole = whole && ctx.Err() == nil // a stopping run deletes nothing more
@@ -85,6 +76,26 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	return e.afterWindow(d, p, e.subdirs(d, plan.Subdirs, pol.Filter))
 }
 
+// visitRoot counts and prints the source directory itself, where it is
+// part of the transfer: not where a list does not name it ("./"), nor
+// where an earlier source's brought it (several sources).
+func (e *Executor) visitRoot(d *walker.Dir) {
+	if e.overlay != nil {
+		setMerged(d, e.overlay.rootPart(e.list.index))
+	}
+	if e.list.List != nil && !e.list.List.NamesRoot() {
+		return
+	}
+	e.stats.Files.add(planner.KindDir) // (each source's, as rsync counts them)
+	if mergedPart(d) == mergedLater {
+		return
+	}
+	if d.Action.Op == planner.OpMkdir {
+		e.stats.Created.add(planner.KindDir) // (the destination itself, made for it)
+	}
+	e.printDir(d, d.Action)
+}
+
 func (e *Executor) warnHeld(d *walker.Dir, held bool) {
 	if held {
 		e.opts.Log.Warn().Str("path", itemPath(d, "", planner.KindDir)).
@@ -92,10 +103,19 @@ func (e *Executor) warnHeld(d *walker.Dir, held bool) {
 	}
 }
 
-// countSources adds the source entries taking part to the file counts.
-func (e *Executor) countSources(src *planner.Listing) {
+// countSources adds the source entries taking part to the file counts:
+// all but those the plan left out (left, ascending indexes), where rsync
+// counts what each source brings, another's entry taken instead or not.
+func (e *Executor) countSources(d *walker.Dir, src *planner.Listing, left []int32, rules planner.Filter) {
 	for i := range src.Entries {
-		e.stats.countSource(&src.Entries[i])
+		s := &src.Entries[i]
+		if len(left) > 0 && left[0] == int32(i) {
+			left = left[1:]
+			if !overlaidOnly(rules, planner.Join(d.Path, s.Name), s) {
+				continue
+			}
+		}
+		e.stats.countSource(s)
 	}
 }
 

@@ -95,6 +95,10 @@ type DirPlan struct {
 	// non-directories left as they are: up to date, or kept by a compare
 	// option.
 	Notes []Note
+	// Left holds the indexes (in the source listing) of the entries the
+	// plan leaves out: excluded, or dangling links to follow. The others
+	// are rsync's file list (--stats counts them).
+	Left []int32
 }
 
 // Note is one of rsync's -vv lines: the name, then why it is left ("is

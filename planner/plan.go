@@ -28,7 +28,9 @@ func PlanDir(dir string, src, dst *Listing, pol Policy) DirPlan {
 			p.HasFiles = p.HasFiles || s.Kind != KindDir
 			continue
 		}
-		p.add(dir, s, d, pol, canDelete)
+		if !p.add(dir, s, d, pol, canDelete) {
+			p.Left = append(p.Left, int32(i-1))
+		}
 	}
 	return p
 }
@@ -39,29 +41,31 @@ func (l *Listing) failed(name string) bool {
 	return found
 }
 
-// add plans one name present on one side or both. A destination
-// symlink -K (or --no-implied-dirs) followed to a directory is the
-// symlink it is where the source has no directory of its name: deleted,
-// replaced or kept up to date as a link, never what it points to (as
-// rsync).
-func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
+// add plans one name present on one side or both, and reports false
+// for a source entry it leaves out (excluded, or a dangling link to
+// follow). A destination symlink -K (or --no-implied-dirs) followed to a
+// directory is the symlink it is where the source has no directory of its
+// name: deleted, replaced or kept up to date as a link, never what it
+// points to (as rsync).
+func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) bool {
 	if d != nil && d.Link() != nil && (s == nil || s.Kind != KindDir) {
 		d = d.Link()
 	}
+	taken := true
 	if s != nil && pol.excluded(Join(dir, s.Name), s) {
-		s = nil
+		s, taken = nil, false
 		if d == nil {
-			return
+			return false
 		}
 	}
 	if s != nil && s.Dangling {
 		p.Dangling = append(p.Dangling, s)
-		return
+		return false
 	}
 	p.HasFiles = p.HasFiles || (s != nil && s.Kind != KindDir)
 	if s != nil && s.Unsafe {
 		p.Unsafe = append(p.Unsafe, s) // ignored; d stays as it is
-		return
+		return true
 	}
 	switch {
 	case s == nil:
@@ -71,6 +75,7 @@ func (p *DirPlan) add(dir string, s, d *Entry, pol Policy, canDelete bool) {
 	default:
 		p.planItem(s, d, pol)
 	}
+	return taken
 }
 
 // excluded reports a source entry the filter rules leave out. A symlink
