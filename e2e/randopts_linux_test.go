@@ -52,9 +52,9 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = namedSource{how} // (--backup-dir would be beside the copy, outside the trees compared)
 				t.Log("source named without a trailing slash")
 			} else if seed%67 == 47 {
-				m := seededSources(seed, source, opts, how)
+				m := seededSources(seed, source, stale, opts, how)
 				how = m
-				t.Logf("sources: %s %q", m.kind, m.paths)
+				t.Logf("sources: %s %q %q", m.kind, m.paths, m.opts)
 			}
 			compareRuns(t, how, opts, source, stale, alt)
 		})

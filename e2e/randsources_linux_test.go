@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -22,13 +23,14 @@ type manySources struct {
 	runs
 	kind  string   // "files-from", "relative" or "several"
 	paths []string // relative to SRC
+	opts  []string // --ignore-missing-args or --delete-missing-args, at times
 }
 
 // seededSources wraps how in the sources seed draws from source. Under
 // --remove-source-files no path is drawn inside another: rsync lists a
 // file reached twice once each way and sends both before removing it,
 // where treesync's second walk finds it removed (seed 8757).
-func seededSources(seed int, source []tree.Node, opts []string, how runs) manySources {
+func seededSources(seed int, source, stale []tree.Node, opts []string, how runs) manySources {
 	r := rand.New(rand.NewPCG(uint64(seed), 67))
 	m := manySources{runs: how, kind: []string{"files-from", "relative", "several"}[seed/67%3]}
 	for range 1 + r.IntN(3) {
@@ -48,7 +50,26 @@ func seededSources(seed int, source []tree.Node, opts []string, how runs) manySo
 	if r.IntN(6) == 0 {
 		m.paths = append(m.paths, "missing")
 	}
+	if r.IntN(4) == 0 { // a name the destination has and the source not, or not
+		m.paths = append(m.paths, cmp.Or(missingIn(source, stale), "missing2"))
+		m.opts = [][]string{nil, {"--ignore-missing-args"}, {"--delete-missing-args"}, {"--delete-missing-args", "--force"}}[r.IntN(4)]
+	}
 	return m
+}
+
+// missingIn returns the last path stale has and source not ("" for none).
+func missingIn(source, stale []tree.Node) string {
+	has := map[string]bool{}
+	for _, n := range source {
+		has[n.Path] = true
+	}
+	last := ""
+	for _, n := range stale {
+		if !has[n.Path] {
+			last = n.Path
+		}
+	}
+	return last
 }
 
 // nested reports whether source paths p and q (with "/./" or not) are
@@ -68,6 +89,13 @@ func withDot(r *rand.Rand, p string) string {
 // sources gives the options and sources of a run whose source directory
 // is src, writing the --files-from list in dir.
 func (m manySources) sources(t *testing.T, dir string) func(src string) []string {
+	args := m.args(t, dir)
+	return func(src string) []string { return append(slices.Clone(m.opts), args(src)...) }
+}
+
+// args gives the options of m.kind and the sources, for a source
+// directory src.
+func (m manySources) args(t *testing.T, dir string) func(src string) []string {
 	switch m.kind {
 	case "files-from":
 		list, sep, opts := filepath.Join(dir, "list"), "\n", []string{"--files-from=" + filepath.Join(dir, "list")}

@@ -124,7 +124,10 @@ func compareInSource(t *testing.T, args []string, source, stale []tree.Node) {
 // TestMissingArgsVsRsync: a source argument (or listed path) the source
 // lacks is an error by default, nothing under --ignore-missing-args, and
 // a deletion of its destination name under --delete-missing-args (a
-// non-empty directory only with --force, else left with a notice).
+// non-empty directory only with --force, else left with a notice). A
+// missing directory on the way, or one whose contents are asked for, is
+// an error all the same (-R: a vanished file, and nothing deleted, but
+// from a --files-from list); a missing name the rules exclude is left.
 func TestMissingArgsVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
@@ -133,14 +136,20 @@ func TestMissingArgsVsRsync(t *testing.T) {
 		{Path: "gd", Kind: tree.Dir, Mtime: at}, {Path: "gd/x", Kind: tree.Dir, Mtime: at},
 		{Path: "gf", Data: []byte("g"), Mtime: at}, {Path: "a", Kind: tree.Dir, Mtime: at},
 		{Path: "a/gone", Data: []byte("g"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
-	list := filepath.Join(t.TempDir(), "list")
+	list, gone := filepath.Join(t.TempDir(), "list"), filepath.Join(t.TempDir(), "gone")
 	if err := os.WriteFile(list, []byte("a/f\na/gone\ngf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(gone, []byte("gone/f\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"-a", "a", "nope"}, {"-a", "--ignore-missing-args", "a", "nope"},
 		{"-a", "--delete-missing-args", "a", "gf", "gone", "nope"}, {"-a", "--delete-missing-args", "--force", "gone", "gd"},
 		{"-an", "--delete-missing-args", "gf", "gd"}, {"-a", "--delete-missing-args", "--files-from=" + list, "."},
-		{"-a", "--ignore-missing-args", "--files-from=" + list, "."}} {
+		{"-a", "--ignore-missing-args", "--files-from=" + list, "."}, {"-a", "--ignore-missing-args", "nope/x", "a"},
+		{"-a", "--delete-missing-args", "gone/", "a"}, {"-aR", "--delete-missing-args", "gone/f", "a/f"},
+		{"-a", "--delete-missing-args", "--files-from=" + gone, "."}, {"-a", "--delete-missing-args", "--exclude=gf", "gf", "gd"},
+		{"-aR", "--delete-missing-args", "--exclude=*", "a/gone"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,7 +23,7 @@ func (e *Executor) dirRules(d *walker.Dir) (planner.Filter, error) {
 	rules, err := e.enterRules(d)
 	own := rules
 	if e.list.List != nil {
-		own = listFilter{rules: rules, list: e.list, follow: e.opts.Links == walker.LinksFollow}
+		own = listFilter{rules: rules, list: e.list, follow: e.opts.Links == walker.LinksFollow, missing: e.opts.MissingArgs == MissingDelete}
 	}
 	if e.overlay != nil {
 		return e.overlay.filter(e.list.index, own, rules), err
@@ -48,7 +49,14 @@ func (e *Executor) reportUnlisted() {
 		switch {
 		case err == nil:
 		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
-			if e.opts.MissingArgs == MissingDelete {
+			if dir := path.Dir(p); e.opts.MissingArgs == MissingDelete && dir != "." && !isDir(filepath.Join(e.list.base, dir)) {
+				// rsync's "file has vanished" (exit 24) for the directory
+				// leading to it, and nothing deleted (but from a list)
+				e.fail(dir, srcErr(fmt.Errorf("source %s: %w", dir, fs.ErrNotExist)))
+				if e.list.FilesFrom {
+					e.deleteMissing(e.rootFd, p, false) // (its directory keeps the deletion's time, as rsync's)
+				}
+			} else if e.opts.MissingArgs == MissingDelete {
 				// the run gave its directory its time (the root's only when named)
 				e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || l.NamesRoot())
 			}
@@ -174,6 +182,9 @@ type listFilter struct {
 	rules  planner.Filter
 	list   rootList
 	follow bool
+	// missing: under --delete-missing-args a listed path the source lacks
+	// (its directory there) leads to it as one it has, as rsync sends it
+	missing bool
 }
 
 func (f listFilter) Excluded(p string, isDir bool) bool {
@@ -234,5 +245,14 @@ func (f listFilter) takes(p string) bool {
 	if err == nil && f.follow && st.IsSymlink() {
 		st, err = platform.Statat(platform.CurrentDir, name)
 	}
+	if f.missing && errors.Is(err, fs.ErrNotExist) && isDir(filepath.Dir(name)) {
+		return f.rules == nil || !f.rules.Excluded(p, false)
+	}
 	return err == nil && (f.rules == nil || !f.rules.Excluded(p, st.IsDir()))
+}
+
+// isDir reports whether name (from the current directory) is a directory.
+func isDir(name string) bool {
+	st, err := platform.Statat(platform.CurrentDir, name)
+	return err == nil && st.IsDir()
 }

@@ -28,10 +28,11 @@ const (
 // counted as a --delete deletion; a directory with its contents only
 // under --delete or --force, as rsync. keepTime puts back the time of
 // the directory it was in (done already: rsync deletes a listed path
-// before it sets the times).
+// before it sets the times). One the filter rules exclude (as a file:
+// the source has no type for it) is left, as rsync sends no such name.
 func (e *Executor) deleteMissing(destFd int, rel string, keepTime bool) {
-	if destFd < 0 {
-		return // a dry run's new destination has nothing to delete
+	if destFd < 0 || (e.opts.Filter != nil && e.opts.Filter.Excluded(rel, false)) {
+		return // (a dry run's new destination has nothing to delete)
 	}
 	dir, name := path.Dir(rel), path.Base(rel)
 	fd, err := platform.OpenBeneath(destFd, dir)

@@ -180,4 +180,8 @@ func (o *Options) fill() {
 type SourceList struct {
 	List       *filter.PathList
 	NamePrefix string
+	// FilesFrom marks a --files-from list: under --delete-missing-args a
+	// listed path whose directory is missing too is still deleted at the
+	// destination (with the warning), where rsync's -R deletes nothing.
+	FilesFrom bool
 }

@@ -95,12 +95,15 @@ func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) 
 		s, err := inspect(p)
 		switch {
 		case err == nil:
-			s.list = SourceList{List: e.opts.FilesFrom}
+			s.list = SourceList{List: e.opts.FilesFrom, FilesFrom: e.opts.FilesFrom != nil}
 			if i < len(e.opts.Lists) {
 				s.list = e.opts.Lists[i]
 			}
 			srcs = append(srcs, s)
-		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
+		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist) && !s.contents && isDir(filepath.Dir(p)):
+			// (a missing directory on the way, or a missing directory
+			// whose contents are asked for, is an error, as rsync's
+			// change_dir fails)
 			if e.opts.MissingArgs == MissingDelete && !s.contents {
 				missing = append(missing, filepath.Base(p))
 			}

@@ -116,7 +116,7 @@ func filesFromOptions(c *cli.Context, opts *executor.Options, sources []string) 
 	}
 	out := make([]string, len(dirs))
 	for i, dir := range dirs {
-		opts.Lists = append(opts.Lists, executor.SourceList{List: lists[i]})
+		opts.Lists = append(opts.Lists, executor.SourceList{List: lists[i], FilesFrom: true})
 		out[i] = strings.TrimSuffix(base+dir, "/") + "/"
 	}
 	return out, nil
