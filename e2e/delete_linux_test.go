@@ -221,3 +221,19 @@ func TestMergeFileBrokenByTransfer(t *testing.T) {
 		t.Errorf("d/junk deleted by rules that could not be read: %v", err)
 	}
 }
+
+// TestPruneExistingVsRsync: under -m with --existing, a source directory
+// that holds only an empty directory (not made: --existing) is pruned as
+// rsync prunes it, so --delete-excluded deletes it at the destination;
+// treesync kept it for the directory it did not make (random seed 16264).
+func TestPruneExistingVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/x", Data: []byte("x"), Mtime: at},
+		{Path: "d/e", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/x", Data: []byte("x"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-r", "-m", "--delete-excluded", "--exclude=x", "--existing", "."},
+		{"-rn", "-m", "--delete-excluded", "--exclude=x", "--existing", "."}, {"-r", "-m", "--delete-before", "--existing", "."}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+	}
+}

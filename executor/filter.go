@@ -183,7 +183,7 @@ type listFilter struct {
 	list   rootList
 	follow bool
 	// missing: under --delete-missing-args a listed path the source lacks
-	// (its directory there) leads to it as one it has, as rsync sends it
+	// is led to as one it has, as rsync sends the directories on the way
 	missing bool
 }
 
@@ -245,7 +245,7 @@ func (f listFilter) takes(p string) bool {
 	if err == nil && f.follow && st.IsSymlink() {
 		st, err = platform.Statat(platform.CurrentDir, name)
 	}
-	if f.missing && errors.Is(err, fs.ErrNotExist) && isDir(filepath.Dir(name)) {
+	if f.missing && errors.Is(err, fs.ErrNotExist) { // (what leads to it as far as the source has it)
 		return f.rules == nil || !f.rules.Excluded(p, false)
 	}
 	return err == nil && (f.rules == nil || !f.rules.Excluded(p, st.IsDir()))

@@ -384,6 +384,7 @@ func (e *Executor) mtime(want *planner.Entry) int64 {
 func (e *Executor) pruned(d *walker.Dir) bool {
 	if e.prunable(d) {
 		switch {
+		case d.Action.Dst == nil && d.Action.Op == planner.OpDir:
 		case d.Action.Op == planner.OpMkdir:
 			e.unmake(d)
 		case e.deletingPass:
@@ -423,6 +424,9 @@ func (e *Executor) prunable(d *walker.Dir) bool {
 		return false
 	}
 	a := d.Action
+	if a.Op == planner.OpDir && a.Dst == nil {
+		return true // (--existing walks a directory it does not make: nothing there to prune, and its parent not kept for it)
+	}
 	return (a.Op == planner.OpMkdir && a.Dst == nil) || (a.Op == planner.OpDir && a.Dst != nil && !d.Parent.Top())
 }
 
