@@ -92,7 +92,7 @@ func syncFlags() []cli.Flag {
 		boolFlag("dirs", "d", "without -r, copy the directories met (made, with their attributes), not what is in them; a SRC/ still gives its contents", catCopy),
 		boolFlag("no-implied-dirs", "", "with -R or --files-from, leave the directories leading to the paths as the destination has them (a symlink there is followed; missing ones are made with default attributes)", catCopy),
 		boolFlag("relative", "R", "keep each source's path at the destination (from after a /./ in it): the directories leading to it come along", catCopy),
-		&cli.StringFlag{Name: "files-from", Category: catCopy, Usage: "transfer only the paths listed in `FILE` (relative to SRC; - reads stdin); -a no longer implies -r"},
+		&cli.StringFlag{Name: "files-from", Category: catCopy, Usage: "transfer only the paths listed in `FILE` (relative to SRC, each kept from after a /./ in it; a listed DIR/ brings its entries; - reads stdin); -a no longer implies -r"},
 		boolFlag("from0", "0", "--files-from lists are separated by NUL bytes, not newlines", catCopy),
 		boolFlag("no-recursive", "", "turn -r off; --no-OPTION turns off any option rsync lets turn off (-v, -c, -H, -x, --progress, ...), where it stands: a later form of the option, or -a for its parts, turns it on again", catCopy),
 		boolFlag("copy-dirlinks", "k", "copy what a source symlink to a directory points to, as that directory (other symlinks stay links)", catCopy),
