@@ -51,24 +51,22 @@ func seededSources(seed int, source, stale []tree.Node, opts []string, how runs)
 		m.paths = append(m.paths, "missing")
 	}
 	if r.IntN(4) == 0 { // a name the destination has and the source not, or not
-		m.paths = append(m.paths, cmp.Or(missingIn(source, stale, m.kind == "files-from"), "missing2"))
+		m.paths = append(m.paths, cmp.Or(missingIn(source, stale), "missing2"))
 		m.opts = [][]string{nil, {"--ignore-missing-args"}, {"--delete-missing-args"}, {"--delete-missing-args", "--force"}}[r.IntN(4)]
 	}
 	return m
 }
 
 // missingIn returns the last path stale has and source not ("" for
-// none); with dirThere, one whose directory source has (from a
-// --files-from list, rsync 3.5 deletes a name whose directory is missing
-// too under -a, not under -rlt: seed 16529; TestMissingArgsVsRsync).
-func missingIn(source, stale []tree.Node, dirThere bool) string {
-	has := map[string]bool{".": true}
+// none).
+func missingIn(source, stale []tree.Node) string {
+	has := map[string]bool{}
 	for _, n := range source {
 		has[n.Path] = true
 	}
 	last := ""
 	for _, n := range stale {
-		if !has[n.Path] && (!dirThere || has[filepath.Dir(n.Path)]) {
+		if !has[n.Path] {
 			last = n.Path
 		}
 	}

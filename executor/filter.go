@@ -53,7 +53,7 @@ func (e *Executor) reportUnlisted() {
 				// rsync's "file has vanished" (exit 24) for the directory
 				// leading to it, and nothing deleted (but from a list)
 				e.fail(dir, srcErr(fmt.Errorf("source %s: %w", dir, fs.ErrNotExist)))
-				if e.list.FilesFrom {
+				if e.list.FilesFrom && !l.Recursive() {
 					e.deleteMissing(e.rootFd, p, false) // (its directory keeps the deletion's time, as rsync's)
 				}
 			} else if e.opts.MissingArgs == MissingDelete {

@@ -182,6 +182,7 @@ type SourceList struct {
 	NamePrefix string
 	// FilesFrom marks a --files-from list: under --delete-missing-args a
 	// listed path whose directory is missing too is still deleted at the
-	// destination (with the warning), where rsync's -R deletes nothing.
+	// destination (with the warning) without -r, where rsync's -R and
+	// a list with -r delete nothing.
 	FilesFrom bool
 }

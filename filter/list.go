@@ -165,6 +165,9 @@ func (l *PathList) Includes(p string, isDir bool) bool {
 	return (isDir && l.implied[p]) || l.Takes(p)
 }
 
+// Recursive reports whether listed directories bring their trees (-r).
+func (l *PathList) Recursive() bool { return l.recursive }
+
 // Listed reports whether p is a listed path.
 func (l *PathList) Listed(p string) bool { return l.listed[p] != nil }
 
