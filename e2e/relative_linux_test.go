@@ -149,7 +149,7 @@ func TestMissingArgsVsRsync(t *testing.T) {
 		{"-a", "--ignore-missing-args", "--files-from=" + list, "."}, {"-a", "--ignore-missing-args", "nope/x", "a"},
 		{"-a", "--delete-missing-args", "gone/", "a"}, {"-aR", "--delete-missing-args", "gone/f", "a/f"},
 		{"-a", "--delete-missing-args", "--files-from=" + gone, "."}, {"-ar", "--delete-missing-args", "--files-from=" + gone, "."}, {"-a", "--delete-missing-args", "--exclude=gf", "gf", "gd"},
-		{"-aR", "--delete-missing-args", "--exclude=*", "a/gone"}} {
+		{"-aR", "--delete-missing-args", "--exclude=*", "a/gone"}, {"-aR", "--delete-missing-args", "--exclude=gone", "--chmod=D700", "a/gone"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
 	}
 }

@@ -245,8 +245,8 @@ func (f listFilter) takes(p string) bool {
 	if err == nil && f.follow && st.IsSymlink() {
 		st, err = platform.Statat(platform.CurrentDir, name)
 	}
-	if f.missing && errors.Is(err, fs.ErrNotExist) { // (what leads to it as far as the source has it)
-		return f.rules == nil || !f.rules.Excluded(p, false)
+	if f.missing && errors.Is(err, fs.ErrNotExist) {
+		return true // (what leads to it as far as the source has it, whatever the rules say of it)
 	}
 	return err == nil && (f.rules == nil || !f.rules.Excluded(p, st.IsDir()))
 }
