@@ -128,6 +128,8 @@ func compareInSource(t *testing.T, args []string, source, stale []tree.Node) {
 // missing directory on the way, or one whose contents are asked for, is
 // an error all the same (-R: a vanished file, and nothing deleted, but
 // from a --files-from list); a missing name the rules exclude is left.
+// Under --backup-dir the name deleted is kept there (treesync deleted it
+// and failed its backup: the directory was not known yet).
 func TestMissingArgsVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
@@ -149,7 +151,8 @@ func TestMissingArgsVsRsync(t *testing.T) {
 		{"-a", "--ignore-missing-args", "--files-from=" + list, "."}, {"-a", "--ignore-missing-args", "nope/x", "a"},
 		{"-a", "--delete-missing-args", "gone/", "a"}, {"-aR", "--delete-missing-args", "gone/f", "a/f"},
 		{"-a", "--delete-missing-args", "--files-from=" + gone, "."}, {"-ar", "--delete-missing-args", "--files-from=" + gone, "."}, {"-a", "--delete-missing-args", "--exclude=gf", "gf", "gd"},
-		{"-aR", "--delete-missing-args", "--exclude=*", "a/gone"}, {"-aR", "--delete-missing-args", "--exclude=gone", "--chmod=D700", "a/gone"}} {
+		{"-aR", "--delete-missing-args", "--exclude=*", "a/gone"}, {"-aR", "--delete-missing-args", "--exclude=gone", "--chmod=D700", "a/gone"},
+		{"-a", "--delete-missing-args", "--backup-dir=bk", "a", "gf"}, {"-a", "--delete-missing-args", "-b", "a", "gf"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
 	}
 }

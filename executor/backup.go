@@ -141,6 +141,11 @@ func (e *Executor) noteBackup(rel string) {
 // until done is called.
 func (e *Executor) backupDirFd(d *walker.Dir, dirfd int, rel string) (fd int, done func(), err error) {
 	if e.backupRoot.path == "" {
+		if e.opts.Suffix == "" {
+			// (a backup beside the file under its own name would be the
+			// file: never so, whatever the order of the run's steps)
+			return -1, nil, fmt.Errorf("backup of %s: no backup directory and no suffix", rel)
+		}
 		return dirfd, func() {}, nil
 	}
 	fd, err = e.backupDirFor(path.Dir(rel), d)

@@ -180,6 +180,9 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		e.fatal("", err)
 		return
 	}
+	for _, name := range roots.missing { // (after the backup directory is known: -b keeps them)
+		e.deleteMissing(roots.destFd, name, false)
+	}
 	e.openAltRoots(dest)
 	defer e.closeAltRoots()
 	defer e.closeAbsPartial()

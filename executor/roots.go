@@ -22,9 +22,10 @@ type source struct {
 }
 
 type roots struct {
-	list   []walker.Root
-	lists  []rootList // each root's, in the same order
-	destFd int
+	list    []walker.Root
+	lists   []rootList // each root's, in the same order
+	destFd  int
+	missing []string // the destination names of missing sources --delete-missing-args deletes
 }
 
 // rootList is what a root's walk is restricted to, and where its listed
@@ -52,10 +53,7 @@ func (e *Executor) resolve(paths []string, dest string) (*roots, error) {
 	if err != nil {
 		return r, err
 	}
-	r.destFd = destFd
-	for _, name := range missing {
-		e.deleteMissing(destFd, name, false)
-	}
+	r.destFd, r.missing = destFd, missing
 	var rooted []source
 	for _, s := range srcs {
 		if s.st.IsDir() && !e.pol.Recursive && !e.pol.Dirs && s.list.List == nil { // --files-from lists what to take from it
