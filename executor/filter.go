@@ -26,7 +26,7 @@ func (e *Executor) dirRules(d *walker.Dir) (planner.Filter, error) {
 		own = listFilter{rules: rules, list: e.list, follow: e.opts.Links == walker.LinksFollow, missing: e.opts.MissingArgs == MissingDelete}
 	}
 	if e.overlay != nil {
-		return e.overlay.filter(e.list.index, own, rules), err
+		return e.overlay.filter(e.list.index, d.Path, own, rules), err
 	}
 	return own, err
 }

@@ -80,11 +80,21 @@ func (o *overlay) has(k int, path string, rules planner.Filter) (found, isDir bo
 	return true, isDir
 }
 
-// filter is the filter of source k's walk in a directory: its own (f),
-// with rules (the transfer's, without k's list) deciding what the other
-// sources bring.
-func (o *overlay) filter(k int, f, rules planner.Filter) planner.Filter {
-	return overlaid{o: o, k: k, own: f, rules: rules}
+// filter is the filter of source k's walk in the directory dir: its own
+// (f), with rules (the transfer's, without k's list) deciding what the
+// other sources bring. Those asked about dir's entries are the ones that
+// have dir: one stat each for the directory, not one for every entry.
+func (o *overlay) filter(k int, dir string, f, rules planner.Filter) planner.Filter {
+	ov := overlaid{o: o, k: k, own: f, rules: rules}
+	for j := range o.srcs {
+		if j == k {
+			continue
+		}
+		if _, isDir := o.has(j, dir, rules); isDir || dir == "" { // (every source has the destination itself)
+			ov.others = append(ov.others, j)
+		}
+	}
+	return ov
 }
 
 // overlaid leaves out of one source's walk the non-directories another
@@ -94,6 +104,7 @@ type overlaid struct {
 	o          *overlay
 	k          int
 	own, rules planner.Filter
+	others     []int // the other sources that have the directory, in order
 }
 
 func (f overlaid) Excluded(path string, isDir bool) bool {
@@ -105,10 +116,7 @@ func (f overlaid) Excluded(path string, isDir bool) bool {
 	}
 	// Another source's entry takes its place: a directory, or anything
 	// from an earlier source (the first one's is taken).
-	for j := range f.o.srcs {
-		if j == f.k {
-			continue
-		}
+	for _, j := range f.others {
 		if found, jDir := f.o.has(j, path, f.rules); jDir || (found && j < f.k) {
 			return true
 		}
@@ -120,10 +128,7 @@ func (f overlaid) Protected(path string, isDir bool) bool {
 	if f.own != nil && f.own.Protected(path, isDir) {
 		return true
 	}
-	for j := range f.o.srcs {
-		if j == f.k {
-			continue
-		}
+	for _, j := range f.others {
 		if found, _ := f.o.has(j, path, f.rules); found {
 			return true
 		}
@@ -141,10 +146,7 @@ const (
 // part returns the part of the directory path in the walk of f's source.
 func (f overlaid) part(path string) uint8 {
 	part := mergedNone
-	for j := range f.o.srcs {
-		if j == f.k {
-			continue
-		}
+	for _, j := range f.others {
 		if _, isDir := f.o.has(j, path, f.rules); isDir && j < f.k {
 			return mergedLater
 		} else if isDir {
