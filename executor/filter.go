@@ -48,22 +48,31 @@ func (e *Executor) reportUnlisted() {
 		_, err := stat(platform.CurrentDir, filepath.Join(e.list.base, p))
 		switch {
 		case err == nil:
-		case e.opts.MissingArgs != MissingFail && errors.Is(err, fs.ErrNotExist):
-			if dir := path.Dir(p); e.opts.MissingArgs == MissingDelete && dir != "." && !isDir(filepath.Join(e.list.base, dir)) {
-				// rsync's "file has vanished" (exit 24) for the directory
-				// leading to it, and nothing deleted (but from a list)
-				e.fail(dir, srcErr(fmt.Errorf("source %s: %w", dir, fs.ErrNotExist)))
-				if e.list.FilesFrom && !l.Recursive() {
-					e.deleteMissing(e.rootFd, p, false) // (its directory keeps the deletion's time, as rsync's)
-				}
-			} else if e.opts.MissingArgs == MissingDelete {
-				// the run gave its directory its time (the root's only when named)
-				e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || l.NamesRoot())
-			}
+		case e.opts.MissingArgs == MissingDelete && errors.Is(err, fs.ErrNotExist):
+			e.deleteMissingListed(p)
+		case e.opts.MissingArgs == MissingIgnore && errors.Is(err, fs.ErrNotExist):
 		default:
 			e.fail(p, fmt.Errorf("source %s: %w", p, err))
 		}
 	}
+}
+
+// deleteMissingListed deletes, under --delete-missing-args, the
+// destination name of the listed path p the source lacks. Where the
+// directory leading to it is missing too, that is rsync's "file has
+// vanished" (exit 24), and nothing is deleted but from a --files-from
+// list without -r.
+func (e *Executor) deleteMissingListed(p string) {
+	l := e.list.List
+	if dir := path.Dir(p); dir != "." && !isDir(filepath.Join(e.list.base, dir)) {
+		e.fail(dir, srcErr(fmt.Errorf("source %s: %w", dir, fs.ErrNotExist)))
+		if e.list.FilesFrom && !l.Recursive() {
+			e.deleteMissing(e.rootFd, p, false) // (its directory keeps the deletion's time, as rsync's)
+		}
+		return
+	}
+	// (the run gave its directory its time; the root's only when named)
+	e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || l.NamesRoot())
 }
 
 // impliedOnly reports, under --no-implied-dirs, a directory (by path)
@@ -240,15 +249,21 @@ func (m *impliedDirs) leads(f listFilter, dir string) bool {
 // takes reports whether the source has the listed path p and the rules
 // take it.
 func (f listFilter) takes(p string) bool {
-	name := filepath.Join(f.list.base, p)
-	st, err := platform.Lstatat(platform.CurrentDir, name)
-	if err == nil && f.follow && st.IsSymlink() {
-		st, err = platform.Statat(platform.CurrentDir, name)
-	}
+	st, err := sourceStat(filepath.Join(f.list.base, p), f.follow)
 	if f.missing && errors.Is(err, fs.ErrNotExist) {
 		return true // (what leads to it as far as the source has it, whatever the rules say of it)
 	}
 	return err == nil && (f.rules == nil || !f.rules.Excluded(p, st.IsDir()))
+}
+
+// sourceStat stats the source path name (from the current directory):
+// what a symlink points to where follow (-L) says so.
+func sourceStat(name string, follow bool) (platform.Stat, error) {
+	st, err := platform.Lstatat(platform.CurrentDir, name)
+	if err == nil && follow && st.IsSymlink() {
+		st, err = platform.Statat(platform.CurrentDir, name)
+	}
+	return st, err
 }
 
 // isDir reports whether name (from the current directory) is a directory.

@@ -66,10 +66,7 @@ func (o *overlay) has(k int, path string, rules planner.Filter) (found, isDir bo
 	if c.only == "" && !o.deep && c.list == nil && strings.Contains(path, "/") {
 		return false, false
 	}
-	st, err := platform.Lstatat(platform.CurrentDir, filepath.Join(c.base, path))
-	if err == nil && o.follow && st.IsSymlink() {
-		st, err = platform.Statat(platform.CurrentDir, filepath.Join(c.base, path))
-	}
+	st, err := sourceStat(filepath.Join(c.base, path), o.follow)
 	if err != nil {
 		return false, false
 	}

@@ -102,7 +102,7 @@ func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) 
 			// (a missing directory on the way, or a missing directory
 			// whose contents are asked for, is an error, as rsync's
 			// change_dir fails)
-			if e.opts.MissingArgs == MissingDelete && !s.contents {
+			if e.opts.MissingArgs == MissingDelete {
 				missing = append(missing, filepath.Base(p))
 			}
 		default:

@@ -327,6 +327,8 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action, rules planne
 			setMerged(kid, part)
 			kids = append(kids, kid)
 			continue
+		} else if part == mergedLater {
+			part = mergedNone // (the earlier source's walk did not make it: this one does, with its attributes)
 		}
 		s, err := e.prepareDir(d, a)
 		if err != nil {
@@ -348,12 +350,22 @@ func (e *Executor) subdirs(d *walker.Dir, actions []planner.Action, rules planne
 // it is staged (stage.go), and its stage is returned.
 func (e *Executor) prepareDir(d *walker.Dir, a planner.Action) (*stage, error) {
 	e.printDir(d, a)
-	if a.Op == planner.OpMkdir {
-		e.stats.Created.add(planner.KindDir)
-	}
-	if a.Op != planner.OpMkdir || e.opts.DryRun {
+	if a.Op != planner.OpMkdir {
 		return nil, nil
 	}
+	var s *stage
+	if !e.opts.DryRun {
+		var err error
+		if s, err = e.makeDir(d, a); err != nil {
+			return nil, err
+		}
+	}
+	e.stats.Created.add(planner.KindDir) // (made, or a dry run's to make)
+	return s, nil
+}
+
+// makeDir makes the directory of a, replacing what is in its way.
+func (e *Executor) makeDir(d *walker.Dir, a planner.Action) (*stage, error) {
 	if a.Dst != nil {
 		if err := e.expect(d, a.Name, a.Dst); err != nil {
 			return nil, err
