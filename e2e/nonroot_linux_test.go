@@ -221,6 +221,8 @@ func (userRuns) ownSource(opts []string) bool { return slices.Contains(opts, "-U
 // treesync copies it (its group's first name failed): the copy goes.
 // rsync itemizes a file it then fails to create (mkstemp in another
 // user's directory), treesync reports the failure alone: the line goes.
+// rsync itemizes an owner or mode it then fails to set on a file too,
+// where treesync reports the failure alone (README).
 // withoutLinksIn returns out without the lines of new symlinks made
 // directly in the directory dir.
 func withoutLinksIn(out, dir string) string {
@@ -240,7 +242,12 @@ func (userRuns) normalize(t *testing.T, opts []string, r, rr *result, ref, dst s
 	t.Helper()
 	for _, m := range refusedTemp.FindAllStringSubmatch(rr.stderr, -1) {
 		if rel, err := filepath.Rel(ref, m[1]); err == nil {
-			rr.stdout = strings.ReplaceAll(rr.stdout, ">f+++++++++ "+filepath.Join(rel, m[2])+"\n", "")
+			rr.stdout = withoutLine(rr.stdout, ">f", filepath.Join(rel, m[2]))
+		}
+	}
+	for _, m := range refusedAttr.FindAllStringSubmatch(rr.stderr, -1) {
+		if rel, err := filepath.Rel(ref, cmp.Or(m[1], m[2])); err == nil {
+			rr.stdout = withoutLine(rr.stdout, ".f", rel) // (seed 30180)
 		}
 	}
 	for _, m := range refusedLink.FindAllStringSubmatch(rr.stderr, -1) {
@@ -307,6 +314,18 @@ func withoutAtimeOf(out string, names map[string]bool) string {
 
 // refusedTemp is rsync's line for a temporary file it could not create.
 var refusedTemp = regexp.MustCompile(`mkstemp "([^"]+)/\.([^"/]+)\.[A-Za-z0-9]{6}" failed: Permission denied`)
+
+// refusedAttr is rsync's line for an owner or mode it could not set.
+var refusedAttr = regexp.MustCompile(`ch(?:own|grp) "([^"]+)" failed: Operation not permitted|failed to set permissions on "([^"]+)": Operation not permitted`)
+
+// withoutLine returns out without the itemized line of name that starts
+// with prefix (">f": a file sent).
+func withoutLine(out, prefix, name string) string {
+	lines := strings.SplitAfter(out, "\n")
+	return strings.Join(slices.DeleteFunc(lines, func(l string) bool {
+		return strings.HasPrefix(l, prefix) && len(l) > 12 && l[11] == ' ' && strings.TrimSuffix(l[12:], "\n") == name
+	}), "")
+}
 
 // refusedLink is rsync's line for a hard link the kernel refused.
 var refusedLink = regexp.MustCompile(`link "([^"]+)" => .* failed: Operation not permitted`)
