@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -244,6 +245,11 @@ func (userRuns) normalize(t *testing.T, opts []string, r, rr *result, ref, dst s
 			rr.stdout = withoutLine(rr.stdout, ">f", filepath.Join(rel, m[2]))
 		}
 	}
+	for _, m := range refusedOpen.FindAllStringSubmatch(rr.stderr, -1) {
+		if rel, err := filepath.Rel(ref, m[1]); err == nil {
+			rr.stdout = withoutLine(rr.stdout, ">f", rel) // (--inplace; seed 3523)
+		}
+	}
 	for _, m := range refusedAttr.FindAllStringSubmatch(rr.stderr, -1) {
 		if rel, err := filepath.Rel(ref, cmp.Or(m[1], m[2])); err == nil {
 			rr.stdout = withoutLine(rr.stdout, ".f", rel) // (seed 30180)
@@ -315,16 +321,34 @@ func withoutAtimeOf(out string, names map[string]bool) string {
 // refusedTemp is rsync's line for a temporary file it could not create.
 var refusedTemp = regexp.MustCompile(`mkstemp "([^"]+)/\.([^"/]+)\.[A-Za-z0-9]{6}" failed: Permission denied`)
 
+// refusedOpen is rsync's line for a destination file it could not open
+// to update in place.
+var refusedOpen = regexp.MustCompile(`\[receiver\] open "([^"]+)" failed: Permission denied`)
+
 // refusedAttr is rsync's line for an owner or mode it could not set.
 var refusedAttr = regexp.MustCompile(`ch(?:own|grp) "([^"]+)" failed: Operation not permitted|failed to set permissions on "([^"]+)": Operation not permitted`)
 
 // withoutLine returns out without the itemized line of name that starts
-// with prefix (">f": a file sent).
+// with prefix (">f": a file sent); the name may be escaped as rsync
+// escapes it in its messages.
 func withoutLine(out, prefix, name string) string {
 	lines := strings.SplitAfter(out, "\n")
+	name = unescaped(name)
 	return strings.Join(slices.DeleteFunc(lines, func(l string) bool {
-		return strings.HasPrefix(l, prefix) && len(l) > 12 && l[11] == ' ' && strings.TrimSuffix(l[12:], "\n") == name
+		return strings.HasPrefix(l, prefix) && len(l) > 12 && l[11] == ' ' && unescaped(strings.TrimSuffix(l[12:], "\n")) == name
 	}), "")
+}
+
+// rsyncEscape is a byte as rsync escapes it in names: \#ooo.
+var rsyncEscape = regexp.MustCompile(`\\#[0-7]{3}`)
+
+// unescaped returns s with rsync's \#ooo escapes made the bytes they
+// stand for.
+func unescaped(s string) string {
+	return rsyncEscape.ReplaceAllStringFunc(s, func(e string) string {
+		n, _ := strconv.ParseUint(e[2:], 8, 8)
+		return string([]byte{byte(n)})
+	})
 }
 
 // refusedLink is rsync's line for a hard link the kernel refused.
