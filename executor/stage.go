@@ -36,10 +36,11 @@ func (e *Executor) stagingAllowed() bool {
 	return !e.opts.DryRun && e.opts.PartialDir == "" && !e.pol.HardLinks && !e.opts.DelayUpdates && e.opts.TempDir == ""
 }
 
-// mkdirStaged creates a new directory under a temporary name in d, to be
-// renamed to name; the child walked for it must be given to staged.
-func (e *Executor) mkdirStaged(d *walker.Dir, name string) (*stage, error) {
-	tmp, err := withTempName(func(tmp string) error { return e.fs.Mkdirat(d.DstFd, tmp, 0o700) })
+// mkdirStaged creates a new directory of mode under a temporary name in
+// d, to be renamed to name; the child walked for it must be given to
+// staged.
+func (e *Executor) mkdirStaged(d *walker.Dir, name string, mode uint32) (*stage, error) {
+	tmp, err := withTempName(func(tmp string) error { return e.fs.Mkdirat(d.DstFd, tmp, mode) })
 	if err != nil {
 		return nil, err
 	}

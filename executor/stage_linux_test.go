@@ -231,3 +231,46 @@ func TestTempDir(t *testing.T) {
 		}
 	}
 }
+
+// A new directory is made with the permissions it is to have where they
+// let its owner fill it (a run stopped before it is done leaves them
+// right: a rerun without -p would keep 0700), owner-only where not.
+func TestNewDirectoryMadeWithItsMode(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		perms       bool
+		mode, while os.FileMode
+	}{
+		{"-p", true, 0o755, 0o755},
+		{"without -p", false, 0o777, 0o755}, // (the umask's 022)
+		{"not writable", true, 0o555, 0o700},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			writeFiles(t, src, "n/f")
+			if err := os.Chmod(filepath.Join(src, "n"), c.mode); err != nil {
+				t.Fatal(err)
+			}
+			var while os.FileMode
+			h := &hookFS{beforeCopy: func(dir, name string) {
+				if st, err := os.Stat(dir); err == nil && name == "f" {
+					while = st.Mode().Perm()
+				}
+			}}
+			res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) { o.Policy.Perms = c.perms })
+			if res.ExitCode != ExitOK {
+				t.Fatalf("exit code %d: %v", res.ExitCode, res.Errors)
+			}
+			if while != c.while {
+				t.Errorf("n is %v while its files are copied, want %v", while, c.while)
+			}
+			st, err := os.Stat(filepath.Join(dst, "n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := c.mode &^ map[bool]os.FileMode{true: 0, false: 0o022}[c.perms]; st.Mode().Perm() != want {
+				t.Errorf("n ends as %v, want %v", st.Mode().Perm(), want)
+			}
+		})
+	}
+}

@@ -374,18 +374,32 @@ func (e *Executor) makeDir(d *walker.Dir, a planner.Action) (*stage, error) {
 			return nil, err
 		}
 	}
-	// Owner-only until its contents are done; dirDone sets the real mode.
 	var s *stage
 	var err error
+	mode := e.newDirMode(d, a)
 	if a.Dst == nil && e.stagingAllowed() {
-		s, err = e.mkdirStaged(d, a.Name)
+		s, err = e.mkdirStaged(d, a.Name, mode)
 	} else {
-		err = e.fs.Mkdirat(d.DstFd, a.Name, 0o700)
+		err = e.fs.Mkdirat(d.DstFd, a.Name, mode)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mkdir: %w", err)
 	}
 	return s, nil
+}
+
+// newDirMode is the mode the new directory a in d is made with: the
+// permissions dirDone gives it where they let the owner fill it, so that
+// a run stopped before then leaves them right (a rerun without -p keeps
+// a directory's mode); otherwise owner-only until dirDone.
+func (e *Executor) newDirMode(d *walker.Dir, a planner.Action) uint32 {
+	if e.pol.FakeSuper {
+		return 0o700
+	}
+	if mode := e.modeFor(a.Src, nil, e.permsIn(d)) & 0o777; mode&0o700 == 0o700 {
+		return mode
+	}
+	return 0o700
 }
 
 func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
