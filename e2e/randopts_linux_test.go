@@ -56,6 +56,11 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = m
 				t.Logf("sources: %s %q %q", m.kind, m.paths, m.opts)
 			}
+			if seed%79 == 29 && !slices.Contains(opts, "-n") && !(slices.Contains(opts, "--remove-source-files") && slices.ContainsFunc(opts, isDelete)) {
+				// (a rerun deletes what the first moved)
+				how = killedFirst{how, time.Duration(1+seed/79%40) * time.Millisecond}
+				t.Logf("treesync killed after %v, then run again", how.(killedFirst).after)
+			}
 			if seed%73 == 19 && !slices.Contains(opts, "-U") && !slices.Contains(opts, "-n") {
 				// (access times: rsync's first run read its source,
 				// treesync's did not: README)
