@@ -533,7 +533,9 @@ func fileWhereDir(source, stale []tree.Node) bool {
 }
 
 // isDelete reports an option that deletes extraneous files.
-func isDelete(o string) bool { return strings.HasPrefix(o, "--delete") && !strings.HasSuffix(o, "-missing-args") }
+func isDelete(o string) bool {
+	return strings.HasPrefix(o, "--delete") && !strings.HasSuffix(o, "-missing-args")
+}
 
 // deletesAfter reports whether opts delete after the transfer.
 func deletesAfter(opts []string) bool {
