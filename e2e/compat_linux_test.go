@@ -680,6 +680,50 @@ func TestBackupDirOnlyWhenUsed(t *testing.T) {
 	}
 }
 
+// TestOldBackupInTheWayVsRsync: under --backup-dir an older backup in
+// the way of a new one is replaced, as rsync replaces it: a file where
+// the new backup needs a directory (a file that was where a directory of
+// the destination now is), a directory where a file's backup goes. Before
+// (a second run after a type change), such files failed, exit 23, and
+// were never brought up to date. rsync itemizes what it deletes of such
+// a directory ("*deleting   bk/..."); treesync does not. Under --inplace
+// rsync 3.5 fails on such a directory (unlink: Is a directory, exit 23):
+// its tree has none there.
+func TestOldBackupInTheWayVsRsync(t *testing.T) {
+	at, now := tree.At(100, 0), tree.At(200, 0)
+	source := []tree.Node{{Path: "X", Data: []byte("new"), Mtime: now}, {Path: "D", Kind: tree.Dir, Mtime: at},
+		{Path: "D/y", Data: []byte("n"), Mtime: now}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "X", Data: []byte("cur"), Mtime: at}, {Path: "D", Kind: tree.Dir, Mtime: at},
+		{Path: "D/y", Data: []byte("c"), Mtime: at}, {Path: "bk", Kind: tree.Dir, Mtime: at},
+		{Path: "bk/X", Kind: tree.Dir, Mtime: at}, {Path: "bk/X/old", Kind: tree.Dir, Mtime: at},
+		{Path: "bk/X/old/f", Data: []byte("o"), Mtime: at}, {Path: "bk/D", Data: []byte("oldD"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-a", "--backup-dir=bk"}, {"-a", "--backup-dir=bk", "--inplace"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+			build(t, src, source)
+			build(t, dst, stale)
+			inplace := slices.Contains(opts, "--inplace")
+			build(t, ref, slices.DeleteFunc(slices.Clone(stale), func(n tree.Node) bool { return inplace && strings.HasPrefix(n.Path, "bk/X") }))
+			args := append([]string{"-i"}, opts...)
+			r := execIn(t, "", slices.Concat([]string{binary}, args, []string{src + "/", dst + "/"})...)
+			rr := execIn(t, "", slices.Concat([]string{"rsync"}, args, []string{src + "/", ref + "/"})...)
+			if r.code != 0 || rr.code != 0 {
+				t.Fatalf("exit code %d, rsync %d\n%s\n%s", r.code, rr.code, r, rr)
+			}
+			rr.stdout = regexp.MustCompile(`(?m)^\*deleting   bk/.*\n`).ReplaceAllString(rr.stdout, "")
+			if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
+				t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+			if b, err := os.ReadFile(filepath.Join(dst, "bk/X")); err != nil || string(b) != "cur" {
+				t.Errorf("bk/X: %q, %v; want the backup of X", b, err) // (rsync's, under --inplace, made where no directory was)
+			}
+		})
+	}
+}
+
 // touchedCount reports, for --stats' line l, that treesync's count of
 // regular files transferred (got) is rsync's (want) but for the files it
 // brought up to date by their time alone (".f..t", where rsync sends

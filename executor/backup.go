@@ -105,8 +105,8 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) (moved boo
 	}
 	defer done()
 	target := name + e.opts.Suffix
-	if err := e.fs.Unlinkat(bfd, target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return false, fmt.Errorf("replace old backup %s: %w", target, err)
+	if err := e.clearBackupName(bfd, target); err != nil {
+		return false, err
 	}
 	err = e.fs.Linkat(dirfd, name, bfd, target)
 	if errors.Is(err, syscall.EPERM) {
@@ -120,6 +120,22 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) (moved boo
 	}
 	e.noteBackup(rel)
 	return moved, nil
+}
+
+// clearBackupName makes way for a backup named target in the backup
+// directory bfd: an older backup there is replaced, as rsync replaces
+// it, also, under --backup-dir, a directory (the backups of a directory's
+// files, where a file stands now: gone with all in it, never following a
+// symlink). Beside the files, a directory so named is the user's.
+func (e *Executor) clearBackupName(bfd int, target string) error {
+	err := e.fs.Unlinkat(bfd, target)
+	if errors.Is(err, syscall.EISDIR) && e.backupRoot.path != "" {
+		err = e.removeStale(bfd, target)
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("replace old backup %s: %w", target, err)
+	}
+	return nil
 }
 
 // noteBackup prints rsync's line for a backup made of the root-relative
@@ -193,6 +209,9 @@ func (e *Executor) backupCopy(d *walker.Dir, name, rel string, old *planner.Entr
 		err = cerr
 	}
 	if err == nil {
+		err = e.clearBackupName(bfd, name+e.opts.Suffix)
+	}
+	if err == nil {
 		err = e.fs.Renameat(bfd, tmp, bfd, name+e.opts.Suffix)
 	}
 	if err != nil {
@@ -254,9 +273,17 @@ func (e *Executor) backupDirFor(dir string, d *walker.Dir) (int, error) {
 }
 
 // backupSubdir opens name in the backup directory parent, made like the
-// destination's directory rel when missing.
+// destination's directory rel when missing. An older backup of a file
+// there is replaced by the directory, as rsync replaces it.
 func (e *Executor) backupSubdir(parent int, name, rel string, d *walker.Dir) (int, error) {
 	err := e.fs.Mkdirat(parent, name, 0o700)
+	if errors.Is(err, fs.ErrExist) {
+		if st, serr := platform.Lstatat(parent, name); serr == nil && !st.IsDir() {
+			if err = e.fs.Unlinkat(parent, name); err == nil {
+				err = e.fs.Mkdirat(parent, name, 0o700)
+			}
+		}
+	}
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return -1, err
 	}
