@@ -724,6 +724,28 @@ func TestOldBackupInTheWayVsRsync(t *testing.T) {
 	}
 }
 
+// TestBackupsInDeletedDirVsRsync: in a directory --delete removes, the
+// backups made beside the files by an earlier run stay (the directory
+// with them), and the file deleted there is backed up over its old
+// backup, as rsync does it; a backup is never backed up itself (f~~).
+// Before, treesync deleted the old backups there and backed them up as
+// f~~ (a second run's axis, seed 21992).
+func TestBackupsInDeletedDirVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "keep", Data: []byte("k"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, suffix := range []string{"~", ".old"} {
+		stale := []tree.Node{{Path: "keep", Data: []byte("k"), Mtime: at}, {Path: "gone", Kind: tree.Dir, Mtime: at},
+			{Path: "gone/f", Data: []byte("f now"), Mtime: at}, {Path: "gone/f" + suffix, Data: []byte("f before"), Mtime: at},
+			{Path: "gone/g" + suffix, Data: []byte("g before"), Mtime: at}, {Path: "gone/sub", Kind: tree.Dir, Mtime: at},
+			{Path: "gone/sub/h" + suffix, Data: []byte("h before"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+		for _, del := range []string{"--delete", "--delete-before", "--delete-after"} {
+			t.Run(suffix+" "+del, func(t *testing.T) {
+				compareTreesWithRsync(t, []string{"-a", "-b", "--suffix=" + suffix, del}, source, stale)
+			})
+		}
+	}
+}
+
 // touchedCount reports, for --stats' line l, that treesync's count of
 // regular files transferred (got) is rsync's (want) but for the files it
 // brought up to date by their time alone (".f..t", where rsync sends

@@ -236,6 +236,14 @@ func (e *Executor) keepAttrs(fd int, old *planner.Entry) error {
 	return e.fs.Futimes(fd, old.Atime, old.Mtime)
 }
 
+// isBackupBeside reports name for a backup made beside the files (by its
+// suffix): never deleted (as the planner protects them: ProtectSuffix),
+// nor backed up.
+func (e *Executor) isBackupBeside(name string) bool {
+	s := e.pol.ProtectSuffix
+	return s != "" && len(name) > len(s) && strings.HasSuffix(name, s)
+}
+
 // backupBeside reports backups made beside the files (name~), which
 // keep a deleted directory from being removed, as in rsync.
 func (e *Executor) backupBeside() bool {

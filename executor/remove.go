@@ -76,9 +76,14 @@ func (e *Executor) rmdirEmpty(dirfd int, name string) error {
 // unlink removes a non-directory from dirfd, which is the walked
 // directory d or below it (d tells a backup's directories their
 // attributes); report says whether it is a --delete deletion (counted
-// and itemized) rather than making way for a replacement.
+// and itemized) rather than making way for a replacement. A backup beside
+// the files is not itself backed up (name~~), as rsync does not.
 func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind, path string, report bool) error {
-	moved, err := e.backup(d, dirfd, name, path)
+	var moved bool
+	var err error
+	if !e.isBackupBeside(name) {
+		moved, err = e.backup(d, dirfd, name, path)
+	}
 	if err != nil {
 		return err
 	}
@@ -155,7 +160,7 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 
 // removeChildren deletes what the open directory fd (at path) holds,
 // leaving what rules (the receiver's there) protect; kept reports whether
-// any entry (or a backup made beside a deleted file) stays. Once
+// any entry (or a backup made beside the files, before or now) stays. Once
 // --max-delete is reached the rest are counted as skipped and
 // errDeleteLimit returned.
 func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *filter.Rules) (kept bool, err error) {
@@ -173,7 +178,7 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 			return kept, fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
 		}
 		child := walker.FromStat(n, st)
-		if rules != nil && rules.ProtectedDeleting(planner.Join(path, n), child.Kind == planner.KindDir) {
+		if (rules != nil && rules.ProtectedDeleting(planner.Join(path, n), child.Kind == planner.KindDir)) || e.isBackupBeside(n) {
 			kept = true
 			continue
 		}
@@ -186,7 +191,7 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 			err = errDeleteLimit
 		default:
 			err = e.unlink(d, fd, n, child.Kind, planner.Join(path, n), true)
-			kept = kept || e.backupBeside() // name~ now stands in the directory
+			kept = kept || e.backupBeside() // (name~ now stands in the directory)
 		}
 		if errors.Is(err, errDeleteLimit) {
 			kept, limit = true, err
