@@ -51,7 +51,7 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 		}
 	}
 	path := itemPath(d, a.Name, planner.KindFile)
-	want, err := e.makeWay(d, a)
+	want, err := e.makeWayForFile(d, a)
 	if err != nil {
 		return err
 	}
@@ -60,6 +60,46 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 		return nil
 	}
 	return e.writeFile(d, a, src, want, change, path)
+}
+
+// makeWayForFile is makeWay for a regular file, which is written under a
+// temporary name and then swapped with a directory in its way (swapDir):
+// that directory is removed after the copy, not before, so that the name
+// is never missing (a run stopped in between would leave nothing there,
+// which a rerun under --existing does not fill).
+func (e *Executor) makeWayForFile(d *walker.Dir, a planner.Action) (*planner.Entry, error) {
+	swaps := a.Dst != nil && a.Dst.Kind == planner.KindDir && !e.opts.DryRun &&
+		!e.opts.DelayUpdates && e.opts.TempDir == "" && e.opts.PartialDir == ""
+	if !swaps {
+		return e.makeWay(d, a)
+	}
+	return a.Dst, e.expect(d, a.Name, a.Dst)
+}
+
+// swapDir puts the finished temporary tmp (in d) in the place of the
+// directory name (old: what it is) in one step, then removes the
+// directory, now under tmp, with all it holds; where that fails the two
+// are swapped back. Where the filesystem cannot swap, the directory is
+// removed first.
+func (e *Executor) swapDir(d *walker.Dir, tmp, name string, old *planner.Entry) error {
+	recursive := e.pol.Delete || e.pol.Force
+	err := e.fs.RenameExchange(d.DstFd, tmp, d.DstFd, name)
+	if errors.Is(err, platform.ErrUnsupported) {
+		if err := e.removeEntry(d, name, old, recursive, false); err != nil {
+			return err
+		}
+		return e.fs.RenameNoReplace(d.DstFd, tmp, d.DstFd, name)
+	}
+	if err != nil {
+		return err
+	}
+	if err := e.removeEntryAs(d, tmp, name, old, recursive, false); err != nil {
+		if xerr := e.fs.RenameExchange(d.DstFd, tmp, d.DstFd, name); xerr != nil {
+			e.opts.Log.Warn().Str("path", itemPath(d, name, planner.KindDir)).Err(xerr).Msg("could not put the directory back; the next run removes it")
+		}
+		return err
+	}
+	return nil
 }
 
 // writeFile writes the data: into a device (--write-devices), resuming

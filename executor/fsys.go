@@ -14,6 +14,7 @@ type fsys interface {
 	OpenFileAt(dirfd int, name string) (int, error)
 	Renameat(oldDirfd int, oldName string, newDirfd int, newName string) error
 	RenameNoReplace(olddirfd int, oldName string, newdirfd int, newName string) error
+	RenameExchange(olddirfd int, oldName string, newdirfd int, newName string) error
 	Unlinkat(dirfd int, name string) error
 	Rmdirat(dirfd int, name string) error
 	Mkdirat(dirfd int, name string, perm uint32) error
@@ -52,6 +53,9 @@ func (kernelFS) Renameat(od int, on string, nd int, nn string) error {
 }
 func (kernelFS) RenameNoReplace(od int, o string, nd int, n string) error {
 	return platform.RenameNoReplace(od, o, nd, n)
+}
+func (kernelFS) RenameExchange(od int, o string, nd int, n string) error {
+	return platform.RenameExchange(od, o, nd, n)
 }
 func (kernelFS) Unlinkat(d int, n string) error          { return platform.Unlinkat(d, n) }
 func (kernelFS) Rmdirat(d int, n string) error           { return platform.Rmdirat(d, n) }

@@ -210,6 +210,10 @@ func (e *Executor) commitTemp(d *walker.Dir, from int, tmp, name string, want *p
 		if errors.Is(err, fs.ErrExist) {
 			err = ErrChangedSinceScan
 		}
+	case want.Kind == planner.KindDir: // (makeWayForFile left it)
+		if err = e.expect(d, name, want); err == nil {
+			err = e.swapDir(d, tmp, name, want)
+		}
 	default:
 		if err = e.expect(d, name, want); err == nil {
 			_, err = e.backup(d, d.DstFd, name, planner.Join(d.Path, name))

@@ -37,21 +37,27 @@ func (e *Executor) remove(d *walker.Dir, a planner.Action) {
 // --max-delete, rather than making way for a replacement; the contents
 // of a directory always are (as in rsync), and come before it.
 func (e *Executor) removeEntry(d *walker.Dir, name string, old *planner.Entry, recursive, limited bool) error {
+	return e.removeEntryAs(d, name, name, old, recursive, limited)
+}
+
+// removeEntryAs is removeEntry for the entry name that stands in d under
+// the name onDisk (a directory a new file was swapped with: swapDir).
+func (e *Executor) removeEntryAs(d *walker.Dir, onDisk, name string, old *planner.Entry, recursive, limited bool) error {
 	path := planner.Join(d.Path, name)
 	if old.Kind != planner.KindDir {
 		if limited && !e.del.take() {
 			return errDeleteLimit
 		}
-		return e.unlink(d, d.DstFd, name, old.Kind, path, limited)
+		return e.unlink(d, d.DstFd, onDisk, old.Kind, path, limited)
 	}
 	if !recursive {
-		err := e.rmdirEmpty(d.DstFd, name)
+		err := e.rmdirEmpty(d.DstFd, onDisk)
 		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("cannot delete non-empty directory %s to replace it (use --force or --delete)", path)
 		}
 		return err // making way for a replacement: not itemized, as rsync
 	}
-	_, err := e.removeTree(d, d.DstFd, name, path, !limited, receiverRules(d))
+	_, err := e.removeTree(d, d.DstFd, onDisk, path, !limited, receiverRules(d))
 	return err
 }
 

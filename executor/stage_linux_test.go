@@ -274,3 +274,40 @@ func TestNewDirectoryMadeWithItsMode(t *testing.T) {
 		})
 	}
 }
+
+// A file that replaces a directory is copied first and then swapped with
+// it in one step: the name never goes missing (a run stopped while the
+// file is copied leaves the directory; a rerun under --existing would
+// not fill an empty name). Where the directory cannot go (not empty,
+// without --delete or --force), it is put back and the copy dropped.
+func TestFileReplacesDirectoryInOneStep(t *testing.T) {
+	for _, del := range []bool{true, false} {
+		t.Run(map[bool]string{true: "--delete", false: "without --delete"}[del], func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			writeFiles(t, src, "x")
+			writeFiles(t, dst, "x/old")
+			var there error = errors.New("not copied")
+			h := &hookFS{beforeCopy: func(_, name string) {
+				if planner.IsTempName(name) {
+					_, there = os.Lstat(filepath.Join(dst, "x", "old"))
+				}
+			}}
+			res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) { o.Policy.Delete = del })
+			if there != nil {
+				t.Errorf("x/old missing while x was copied: %v", there)
+			}
+			if del {
+				if res.ExitCode != ExitOK {
+					t.Fatalf("exit code %d: %v", res.ExitCode, res.Errors)
+				}
+				assertContent(t, dst, "x", "data of x")
+			} else {
+				if res.ExitCode != ExitPartial {
+					t.Errorf("exit code %d, want %d (%v)", res.ExitCode, ExitPartial, res.Errors)
+				}
+				assertContent(t, dst, "x/old", "data of x/old")
+			}
+			assertNoTemporaries(t, dst)
+		})
+	}
+}

@@ -37,6 +37,7 @@ func Symlinkat(string, int, string) error              { return ErrUnsupported }
 func Linkat(int, string, int, string) error            { return ErrUnsupported }
 func Renameat(int, string, int, string) error          { return ErrUnsupported }
 func RenameNoReplace(int, string, int, string) error   { return ErrUnsupported }
+func RenameExchange(int, string, int, string) error    { return ErrUnsupported }
 func Unlinkat(int, string) error                       { return ErrUnsupported }
 func Rmdirat(int, string) error                        { return ErrUnsupported }
 func Mknodat(int, string, uint32, uint64) error        { return ErrUnsupported }

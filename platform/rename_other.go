@@ -8,3 +8,7 @@ package platform
 func RenameNoReplace(olddirfd int, oldName string, newdirfd int, newName string) error {
 	return renameIfAbsent(olddirfd, oldName, newdirfd, newName)
 }
+
+// RenameExchange reports ErrUnsupported: these systems lack an atomic
+// exchange in x/sys.
+func RenameExchange(int, string, int, string) error { return ErrUnsupported }
