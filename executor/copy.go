@@ -66,9 +66,11 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 // temporary name and then swapped with a directory in its way (swapDir):
 // that directory is removed after the copy, not before, so that the name
 // is never missing (a run stopped in between would leave nothing there,
-// which a rerun under --existing does not fill).
+// which a rerun under --existing does not fill). Not under -b: the
+// backups of the directory's files take their directories' attributes
+// from the destination's path, the file's once swapped.
 func (e *Executor) makeWayForFile(d *walker.Dir, a planner.Action) (*planner.Entry, error) {
-	swaps := a.Dst != nil && a.Dst.Kind == planner.KindDir && !e.opts.DryRun &&
+	swaps := a.Dst != nil && a.Dst.Kind == planner.KindDir && !e.opts.DryRun && !e.opts.Backup &&
 		!e.opts.DelayUpdates && e.opts.TempDir == "" && e.opts.PartialDir == ""
 	if !swaps {
 		return e.makeWay(d, a)
