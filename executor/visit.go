@@ -393,9 +393,6 @@ func (e *Executor) makeDir(d *walker.Dir, a planner.Action) (*stage, error) {
 // a run stopped before then leaves them right (a rerun without -p keeps
 // a directory's mode); otherwise owner-only until dirDone.
 func (e *Executor) newDirMode(d *walker.Dir, a planner.Action) uint32 {
-	if e.pol.FakeSuper {
-		return 0o700
-	}
 	if mode := e.modeFor(a.Src, nil, e.permsIn(d)) & 0o777; mode&0o700 == 0o700 {
 		return mode
 	}
