@@ -157,25 +157,42 @@ func (rootRuns) binary(*testing.T, string) string                               
 func (rootRuns) ownSource([]string) bool                                          { return false }
 func (rootRuns) normalize(*testing.T, []string, *result, *result, string, string) {}
 
+// wrapped is what the runs given to compareRuns wrap: the runs that run
+// the tools, and the wrappers around them that say what else to do.
+type wrapped struct {
+	runs         runs
+	again, named bool
+	killed       *killedFirst
+	many         *manySources
+}
+
+// unwrap takes the wrappers off how.
+func unwrap(how runs) wrapped {
+	var w wrapped
+	for {
+		switch x := how.(type) {
+		case twice:
+			w.again, how = true, x.runs
+		case killedFirst:
+			w.killed, how = &x, x.runs
+		case namedSource:
+			w.named, how = true, x.runs
+		case manySources:
+			w.many, how = &x, x.runs
+		default:
+			w.runs = how
+			return w
+		}
+	}
+}
+
 // compareRuns is compareWithRsyncRef with the runs given by how.
 func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tree.Node) {
 	t.Helper()
-	tw, again := how.(twice)
-	if again {
-		how = tw.runs
-	}
-	k, killed := how.(killedFirst)
-	if killed {
-		how = k.runs
-	}
-	n, named := how.(namedSource)
-	if named {
-		how = n.runs
-	}
-	m, many := how.(manySources)
-	if many {
-		how = m.runs
-	}
+	w := unwrap(how)
+	how, again, named := w.runs, w.again, w.named
+	k, killed := w.killed, w.killed != nil
+	m, many := w.many, w.many != nil
 	dir := how.dir(t)
 	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
 	top, refTop, altTop, sub := dst, ref, filepath.Join(dir, "alt"), ""
