@@ -209,10 +209,12 @@ func (e *Executor) backupCopy(d *walker.Dir, name, rel string, old *planner.Entr
 		err = cerr
 	}
 	if err == nil {
-		err = e.clearBackupName(bfd, name+e.opts.Suffix)
-	}
-	if err == nil {
 		err = e.fs.Renameat(bfd, tmp, bfd, name+e.opts.Suffix)
+	}
+	if errors.Is(err, syscall.EISDIR) { // (an older backup of a directory: the rename replaces a file itself)
+		if err = e.clearBackupName(bfd, name+e.opts.Suffix); err == nil {
+			err = e.fs.Renameat(bfd, tmp, bfd, name+e.opts.Suffix)
+		}
 	}
 	if err != nil {
 		_ = e.fs.Unlinkat(bfd, tmp)
@@ -285,17 +287,16 @@ func (e *Executor) backupDirFor(dir string, d *walker.Dir) (int, error) {
 // there is replaced by the directory, as rsync replaces it.
 func (e *Executor) backupSubdir(parent int, name, rel string, d *walker.Dir) (int, error) {
 	err := e.fs.Mkdirat(parent, name, 0o700)
-	if errors.Is(err, fs.ErrExist) {
-		if st, serr := platform.Lstatat(parent, name); serr == nil && !st.IsDir() {
-			if err = e.fs.Unlinkat(parent, name); err == nil {
-				err = e.fs.Mkdirat(parent, name, 0o700)
-			}
-		}
-	}
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return -1, err
 	}
 	fd, openErr := platform.OpenDirAt(parent, name)
+	if err != nil && (errors.Is(openErr, syscall.ENOTDIR) || errors.Is(openErr, syscall.ELOOP)) {
+		if err := e.fs.Unlinkat(parent, name); err != nil { // (no directory: an older backup)
+			return -1, err
+		}
+		return e.backupSubdir(parent, name, rel, d)
+	}
 	if err != nil || openErr != nil {
 		return fd, openErr // it was there already
 	}
