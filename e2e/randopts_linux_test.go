@@ -57,12 +57,13 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				t.Logf("sources: %s %q %q", m.kind, m.paths, m.opts)
 			}
 			resends := slices.Contains(opts, "-I") || slices.Contains(opts, "--no-t")
-			if seed%79 == 29 && !slices.Contains(opts, "-n") && !(slices.Contains(opts, "--remove-source-files") && slices.ContainsFunc(opts, isDelete)) && !(backups(opts) && resends) {
+			if k, ok := seededKill(seed); ok && !slices.Contains(opts, "-n") && !(slices.Contains(opts, "--remove-source-files") && slices.ContainsFunc(opts, isDelete)) && !(backups(opts) && resends) {
 				// (a rerun deletes what the first moved; or sends again
 				// what the first sent, whose backups it replaces: seed
 				// 9430)
-				how = killedFirst{how, time.Duration(1+seed/79%40) * time.Millisecond}
-				t.Logf("treesync killed after %v, then run again", how.(killedFirst).after)
+				k.runs = how
+				how = k
+				t.Logf("treesync stopped by SIG%s after %v, then run again", k.sig, k.after)
 			}
 			besideExcluded := backupSuffix(opts) != "" && slices.Contains(opts, "--delete-excluded")
 			if seed%73 == 19 && !slices.Contains(opts, "-U") && !slices.Contains(opts, "-n") && !besideExcluded {
@@ -75,6 +76,19 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 			compareRuns(t, how, opts, source, stale, alt)
 		})
 	}
+}
+
+// seededKill is the signal and the delay of a seed's first run of
+// treesync stopped by a signal (killedFirst), if it has one.
+func seededKill(seed int) (killedFirst, bool) {
+	switch {
+	case seed%79 == 29:
+		return killedFirst{after: time.Duration(1+seed/79%40) * time.Millisecond, sig: "KILL"}, true
+	case seed%83 == 41:
+		sig := []string{"INT", "TERM", "HUP"}[seed/83%3]
+		return killedFirst{after: time.Duration(1+seed/83%40) * time.Millisecond, sig: sig}, true
+	}
+	return killedFirst{}, false
 }
 
 // umasked runs the tools as how does, under the umask mask (the seeds
