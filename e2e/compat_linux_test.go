@@ -180,6 +180,7 @@ type wrapped struct {
 	runs         runs
 	again, named bool
 	killed       *killedFirst
+	full         *fullFirst
 	many         *manySources
 }
 
@@ -192,6 +193,8 @@ func unwrap(how runs) wrapped {
 			w.again, how = true, x.runs
 		case killedFirst:
 			w.killed, how = &x, x.runs
+		case fullFirst:
+			w.full, how = &x, x.runs
 		case namedSource:
 			w.named, how = true, x.runs
 		case manySources:
@@ -209,8 +212,13 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	w := unwrap(how)
 	how, again, named := w.runs, w.again, w.named
 	k, killed := w.killed, w.killed != nil
+	full := w.full
+	stopped := killed || full != nil // (treesync's first run did some)
 	m, many := w.many, w.many != nil
 	dir := how.dir(t)
+	if full != nil {
+		full.mount(t, dir, "treesync", "rsync")
+	}
 	src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
 	top, refTop, altTop, sub := dst, ref, filepath.Join(dir, "alt"), ""
 	if named { // (the trees one level down, in a directory named as the source)
@@ -255,6 +263,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		kr := how.run(t, k.argv(argv)...)
 		t.Logf("killed run (SIG%s): exit %d, %d lines", k.sig, kr.code, strings.Count(kr.stdout, "\n")) // (137: killed)
 		k.check(t, kr, top)
+	}
+	if full != nil {
+		full.first(t, how, argv, src, top, opts)
 	}
 	r, rr := how.run(t, argv...), how.run(t, refArgv...)
 	if many && linked != nil {
@@ -323,7 +334,7 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		}
 		return
 	}
-	if slices.Contains(opts, "--stats") && !killed {
+	if slices.Contains(opts, "--stats") && !stopped {
 		compareStats(t, opts, alt != nil, r, rr)
 	}
 	opt := tree.Options{TouchedSince: start}
@@ -360,7 +371,7 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		// deleted.
 		want = deletedOnce(want)
 	}
-	if got := itemLines(r.stdout, skip); got != want && !killed { // (the killed run did some)
+	if got := itemLines(r.stdout, skip); got != want && !stopped {
 		t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
 	}
 	if backups(opts) || slices.Contains(opts, "-O") || slices.Contains(opts, "--no-t") {
@@ -371,7 +382,7 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		// directory times.
 		opt.IgnoreDirMtime = true
 	}
-	if killed && rsrc != src {
+	if stopped && rsrc != src {
 		// The stopped run's --remove-source-files moved the times of the
 		// source directories it emptied, which the next run copies
 		// (seed 3112, stopped by SIGTERM after its end).

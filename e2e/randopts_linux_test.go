@@ -64,6 +64,12 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				k.runs = how
 				how = k
 				t.Logf("treesync stopped by SIG%s after %v, then run again", k.sig, k.after)
+			} else if f, ok := seededFull(seed); ok && alt == nil && !slices.Contains(opts, "-n") && !(slices.Contains(opts, "--remove-source-files") && slices.ContainsFunc(opts, isDelete)) && !(backups(opts) && resends) && !keepsPartial(opts) {
+				// (as above; and the reference trees would be on another
+				// filesystem)
+				f.runs = how
+				how = f
+				t.Logf("treesync run first on a full disk (%d tenths of the %s it needs), then again", f.tenths, map[bool]string{true: "inodes", false: "blocks"}[f.inodes])
 			}
 			besideExcluded := backupSuffix(opts) != "" && slices.Contains(opts, "--delete-excluded")
 			if seed%73 == 19 && !slices.Contains(opts, "-U") && !slices.Contains(opts, "-n") && !besideExcluded {
