@@ -79,15 +79,21 @@ func (e *Executor) makeWayForFile(d *walker.Dir, a planner.Action) (*planner.Ent
 }
 
 // swapDir puts the finished temporary tmp (in d) in the place of the
-// directory name (old: what it is) in one step, then removes the
-// directory, now under tmp, with all it holds; where that fails the two
-// are swapped back. Where the filesystem cannot swap, the directory is
+// directory name (old: what it is) in one step, once that directory is
+// empty (emptyForSwap), then removes the directory, now under tmp; where
+// that fails the two are swapped back. Where the filesystem cannot swap,
+// or the directory cannot be read (to see that it is empty), it is
 // removed first.
 func (e *Executor) swapDir(d *walker.Dir, tmp, name string, old *planner.Entry) error {
-	recursive := e.pol.Delete || e.pol.Force
-	err := e.fs.RenameExchange(d.DstFd, tmp, d.DstFd, name)
-	if errors.Is(err, platform.ErrUnsupported) {
-		if err := e.removeEntry(d, name, old, recursive, false); err != nil {
+	swaps, err := e.emptyForSwap(d, name)
+	if err != nil {
+		return err
+	}
+	if swaps {
+		err = e.fs.RenameExchange(d.DstFd, tmp, d.DstFd, name)
+	}
+	if !swaps || errors.Is(err, platform.ErrUnsupported) {
+		if err := e.removeEntry(d, name, old, false, false); err != nil {
 			return err
 		}
 		return e.fs.RenameNoReplace(d.DstFd, tmp, d.DstFd, name)
@@ -95,13 +101,33 @@ func (e *Executor) swapDir(d *walker.Dir, tmp, name string, old *planner.Entry) 
 	if err != nil {
 		return err
 	}
-	if err := e.removeEntryAs(d, tmp, name, old, recursive, false); err != nil {
+	if err := e.removeEntryAs(d, tmp, name, old, false, false); err != nil {
 		if xerr := e.fs.RenameExchange(d.DstFd, tmp, d.DstFd, name); xerr != nil {
 			e.opts.Log.Warn().Str("path", itemPath(d, name, planner.KindDir)).Err(xerr).Msg("could not put the directory back; the next run removes it")
 		}
 		return err
 	}
 	return nil
+}
+
+// emptyForSwap deletes what the directory name in d holds (--delete,
+// --force; what it must keep, protected entries, fails it), or checks
+// that it holds nothing: a directory is swapped out of a file's way only
+// empty, so that nothing of it ever stands under a temporary name, which
+// a later run removes whole (a run killed after the swap: seed 68838).
+// One that cannot be read is not swapped (swaps false) but removed
+// first, where it is empty.
+func (e *Executor) emptyForSwap(d *walker.Dir, name string) (swaps bool, err error) {
+	path := planner.Join(d.Path, name)
+	if e.pol.Delete || e.pol.Force {
+		_, err := e.emptyTree(d, d.DstFd, name, path, true, receiverRules(d))
+		return err == nil, err
+	}
+	err = checkEmpty(d.DstFd, name)
+	if errors.Is(err, fs.ErrPermission) {
+		return false, nil
+	}
+	return err == nil, nonEmpty(err, path)
 }
 
 // writeFile writes the data: into a device (--write-devices), resuming

@@ -51,13 +51,18 @@ func (e *Executor) removeEntryAs(d *walker.Dir, onDisk, name string, old *planne
 		return e.unlink(d, d.DstFd, onDisk, old.Kind, path, limited)
 	}
 	if !recursive {
-		err := e.rmdirEmpty(d.DstFd, onDisk)
-		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
-			return fmt.Errorf("cannot delete non-empty directory %s to replace it (use --force or --delete)", path)
-		}
-		return err // making way for a replacement: not itemized, as rsync
+		return nonEmpty(e.rmdirEmpty(d.DstFd, onDisk), path) // making way for a replacement: not itemized, as rsync
 	}
 	_, err := e.removeTree(d, d.DstFd, onDisk, path, !limited, receiverRules(d))
+	return err
+}
+
+// nonEmpty is err, which removing or checking the directory at path
+// gave, said in words where it is that the directory is not empty.
+func nonEmpty(err error, path string) error {
+	if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+		return fmt.Errorf("cannot delete non-empty directory %s to replace it (use --force or --delete)", path)
+	}
 	return err
 }
 
@@ -67,6 +72,12 @@ func (e *Executor) rmdirEmpty(dirfd int, name string) error {
 	if !e.opts.DryRun {
 		return e.fs.Rmdirat(dirfd, name)
 	}
+	return checkEmpty(dirfd, name)
+}
+
+// checkEmpty fails with ENOTEMPTY where the directory name in dirfd
+// holds anything.
+func checkEmpty(dirfd int, name string) error {
 	fd, err := platform.OpenDirAt(dirfd, name)
 	if err != nil {
 		return err
@@ -119,6 +130,29 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 // merge files (-F) of each directory removed are entered on the way
 // down, as rsync's receiver reads them there.
 func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (kept bool, err error) {
+	if kept, err := e.emptyTree(d, dirfd, name, path, room, rules); kept || err != nil {
+		return kept, err
+	}
+	if !room && !e.del.take() { // counted after its contents, as rsync counts
+		return true, errDeleteLimit
+	}
+	if !e.opts.DryRun {
+		if err := e.fs.Rmdirat(dirfd, name); err != nil {
+			return true, fmt.Errorf("delete %s: %w", path, err)
+		}
+		if !room && dirfd == d.DstFd {
+			d.Emptied.Store(true)
+		}
+	}
+	if !room {
+		e.noteDelete(planner.KindDir, path+"/")
+	}
+	return false, nil
+}
+
+// emptyTree is removeTree but for the directory itself, which stays,
+// emptied unless kept.
+func (e *Executor) emptyTree(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (kept bool, err error) {
 	fd, mode, unlocked, err := e.openUnlocked(dirfd, name)
 	if err != nil {
 		return false, fmt.Errorf("open %s for deletion: %w", path, err)
@@ -147,19 +181,6 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 	case kept:
 		e.say("cannot delete non-empty directory: %s", e.escape(path)) // (protected entries or backups)
 		return true, nil
-	case !room && !e.del.take(): // counted after its contents, as rsync counts
-		return true, errDeleteLimit
-	}
-	if !e.opts.DryRun {
-		if err := e.fs.Rmdirat(dirfd, name); err != nil {
-			return true, fmt.Errorf("delete %s: %w", path, err)
-		}
-		if !room && dirfd == d.DstFd {
-			d.Emptied.Store(true)
-		}
-	}
-	if !room {
-		e.noteDelete(planner.KindDir, path+"/")
 	}
 	return false, nil
 }

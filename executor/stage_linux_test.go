@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -19,7 +21,16 @@ import (
 // copied, with the directory it is created in and its name.
 type hookFS struct {
 	kernelFS
-	beforeCopy func(dir, name string)
+	beforeCopy    func(dir, name string)
+	afterExchange func() // (nil: none)
+}
+
+func (h *hookFS) RenameExchange(od int, o string, nd int, n string) error {
+	err := h.kernelFS.RenameExchange(od, o, nd, n)
+	if err == nil && h.afterExchange != nil {
+		h.afterExchange()
+	}
+	return err
 }
 
 func (h *hookFS) CopyToNew(src int, st platform.Stat, dirfd int, name string, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, error) {
@@ -310,4 +321,55 @@ func TestFileReplacesDirectoryInOneStep(t *testing.T) {
 			assertNoTemporaries(t, dst)
 		})
 	}
+}
+
+// TestDirectorySwappedOnlyEmpty: a directory in the way of a file is
+// emptied (--delete) or found empty (else it stays, and the file fails)
+// before the file is swapped into its place, so that a run killed just
+// after the swap leaves nothing of it under a temporary name, which the
+// next run removes whole (seed 68838: x/old was lost so, without
+// --delete).
+func TestDirectorySwappedOnlyEmpty(t *testing.T) {
+	for _, del := range []bool{true, false} {
+		t.Run(map[bool]string{true: "--delete", false: "without --delete"}[del], func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			writeFiles(t, src, "x")
+			writeFiles(t, dst, "x/old", "x/sub/deep")
+			swaps := 0
+			h := &hookFS{beforeCopy: func(string, string) {}, afterExchange: func() {
+				swaps++
+				if held := heldUnderTemporaries(t, dst); len(held) > 0 {
+					t.Errorf("just after the swap, under a temporary name: %q", held)
+				}
+			}}
+			res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) { o.Policy.Delete = del })
+			if del {
+				if res.ExitCode != ExitOK || swaps != 1 {
+					t.Fatalf("exit code %d, %d swaps: %v", res.ExitCode, swaps, res.Errors)
+				}
+				assertContent(t, dst, "x", "data of x")
+			} else {
+				if res.ExitCode != ExitPartial {
+					t.Errorf("exit code %d, want %d (%v)", res.ExitCode, ExitPartial, res.Errors)
+				}
+				assertContent(t, dst, "x/old", "data of x/old")
+				assertContent(t, dst, "x/sub/deep", "data of x/sub/deep")
+			}
+			assertNoTemporaries(t, dst)
+		})
+	}
+}
+
+// heldUnderTemporaries lists what the directories under root with
+// temporary names hold.
+func heldUnderTemporaries(t *testing.T, root string) []string {
+	t.Helper()
+	var held []string
+	_ = filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(p, "/.treesync.") && !planner.IsTempName(de.Name()) {
+			held = append(held, p)
+		}
+		return nil
+	})
+	return held
 }
