@@ -56,17 +56,12 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = m
 				t.Logf("sources: %s %q %q", m.kind, m.paths, m.opts)
 			}
-			resends := slices.Contains(opts, "-I") || slices.Contains(opts, "--no-t")
-			if k, ok := seededKill(seed); ok && !slices.Contains(opts, "-n") && !(slices.Contains(opts, "--remove-source-files") && slices.ContainsFunc(opts, isDelete)) && !(backups(opts) && resends) {
-				// (a rerun deletes what the first moved; or sends again
-				// what the first sent, whose backups it replaces: seed
-				// 9430)
+			if k, ok := seededKill(seed); ok && resumable(opts) {
 				k.runs = how
 				how = k
 				t.Logf("treesync stopped by SIG%s after %v, then run again", k.sig, k.after)
-			} else if f, ok := seededFull(seed); ok && alt == nil && !slices.Contains(opts, "-n") && !(slices.Contains(opts, "--remove-source-files") && slices.ContainsFunc(opts, isDelete)) && !(backups(opts) && resends) && !keepsPartial(opts) {
-				// (as above; and the reference trees would be on another
-				// filesystem)
+			} else if f, ok := seededFull(seed); ok && alt == nil && resumable(opts) {
+				// (the reference trees would be on another filesystem)
 				f.runs = how
 				how = f
 				t.Logf("treesync run first on a full disk (%d tenths of the %s it needs), then again", f.tenths, map[bool]string{true: "inodes", false: "blocks"}[f.inodes])
@@ -82,6 +77,26 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 			compareRuns(t, how, opts, source, stale, alt)
 		})
 	}
+}
+
+// resumable reports whether a run with opts cut short and run again
+// leaves what one whole run leaves, for rsync as well. Not where a rerun
+// deletes what the first moved (--remove-source-files with deletes),
+// sends again what the first sent, whose backups it replaces (-I,
+// --no-t: seed 9430), skips as newer what the first wrote (-u with
+// --no-t, seed 61807; or with --inplace or --append, or
+// --ignore-existing with those, a file cut short), or deletes as many
+// again (--max-delete: seed 73973), or keeps in the source what the
+// first copied but had not yet removed (--ignore-existing skips it
+// before it is found up to date: seeds 9752, 18467, SIGINT); nor a dry
+// run.
+func resumable(opts []string) bool {
+	has := func(o string) bool { return slices.Contains(opts, o) }
+	resends := has("-I") || has("--no-t")
+	return !has("-n") && !(has("--remove-source-files") && slices.ContainsFunc(opts, isDelete)) &&
+		!(backups(opts) && resends) && !(has("-u") && has("--no-t")) && !keepsPartial(opts) &&
+		!(has("--ignore-existing") && has("--remove-source-files")) &&
+		!slices.ContainsFunc(opts, func(o string) bool { return strings.HasPrefix(o, "--max-delete") })
 }
 
 // seededKill is the signal and the delay of a seed's first run of
