@@ -211,8 +211,12 @@ func TestChangeWriterConcurrent(t *testing.T) {
 
 func TestChangeRecordNames(t *testing.T) {
 	r := newChangeRecord(executor.Change{Op: planner.OpLink, Kind: planner.KindFile, Path: "a\xffb", Target: "x"})
-	if r.Op != "hardlink" || r.Type != "file" || r.PathBytes != "Yf9i" || r.Target != "x" {
+	if r.Op != "hardlink" || r.Type != "file" || r.PathBytes != "Yf9i" || r.Target != "x" || r.TargetBytes != "" {
 		t.Errorf("%+v", r)
+	}
+	r = newChangeRecord(executor.Change{Op: planner.OpSymlink, Kind: planner.KindSymlink, Path: "l", Target: "a\xffb"})
+	if r.Op != "create" || r.Type != "symlink" || r.PathBytes != "" || r.TargetBytes != "Yf9i" {
+		t.Errorf("a target not valid UTF-8: %+v", r)
 	}
 	for k, want := range map[planner.Kind]string{planner.KindDir: "dir", planner.KindSymlink: "symlink",
 		planner.KindChar: "device", planner.KindFIFO: "special", planner.KindSocket: "special"} {

@@ -142,6 +142,8 @@ type changeRecord struct {
 	ACL       bool   `json:"acl"`
 	Xattr     bool   `json:"xattr"`
 	Target    string `json:"target,omitempty"`
+	// the raw target when it is not valid UTF-8
+	TargetBytes string `json:"target_base64,omitempty"`
 }
 
 func opName(op planner.Op) string {
@@ -185,6 +187,9 @@ func newChangeRecord(ch executor.Change) changeRecord {
 	}
 	if !utf8.ValidString(ch.Path) {
 		r.PathBytes = base64.StdEncoding.EncodeToString([]byte(ch.Path))
+	}
+	if !utf8.ValidString(ch.Target) {
+		r.TargetBytes = base64.StdEncoding.EncodeToString([]byte(ch.Target))
 	}
 	return r
 }
