@@ -179,6 +179,7 @@ func attrFailed(stderr string) map[string]bool {
 type wrapped struct {
 	runs         runs
 	again, named bool
+	changes      bool // (jsonChanges)
 	killed       *killedFirst
 	full         *fullFirst
 	many         *manySources
@@ -195,6 +196,8 @@ func unwrap(how runs) wrapped {
 			w.killed, how = &x, x.runs
 		case fullFirst:
 			w.full, how = &x, x.runs
+		case jsonChanges:
+			w.changes, how = true, x.runs
 		case namedSource:
 			w.named, how = true, x.runs
 		case manySources:
@@ -259,6 +262,11 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	}
 	argv := slices.Concat([]string{how.binary(t, dir)}, args, sources(src), []string{top + "/"})
 	refArgv := slices.Concat([]string{"rsync"}, args, sources(rsrc), []string{refTop + "/"})
+	changes := ""
+	if w.changes {
+		changes = changesFile(t, dir)
+		argv = slices.Insert(argv, 1, "--json-changes="+changes)
+	}
 	if killed {
 		kr := how.run(t, k.argv(argv)...)
 		t.Logf("killed run (SIG%s): exit %d, %d lines", k.sig, kr.code, strings.Count(kr.stdout, "\n")) // (137: killed)
@@ -268,6 +276,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		full.first(t, how, argv, src, top, opts)
 	}
 	r, rr := how.run(t, argv...), how.run(t, refArgv...)
+	if changes != "" {
+		checkChanges(t, changes, r.stdout, slices.Contains(opts, "-8"))
+	}
 	if many && linked != nil {
 		// (paths kept from after a "/./" name a group's members otherwise
 		// at the destination: which one leads differs, README)

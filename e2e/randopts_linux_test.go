@@ -66,6 +66,10 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = f
 				t.Logf("treesync run first on a full disk (%d tenths of the %s it needs), then again", f.tenths, map[bool]string{true: "inodes", false: "blocks"}[f.inodes])
 			}
+			if seed%97 == 61 {
+				how = jsonChanges{how}
+				t.Log("treesync with --json-changes")
+			}
 			besideExcluded := backupSuffix(opts) != "" && slices.Contains(opts, "--delete-excluded")
 			if seed%73 == 19 && !slices.Contains(opts, "-U") && !slices.Contains(opts, "-n") && !besideExcluded {
 				// (access times: rsync's first run read its source,
