@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -119,4 +121,36 @@ func (r record) inconsistent() string {
 		}
 	}
 	return ""
+}
+
+// progressShown runs treesync with --progress (the seeds with seed % 101
+// == 71): where the run succeeds, its last progress line must show all
+// of its exact totals done, and as many files as it itemizes sent.
+type progressShown struct{ runs }
+
+// progressLine is a --progress line: files done/total, bytes done/total.
+var progressLine = regexp.MustCompile(`(\d+)/(\d+) files +(\S+ \S+)/(\S+ \S+) +(\d+)%`)
+
+// checkProgress checks treesync's last progress line in r.stdout (of a
+// run that started: not exit 1, a usage error).
+func checkProgress(t *testing.T, r result) {
+	t.Helper()
+	if r.code == 1 {
+		return
+	}
+	lines := progressLine.FindAllStringSubmatch(r.stdout, -1)
+	if len(lines) == 0 {
+		t.Errorf("no progress line\n%s", r)
+		return
+	}
+	last := lines[len(lines)-1]
+	sent := 0
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, ">f") {
+			sent++
+		}
+	}
+	if r.code == 0 && (last[1] != last[2] || last[3] != last[4] || last[5] != "100" || last[2] != strconv.Itoa(sent)) {
+		t.Errorf("last progress line %q, %d files itemized as sent\n%s", last[0], sent, r)
+	}
 }

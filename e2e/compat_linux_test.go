@@ -180,6 +180,7 @@ type wrapped struct {
 	runs         runs
 	again, named bool
 	changes      bool // (jsonChanges)
+	progress     bool // (progressShown)
 	killed       *killedFirst
 	full         *fullFirst
 	many         *manySources
@@ -198,6 +199,8 @@ func unwrap(how runs) wrapped {
 			w.full, how = &x, x.runs
 		case jsonChanges:
 			w.changes, how = true, x.runs
+		case progressShown:
+			w.progress, how = true, x.runs
 		case namedSource:
 			w.named, how = true, x.runs
 		case manySources:
@@ -267,6 +270,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		changes = changesFile(t, dir)
 		argv = slices.Insert(argv, 1, "--json-changes="+changes)
 	}
+	if w.progress {
+		argv = slices.Insert(argv, 1, "--progress")
+	}
 	if killed {
 		kr := how.run(t, k.argv(argv)...)
 		t.Logf("killed run (SIG%s): exit %d, %d lines", k.sig, kr.code, strings.Count(kr.stdout, "\n")) // (137: killed)
@@ -278,6 +284,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	r, rr := how.run(t, argv...), how.run(t, refArgv...)
 	if changes != "" {
 		checkChanges(t, changes, r.stdout, slices.Contains(opts, "-8"))
+	}
+	if w.progress {
+		checkProgress(t, r)
 	}
 	if many && linked != nil {
 		// (paths kept from after a "/./" name a group's members otherwise

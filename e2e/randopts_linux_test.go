@@ -70,6 +70,10 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = jsonChanges{how}
 				t.Log("treesync with --json-changes")
 			}
+			if seed%101 == 71 {
+				how = progressShown{how}
+				t.Log("treesync with --progress")
+			}
 			besideExcluded := backupSuffix(opts) != "" && slices.Contains(opts, "--delete-excluded")
 			if seed%73 == 19 && !slices.Contains(opts, "-U") && !slices.Contains(opts, "-n") && !besideExcluded {
 				// (access times: rsync's first run read its source,
