@@ -533,8 +533,10 @@ func TestSafeLinksVsRsync(t *testing.T) {
 // itself is rsync's: "created directory DST" (in a dry run too),
 // --mkpath's "created N directories for PATH", and a file copied to a new
 // name itemized by its own name; under -vv and --info=remove each source
-// file --remove-source-files removes. Each tool runs in its own copy of the
-// same fixture, with the same relative paths.
+// file --remove-source-files removes. Those lines go with lines that
+// itemize: -i's own, or an --out-format with %i (with or without -i; not
+// -i with an --out-format without %i). Each tool runs in its own copy of
+// the same fixture, with the same relative paths.
 func TestDestinationLinesVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	fixture := []tree.Node{{Path: "s", Kind: tree.Dir, Mtime: at}, {Path: "s/a", Data: []byte("a"), Mtime: at},
@@ -542,7 +544,9 @@ func TestDestinationLinesVsRsync(t *testing.T) {
 	for _, args := range [][]string{{"-av", "s/", "new/"}, {"-avn", "s/", "new/"}, {"-ai", "--mkpath", "s/", "x/y/"},
 		{"-ain", "--mkpath", "s/", "x/y/"}, {"-av", "--mkpath", "s/a", "z/q/renamed"}, {"-ai", "s/a", "have/renamed"},
 		{"-av", "--mkpath", "s/", "have/"}, {"-avq", "--mkpath", "s/", "m/n/"},
-		{"-avv", "--remove-source-files", "s/", "out/"}, {"-a", "--info=remove", "--remove-source-files", "s/", "out/"}} {
+		{"-avv", "--remove-source-files", "s/", "out/"}, {"-a", "--info=remove", "--remove-source-files", "s/", "out/"},
+		{"-a", "--out-format=%i %n", "s/", "new/"}, {"-ai", "--out-format=%n", "s/", "new/"},
+		{"-a", "--out-format=%i %n", "--mkpath", "s/", "x/y/"}, {"-ai", "--out-format=%n", "--mkpath", "s/", "x/y/"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			dir := t.TempDir()
 			var runs []result

@@ -167,10 +167,13 @@ func (e *Executor) mkPath(dest string, single bool) (made bool, err error) {
 	return true, nil
 }
 
-// listsChanges reports -i, or -v with its names (not --info=name0),
-// under which rsync also says what it makes for the destination itself.
+// listsChanges reports lines that itemize (-i's own, or an --out-format
+// with %i, with or without -i), or -v with its names (not
+// --info=name0), under which rsync also says what it makes for the
+// destination itself.
 func (e *Executor) listsChanges() bool {
-	return e.opts.Itemize || (e.opts.Verbose > 0 && !e.opts.NoNames)
+	itemizes := (e.opts.Itemize && e.opts.OutFormat == "") || hasEscape(e.opts.OutFormat, 'i')
+	return itemizes || (e.opts.Verbose > 0 && !e.opts.NoNames)
 }
 
 // openDest opens (or, as rsync does, creates) the destination directory.
