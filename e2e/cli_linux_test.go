@@ -259,6 +259,30 @@ func TestVerboseVsRsync(t *testing.T) {
 	}
 }
 
+// TestOutFormatIDsVsRsync: --out-format's %U and %G show the source's
+// owner and group as rsync's do: where -o and -g are asked for (by -a,
+// or implied by --chown or a map), before --chown or the maps change
+// them; else 0 for the owner and DEFAULT for the group (deletions too).
+func TestOutFormatIDsVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "f", Data: []byte("f"), Owner: true, UID: 12, GID: 34, Mtime: at},
+		{Path: "d", Kind: tree.Dir, Owner: true, UID: 56, GID: 78, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "gone", Data: []byte("x"), Owner: true, UID: 9, GID: 9, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, args := range [][]string{{"-a"}, {"-a", "--no-o"}, {"-a", "--no-g"}, {"-rlt"}, {"-rlt", "-o"}, {"-rlt", "-g"},
+		{"-a", "--chown=5:6"}, {"-rlt", "--chown=5:6"}, {"-rlt", "--chown=:6"}, {"-a", "--chown=5:6", "--no-o"},
+		{"-a", "--usermap=*:1"}, {"-rlt", "--groupmap=*:1"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, stale)
+			args := append(args, "--delete", "--out-format=%o %U:%G %n", src+"/")
+			r, rr := treesync(t, append(args, dst+"/")...), rsync(t, append(args, ref+"/")...)
+			if r.code != 0 || rr.code != 0 || namesPrinted(r.stdout) != namesPrinted(rr.stdout) {
+				t.Errorf("lines differ:\n%s\n%s", r, rr)
+			}
+		})
+	}
+}
+
 // namesPrinted returns the lines out lists for the changes, sorted,
 // without rsync's -v header and summary.
 func namesPrinted(out string) string {

@@ -75,8 +75,13 @@ type Options struct {
 	// OutFormat (--out-format) is the format of the lines -i and -v print
 	// (rsync's escapes; see formatLine); "" gives theirs.
 	OutFormat string
-	Out       io.Writer // itemize and -v lines (stdout); nil discards
-	Log       zerolog.Logger
+	// ShowOwner and ShowGroup say what --out-format's %U and %G show:
+	// the source's owner and group where -o and -g were asked for (by
+	// themselves, -a, --chown or a map; kept or not), as rsync; else 0
+	// and DEFAULT.
+	ShowOwner, ShowGroup bool
+	Out                  io.Writer // itemize and -v lines (stdout); nil discards
+	Log                  zerolog.Logger
 	// OneFileSystem is rsync's -x; SkipMountPoints its -xx, which leaves
 	// out the directories on another device too (-x makes them empty).
 	OneFileSystem   bool

@@ -119,8 +119,26 @@ func (e *Executor) formatValue(c byte, group int, it item) (string, bool) {
 			return "del.", true
 		}
 		return "send", true
+	case 'U', 'G':
+		return e.idValue(c, ent), true
 	}
 	return attrValue(c, ent)
+}
+
+// idValue is %U or %G (c) of ent, as rsync shows them: the source's own
+// owner and group (before --chown or a map), where -o or -g was asked
+// for (kept or not); else 0 for the owner, DEFAULT for the group.
+func (e *Executor) idValue(c byte, ent *planner.Entry) string {
+	uid, gid := ent.OwnIDs()
+	switch {
+	case c == 'U' && e.opts.ShowOwner:
+		return strconv.FormatUint(uint64(uid), 10)
+	case c == 'U':
+		return "0"
+	case e.opts.ShowGroup:
+		return strconv.FormatUint(uint64(gid), 10)
+	}
+	return "DEFAULT"
 }
 
 // attrValue returns the value of an attribute escape of ent, or of the
@@ -129,10 +147,6 @@ func attrValue(c byte, ent *planner.Entry) (string, bool) {
 	switch c {
 	case 'B':
 		return PermString(ent.Mode), true
-	case 'U':
-		return strconv.FormatUint(uint64(ent.UID), 10), true
-	case 'G':
-		return strconv.FormatUint(uint64(ent.GID), 10), true
 	case 'M':
 		return time.Unix(0, ent.Mtime).Format("2006/01/02-15:04:05"), true
 	case 't':

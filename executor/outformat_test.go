@@ -7,7 +7,7 @@ import (
 )
 
 func TestFormatLine(t *testing.T) {
-	e := &Executor{sources: []source{{path: "src/", contents: true}, {path: "/abs/dir"}}}
+	e := &Executor{sources: []source{{path: "src/", contents: true}, {path: "/abs/dir"}}, opts: Options{ShowOwner: true, ShowGroup: true}}
 	file := &planner.Entry{Kind: planner.KindFile, Size: 1234567, Mode: 0o4754, UID: 7, GID: 8}
 	copied := item{op: planner.OpCopy, kind: planner.KindFile, change: planner.ChangeNew, path: "a/b", ent: file, bytes: 1234567}
 	for _, c := range []struct {
@@ -27,6 +27,19 @@ func TestFormatLine(t *testing.T) {
 	} {
 		if got := e.formatLine(c.spec, c.it); got != c.want {
 			t.Errorf("%q: got %q, want %q", c.spec, got, c.want)
+		}
+	}
+	// Without -o and -g (as rsync): 0 and DEFAULT; with them, the ids
+	// the source had before --chown or a map.
+	mapped := *file
+	(&planner.Transform{UID: 5, GID: 6, KeepIDs: true}).Apply(&mapped)
+	for _, c := range []struct {
+		owner, group bool
+		want         string
+	}{{false, false, "0:DEFAULT"}, {true, false, "7:DEFAULT"}, {false, true, "0:8"}, {true, true, "7:8"}} {
+		e.opts.ShowOwner, e.opts.ShowGroup = c.owner, c.group
+		if got := e.formatLine("%U:%G", item{op: planner.OpCopy, kind: planner.KindFile, path: "a", ent: &mapped}); got != c.want || mapped.UID != 5 {
+			t.Errorf("-o %v -g %v: got %q, want %q (uid %d)", c.owner, c.group, got, c.want, mapped.UID)
 		}
 	}
 }

@@ -90,7 +90,8 @@ type rare struct {
 	rdev     uint64
 	xattrSum uint64
 	aclSum   uint64
-	link     *Entry // a followed destination symlink's own entry
+	link     *Entry     // a followed destination symlink's own entry
+	ownIDs   *[2]uint32 // a source entry's owner and group before --chown or a map
 }
 
 // Target is a symlink's target ("" for other kinds).
@@ -133,6 +134,16 @@ func (e *Entry) Link() *Entry {
 		return nil
 	}
 	return e.rare.link
+}
+
+// OwnIDs is a source entry's owner and group as they were before
+// Transform.Apply mapped them (where Transform.KeepIDs asked it to keep
+// them), else its UID and GID.
+func (e *Entry) OwnIDs() (uid, gid uint32) {
+	if e.rare == nil || e.rare.ownIDs == nil {
+		return e.UID, e.GID
+	}
+	return e.rare.ownIDs[0], e.rare.ownIDs[1]
 }
 
 // SetLink records the symlink a destination entry was followed through.

@@ -11,6 +11,9 @@ type Transform struct {
 	// MapUID and MapGID, when set, map each owner and group
 	// (--usermap, --groupmap).
 	MapUID, MapGID func(uint32) uint32
+	// KeepIDs keeps an entry's own owner and group where they are
+	// mapped (Entry.OwnIDs), which --out-format's %U and %G show.
+	KeepIDs bool
 }
 
 // Active reports whether t changes anything.
@@ -26,8 +29,12 @@ func (t *Transform) Apply(e *Entry) {
 	if len(t.Chmod) > 0 && e.Kind != KindSymlink {
 		e.Mode = t.Chmod.Apply(e.Mode, e.Kind == KindDir)
 	}
-	e.UID = mapID(e.UID, t.UID, t.MapUID)
-	e.GID = mapID(e.GID, t.GID, t.MapGID)
+	uid, gid := mapID(e.UID, t.UID, t.MapUID), mapID(e.GID, t.GID, t.MapGID)
+	if t.KeepIDs && (uid != e.UID || gid != e.GID) {
+		own := [2]uint32{e.UID, e.GID}
+		e.change(func(r *rare) { r.ownIDs = &own })
+	}
+	e.UID, e.GID = uid, gid
 }
 
 // ACL returns the value of an ACL (system.posix_acl_access or _default)

@@ -222,6 +222,7 @@ func buildOptions(c *cli.Context, verbosity int, stdout, stderr io.Writer) (exec
 		Umask: platform.Umask(), LockWait: c.Duration("lock-wait"), NoLock: c.Bool("no-lock"),
 		PartialDir: partialDir(c), ListWindow: listWindow(os.Getenv),
 	}
+	o.ShowOwner, o.ShowGroup = idsAsked(c)
 	if !filepath.IsAbs(o.PartialDir) {
 		o.Policy.ProtectName = o.PartialDir // (an absolute one is no name in the tree)
 	}

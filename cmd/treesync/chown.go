@@ -41,6 +41,7 @@ func buildTransform(c *cli.Context, pol *planner.Policy) (*planner.Transform, er
 	if !t.Active() {
 		return nil, nil
 	}
+	t.KeepIDs = c.String("out-format") != "" || c.String("log-file-format") != "" // (%U and %G show the ids before the maps)
 	return t, nil
 }
 
@@ -127,4 +128,16 @@ func getent(db, name string) (string, bool) {
 		return "", false
 	}
 	return fields[2], true
+}
+
+// idsAsked reports whether -o and -g were asked for: by themselves, by
+// -a, or by --chown's or a map's user and group (unless a --no- form
+// came after), whether or not this run can keep them; --out-format's %U
+// and %G show the ids then, as rsync's do.
+func idsAsked(c *cli.Context) (owner, group bool) {
+	u, g, _ := strings.Cut(c.String("chown"), ":")
+	asked := func(name string, implied bool) bool {
+		return (c.Bool("archive") || c.Bool(name) || implied) && !c.Bool("no-"+name)
+	}
+	return asked("owner", u != "" || c.String("usermap") != ""), asked("group", g != "" || c.String("groupmap") != "")
 }
