@@ -154,3 +154,38 @@ func checkProgress(t *testing.T, r result) {
 		t.Errorf("last progress line %q, %d files itemized as sent\n%s", last[0], sent, r)
 	}
 }
+
+// formatted runs both tools with an --out-format that itemizes and adds
+// fields after the name (the seeds with seed % 103 == 83): the lines
+// are compared as -i's, and each line both print must carry the same
+// fields.
+type formatted struct{ runs }
+
+// fieldsFormat is formatted's --out-format: -i's line, then the fields.
+const fieldsFormat = "--out-format=%i %n%L|%o|%B|%U|%G|%l|%M"
+
+// cutFields takes the fields off the itemized lines of out, and returns
+// them by line.
+func cutFields(out *string) map[string]string {
+	fields := map[string]string{}
+	lines := strings.Split(*out, "\n")
+	for i, l := range lines {
+		if itemLine.MatchString(l) {
+			if main, f, ok := strings.Cut(l, "|"); ok {
+				lines[i], fields[main] = main, f
+			}
+		}
+	}
+	*out = strings.Join(lines, "\n")
+	return fields
+}
+
+// checkFields compares the fields of the lines both tools print.
+func checkFields(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	for line, f := range got {
+		if w, ok := want[line]; ok && w != f {
+			t.Errorf("--out-format fields of %q: %q, rsync %q", line, f, w)
+		}
+	}
+}

@@ -181,6 +181,7 @@ type wrapped struct {
 	again, named bool
 	changes      bool // (jsonChanges)
 	progress     bool // (progressShown)
+	format       bool // (formatted)
 	killed       *killedFirst
 	full         *fullFirst
 	many         *manySources
@@ -201,6 +202,8 @@ func unwrap(how runs) wrapped {
 			w.changes, how = true, x.runs
 		case progressShown:
 			w.progress, how = true, x.runs
+		case formatted:
+			w.format, how = true, x.runs
 		case namedSource:
 			w.named, how = true, x.runs
 		case manySources:
@@ -254,6 +257,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	how.prepare(t, []string{src, rsrc}, dsts)
 	linked := linkedNames(t, src, opts)
 	args := append([]string{"-i"}, opts...)
+	if w.format {
+		args = slices.Insert(args, 1, fieldsFormat)
+	}
 	start := time.Now().Add(-time.Second) // directory times are seconds on some filesystems
 	requireTool(t, "rsync")
 	sources := func(src string) []string { return []string{src + "/"} }
@@ -282,6 +288,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		full.first(t, how, argv, src, top, opts)
 	}
 	r, rr := how.run(t, argv...), how.run(t, refArgv...)
+	if w.format {
+		checkFields(t, cutFields(&r.stdout), cutFields(&rr.stdout))
+	}
 	if changes != "" {
 		checkChanges(t, changes, r.stdout, slices.Contains(opts, "-8"))
 	}

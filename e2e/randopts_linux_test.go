@@ -70,6 +70,10 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = jsonChanges{how}
 				t.Log("treesync with --json-changes")
 			}
+			if seed%103 == 83 {
+				how = formatted{how}
+				t.Log("both tools with --out-format")
+			}
 			if seed%101 == 71 {
 				how = progressShown{how}
 				t.Log("treesync with --progress")
