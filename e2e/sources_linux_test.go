@@ -120,3 +120,23 @@ func TestStatsCountsVsRsync(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsLinkedCreatedVsRsync: under -H a name linked to its group's
+// copy in the place of a directory, symlink or fifo counts as created, as
+// a copy there does and as rsync counts it (its line says "+++"); one
+// replacing another file does not.
+func TestStatsLinkedCreatedVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Data: []byte("x"), Mtime: at}, {Path: "b", Kind: tree.Hardlink, Target: "a"},
+		{Path: "c", Kind: tree.Hardlink, Target: "a"}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for i, b := range []tree.Node{{Path: "b", Kind: tree.Dir, Mtime: at}, {Path: "b", Kind: tree.Symlink, Target: "zz", Mtime: at},
+		{Path: "b", Kind: tree.Fifo, Mtime: at}, {Path: "b", Data: []byte("other"), Mtime: at}} {
+		t.Run([]string{"dir", "symlink", "fifo", "file"}[i], func(t *testing.T) {
+			src, dst, ref := twinTrees(t, source, []tree.Node{b, {Path: ".", Kind: tree.Dir, Mtime: at}})
+			r, rr := treesync(t, "-aH", "--stats", src+"/", dst+"/"), rsync(t, "-aH", "--stats", src+"/", ref+"/")
+			if got, want := statLine(r.stdout, "Number of created files:"), statLine(rr.stdout, "Number of created files:"); got != want {
+				t.Errorf("%q, rsync %q", got, want)
+			}
+		})
+	}
+}

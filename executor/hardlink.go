@@ -327,10 +327,12 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 }
 
 // noteLinked counts a name linked to its group's copy as created
-// (--stats) where the destination had nothing of that name, as rsync
-// counts (one that replaces another entry it does not).
+// (--stats) where the destination had no file of that name (nothing, or
+// a directory, symlink or special file it replaces), as rsync counts,
+// and as a copy is counted (noteTransfer); one that replaces another
+// file it does not count.
 func (e *Executor) noteLinked(a planner.Action) {
-	if a.Dst == nil {
+	if a.Dst == nil || a.Dst.Kind != planner.KindFile {
 		e.stats.Created.add(planner.KindFile)
 	}
 }
