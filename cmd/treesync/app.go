@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,33 @@ type usageError struct{ error }
 // run is main without the process: it parses args, runs the sync and
 // returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out := &watchedWriter{w: stdout}
+	code, err := runApp(ctx, args, out, stderr)
+	if code != executor.ExitOK && !out.used && slices.Contains(args, "--json") {
+		// Stopped before the run (a usage error, a rules file that
+		// cannot be read): the summary all the same, with the code.
+		res := &executor.Result{ExitCode: code, Stats: &executor.Stats{}, Fatal: err}
+		if werr := writeSummary(stdout, res, false); werr != nil {
+			fmt.Fprintf(stderr, "treesync: %v\n", werr)
+		}
+	}
+	return code
+}
+
+// watchedWriter is w, noting whether anything was written to it.
+type watchedWriter struct {
+	w    io.Writer
+	used bool
+}
+
+func (ww *watchedWriter) Write(p []byte) (int, error) {
+	ww.used = ww.used || len(p) > 0
+	return ww.w.Write(p)
+}
+
+// runApp is run but for a summary left unwritten: it returns the exit
+// code and the error that ended the run before it started, if one did.
+func runApp(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	code := executor.ExitOK
 	verbosity := 0
 	app := &cli.App{
@@ -59,18 +87,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
 	args = reorderArgs(args, app.Flags)
 	verbosity = countVerbose(args, app.Flags)
-	if err := app.RunContext(ctx, args); err != nil {
+	err := app.RunContext(ctx, args)
+	if err != nil {
 		fmt.Fprintf(stderr, "treesync: %v\n", err)
 		var ue usageError
 		if errors.As(err, &ue) || strings.Contains(err.Error(), "flag provided but not defined") {
 			fmt.Fprintln(stderr, "treesync: see 'treesync --help'")
-			return executor.ExitUsage
+			return executor.ExitUsage, err
 		}
 		if code == executor.ExitOK {
 			code = executor.ExitUsage
 		}
 	}
-	return code
+	return code, err
 }
 
 const usageExamples = `Examples:

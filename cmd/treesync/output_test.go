@@ -114,6 +114,35 @@ func TestJSONSummaryDryRun(t *testing.T) {
 	}
 }
 
+// TestJSONSummaryBeforeTheRun: a run stopped before it starts (a usage
+// error, an unknown option, a rules file that cannot be read) still
+// prints its --json summary, with its exit code and, where there is one,
+// the error; --version under --json prints no summary (exit 0).
+func TestJSONSummaryBeforeTheRun(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src")+"/", filepath.Join(dir, "dst")
+	writeTree(t, src, map[string]string{"a": "1"})
+	for _, c := range []struct {
+		args  []string
+		code  int
+		fatal string
+	}{
+		{[]string{"--chown=1:2", "--usermap=*:1"}, 1, "--chown cannot be used"},
+		{[]string{"--bogus"}, 1, "bogus"},
+		{[]string{"--exclude-from=" + filepath.Join(dir, "none")}, 11, ""},
+	} {
+		code, out, _ := runIn(t, append(append([]string{"-a", "--json"}, c.args...), src, dst)...)
+		var s summary
+		decodeOne(t, out, &s)
+		if code != c.code || s.ExitCode != c.code || !strings.Contains(s.Fatal, c.fatal) {
+			t.Errorf("%q: exit %d, summary %+v", c.args, code, s)
+		}
+	}
+	if code, out, _ := runIn(t, "--json", "--version"); code != 0 || strings.Contains(out, "exit_code") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+}
+
 // logLines parses JSON log lines strictly: each must be one object.
 func logLines(t *testing.T, s string) []map[string]any {
 	t.Helper()
