@@ -327,12 +327,14 @@ func (e *Executor) linkTo(d *walker.Dir, a planner.Action, g *linkGroup) error {
 }
 
 // noteLinked counts a name linked to its group's copy as created
-// (--stats) where the destination had no file of that name (nothing, or
-// a directory, symlink or special file it replaces), as rsync counts,
-// and as a copy is counted (noteTransfer); one that replaces another
-// file it does not count.
+// (--stats) where its line says so (linkTo): the destination had nothing
+// of that name, or a directory; as rsync counts, whose lines say so too.
+// One replacing a file, symlink or special file is itemized by what
+// differs from it, and not counted (rsync's, which may link other
+// members, shows such a one as new where it links it while copying the
+// group's file: seed 6035).
 func (e *Executor) noteLinked(a planner.Action) {
-	if a.Dst == nil || a.Dst.Kind != planner.KindFile {
+	if a.Dst == nil || a.Dst.Kind == planner.KindDir {
 		e.stats.Created.add(planner.KindFile)
 	}
 }
