@@ -131,22 +131,23 @@ type progressShown struct{ runs }
 // progressLine is a --progress line: files done/total, bytes done/total.
 var progressLine = regexp.MustCompile(`(\d+)/(\d+) files +(\S+ \S+)/(\S+ \S+) +(\d+)%`)
 
-// checkProgress checks treesync's last progress line in r.stdout (of a
-// run that started: not exit 1, a usage error).
+// checkProgress checks treesync's last progress line (of a run that
+// started: not exit 1, a usage error).
 func checkProgress(t *testing.T, r result) {
 	t.Helper()
 	if r.code == 1 {
 		return
 	}
-	lines := progressLine.FindAllStringSubmatch(r.stdout, -1)
+	out := r.stdout + "\n" + r.stderr // (under --json on stderr)
+	lines := progressLine.FindAllStringSubmatch(out, -1)
 	if len(lines) == 0 {
 		t.Errorf("no progress line\n%s", r)
 		return
 	}
 	last := lines[len(lines)-1]
 	sent := 0
-	for _, l := range strings.Split(r.stdout, "\n") {
-		if strings.HasPrefix(l, ">f") {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, ">f") && itemLine.MatchString(l) {
 			sent++
 		}
 	}
@@ -187,5 +188,66 @@ func checkFields(t *testing.T, got, want map[string]string) {
 		if w, ok := want[line]; ok && w != f {
 			t.Errorf("--out-format fields of %q: %q, rsync %q", line, f, w)
 		}
+	}
+}
+
+// jsonSummary runs treesync with --json (the seeds with seed % 107 ==
+// 43, but with reference trees, --stats or -P): the summary's exit code and counts must
+// be the run's, as its itemized lines show them.
+type jsonSummary struct{ runs }
+
+// summary is what checkSummary reads of a --json summary.
+type summary struct {
+	ExitCode         *int `json:"exit_code"`
+	FilesTransferred int  `json:"files_transferred"`
+	Created, Deleted int
+}
+
+// takeSummary reads r's --json summary (its stdout), and gives r back,
+// as stdout, the itemized lines --json sent to stderr.
+func takeSummary(t *testing.T, r *result) summary {
+	t.Helper()
+	var s summary
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil || s.ExitCode == nil {
+		t.Errorf("--json summary: %v\n%s", err, r)
+		return s
+	}
+	var items []string
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if itemLine.MatchString(l) {
+			items = append(items, l)
+		}
+	}
+	r.stdout = strings.Join(items, "\n") + "\n"
+	return s
+}
+
+// checkSummary checks the counts of s against r's itemized lines: a
+// file transferred for each ">f" line, one deleted for each
+// "*deleting", one created for each line of pluses (and the
+// destination directory, where the run made it).
+func checkSummary(t *testing.T, s summary, r result) {
+	t.Helper()
+	var sent, deleted, created int
+	for _, l := range strings.Split(r.stdout, "\n") {
+		switch {
+		case !itemLine.MatchString(l):
+		case strings.HasPrefix(l, ">f"):
+			sent++
+		case strings.HasPrefix(l, "*deleting"):
+			deleted++
+		}
+		if itemLine.MatchString(l) && l[2:11] == "+++++++++" {
+			created++
+		}
+	}
+	if strings.Contains(r.stderr, "created directory ") {
+		created++
+	}
+	if s.ExitCode == nil {
+		return
+	}
+	if got := [4]int{*s.ExitCode, s.FilesTransferred, s.Deleted, s.Created}; got != [4]int{r.code, sent, deleted, created} {
+		t.Errorf("--json exit code, files transferred, deleted, created: %v; the run's: %v\n%s", got, [4]int{r.code, sent, deleted, created}, r)
 	}
 }

@@ -182,6 +182,7 @@ type wrapped struct {
 	changes      bool // (jsonChanges)
 	progress     bool // (progressShown)
 	format       bool // (formatted)
+	summary      bool // (jsonSummary)
 	killed       *killedFirst
 	full         *fullFirst
 	many         *manySources
@@ -204,6 +205,8 @@ func unwrap(how runs) wrapped {
 			w.progress, how = true, x.runs
 		case formatted:
 			w.format, how = true, x.runs
+		case jsonSummary:
+			w.summary, how = true, x.runs
 		case namedSource:
 			w.named, how = true, x.runs
 		case manySources:
@@ -279,6 +282,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	if w.progress {
 		argv = slices.Insert(argv, 1, "--progress")
 	}
+	if w.summary {
+		argv = slices.Insert(argv, 1, "--json")
+	}
 	if killed {
 		kr := how.run(t, k.argv(argv)...)
 		t.Logf("killed run (SIG%s): exit %d, %d lines", k.sig, kr.code, strings.Count(kr.stdout, "\n")) // (137: killed)
@@ -288,14 +294,17 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		full.first(t, how, argv, src, top, opts)
 	}
 	r, rr := how.run(t, argv...), how.run(t, refArgv...)
+	if w.progress {
+		checkProgress(t, r)
+	}
+	if w.summary {
+		checkSummary(t, takeSummary(t, &r), r)
+	}
 	if w.format {
 		checkFields(t, cutFields(&r.stdout), cutFields(&rr.stdout))
 	}
 	if changes != "" {
 		checkChanges(t, changes, r.stdout, slices.Contains(opts, "-8"))
-	}
-	if w.progress {
-		checkProgress(t, r)
 	}
 	if many && linked != nil {
 		// (paths kept from after a "/./" name a group's members otherwise
@@ -713,7 +722,7 @@ func backups(opts []string) bool {
 	return false
 }
 
-var itemLine = regexp.MustCompile(`^([<>ch.*][fdLDS][.+cstTpogua ]{9}|\*deleting  ) `)
+var itemLine = regexp.MustCompile(`^([<>ch.*][fdLDS][.+cstTpoguax ]{9}|\*deleting  ) `)
 
 // itemLines keeps the itemize lines of out, sorted, a touched file's line
 // as treesync prints it, and none of the names skip (if set) reports.

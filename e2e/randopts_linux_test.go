@@ -70,6 +70,12 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 				how = jsonChanges{how}
 				t.Log("treesync with --json-changes")
 			}
+			if seed%107 == 43 && alt == nil && !slices.Contains(opts, "--stats") && !slices.Contains(opts, "-P") {
+				// (with reference trees the lines show what differs
+				// from the reference: "cd....o" for a new directory)
+				how = jsonSummary{how}
+				t.Log("treesync with --json")
+			}
 			if seed%103 == 83 {
 				how = formatted{how}
 				t.Log("both tools with --out-format")
