@@ -123,7 +123,8 @@ func remount(t *testing.T, mnt, opts string) {
 
 // contents gives the digests of the regular files' contents under the
 // roots (outside treesync's temporaries and partial files), each with
-// the path of one file that has it.
+// the path of one file that has it; and of the symlinks' targets, which
+// --fake-super keeps as a file's content.
 func contents(t *testing.T, roots ...string) map[string]string {
 	t.Helper()
 	sums := map[string]string{}
@@ -134,6 +135,11 @@ func contents(t *testing.T, roots ...string) map[string]string {
 				return nil
 			case d.IsDir() && (planner.IsTempName(d.Name()) || d.Name() == ".treesync-partial"):
 				return filepath.SkipDir
+			case d.Type()&fs.ModeSymlink != 0:
+				if target, err := os.Readlink(p); err == nil {
+					sums[fmt.Sprintf("%x", sha256.Sum256([]byte(target)))] = p
+				}
+				return nil
 			case !d.Type().IsRegular() || planner.IsTempName(d.Name()):
 				return nil
 			}

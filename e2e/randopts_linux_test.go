@@ -100,8 +100,9 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 // resumable reports whether a run with opts cut short and run again
 // leaves what one whole run leaves, for rsync as well. Not where a rerun
 // deletes what the first moved (--remove-source-files with deletes),
-// sends again what the first sent, whose backups it replaces (-I,
-// --no-t: seed 9430), skips as newer what the first wrote (-u with
+// sends again what the first sent, or backs up again what it wrote in
+// place, whose backups it replaces (-I, --no-t: seed 9430; --inplace,
+// --append: 28444, 60484 on a full disk), skips as newer what the first wrote (-u with
 // --no-t, seed 61807; or with --inplace or --append, or
 // --ignore-existing with those, a file cut short), or deletes as many
 // again (--max-delete: seed 73973), or keeps in the source what the
@@ -112,7 +113,7 @@ func resumable(opts []string) bool {
 	has := func(o string) bool { return slices.Contains(opts, o) }
 	resends := has("-I") || has("--no-t")
 	return !has("-n") && !(has("--remove-source-files") && slices.ContainsFunc(opts, isDelete)) &&
-		!(backups(opts) && resends) && !(has("-u") && has("--no-t")) && !keepsPartial(opts) &&
+		!(backups(opts) && (resends || writesInPlace(opts))) && !(has("-u") && has("--no-t")) && !keepsPartial(opts) &&
 		!(has("--ignore-existing") && has("--remove-source-files")) &&
 		!slices.ContainsFunc(opts, func(o string) bool { return strings.HasPrefix(o, "--max-delete") })
 }
