@@ -299,3 +299,38 @@ func interrupt(t *testing.T, sig syscall.Signal, dst string, args ...string) (in
 	}
 	return code, stderr.String()
 }
+
+// TestStoppedAppendKeepsMode: an ordinary user's --append to a file of
+// its own it may not write (0444) makes it writable only to open it: a
+// run stopped (SIGTERM) while appending leaves the file 0444, as it was,
+// not 0644 for good (without -p nothing sets it back; seed 86029).
+func TestStoppedAppendKeepsMode(t *testing.T) {
+	requireRoot(t)
+	dir := userRuns{}.dir(t)
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	data := pattern(64<<20, 1)
+	build(t, src, []tree.Node{{Path: "f", Data: data, Mode: 0o444, Mtime: tree.At(100, 0)}})
+	build(t, dst, []tree.Node{{Path: "f", Data: data[:1<<20], Mode: 0o444, Mtime: tree.At(50, 0)}})
+	for _, p := range []string{src, dst, filepath.Join(dst, "f")} {
+		must(t, os.Lchown(p, 65534, 65534))
+	}
+	cmd := exec.Command(userRuns{}.binary(t, dir), "-rlt", "--append", "--bwlimit=20M", src+"/", dst+"/")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	must(t, cmd.Start())
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		if st, err := os.Stat(filepath.Join(dst, "f")); err == nil && st.Size() > 1<<20 {
+			break
+		}
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	st, serr := os.Stat(filepath.Join(dst, "f"))
+	if serr != nil || st.Size() >= int64(len(data)) {
+		t.Fatalf("the append was not stopped part way: %v %v (%v)\n%s", st, serr, err, stderr.String())
+	}
+	if st.Mode().Perm() != 0o444 {
+		t.Errorf("mode %o after the stopped append, want 444 (%v)\n%s", st.Mode().Perm(), err, stderr.String())
+	}
+}

@@ -67,8 +67,11 @@ func (e *Executor) relock(fd int, path string, mode uint32) {
 
 // openWritable opens the file name in dirfd, expected to be want, for
 // writing; one its owner may not write to is made writable first when
-// the run is not root's, as rsync does for --inplace and --append (the
-// attributes set after the data give it its mode back).
+// the run is not root's, as rsync does for --inplace and --append, and
+// given its mode back as soon as it is open (the descriptor stays
+// writable): a run stopped while writing it leaves its mode as it was
+// (seed 86029, stopped by SIGTERM in an --append-verify as uid 65534:
+// left 0644 for good without -p).
 func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (int, error) {
 	fd, err := platform.OpenFileWriteAt(dirfd, name)
 	if !errors.Is(err, fs.ErrPermission) || !e.modesBind || want.Mode&0o200 != 0 {
@@ -78,9 +81,7 @@ func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (in
 		return fd, err
 	}
 	fd, err = platform.OpenFileWriteAt(dirfd, name)
-	if err != nil {
-		_ = e.fs.Lchmodat(dirfd, name, want.Mode)
-	}
+	_ = e.fs.Lchmodat(dirfd, name, want.Mode)
 	return fd, err
 }
 
