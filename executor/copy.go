@@ -66,16 +66,23 @@ func (e *Executor) copyFile(d *walker.Dir, a planner.Action) error {
 // temporary name and then swapped with a directory in its way (swapDir):
 // that directory is removed after the copy, not before, so that the name
 // is never missing (a run stopped in between would leave nothing there,
-// which a rerun under --existing does not fill). Not under -b: the
-// backups of the directory's files take their directories' attributes
-// from the destination's path, the file's once swapped.
+// which a rerun under --existing does not fill). Under --delay-updates,
+// whose copies wait to the end, the directory is emptied now, under this
+// directory's rules, and swapped then (a run killed meanwhile left the
+// name empty: seed 27363). Not under -b: the backups of the directory's
+// files take their directories' attributes from the destination's path,
+// the file's once swapped.
 func (e *Executor) makeWayForFile(d *walker.Dir, a planner.Action) (*planner.Entry, error) {
 	swaps := a.Dst != nil && a.Dst.Kind == planner.KindDir && !e.opts.DryRun && !e.opts.Backup &&
-		!e.opts.DelayUpdates && e.opts.TempDir == "" && e.opts.PartialDir == ""
+		e.opts.TempDir == "" && e.opts.PartialDir == ""
 	if !swaps {
 		return e.makeWay(d, a)
 	}
-	return a.Dst, e.expect(d, a.Name, a.Dst)
+	if err := e.expect(d, a.Name, a.Dst); err != nil || !e.opts.DelayUpdates {
+		return a.Dst, err
+	}
+	_, err := e.emptyForSwap(d, a.Name)
+	return a.Dst, err
 }
 
 // swapDir puts the finished temporary tmp (in d) in the place of the

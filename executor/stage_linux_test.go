@@ -330,19 +330,29 @@ func TestFileReplacesDirectoryInOneStep(t *testing.T) {
 // next run removes whole (seed 68838: x/old was lost so, without
 // --delete).
 func TestDirectorySwappedOnlyEmpty(t *testing.T) {
-	for _, del := range []bool{true, false} {
-		t.Run(map[bool]string{true: "--delete", false: "without --delete"}[del], func(t *testing.T) {
+	for _, c := range []struct{ del, delay bool }{{true, false}, {false, false}, {true, true}, {false, true}} {
+		del := c.del
+		name := map[bool]string{true: "--delete", false: "without --delete"}[del] + map[bool]string{true: " --delay-updates"}[c.delay]
+		t.Run(name, func(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
 			writeFiles(t, src, "x")
 			writeFiles(t, dst, "x/old", "x/sub/deep")
 			swaps := 0
-			h := &hookFS{beforeCopy: func(string, string) {}, afterExchange: func() {
+			var there error
+			h := &hookFS{beforeCopy: func(_, name string) {
+				if planner.IsTempName(name) {
+					_, there = os.Lstat(filepath.Join(dst, "x"))
+				}
+			}, afterExchange: func() {
 				swaps++
 				if held := heldUnderTemporaries(t, dst); len(held) > 0 {
 					t.Errorf("just after the swap, under a temporary name: %q", held)
 				}
 			}}
-			res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) { o.Policy.Delete = del })
+			res := runHooked(t, context.Background(), h, []string{src + "/"}, dst, func(o *Options) { o.Policy.Delete, o.DelayUpdates = del, c.delay })
+			if there != nil {
+				t.Errorf("x missing while its file was copied: %v", there)
+			}
 			if del {
 				if res.ExitCode != ExitOK || swaps != 1 {
 					t.Fatalf("exit code %d, %d swaps: %v", res.ExitCode, swaps, res.Errors)
