@@ -237,3 +237,24 @@ func TestPruneExistingVsRsync(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
 	}
 }
+
+// TestPruneKeptInTheWayVsRsync: under -m a source directory whose
+// destination name holds a file --ignore-existing keeps is pruned (and
+// the file deleted as one the source lacks, under --delete) only where
+// its subtree holds no files the rules leave in, as rsync's file list
+// then lacks it; with files in it the file stays, and its contents fail
+// (exit 23). treesync deleted the file under --delete-before and
+// --delete-during (random seed 36365).
+func TestPruneKeptInTheWayVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/sub", Kind: tree.Dir, Mtime: at},
+		{Path: "d/sub/f", Data: []byte("f"), Mtime: at}, {Path: "d/g", Data: []byte("g"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/sub", Data: []byte("kept"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, del := range []string{"--delete-before", "--delete-during", "--delete-after"} {
+		for _, more := range [][]string{nil, {"--exclude=f"}} {
+			opts := append([]string{"-rt", "-m", "--ignore-existing", del}, more...)
+			t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+		}
+	}
+}

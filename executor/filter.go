@@ -122,6 +122,18 @@ func filtersOf(d *walker.Dir) *dirFilters {
 	return nil
 }
 
+// rulesAt returns the filter rules entered for d, else the run's own
+// (nil: none).
+func (e *Executor) rulesAt(d *walker.Dir) planner.Filter {
+	if f := filtersOf(d); f != nil {
+		return f.split
+	}
+	if e.opts.Filter != nil {
+		return filter.Split{Sender: e.opts.Filter, Receiver: e.opts.Filter}
+	}
+	return nil
+}
+
 func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
 	if e.opts.Filter == nil {
 		return nil, nil

@@ -427,6 +427,14 @@ func (e *Executor) prunable(d *walker.Dir) bool {
 	if a.Op == planner.OpDir && a.Dst == nil {
 		return true // (--existing walks a directory it does not make: nothing there to prune, and its parent not kept for it)
 	}
+	if keptInTheWay(d) {
+		// Nothing went in (the entry --ignore-existing keeps is no
+		// directory): pruned, and that entry deleted under --delete as
+		// one the source lacks, only where the source directory holds no
+		// files, as rsync's file list then lacks it (seed 36365: a kept
+		// file deleted under -m --delete-before).
+		return !e.sourceHasFiles(d.Parent, a, e.rulesAt(d.Parent))
+	}
 	return (a.Op == planner.OpMkdir && a.Dst == nil) || (a.Op == planner.OpDir && a.Dst != nil && !d.Parent.Top())
 }
 
