@@ -250,6 +250,11 @@ func (userRuns) normalize(t *testing.T, opts []string, r, rr *result, ref, dst s
 			rr.stdout = withoutLine(rr.stdout, ">f", rel) // (--inplace; seed 3523)
 		}
 	}
+	for _, m := range refusedMkdir.FindAllStringSubmatch(rr.stderr, -1) {
+		if rel, err := filepath.Rel(ref, m[1]); err == nil {
+			rr.stdout = withoutLine(rr.stdout, "cd", rel+"/") // (in another user's directory: seed 86743)
+		}
+	}
 	for _, m := range refusedAttr.FindAllStringSubmatch(rr.stderr, -1) {
 		if rel, err := filepath.Rel(ref, cmp.Or(m[1], m[2])); err == nil {
 			rr.stdout = withoutLine(rr.stdout, ".f", rel) // (seed 30180)
@@ -324,6 +329,10 @@ var refusedTemp = regexp.MustCompile(`mkstemp "([^"]+)/\.([^"/]+)\.[A-Za-z0-9]{6
 // refusedOpen is rsync's line for a destination file it could not open
 // to update in place.
 var refusedOpen = regexp.MustCompile(`\[receiver\] open "([^"]+)" failed: Permission denied`)
+
+// refusedMkdir is rsync's line for a directory it itemized as new and
+// then could not make.
+var refusedMkdir = regexp.MustCompile(`mkdir "([^"]+)" failed: Permission denied`)
 
 // refusedAttr is rsync's line for an owner or mode it could not set.
 var refusedAttr = regexp.MustCompile(`ch(?:own|grp) "([^"]+)" failed: Operation not permitted|failed to set permissions on "([^"]+)": Operation not permitted`)
