@@ -596,3 +596,35 @@ func TestUnsearchableDestinationAsOrdinaryUserVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareRuns(t, userRuns{}, opts, source, stale, nil) })
 	}
 }
+
+// TestUndeletableKeepsOldBackupAsOrdinaryUser: an ordinary user's
+// --delete --backup-dir of its own file in a directory it may not write
+// (root's) fails to delete it, and leaves the older backup of that name
+// as it was; the file was linked into the backup directory first, in
+// place of the older backup, and stayed there linked to the file it did
+// not delete (random seed 60390 as uid 65534).
+func TestUndeletableKeepsOldBackupAsOrdinaryUser(t *testing.T) {
+	requireRoot(t)
+	dir := userRuns{}.dir(t)
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	at := tree.At(100, 0)
+	build(t, src, []tree.Node{{Path: "sub", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}})
+	build(t, dst, []tree.Node{{Path: "sub", Kind: tree.Dir, Mode: 0o755, Mtime: at},
+		{Path: "sub/f", Data: []byte("current"), Owner: true, UID: 65534, GID: 65534, Mtime: at},
+		{Path: "bk/sub/f", Data: []byte("older backup"), Owner: true, UID: 65534, GID: 65534, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}})
+	for _, p := range []string{dst, filepath.Join(dst, "bk"), filepath.Join(dst, "bk/sub")} {
+		must(t, os.Lchown(p, 65534, 65534))
+	}
+	r := runAsUser(t, userRuns{}.binary(t, dir), "-r", "--delete", "--backup-dir=bk", "--exclude=/bk", src+"/", dst+"/")
+	if r.code != 23 {
+		t.Errorf("exit %d, want 23 (the file cannot be deleted)\n%s", r.code, r)
+	}
+	old, err := os.ReadFile(filepath.Join(dst, "bk/sub/f"))
+	var a, b unix.Stat_t
+	_ = unix.Stat(filepath.Join(dst, "bk/sub/f"), &a)
+	_ = unix.Stat(filepath.Join(dst, "sub/f"), &b)
+	if err != nil || string(old) != "older backup" || a.Ino == b.Ino {
+		t.Errorf("older backup %q %v (same inode as the file: %v)\n%s", old, err, a.Ino == b.Ino, r)
+	}
+}

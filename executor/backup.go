@@ -96,6 +96,19 @@ func (e *Executor) closeBackupRoot() {
 // user's file the kernel will not link (fs.protected_hardlinks) is moved
 // instead, as rsync moves every backup: moved reports name gone.
 func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) (moved bool, err error) {
+	return e.backupAs(d, dirfd, name, rel, false)
+}
+
+// moveToBackup is backup for a file to be deleted: moved there in one
+// step, so that a file that cannot be deleted (a directory its user may
+// not write) is not backed up either (a link made first stayed beside
+// it, in place of the older backup: seed 60390 as uid 65534).
+func (e *Executor) moveToBackup(d *walker.Dir, dirfd int, name, rel string) (moved bool, err error) {
+	return e.backupAs(d, dirfd, name, rel, true)
+}
+
+// backupAs is backup, moving the file where move is set.
+func (e *Executor) backupAs(d *walker.Dir, dirfd int, name, rel string, move bool) (moved bool, err error) {
 	if !e.opts.Backup || e.opts.DryRun {
 		return false, nil
 	}
@@ -105,11 +118,11 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) (moved boo
 	}
 	defer done()
 	target := name + e.opts.Suffix
-	if err := e.clearBackupName(bfd, target); err != nil {
+	if move {
+		moved, err = true, e.moveOver(dirfd, name, bfd, target)
+	} else if err = e.clearBackupName(bfd, target); err != nil {
 		return false, err
-	}
-	err = e.fs.Linkat(dirfd, name, bfd, target)
-	if errors.Is(err, syscall.EPERM) {
+	} else if err = e.fs.Linkat(dirfd, name, bfd, target); errors.Is(err, syscall.EPERM) {
 		moved, err = true, e.fs.Renameat(dirfd, name, bfd, target)
 	}
 	if err != nil {
@@ -120,6 +133,19 @@ func (e *Executor) backup(d *walker.Dir, dirfd int, name, rel string) (moved boo
 	}
 	e.noteBackup(rel)
 	return moved, nil
+}
+
+// moveOver renames name in dirfd to target in bfd, replacing an older
+// backup there (the rename replaces a file; a directory is cleared
+// first): one that cannot be moved leaves the older backup as it was.
+func (e *Executor) moveOver(dirfd int, name string, bfd int, target string) error {
+	err := e.fs.Renameat(dirfd, name, bfd, target)
+	if errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+		if err = e.clearBackupName(bfd, target); err == nil {
+			err = e.fs.Renameat(dirfd, name, bfd, target)
+		}
+	}
+	return err
 }
 
 // clearBackupName makes way for a backup named target in the backup

@@ -99,7 +99,7 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 	var moved bool
 	var err error
 	if !e.isBackupBeside(name) {
-		moved, err = e.backup(d, dirfd, name, path)
+		moved, err = e.moveToBackup(d, dirfd, name, path)
 	}
 	if err != nil {
 		return err
