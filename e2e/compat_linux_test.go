@@ -438,11 +438,13 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		// (seed 3112, stopped by SIGTERM after its end).
 		opt.IgnoreDirMtime = true
 	}
-	if slices.Contains(opts, "--ignore-existing") && opt.Skip == nil {
+	if slices.Contains(opts, "--ignore-existing") {
 		// A file kept in the way of an empty source directory: rsync sets
 		// the directory's time on it when it finishes the directories (by
-		// name); treesync leaves the file it keeps as it is.
-		opt.Skip = filesWhereDirs(source, stale)
+		// name); treesync leaves the file it keeps as it is (its kind is
+		// checked below: sameKinds; seeds 4770, 5016 with --backup-dir).
+		where, before := filesWhereDirs(source, stale), opt.Skip
+		opt.Skip = func(p string) bool { return where(p) || (before != nil && before(p)) }
 	}
 	if held != nil {
 		before, suffix := opt.Skip, backupSuffix(opts)
