@@ -32,9 +32,13 @@ type usageError struct{ error }
 // run is main without the process: it parses args, runs the sync and
 // returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if !slices.Contains(args, "--json") {
+		code, _ := runApp(ctx, args, stdout, stderr) // (stdout as it is: a terminal shows progress in place)
+		return code
+	}
 	out := &watchedWriter{w: stdout}
 	code, err := runApp(ctx, args, out, stderr)
-	if code != executor.ExitOK && !out.used && slices.Contains(args, "--json") {
+	if code != executor.ExitOK && !out.used {
 		// Stopped before the run (a usage error, a rules file that
 		// cannot be read): the summary all the same, with the code.
 		res := &executor.Result{ExitCode: code, Stats: &executor.Stats{}, Fatal: err}
