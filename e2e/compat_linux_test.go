@@ -303,7 +303,7 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	if w.format {
 		checkFields(t, cutFields(&r.stdout), cutFields(&rr.stdout))
 	}
-	if changes != "" {
+	if changes != "" && r.code != 1 { // (a usage error writes no records: seed 100359)
 		checkChanges(t, changes, r.stdout, slices.Contains(opts, "-8"))
 	}
 	if many && linked != nil {
