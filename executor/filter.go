@@ -122,16 +122,20 @@ func filtersOf(d *walker.Dir) *dirFilters {
 	return nil
 }
 
-// rulesAt returns the filter rules entered for d, else the run's own
-// (nil: none).
-func (e *Executor) rulesAt(d *walker.Dir) planner.Filter {
+// splitAt returns the filter rules entered for d, else the run's own.
+func (e *Executor) splitAt(d *walker.Dir) filter.Split {
 	if f := filtersOf(d); f != nil {
 		return f.split
 	}
-	if e.opts.Filter != nil {
-		return filter.Split{Sender: e.opts.Filter, Receiver: e.opts.Filter}
+	return filter.Split{Sender: e.opts.Filter, Receiver: e.opts.Filter}
+}
+
+// rulesAt is splitAt as the planner takes rules (nil: none at all).
+func (e *Executor) rulesAt(d *walker.Dir) planner.Filter {
+	if e.opts.Filter == nil {
+		return nil
 	}
-	return nil
+	return e.splitAt(d)
 }
 
 func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
@@ -140,9 +144,7 @@ func (e *Executor) enterRules(d *walker.Dir) (planner.Filter, error) {
 	}
 	parent := filter.Split{Sender: e.opts.Filter, Receiver: e.opts.Filter}
 	if d.Parent != nil {
-		if f := filtersOf(d.Parent); f != nil {
-			parent = f.split
-		}
+		parent = e.splitAt(d.Parent)
 	}
 	sender, err := parent.Sender.Enter(d.Path, readerAt(d.SrcFd))
 	if err != nil {

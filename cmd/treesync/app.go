@@ -335,11 +335,14 @@ func superUser(c *cli.Context) bool {
 	return platform.Geteuid() == 0
 }
 
+// archivePart reports a part of -a: asked for, implied by -a or by
+// implied, unless a --no- form after it turned it off (see negations).
+func archivePart(c *cli.Context, name string, implied bool) bool {
+	return (c.Bool("archive") || c.Bool(name) || implied) && !c.Bool("no-"+name)
+}
+
 func buildPolicy(c *cli.Context) (planner.Policy, error) {
-	a := c.Bool("archive")
-	// on reports a part of -a: asked for, or implied by -a, unless a
-	// --no- form after the -a turned it off (see negations).
-	on := func(name string) bool { return (a || c.Bool(name)) && !c.Bool("no-"+name) }
+	on := func(name string) bool { return archivePart(c, name, false) }
 	root := superUser(c)
 	fake := c.Bool("fake-super") // acts as root, keeping in xattrs what it cannot set
 	pol := planner.Policy{

@@ -136,8 +136,5 @@ func getent(db, name string) (string, bool) {
 // and %G show the ids then, as rsync's do.
 func idsAsked(c *cli.Context) (owner, group bool) {
 	u, g, _ := strings.Cut(c.String("chown"), ":")
-	asked := func(name string, implied bool) bool {
-		return (c.Bool("archive") || c.Bool(name) || implied) && !c.Bool("no-"+name)
-	}
-	return asked("owner", u != "" || c.String("usermap") != ""), asked("group", g != "" || c.String("groupmap") != "")
+	return archivePart(c, "owner", u != "" || c.String("usermap") != ""), archivePart(c, "group", g != "" || c.String("groupmap") != "")
 }
