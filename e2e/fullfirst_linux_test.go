@@ -3,19 +3,18 @@
 package e2e
 
 import (
-	"crypto/sha256"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 
+	"github.com/cespare/xxhash/v2"
 	"golang.org/x/sys/unix"
 
+	"github.com/treesync/treesync/e2e/tree"
 	"github.com/treesync/treesync/planner"
 )
 
@@ -101,17 +100,14 @@ func (f fullFirst) limit(t *testing.T, src, top string) {
 // the source's blocks are counted).
 func needs(t *testing.T, src string) (pages, inodes uint64) {
 	t.Helper()
-	must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	tr, err := tree.Scan(src)
+	must(t, err)
+	for _, e := range tr.Entries {
+		if e.Type() == unix.S_IFREG {
+			pages += uint64(e.Blocks+7) / 8
 		}
-		inodes++
-		if info, err := d.Info(); err == nil && d.Type().IsRegular() {
-			pages += uint64(info.Sys().(*syscall.Stat_t).Blocks+7) / 8
-		}
-		return nil
-	}))
-	return pages, inodes
+	}
+	return pages, uint64(len(tr.Entries))
 }
 
 func remount(t *testing.T, mnt, opts string) {
@@ -122,32 +118,24 @@ func remount(t *testing.T, mnt, opts string) {
 }
 
 // contents gives the digests of the regular files' contents under the
-// roots (outside treesync's temporaries and partial files), each with
-// the path of one file that has it; and of the symlinks' targets, which
-// --fake-super keeps as a file's content.
-func contents(t *testing.T, roots ...string) map[string]string {
+// roots (as tree.Scan takes them; outside treesync's temporaries and
+// partial files), each with the path of one file that has it; and of
+// the symlinks' targets, which --fake-super keeps as a file's content.
+func contents(t *testing.T, roots ...string) map[uint64]string {
 	t.Helper()
-	sums := map[string]string{}
+	sums := map[uint64]string{}
 	for _, root := range roots {
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		tr, err := tree.Scan(root)
+		must(t, err)
+		for p, e := range tr.Entries {
 			switch {
-			case err != nil:
-				return nil
-			case d.IsDir() && (planner.IsTempName(d.Name()) || d.Name() == ".treesync-partial"):
-				return filepath.SkipDir
-			case d.Type()&fs.ModeSymlink != 0:
-				if target, err := os.Readlink(p); err == nil {
-					sums[fmt.Sprintf("%x", sha256.Sum256([]byte(target)))] = p
-				}
-				return nil
-			case !d.Type().IsRegular() || planner.IsTempName(d.Name()):
-				return nil
+			case slices.ContainsFunc(strings.Split(p, "/"), func(n string) bool { return planner.IsTempName(n) || n == ".treesync-partial" }):
+			case e.Type() == unix.S_IFLNK:
+				sums[xxhash.Sum64String(e.Target)] = p
+			case e.Type() == unix.S_IFREG:
+				sums[e.Digest] = p
 			}
-			if b, err := os.ReadFile(p); err == nil {
-				sums[fmt.Sprintf("%x", sha256.Sum256(b))] = p
-			}
-			return nil
-		})
+		}
 	}
 	return sums
 }
