@@ -157,6 +157,36 @@ func TestMissingArgsVsRsync(t *testing.T) {
 	}
 }
 
+// TestMissingArgsReceiverRulesVsRsync: a missing argument's name is
+// checked against the receiver's rules, as rsync's generator checks it: a
+// protect rule keeps it, a hide rule does not, and under --delete-during
+// or --delete-delay the destination's merge files (-F) rsync has read by
+// then keep it too: the root's where the root is in the transfer, those
+// of the directories leading to it (seed 98068: treesync deleted a
+// symlink the destination root's .rsync-filter protects).
+func TestMissingArgsReceiverRulesVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Data: []byte("a"), Mtime: at}, {Path: "sub", Kind: tree.Dir, Mtime: at},
+		{Path: "sub/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "b.x", Kind: tree.Symlink, Target: "a", Mtime: at},
+		{Path: ".rsync-filter", Data: []byte("- *.x*\n"), Mtime: at}, {Path: "sub", Kind: tree.Dir, Mtime: at},
+		{Path: "sub/.rsync-filter", Data: []byte("- *.x*\n"), Mtime: at},
+		{Path: "sub/c.x", Kind: tree.Symlink, Target: "f", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	list := filepath.Join(t.TempDir(), "list")
+	if err := os.WriteFile(list, []byte("b.x\nsub/c.x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := []string{"-rlt", "-FF", "--delete-missing-args"}
+	for _, args := range [][]string{{"--delete-during", "sub/", "b.x"}, {"--delete-delay", "./", "b.x"},
+		{"--delete-before", "sub/", "b.x"}, {"--delete-during", "sub", "b.x"}, {"--delete-during", "-R", "sub/c.x", "b.x"},
+		{"--delete-after", "-R", "sub/c.x", "b.x"}, {"--delete-during", "--files-from=" + list, "."},
+		{"--delete-during", "-R", "ABS/./", "ABS/./b.x"}, {"--filter=P b.x", "a", "b.x"}, {"--filter=H b.x", "a", "b.x"},
+		{"--filter=-r b.x", "a", "b.x"}, {"--delete-after", "./", "b.x"}, {"--no-t", "./", "b.x"}} {
+		args = append(append([]string{}, missing...), args...)
+		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+	}
+}
+
 // TestNoImpliedDirsVsRsync: with --no-implied-dirs the directories that
 // only lead to the paths named are left as the destination has them — a
 // symlink to a directory there followed, its target's attributes kept —

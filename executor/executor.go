@@ -181,7 +181,7 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		return
 	}
 	for _, name := range roots.missing { // (after the backup directory is known: -b keeps them)
-		e.deleteMissing(roots.destFd, name, false)
+		e.deleteMissing(roots.destFd, name, e.rootContentsSent(), e.rootContentsSent()) // (rsync meets the name after the root, which it itemizes as it was)
 	}
 	e.openAltRoots(dest)
 	defer e.closeAltRoots()

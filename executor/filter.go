@@ -67,12 +67,12 @@ func (e *Executor) deleteMissingListed(p string) {
 	if dir := path.Dir(p); dir != "." && !isDir(filepath.Join(e.list.base, dir)) {
 		e.fail(dir, srcErr(fmt.Errorf("source %s: %w", dir, fs.ErrNotExist)))
 		if e.list.FilesFrom && !l.Recursive() {
-			e.deleteMissing(e.rootFd, p, false) // (its directory keeps the deletion's time, as rsync's)
+			e.deleteMissing(e.rootFd, p, false, l.NamesRoot()) // (its directory keeps the deletion's time, as rsync's)
 		}
 		return
 	}
 	// (the run gave its directory its time; the root's only when named)
-	e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || l.NamesRoot())
+	e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || l.NamesRoot(), l.NamesRoot())
 }
 
 // impliedOnly reports, under --no-implied-dirs, a directory (by path)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 	"syscall"
 
+	"github.com/treesync/treesync/filter"
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -29,9 +31,9 @@ const (
 // under --delete or --force, as rsync. keepTime puts back the time of
 // the directory it was in (done already: rsync deletes a listed path
 // before it sets the times). One the filter rules exclude (as a file:
-// the source has no type for it) is left, as rsync sends no such name.
-func (e *Executor) deleteMissing(destFd int, rel string, keepTime bool) {
-	if destFd < 0 || (e.opts.Filter != nil && e.opts.Filter.Excluded(rel, false)) {
+// the source has no type for it) is left: see missingKept.
+func (e *Executor) deleteMissing(destFd int, rel string, keepTime, rootSent bool) {
+	if destFd < 0 || e.missingKept(destFd, rel, rootSent) {
 		return // (a dry run's new destination has nothing to delete)
 	}
 	dir, name := path.Dir(rel), path.Base(rel)
@@ -68,6 +70,63 @@ func (e *Executor) deleteMissing(destFd int, rel string, keepTime bool) {
 	if err := e.removeEntry(d, name, &old, true, true); err != nil && !errors.Is(err, errDeleteLimit) {
 		e.fail(rel, err)
 	}
+}
+
+// missingKept reports a missing argument's destination name that the
+// receiver's rules exclude (as a file: the source has no type for it),
+// which rsync's generator leaves: the run's rules (a protect rule keeps
+// it, a hide rule does not) and, under --delete-during or
+// --delete-delay, the destination's merge files rsync has read by the
+// time it meets the name: the root's where the root is in the transfer
+// (rootSent), and those of the directories leading to the name.
+func (e *Executor) missingKept(destFd int, rel string, rootSent bool) bool {
+	rules := e.opts.Filter
+	if rules == nil {
+		return false
+	}
+	if e.pol.Delete && (e.opts.DeleteMode == DeleteDuring || e.opts.DeleteMode == DeleteDelay) {
+		rules = destRulesTo(rules, destFd, rel, rootSent)
+	}
+	return rules.Protected(rel, false)
+}
+
+// destRulesTo enters rules with the destination's merge files on the
+// way to rel: the root's when rootSent, then each directory's above rel.
+func destRulesTo(rules *filter.Rules, destFd int, rel string, rootSent bool) *filter.Rules {
+	enter := func(dir string, fd int) {
+		if entered, err := rules.Enter(dir, readerAt(fd)); err == nil {
+			rules = entered
+		}
+	}
+	if rootSent {
+		enter("", destFd)
+	}
+	dir := path.Dir(rel)
+	if dir == "." {
+		return rules
+	}
+	parts := strings.Split(dir, "/")
+	for i := range parts {
+		p := strings.Join(parts[:i+1], "/")
+		fd, err := platform.OpenBeneath(destFd, p)
+		if err != nil {
+			break
+		}
+		enter(p, fd)
+		platform.Close(fd)
+	}
+	return rules
+}
+
+// rootContentsSent reports a source whose contents go to the
+// destination root: rsync's transfer then holds the root itself.
+func (e *Executor) rootContentsSent() bool {
+	for _, s := range e.sources {
+		if s.contents && s.st.IsDir() && s.list.List == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // deleteMissingDir deletes the directory name (at rel) when it is empty;
