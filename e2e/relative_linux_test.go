@@ -46,7 +46,8 @@ func relativeTrees() (source, stale []tree.Node) {
 // source has and the rules take (treesync left out what an excluded
 // directory led to, and made the directories leading to an excluded or
 // missing path); under -L a dangling symlink named is missing; "DIR/./"
-// names the directory itself (treesync refused it).
+// names the directory itself (treesync refused it), and so does "." or
+// "./" alone (refused too).
 func TestRelativeVsRsync(t *testing.T) {
 	source, stale := relativeTrees()
 	for _, args := range [][]string{{"-aR", "a/b/c", "a/x/g"}, {"-aR", "--delete", "a/b/c", "a/y"},
@@ -55,7 +56,8 @@ func TestRelativeVsRsync(t *testing.T) {
 		{"-aR", "./a/x/g"}, {"-aR", "ABS/a/./x", "ABS/a/y", "./a/./b/c"}, {"-aR", "--delete", "ABS/./a/b", "a/x", "ABS/a/y"},
 		{"-aR", "--exclude=b", "a/b/c/f"}, {"-aR", "--exclude=f", "a/b/c/f"}, {"-aR", "--exclude=c/", "a/b/c", "a/b/c/f"}, {"-aR", "--exclude=c", "a/b/c", "a/b/c/f.o"},
 		{"-aR", "a/b/c/missing"}, {"-aRn", "--exclude=x", "a/x/g", "a/b/c/nope"}, {"-aRL", "a/x/dangling", "a/y"},
-		{"-aR", "--delete", "ABS/./"}, {"-aR", "ABS/./.", "a/x"}} {
+		{"-aR", "--delete", "ABS/./"}, {"-aR", "ABS/./.", "a/x"},
+		{"-aR", "--delete", "."}, {"-aR", "./", "a/x"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareInSource(t, args, source, stale)
 		})

@@ -49,10 +49,10 @@ func relativeGroups(sources []string) ([]relativeGroup, error) {
 	index := map[[2]string]int{}
 	for _, s := range sources {
 		from, kept, dotted := splitRelative(s)
-		if clean := path.Clean("/" + kept)[1:]; strings.Contains("/"+clean+"/", "/../") || (clean == "" && !dotted) {
+		if clean := path.Clean("/" + kept)[1:]; strings.Contains("/"+clean+"/", "/../") {
 			return nil, fmt.Errorf("-R: %q keeps no path below %s", s, from)
 		} else if clean == "" {
-			kept = "." // ("DIR/./": the directory itself, as "DIR/")
+			kept = "." // ("DIR/./", or "." itself: the directory, as "DIR/")
 		}
 		g := relativeGroup{base: strings.TrimSuffix(filepath.Clean(from), "/") + "/"}
 		if from == "/" && !dotted {
