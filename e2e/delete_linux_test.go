@@ -258,3 +258,19 @@ func TestPruneKeptInTheWayVsRsync(t *testing.T) {
 		}
 	}
 }
+
+// TestItemizeAllKeptInTheWayVsRsync: under -ii a source directory whose
+// destination name holds a file --ignore-existing keeps has no line, as
+// in rsync (treesync itemized it as an unchanged directory: seed 99581).
+func TestItemizeAllKeptInTheWayVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/f", Data: []byte("f"), Mtime: at},
+		{Path: "e", Kind: tree.Dir, Mtime: at}, {Path: "g", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "d", Data: []byte("kept"), Mtime: at}, {Path: "e", Kind: tree.Symlink, Target: "d", Mtime: at},
+		{Path: "g", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: tree.At(50, 0)}}
+	for _, more := range [][]string{nil, {"-n"}, {"-m"}, {"-m", "--delete-before"}, {"-n", "--delete-before"}} {
+		args := append([]string{"-a", "-ii", "--ignore-existing"}, more...)
+		args = append(args, "./")
+		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+	}
+}

@@ -411,7 +411,7 @@ func (e *Executor) printKeptDir(d *walker.Dir) {
 	switch a := d.Action; {
 	case a.Op == planner.OpMkdir || a.Change != 0:
 		e.printMadeDir(d.Parent, a, d.Path+"/")
-	case e.opts.ItemizeAll && a.Op == planner.OpDir && a.Src != nil && a.Dst != nil && !e.impliedOnly(d.Path):
+	case e.opts.ItemizeAll && a.Op == planner.OpDir && a.Src != nil && a.Dst != nil && a.Dst.Kind == planner.KindDir && !e.impliedOnly(d.Path):
 		e.printLine(item{op: planner.OpDir, kind: planner.KindDir, path: d.Path + "/", ent: a.Src})
 	}
 }

@@ -401,7 +401,9 @@ func (e *Executor) newDirMode(d *walker.Dir, a planner.Action) uint32 {
 
 func (e *Executor) printDir(d *walker.Dir, a planner.Action) {
 	unchanged := a.Op == planner.OpDir && a.Change == 0
-	if e.opts.ItemizeAll && unchanged && a.Src != nil && a.Dst != nil && !e.impliedOnly(planner.Join(d.Path, a.Name)) && !(e.opts.PruneEmptyDirs && a.Name != "") {
+	// (-ii: not where --ignore-existing keeps a file in the way, which
+	// rsync does not itemize)
+	if e.opts.ItemizeAll && unchanged && a.Src != nil && a.Dst != nil && a.Dst.Kind == planner.KindDir && !e.impliedOnly(planner.Join(d.Path, a.Name)) && !(e.opts.PruneEmptyDirs && a.Name != "") {
 		e.printLine(item{op: planner.OpDir, kind: planner.KindDir, path: dirLinePath(d, a), ent: a.Src})
 	}
 	if a.Op == 0 || unchanged || e.impliedOnly(planner.Join(d.Path, a.Name)) {
