@@ -5,6 +5,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -272,5 +273,36 @@ func TestItemizeAllKeptInTheWayVsRsync(t *testing.T) {
 		args := append([]string{"-a", "-ii", "--ignore-existing"}, more...)
 		args = append(args, "./")
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+	}
+}
+
+// TestMaxDeleteKeptInsideVsRsync: a directory inside one being deleted
+// that keeps protected entries counts as a skipped deletion once the
+// --max-delete limit is reached, as rsync tries to delete it all the same
+// (seed 97594: rsync exits 25, treesync exited 0), and is no deletion
+// below the limit.
+func TestMaxDeleteKeptInsideVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a.dot", Data: []byte("a"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "x", Kind: tree.Dir, Mtime: at}, {Path: "x/f", Data: []byte("f"), Mtime: at},
+		{Path: "x/sub", Kind: tree.Dir, Mtime: at}, {Path: "x/sub/g", Data: []byte("g"), Mtime: at},
+		{Path: "x/sub/deeper", Kind: tree.Dir, Mtime: at}, {Path: "x/sub/deeper/h", Data: []byte("h"), Mtime: at},
+		{Path: "y", Kind: tree.Dir, Mtime: at}, {Path: "y/h", Data: []byte("h"), Mtime: at},
+		{Path: "zz", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	skipped := regexp.MustCompile(`\(\d+ skipped\)`)
+	for _, limit := range []string{"--max-delete=0", "--max-delete=1", "--max-delete=2", "--max-delete=9"} {
+		for _, del := range []string{"--delete-before", "--delete-during", "--delete-after"} {
+			args := []string{"-i", "-rt", del, "--include=*/", "--include=*.dot", "--exclude=*", limit, "./"}
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				src, dst, ref := twinTrees(t, source, stale)
+				r := execIn(t, src, append(append([]string{binary}, args...), dst+"/")...)
+				rr := execIn(t, src, append(append([]string{"rsync"}, args...), ref+"/")...)
+				if r.code != rr.code || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) ||
+					skipped.FindString(r.stderr) != skipped.FindString(rr.stderr) {
+					t.Errorf("exit codes, itemized lines or skipped deletions differ:\n%s\n%s", r, rr)
+				}
+				noDiff(t, "rsync vs treesync", ref, dst, tree.Options{})
+			})
+		}
 	}
 }

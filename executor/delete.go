@@ -78,6 +78,16 @@ type delayedDelete struct {
 	filters *dirFilters // the directory's rules, for protected entries inside
 }
 
+// spent reports, counting it as skipped, that the limit is reached,
+// without reserving a deletion.
+func (dl *deleter) spent() bool {
+	if dl.budget.Load() != 0 {
+		return false
+	}
+	dl.skipped.Add(1)
+	return true
+}
+
 // take reserves one deletion, or reports that the limit is reached.
 func (dl *deleter) take() bool {
 	for {

@@ -214,6 +214,12 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 			var keptBelow bool
 			keptBelow, err = e.removeTree(d, fd, n, planner.Join(path, n), false, rules)
 			kept = kept || keptBelow
+			if keptBelow && err == nil {
+				// (rsync tries to delete a directory inside one it
+				// deletes even when it could not be emptied: a skipped
+				// deletion once the limit is reached, seed 97594)
+				e.del.spent()
+			}
 		case !e.del.take():
 			err = errDeleteLimit
 		default:
