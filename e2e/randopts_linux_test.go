@@ -107,14 +107,16 @@ func randomOptionsVsRsync(t *testing.T, how runs) {
 // --ignore-existing with those, a file cut short), or deletes as many
 // again (--max-delete: seed 73973), or keeps in the source what the
 // first copied but had not yet removed (--ignore-existing skips it
-// before it is found up to date: seeds 9752, 18467, SIGINT); nor a dry
-// run.
+// before it is found up to date: seeds 9752, 18467, SIGINT), or reads
+// as the receiver's rules a merge file (-F) the first wrote part of in
+// place (seed 99288, --append on a full disk: "unknown filter rule"); nor
+// a dry run.
 func resumable(opts []string) bool {
 	has := func(o string) bool { return slices.Contains(opts, o) }
 	resends := has("-I") || has("--no-t")
 	return !has("-n") && !(has("--remove-source-files") && slices.ContainsFunc(opts, isDelete)) &&
 		!(backups(opts) && (resends || writesInPlace(opts))) && !(has("-u") && has("--no-t")) && !keepsPartial(opts) &&
-		!(has("--ignore-existing") && has("--remove-source-files")) &&
+		!(has("--ignore-existing") && has("--remove-source-files")) && !(writesInPlace(opts) && (has("-F") || has("-FF"))) &&
 		!slices.ContainsFunc(opts, func(o string) bool { return strings.HasPrefix(o, "--max-delete") })
 }
 
