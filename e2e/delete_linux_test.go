@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -280,7 +281,8 @@ func TestItemizeAllKeptInTheWayVsRsync(t *testing.T) {
 // that keeps protected entries counts as a skipped deletion once the
 // --max-delete limit is reached, as rsync tries to delete it all the same
 // (seed 97594: rsync exits 25, treesync exited 0), and is no deletion
-// below the limit.
+// below the limit; a dry run, which removes nothing, lists it as deleted
+// (seed 110083).
 func TestMaxDeleteKeptInsideVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{{Path: "a.dot", Data: []byte("a"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
@@ -291,8 +293,8 @@ func TestMaxDeleteKeptInsideVsRsync(t *testing.T) {
 		{Path: "zz", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
 	skipped := regexp.MustCompile(`\(\d+ skipped\)`)
 	for _, limit := range []string{"--max-delete=0", "--max-delete=1", "--max-delete=2", "--max-delete=9"} {
-		for _, del := range []string{"--delete-before", "--delete-during", "--delete-after"} {
-			args := []string{"-i", "-rt", del, "--include=*/", "--include=*.dot", "--exclude=*", limit, "./"}
+		for _, del := range [][]string{{"--delete-before"}, {"--delete-during"}, {"--delete-after"}, {"-n", "--delete-during"}, {"-n", "--delete-after"}} {
+			args := slices.Concat([]string{"-i", "-rt"}, del, []string{"--include=*/", "--include=*.dot", "--exclude=*", limit, "./"})
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				src, dst, ref := twinTrees(t, source, stale)
 				r := execIn(t, src, append(append([]string{binary}, args...), dst+"/")...)

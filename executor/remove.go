@@ -215,10 +215,7 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 			keptBelow, err = e.removeTree(d, fd, n, planner.Join(path, n), false, rules)
 			kept = kept || keptBelow
 			if keptBelow && err == nil {
-				// (rsync tries to delete a directory inside one it
-				// deletes even when it could not be emptied: a skipped
-				// deletion once the limit is reached, seed 97594)
-				e.del.spent()
+				e.keptInside(planner.Join(path, n))
 			}
 		case !e.del.take():
 			err = errDeleteLimit
@@ -235,6 +232,19 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 		}
 	}
 	return kept, limit
+}
+
+// keptInside handles a directory inside one being deleted that could not
+// be emptied, which rsync tries to delete all the same: a skipped
+// deletion once the --max-delete limit is reached (seed 97594), and in a
+// dry run, which removes nothing, a deletion (seed 110083).
+func (e *Executor) keptInside(path string) {
+	switch {
+	case !e.opts.DryRun:
+		e.del.spent()
+	case e.del.take():
+		e.noteDelete(planner.KindDir, path+"/")
+	}
 }
 
 // noteDelete counts and prints one deletion. A dry run deletes nothing,
