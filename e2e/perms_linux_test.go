@@ -202,6 +202,22 @@ func TestBackupDirACLsVsRsync(t *testing.T) {
 	}
 }
 
+// TestInPlaceBackupXattrsVsRsync: the backup copy of a file --inplace
+// rewrites keeps its extended attributes under -X, and not its ACLs, as
+// rsync's (seed 110245: the copy had none).
+func TestInPlaceBackupXattrsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "f", Data: []byte("new"), Mtime: at, Xattrs: map[string]string{"user.b": "1"}},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "f", Data: []byte("old"), Mtime: tree.At(50, 0),
+		Xattrs: map[string]string{"user.a": "0", tree.XattrACLAccess: tree.SimpleACL(0o644, 1, 4)}},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-aX", "--inplace", "--backup-dir=bk"}, {"-aAX", "--inplace", "-b"},
+		{"-aA", "--inplace", "--backup-dir=bk"}, {"-a", "--inplace", "-b"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
 // TestUmaskVsRsync runs both tools under other umasks: new entries
 // whose permissions are not preserved, and the directories a run makes
 // of its own (--backup-dir, --partial-dir), get what the umask leaves,

@@ -231,6 +231,9 @@ func (e *Executor) backupCopy(d *walker.Dir, name, rel string, old *planner.Entr
 		return fmt.Errorf("backup of %s: %w", rel, err)
 	}
 	err = e.keepAttrs(fd, old)
+	if err == nil {
+		err = e.keepXattrs(src, fd)
+	}
 	if cerr := platform.Close(fd); err == nil {
 		err = cerr
 	}
@@ -262,6 +265,28 @@ func (e *Executor) keepAttrs(fd int, old *planner.Entry) error {
 		return err
 	}
 	return e.fs.Futimes(fd, old.Atime, old.Mtime)
+}
+
+// keepXattrs gives a backup copy (fd) the extended attributes -X
+// transfers that the file it copies (src) has, as rsync's backup copy
+// keeps them; not its ACLs, which rsync's does not keep either (seed
+// 110245: a backup under --inplace -X lost user.a).
+func (e *Executor) keepXattrs(src, fd int) error {
+	if !e.pol.Xattrs {
+		return nil
+	}
+	xs, err := platform.ListXattrs(src, "")
+	if err != nil {
+		return fmt.Errorf("read xattrs: %w", err)
+	}
+	for _, x := range xs {
+		if keep, acl := e.pol.XattrKind(x.Name); keep && !acl {
+			if err := e.setXattr(fd, "", x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // isBackupBeside reports name for a backup made beside the files (by its
