@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/treesync/treesync/e2e/tree"
 )
@@ -282,7 +283,10 @@ func TestItemizeAllKeptInTheWayVsRsync(t *testing.T) {
 // --max-delete limit is reached, as rsync tries to delete it all the same
 // (seed 97594: rsync exits 25, treesync exited 0), and is no deletion
 // below the limit; a dry run, which removes nothing, lists it as deleted
-// (seed 110083).
+// (seed 110083). So does one left only for the backups -b just made in
+// it (seed 110336), and a directory's contents go in reverse name order,
+// which decides where the limit stops (treesync took them as listed).
+// The skipped counts and rsync's "cannot delete" lines must match too.
 func TestMaxDeleteKeptInsideVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{{Path: "a.dot", Data: []byte("a"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
@@ -291,20 +295,46 @@ func TestMaxDeleteKeptInsideVsRsync(t *testing.T) {
 		{Path: "x/sub/deeper", Kind: tree.Dir, Mtime: at}, {Path: "x/sub/deeper/h", Data: []byte("h"), Mtime: at},
 		{Path: "y", Kind: tree.Dir, Mtime: at}, {Path: "y/h", Data: []byte("h"), Mtime: at},
 		{Path: "zz", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
-	skipped := regexp.MustCompile(`\(\d+ skipped\)`)
 	for _, limit := range []string{"--max-delete=0", "--max-delete=1", "--max-delete=2", "--max-delete=9"} {
 		for _, del := range [][]string{{"--delete-before"}, {"--delete-during"}, {"--delete-after"}, {"-n", "--delete-during"}, {"-n", "--delete-after"}} {
-			args := slices.Concat([]string{"-i", "-rt"}, del, []string{"--include=*/", "--include=*.dot", "--exclude=*", limit, "./"})
-			t.Run(strings.Join(args, " "), func(t *testing.T) {
-				src, dst, ref := twinTrees(t, source, stale)
-				r := execIn(t, src, append(append([]string{binary}, args...), dst+"/")...)
-				rr := execIn(t, src, append(append([]string{"rsync"}, args...), ref+"/")...)
-				if r.code != rr.code || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) ||
-					skipped.FindString(r.stderr) != skipped.FindString(rr.stderr) {
-					t.Errorf("exit codes, itemized lines or skipped deletions differ:\n%s\n%s", r, rr)
-				}
-				noDiff(t, "rsync vs treesync", ref, dst, tree.Options{})
-			})
+			args := slices.Concat([]string{"-i", "-rt"}, del, []string{"--include=*/", "--include=*.dot", "--exclude=*", limit})
+			t.Run(strings.Join(args, " "), func(t *testing.T) { compareDeletions(t, args, source, stale) })
 		}
 	}
+	backedUp := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
+		{Path: "b", Kind: tree.Dir, Mtime: at}, {Path: "b/h", Data: []byte("h"), Mtime: at},
+		{Path: "b/sub", Kind: tree.Dir, Mtime: at}, {Path: "b/sub/g", Data: []byte("g"), Mtime: at},
+		{Path: "zz", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, limit := range []string{"--max-delete=0", "--max-delete=2", "--max-delete=3", "--max-delete=9"} {
+		for _, more := range [][]string{{"-b"}, {"--backup-dir=bk"}, {"--delete-after"}, {"-n", "-b"}} {
+			args := slices.Concat([]string{"-i", "-rt", "--delete"}, more, []string{limit})
+			t.Run(strings.Join(args, " "), func(t *testing.T) { compareDeletions(t, args, source, backedUp) })
+		}
+	}
+}
+
+// skippedDeletes is the count in rsync's line for deletions --max-delete
+// held back.
+var skippedDeletes = regexp.MustCompile(`\(\d+ skipped\)`)
+
+// compareDeletions runs both tools with args from inside the source onto
+// copies of stale, and compares the exit codes, the itemized lines, the
+// deletions skipped, the "cannot delete" lines and the trees.
+func compareDeletions(t *testing.T, args []string, source, stale []tree.Node) {
+	t.Helper()
+	src, dst, ref := twinTrees(t, source, stale)
+	args = append(slices.Clone(args), "./")
+	start := time.Now().Add(-time.Second) // (the times of directories deletions changed)
+	r := execIn(t, src, append(append([]string{binary}, args...), dst+"/")...)
+	rr := execIn(t, src, append(append([]string{"rsync"}, args...), ref+"/")...)
+	cannot := func(out string) []string {
+		lines := slices.DeleteFunc(strings.Split(out, "\n"), func(l string) bool { return !strings.HasPrefix(l, "cannot delete") })
+		slices.Sort(lines)
+		return lines
+	}
+	if r.code != rr.code || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) ||
+		skippedDeletes.FindString(r.stderr) != skippedDeletes.FindString(rr.stderr) || !slices.Equal(cannot(r.stdout), cannot(rr.stdout)) {
+		t.Errorf("exit codes, itemized lines, skipped or kept deletions differ:\n%s\n%s", r, rr)
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{TouchedSince: start})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"syscall"
 
 	"github.com/treesync/treesync/filter"
@@ -130,9 +131,50 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 // merge files (-F) of each directory removed are entered on the way
 // down, as rsync's receiver reads them there.
 func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (kept bool, err error) {
-	if kept, err := e.emptyTree(d, dirfd, name, path, room, rules); kept || err != nil {
-		return kept, err
+	held, err := e.emptyDir(d, dirfd, name, path, room, rules)
+	switch {
+	case err != nil || held == heldProtected:
+		return held != heldNone, err
+	case held == heldBackups:
+		return e.tryKept(path) // (its contents gone, rsync tries it: seed 110336)
 	}
+	return e.rmdirDeleted(d, dirfd, name, path, room)
+}
+
+// removeNested is removeTree for a directory inside one being deleted,
+// which rsync tries to delete whatever became of its contents: those
+// protected, or stopped by --max-delete, make a try that fails (seeds
+// 97594, 110083).
+func (e *Executor) removeNested(d *walker.Dir, dirfd int, name, path string, rules *filter.Rules) (kept bool, err error) {
+	held, err := e.emptyDir(d, dirfd, name, path, false, rules)
+	switch {
+	case err != nil && !errors.Is(err, errDeleteLimit):
+		return held != heldNone, err
+	case err != nil || held != heldNone:
+		return e.tryKept(path)
+	}
+	return e.rmdirDeleted(d, dirfd, name, path, false)
+}
+
+// tryKept is rsync's try at deleting the directory at path that could not
+// be emptied: a skipped deletion once the --max-delete limit is reached,
+// a deletion in a dry run (which removes nothing; the directory above
+// is still kept, as rsync's is for what it keeps), else a failure.
+func (e *Executor) tryKept(path string) (kept bool, err error) {
+	switch {
+	case e.del.spent():
+		return true, errDeleteLimit
+	case e.opts.DryRun && e.del.take():
+		e.noteDelete(planner.KindDir, path+"/")
+		return true, nil
+	}
+	e.say("cannot delete non-empty directory: %s", e.escape(path))
+	return true, nil
+}
+
+// rmdirDeleted removes the emptied directory name inside dirfd: a
+// deletion, counted and itemized, unless it makes room.
+func (e *Executor) rmdirDeleted(d *walker.Dir, dirfd int, name, path string, room bool) (kept bool, err error) {
 	if !room && !e.del.take() { // counted after its contents, as rsync counts
 		return true, errDeleteLimit
 	}
@@ -153,48 +195,79 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 // emptyTree is removeTree but for the directory itself, which stays,
 // emptied unless kept.
 func (e *Executor) emptyTree(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (kept bool, err error) {
+	held, err := e.emptyDir(d, dirfd, name, path, room, rules)
+	return held != heldNone, err
+}
+
+// held is what keeps a directory being deleted from going: nothing, only
+// the backups its files' deletions just made beside them (rsync then
+// tries the directory all the same), or protected entries, older backups
+// or failures.
+type held uint8
+
+const (
+	heldNone held = iota
+	heldBackups
+	heldProtected
+)
+
+// emptyDir deletes what the directory name holds, and says what is left.
+func (e *Executor) emptyDir(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (h held, err error) {
 	fd, mode, unlocked, err := e.openUnlocked(dirfd, name)
 	if err != nil {
-		return false, fmt.Errorf("open %s for deletion: %w", path, err)
+		return heldNone, fmt.Errorf("open %s for deletion: %w", path, err)
 	}
 	defer platform.Close(fd)
 	if rules.Merges() {
 		if rules, err = rules.Enter(path, readerAt(fd)); err != nil {
-			return true, fmt.Errorf("delete %s: %w", path, err)
+			return heldProtected, fmt.Errorf("delete %s: %w", path, err)
 		}
 	}
 	if unlocked {
 		defer func() {
-			if kept || err != nil { // (one deleted needs no mode)
+			if h != heldNone || err != nil { // (one deleted needs no mode)
 				e.relock(fd, path, mode)
 			}
 		}()
 	}
-	kept, err = e.removeChildren(d, fd, path, rules)
+	h, err = e.removeChildren(d, fd, path, rules)
 	switch {
 	case err != nil && room:
-		return kept, fmt.Errorf("cannot delete directory %s to replace it: %w", path, err)
+		return h, fmt.Errorf("cannot delete directory %s to replace it: %w", path, err)
+	case errors.Is(err, errDeleteLimit):
+		e.say("cannot delete non-empty directory: %s", e.escape(path)) // (rsync's, as for protected entries)
+		return h, err
 	case err != nil:
-		return kept, err
-	case kept && room:
-		return true, fmt.Errorf("cannot delete non-empty directory %s to replace it: it holds protected entries or backups", path)
-	case kept:
-		e.say("cannot delete non-empty directory: %s", e.escape(path)) // (protected entries or backups)
-		return true, nil
+		return h, err
+	case h != heldNone && room:
+		return h, fmt.Errorf("cannot delete non-empty directory %s to replace it: it holds protected entries or backups", path)
+	case h == heldProtected:
+		e.say("cannot delete non-empty directory: %s", e.escape(path)) // (protected entries, older backups)
 	}
-	return false, nil
+	return h, nil
 }
 
 // removeChildren deletes what the open directory fd (at path) holds,
-// leaving what rules (the receiver's there) protect; kept reports whether
-// any entry (or a backup made beside the files, before or now) stays. Once
-// --max-delete is reached the rest are counted as skipped and
-// errDeleteLimit returned.
-func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *filter.Rules) (kept bool, err error) {
+// leaving what rules (the receiver's there) protect; it says what stays:
+// protected entries (or older backups beside the files), or only backups
+// made now. Once --max-delete is reached the rest are counted as skipped
+// and errDeleteLimit returned.
+func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *filter.Rules) (h held, err error) {
+	kept, backups := false, false
+	defer func() {
+		switch {
+		case kept:
+			h = heldProtected
+		case backups:
+			h = heldBackups
+		}
+	}()
 	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
 	if err != nil {
-		return false, fmt.Errorf("readdir %s: %w", path, err)
+		return heldProtected, fmt.Errorf("readdir %s: %w", path, err)
 	}
+	slices.Sort(names)
+	slices.Reverse(names) // (rsync deletes a directory's contents in reverse name order, which decides where --max-delete stops)
 	var limit error
 	for _, n := range names {
 		st, err := platform.Lstatat(fd, n)
@@ -202,7 +275,7 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 			continue
 		}
 		if err != nil {
-			return kept, fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
+			return heldNone, fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
 		}
 		child := walker.FromStat(n, st)
 		if (rules != nil && rules.ProtectedDeleting(planner.Join(path, n), child.Kind == planner.KindDir)) || e.isBackupBeside(n) {
@@ -212,39 +285,23 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 		switch {
 		case child.Kind == planner.KindDir:
 			var keptBelow bool
-			keptBelow, err = e.removeTree(d, fd, n, planner.Join(path, n), false, rules)
+			keptBelow, err = e.removeNested(d, fd, n, planner.Join(path, n), rules)
 			kept = kept || keptBelow
-			if keptBelow && err == nil {
-				e.keptInside(planner.Join(path, n))
-			}
 		case !e.del.take():
 			err = errDeleteLimit
 		default:
 			err = e.unlink(d, fd, n, child.Kind, planner.Join(path, n), true)
-			kept = kept || e.backupBeside() // (name~ now stands in the directory)
+			backups = backups || e.backupBeside() // (name~ now stands in the directory)
 		}
 		if errors.Is(err, errDeleteLimit) {
 			kept, limit = true, err
 			continue
 		}
 		if err != nil {
-			return kept, err
+			return heldNone, err
 		}
 	}
-	return kept, limit
-}
-
-// keptInside handles a directory inside one being deleted that could not
-// be emptied, which rsync tries to delete all the same: a skipped
-// deletion once the --max-delete limit is reached (seed 97594), and in a
-// dry run, which removes nothing, a deletion (seed 110083).
-func (e *Executor) keptInside(path string) {
-	switch {
-	case !e.opts.DryRun:
-		e.del.spent()
-	case e.del.take():
-		e.noteDelete(planner.KindDir, path+"/")
-	}
+	return heldNone, limit
 }
 
 // noteDelete counts and prints one deletion. A dry run deletes nothing,
