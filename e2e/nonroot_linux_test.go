@@ -711,3 +711,22 @@ func TestUndeletableKeepsOldBackupAsOrdinaryUser(t *testing.T) {
 		t.Errorf("older backup %q %v (same inode as the file: %v)\n%s", old, err, a.Ino == b.Ino, r)
 	}
 }
+
+// TestFakeSuperReadOnlyInPlaceAsOrdinaryUserVsRsync: under --fake-super
+// a read-only file the run did not make (its real mode 0444) is written
+// in place as rsync writes it: made writable by its owner while opened
+// (treesync took every real mode for writable under --fake-super and
+// failed it: seed 2965).
+func TestFakeSuperReadOnlyInPlaceAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "rsync")
+	at, old := tree.At(100, 0), tree.At(50, 0)
+	mine := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 65534, 65534; return n }
+	source := []tree.Node{{Path: "f", Data: []byte("old and more"), Mode: 0o644, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{mine(tree.Node{Path: "f", Data: []byte("old"), Mode: 0o444, Mtime: old}),
+		mine(tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})}
+	for _, opts := range [][]string{{"-a", "--fake-super", "--inplace"}, {"-a", "--fake-super", "--append"},
+		{"-a", "--fake-super", "--inplace", "-I"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { userTwinsAgree(t, source, stale, nil, opts...) })
+	}
+}

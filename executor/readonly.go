@@ -71,17 +71,29 @@ func (e *Executor) relock(fd int, path string, mode uint32) {
 // given its mode back as soon as it is open (the descriptor stays
 // writable): a run stopped while writing it leaves its mode as it was
 // (seed 86029, stopped by SIGTERM in an --append-verify as uid 65534:
-// left 0644 for good without -p).
+// left 0644 for good without -p). Under --fake-super the real mode is
+// the one that binds: a file it did not make may be read-only (seed 2965
+// as uid 65534: --inplace failed on a 0444 file rsync updated).
 func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (int, error) {
 	fd, err := platform.OpenFileWriteAt(dirfd, name)
-	if !errors.Is(err, fs.ErrPermission) || !e.modesBind || want.Mode&0o200 != 0 {
+	if !errors.Is(err, fs.ErrPermission) {
 		return fd, err
 	}
-	if e.fs.Lchmodat(dirfd, name, want.Mode|0o200) != nil {
+	mode, chmod := want.Mode, e.fs.Lchmodat
+	if e.pol.FakeSuper && e.euid != 0 && !e.opts.DryRun {
+		st, serr := platform.Lstatat(dirfd, name)
+		if serr != nil {
+			return fd, err
+		}
+		mode, chmod = st.Mode&platform.ModePerm, platform.Lchmodat // (the real mode, not the one kept in xattrs)
+	} else if !e.modesBind {
+		return fd, err
+	}
+	if mode&0o200 != 0 || chmod(dirfd, name, mode|0o200) != nil {
 		return fd, err
 	}
 	fd, err = platform.OpenFileWriteAt(dirfd, name)
-	_ = e.fs.Lchmodat(dirfd, name, want.Mode)
+	_ = chmod(dirfd, name, mode)
 	return fd, err
 }
 
