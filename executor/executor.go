@@ -180,8 +180,9 @@ func (e *Executor) runSources(ctx context.Context, sources []string, dest string
 		e.fatal("", err)
 		return
 	}
+	rootSent := e.rootContentsSent()     // (rsync meets the names after the root, which it itemizes as it was)
 	for _, name := range roots.missing { // (after the backup directory is known: -b keeps them)
-		e.deleteMissing(roots.destFd, name, e.rootContentsSent(), e.rootContentsSent()) // (rsync meets the name after the root, which it itemizes as it was)
+		e.deleteMissing(roots.destFd, name, rootSent, rootSent)
 	}
 	e.openAltRoots(dest)
 	defer e.closeAltRoots()

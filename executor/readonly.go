@@ -65,31 +65,27 @@ func (e *Executor) relock(fd int, path string, mode uint32) {
 	}
 }
 
-// openWritable opens the file name in dirfd, expected to be want, for
-// writing; one its owner may not write to is made writable first when
-// the run is not root's, as rsync does for --inplace and --append, and
+// openWritable opens the file name in dirfd for writing; one its owner
+// may not write to is made writable first when the run is not root's, as
+// rsync does for --inplace and --append, and
 // given its mode back as soon as it is open (the descriptor stays
 // writable): a run stopped while writing it leaves its mode as it was
 // (seed 86029, stopped by SIGTERM in an --append-verify as uid 65534:
-// left 0644 for good without -p). Under --fake-super the real mode is
-// the one that binds: a file it did not make may be read-only (seed 2965
-// as uid 65534: --inplace failed on a 0444 file rsync updated).
-func (e *Executor) openWritable(dirfd int, name string, want *planner.Entry) (int, error) {
+// left 0644 for good without -p). The real mode is the one that binds,
+// read again here: under --fake-super want's is the one kept in xattrs,
+// and a file the run did not make may be read-only (seed 2965 as uid
+// 65534: --inplace failed on a 0444 file rsync updated).
+func (e *Executor) openWritable(dirfd int, name string, _ *planner.Entry) (int, error) {
 	fd, err := platform.OpenFileWriteAt(dirfd, name)
-	if !errors.Is(err, fs.ErrPermission) {
+	if !errors.Is(err, fs.ErrPermission) || e.euid == 0 {
 		return fd, err
 	}
-	mode, chmod := want.Mode, e.fs.Lchmodat
-	if e.pol.FakeSuper && e.euid != 0 && !e.opts.DryRun {
-		st, serr := platform.Lstatat(dirfd, name)
-		if serr != nil {
-			return fd, err
-		}
-		mode, chmod = st.Mode&platform.ModePerm, platform.Lchmodat // (the real mode, not the one kept in xattrs)
-	} else if !e.modesBind {
-		return fd, err
+	st, serr := platform.Lstatat(dirfd, name)
+	mode, chmod := st.Mode&platform.ModePerm, e.fs.Lchmodat
+	if e.pol.FakeSuper {
+		chmod = platform.Lchmodat // (the real mode: fakeSuperFS keeps modes in xattrs)
 	}
-	if mode&0o200 != 0 || chmod(dirfd, name, mode|0o200) != nil {
+	if serr != nil || mode&0o200 != 0 || chmod(dirfd, name, mode|0o200) != nil {
 		return fd, err
 	}
 	fd, err = platform.OpenFileWriteAt(dirfd, name)

@@ -252,19 +252,20 @@ func (e *Executor) emptyDir(d *walker.Dir, dirfd int, name, path string, room bo
 // protected entries (or older backups beside the files), or only backups
 // made now. Once --max-delete is reached the rest are counted as skipped
 // and errDeleteLimit returned.
-func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *filter.Rules) (h held, err error) {
+func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *filter.Rules) (held, error) {
 	kept, backups := false, false
-	defer func() {
+	left := func() held {
 		switch {
 		case kept:
-			h = heldProtected
+			return heldProtected
 		case backups:
-			h = heldBackups
+			return heldBackups
 		}
-	}()
+		return heldNone
+	}
 	names, err := platform.ReadDirNames(fd, make([]byte, 16<<10))
 	if err != nil {
-		return heldProtected, fmt.Errorf("readdir %s: %w", path, err)
+		return heldNone, fmt.Errorf("readdir %s: %w", path, err)
 	}
 	slices.Sort(names)
 	slices.Reverse(names) // (rsync deletes a directory's contents in reverse name order, which decides where --max-delete stops)
@@ -275,7 +276,7 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 			continue
 		}
 		if err != nil {
-			return heldNone, fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
+			return left(), fmt.Errorf("stat %s: %w", planner.Join(path, n), err)
 		}
 		child := walker.FromStat(n, st)
 		if (rules != nil && rules.ProtectedDeleting(planner.Join(path, n), child.Kind == planner.KindDir)) || e.isBackupBeside(n) {
@@ -298,10 +299,10 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 			continue
 		}
 		if err != nil {
-			return heldNone, err
+			return left(), err
 		}
 	}
-	return heldNone, limit
+	return left(), limit
 }
 
 // noteDelete counts and prints one deletion. A dry run deletes nothing,
