@@ -104,9 +104,9 @@ func TestFilesFromVsRsync(t *testing.T) {
 
 // compareInSource runs treesync and rsync with args from inside the
 // source directory (ABS in an argument stands for its absolute path)
-// onto copies of the stale tree, and compares the exit codes, the
-// itemized lines and the trees.
-func compareInSource(t *testing.T, args []string, source, stale []tree.Node) {
+// onto copies of the stale tree, compares the exit codes, the itemized
+// lines and the trees, and returns both results.
+func compareInSource(t *testing.T, args []string, source, stale []tree.Node) (r, rr result) {
 	t.Helper()
 	src, dst, ref := twinTrees(t, source, stale)
 	var argv []string
@@ -115,12 +115,13 @@ func compareInSource(t *testing.T, args []string, source, stale []tree.Node) {
 	}
 	argv = append([]string{"-i"}, argv...)
 	start := time.Now().Add(-time.Second)
-	r := execIn(t, src, append(append([]string{binary}, argv...), dst+"/")...)
-	rr := execIn(t, src, append(append([]string{"rsync"}, argv...), ref+"/")...)
+	r = execIn(t, src, append(append([]string{binary}, argv...), dst+"/")...)
+	rr = execIn(t, src, append(append([]string{"rsync"}, argv...), ref+"/")...)
 	if r.code != rr.code || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
 		t.Errorf("exit codes or itemized lines differ:\n%s\n%s", r, rr)
 	}
 	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{TouchedSince: start})
+	return r, rr
 }
 
 // TestMissingArgsVsRsync: a source argument (or listed path) the source
