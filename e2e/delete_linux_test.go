@@ -277,6 +277,25 @@ func TestItemizeAllKeptInTheWayVsRsync(t *testing.T) {
 	}
 }
 
+// TestComparedInKeptInTheWayVsRsync: in a source directory whose
+// destination name holds a file --ignore-existing keeps, a new file a
+// --compare-dest reference matches exactly is up to date, as rsync
+// checks each file there: --remove-source-files removes it from the
+// source (treesync failed the whole directory and kept them all: seed
+// 111197); the others fail.
+func TestComparedInKeptInTheWayVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	ref := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/same", Data: []byte("s"), Mtime: at},
+		{Path: "d/older", Data: []byte("o"), Mtime: tree.At(50, 0)}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	source := append(slices.Clone(ref[:2]), tree.Node{Path: "d/older", Data: []byte("o"), Mtime: at},
+		tree.Node{Path: "d/new", Data: []byte("n"), Mtime: at}, tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+	stale := []tree.Node{{Path: "d", Data: []byte("kept"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, more := range [][]string{nil, {"-m"}, {"-ii"}} {
+		opts := slices.Concat([]string{"-rt", "--ignore-existing", "--remove-source-files", "--compare-dest=../alt"}, more)
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareWithRsyncRef(t, opts, source, stale, ref) })
+	}
+}
+
 // TestMaxDeleteKeptInsideVsRsync: a directory inside one being deleted
 // that keeps protected entries counts as a skipped deletion once the
 // --max-delete limit is reached, as rsync tries to delete it all the same

@@ -50,6 +50,9 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 		if firstNeed(d, p) {
 			e.fail(d.Path, unavailable(d))
 		}
+		if keptInTheWay(d) {
+			e.comparedAway(d, plan.Items)
+		}
 		return nil
 	}
 	if plan.HasFiles || p.Src.Err != nil || d.SrcFd < 0 {
@@ -159,6 +162,26 @@ func (e *Executor) skipped(d *walker.Dir, plan *planner.DirPlan) {
 func keptInTheWay(d *walker.Dir) bool {
 	a := d.Action
 	return a.Op == planner.OpDir && a.Dst != nil && a.Dst.Kind != planner.KindDir
+}
+
+// comparedAway settles the new files of d, a source directory whose
+// destination name is a non-directory --ignore-existing keeps, that a
+// --compare-dest reference matches exactly: nothing is to be written for
+// them, so they are up to date (--remove-source-files removes them)
+// where the rest of d fails, as rsync checks each (seed 111197).
+func (e *Executor) comparedAway(d *walker.Dir, items []planner.Action) {
+	if e.opts.AltMode != AltCompare {
+		return
+	}
+	for _, a := range items {
+		if a.Src.Kind != planner.KindFile || a.Dst != nil {
+			continue
+		}
+		if _, _, level, err := e.bestAltOpening(d, a); err == nil && level == altExact {
+			e.printSettled(d, a, planner.OpMeta)
+			e.removeSource(d, a.Src)
+		}
+	}
 }
 
 // needsDest reports whether d's plan needs its destination directory,
