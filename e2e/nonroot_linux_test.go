@@ -730,3 +730,35 @@ func TestFakeSuperReadOnlyInPlaceAsOrdinaryUserVsRsync(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { userTwinsAgree(t, source, stale, nil, opts...) })
 	}
 }
+
+// TestFakeSuperUnreadableFileAsOrdinaryUserVsRsync: under --fake-super a
+// destination file its user may not read (0200) has attributes that may
+// not be read either: the run reports it (exit 23) and goes on with the
+// file as it stands, as rsync's receiver does (treesync took it as it
+// stands without a word and exited 0: seeds 2269, 3371).
+func TestFakeSuperUnreadableFileAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	requireTool(t, "rsync")
+	at := tree.At(100, 0)
+	mine := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 65534, 65534; return n }
+	source := []tree.Node{{Path: "f", Data: []byte("new"), Mode: 0o644, Mtime: at}, {Path: "g", Data: []byte("g"), Mode: 0o644, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{mine(tree.Node{Path: "f", Data: []byte("old"), Mode: 0o200, Mtime: at}),
+		mine(tree.Node{Path: "gone", Data: []byte("x"), Mode: 0o644, Mtime: at}), mine(tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})}
+	for _, opts := range [][]string{{"-a", "--fake-super", "-n"}, {"-a", "--fake-super", "--delete-during"}, {"-a", "--fake-super", "-c", "--delete-during"}, {"-a", "--fake-super", "--chmod=u-w"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			args := append([]string{"-i"}, opts...)
+			r, rr, dst, ref := userTwins(t, source, stale, nil, args...)
+			if r.code != 23 || rr.code != 23 {
+				t.Fatalf("want both to exit 23:\n%s\n%s", r, rr)
+			}
+			if !strings.Contains(r.stderr, "user.rsync.%stat") {
+				t.Errorf("treesync does not say which attribute it could not read:\n%s", r)
+			}
+			if got, want := itemLines(r.stdout, nil), itemLines(rr.stdout, nil); got != want {
+				t.Errorf("itemized lines differ\ntreesync:\n%s\nrsync:\n%s", got, want)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+		})
+	}
+}

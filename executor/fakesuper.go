@@ -2,7 +2,9 @@ package executor
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
@@ -130,6 +132,12 @@ func (f fakeSuperFS) keep(dirfd int, name string, change func(*walker.FakeStat))
 		return err
 	}
 	old, err := platform.GetXattr(dirfd, name, walker.FakeStatXattr)
+	if errors.Is(err, fs.ErrPermission) && !st.IsDir() {
+		// A file its owner may not read (0200): the listing told, and
+		// rsync goes on from its real attributes; what was kept is
+		// replaced (or removed) once the new mode lets it be.
+		old, err = []byte(unreadKept), nil
+	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", walker.FakeStatXattr, err)
 	}
@@ -140,6 +148,10 @@ func (f fakeSuperFS) keep(dirfd int, name string, change func(*walker.FakeStat))
 	change(&s)
 	return f.settle(dirfd, name, st, s, old)
 }
+
+// unreadKept stands for a kept value that could not be read: no
+// value is formatted so.
+const unreadKept = "?"
 
 // settle gives the entry (stat st, its kept value old) the real mode
 // that stands for s, and keeps s in the attribute unless the real entry

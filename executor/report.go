@@ -49,7 +49,8 @@ func (e *Executor) fatal(path string, err error) {
 // come (rsync's "IO error encountered"). The --delete-before pass only
 // records it: the transfer's walk meets and reports it again.
 func (e *Executor) listError(path string, err error) {
-	if !errors.Is(err, fs.ErrNotExist) {
+	var unread *walker.AttrsUnreadError
+	if !errors.Is(err, fs.ErrNotExist) && !errors.As(err, &unread) {
 		e.del.listFailed.Store(true)
 	}
 	if !e.deletingPass {

@@ -85,15 +85,19 @@ const realSymlink = "\x00a real symlink"
 // if any: a regular file kept for a device, fifo, socket or symlink
 // becomes one (a symlink's target is the file's content), with its mode,
 // owner, group and device number. FakeRaw says whether its real mode is
-// one --fake-super would leave.
+// one --fake-super would leave. A file whose attributes may not be read
+// (EACCES) is left as it is, with the error; a directory's is not told
+// (entering it fails and tells).
 func Faked(fd int, name string, e *planner.Entry) error {
 	e.FakeRaw = e.Mode != RealMode(e.Mode, e.Kind == planner.KindDir)
 	v, err := platform.GetXattr(fd, name, FakeStatXattr)
-	if errors.Is(err, fs.ErrPermission) {
-		return nil // (another user's directory, unreadable: entering it fails and tells)
-	}
-	if err != nil || v == nil {
-		return err
+	switch {
+	case errors.Is(err, fs.ErrPermission) && e.Kind == planner.KindDir:
+		return nil
+	case err != nil:
+		return fmt.Errorf("read %s: %w", FakeStatXattr, err)
+	case v == nil:
+		return nil
 	}
 	s, ok := ParseFakeStat(v)
 	if !ok {

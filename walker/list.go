@@ -59,6 +59,11 @@ func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, 
 	var partial error
 	for _, name := range names {
 		e, err := w.entry(fd, name, src)
+		var unread *AttrsUnreadError
+		if errors.As(err, &unread) {
+			w.report(planner.Join(d.Path, name), fmt.Errorf("stat %s: %w", planner.Join(d.Path, name), err))
+			err = nil
+		}
 		if err == nil && e.Kind == planner.KindSymlink && e.Target() != realSymlink {
 			e, err = w.resolveLink(d, fd, e, src)
 		}
@@ -153,8 +158,15 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 			return planner.Entry{}, err
 		}
 	}
+	var unread error
 	if w.opts.FakeSuper && (e.Kind == planner.KindFile || e.Kind == planner.KindDir) {
-		if err := Faked(fd, name, &e); err != nil {
+		err := Faked(fd, name, &e)
+		switch {
+		case errors.Is(err, fs.ErrPermission) && !src:
+			unread = &AttrsUnreadError{err} // (rsync's receiver reports it and takes the entry as it is)
+		case errors.Is(err, fs.ErrPermission):
+			// (the source file cannot be read either: its copy fails and tells)
+		case err != nil:
 			return planner.Entry{}, err
 		}
 	}
@@ -176,8 +188,16 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 		}
 		e.SetSums(xattr, acl)
 	}
-	return e, nil
+	return e, unread
 }
+
+// AttrsUnreadError is what is reported for a destination file listed
+// as it stands where --fake-super's attributes of it may not be read: the
+// listing is still whole (deletions go on).
+type AttrsUnreadError struct{ Err error }
+
+func (e *AttrsUnreadError) Error() string { return e.Err.Error() }
+func (e *AttrsUnreadError) Unwrap() error { return e.Err }
 
 // XattrSums digests the selected extended attributes of name inside fd:
 // one sum for ACLs (an access ACL by what it holds beyond the mode,
