@@ -5,6 +5,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,25 @@ func TestMissingArgsReceiverRulesVsRsync(t *testing.T) {
 		{"--delete-during", "-R", "ABS/./", "ABS/./b.x"}, {"--filter=P b.x", "a", "b.x"}, {"--filter=H b.x", "a", "b.x"},
 		{"--filter=-r b.x", "a", "b.x"}, {"--delete-after", "./", "b.x"}, {"--no-t", "./", "b.x"}} {
 		args = append(append([]string{}, missing...), args...)
+		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+	}
+}
+
+// TestMissingArgBelowMissingDirVsRsync: a -R argument the source lacks,
+// below a directory the source lacks too, is deleted under
+// --delete-missing-args where rsync has its whole file list before it
+// starts (without -r, or with --delete-before, --delete-after,
+// --delay-updates or -m: seed 113478, which treesync left), and left
+// where rsync recurses incrementally and so never meets it.
+func TestMissingArgBelowMissingDirVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/gone", Kind: tree.Dir, Mtime: at},
+		{Path: "a/gone/in", Data: []byte("in"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, more := range [][]string{{"-rt"}, {"-dt"}, {"-lt"}, {"-rt", "-m"}, {"-rt", "--delay-updates"},
+		{"-rt", "--delete-after"}, {"-rt", "--delete-before", "-n"}, {"-rt", "--delete-delay"}, {"-rt", "--delete-during"}} {
+		args := slices.Concat(more, []string{"-R", "--delete-missing-args", "a/f", "a/gone/in"})
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
 	}
 }

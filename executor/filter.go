@@ -60,19 +60,31 @@ func (e *Executor) reportUnlisted() {
 // deleteMissingListed deletes, under --delete-missing-args, the
 // destination name of the listed path p the source lacks. Where the
 // directory leading to it is missing too, that is rsync's "file has
-// vanished" (exit 24), and nothing is deleted but from a --files-from
-// list without -r.
+// vanished" (exit 24), and the name is deleted only where rsync's
+// receiver has its whole file list before it starts (wholeList).
 func (e *Executor) deleteMissingListed(p string) {
 	l := e.list.List
 	if dir := path.Dir(p); dir != "." && !isDir(filepath.Join(e.list.base, dir)) {
 		e.fail(dir, srcErr(fmt.Errorf("source %s: %w", dir, fs.ErrNotExist)))
-		if e.list.FilesFrom && !l.Recursive() {
+		if e.wholeList() {
 			e.deleteMissing(e.rootFd, p, false, l.NamesRoot()) // (its directory keeps the deletion's time, as rsync's)
 		}
 		return
 	}
 	// (the run gave its directory its time; the root's only when named)
 	e.deleteMissing(e.rootFd, p, strings.Contains(p, "/") || l.NamesRoot(), l.NamesRoot())
+}
+
+// wholeList reports a run in which rsync's receiver gets the whole file
+// list before it starts, with no incremental recursion: without -r, or
+// under --delete-before, --delete-after, --delay-updates or -m. It then
+// deletes a missing argument whose directory the list lacks ("parent dir
+// is absent in the file list"), which it otherwise never meets (seed
+// 113478).
+func (e *Executor) wholeList() bool {
+	o := e.opts
+	return !e.list.List.Recursive() || o.DelayUpdates || o.PruneEmptyDirs ||
+		(e.pol.Delete && (o.DeleteMode == DeleteBefore || o.DeleteMode == DeleteAfter))
 }
 
 // impliedOnly reports, under --no-implied-dirs, a directory (by path)
