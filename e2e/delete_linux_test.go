@@ -261,6 +261,43 @@ func TestPruneKeptInTheWayVsRsync(t *testing.T) {
 	}
 }
 
+// TestPrunedInTheWayBeforeVsRsync: under -m --delete-before a file in
+// the way of a source directory with no files is deleted by the pass
+// before the transfer, as rsync's file list lacks the directory: the
+// transfer then finds the parent's time changed and itemizes it (seed
+// 113180: treesync deleted the file during the transfer and put the
+// time back, with no line for the parent).
+func TestPrunedInTheWayBeforeVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/empty", Kind: tree.Dir, Mtime: at},
+		{Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/empty", Data: []byte("in the way"), Mtime: at},
+		{Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, more := range [][]string{nil, {"-n"}, {"--filter=P empty"}, {"--max-delete=0"}} {
+		opts := append([]string{"-rt", "-m", "--delete-before"}, more...)
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
+// TestPruneKeepsReceiverExcludedVsRsync: -m keeps an empty source
+// directory the run's receiver-side rules exclude (P, -r), and the
+// directories leading to it, as rsync's receiver prunes its file list
+// with those rules (treesync pruned them; a hide rule, H, or an include,
+// R, does not keep one).
+func TestPruneKeepsReceiverExcludedVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/empty", Kind: tree.Dir, Mtime: at},
+		{Path: "d/sub", Kind: tree.Dir, Mtime: at}, {Path: "d/sub/deeper", Kind: tree.Dir, Mtime: at},
+		{Path: "d/f", Data: []byte("f"), Mtime: at}, {Path: "e", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "e", Kind: tree.Dir, Mtime: at}, {Path: "e/old", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, more := range [][]string{{"--filter=P empty"}, {"--filter=-r deeper"}, {"--filter=H empty"}, {"--filter=R empty"},
+		{"--filter=P deeper", "--delete-before"}, {"--filter=P e", "--delete-during"}, {"--filter=P *", "--delete"},
+		{"--filter=P deeper", "-n"}, {"--filter=P /d/sub/deeper"}} {
+		opts := append([]string{"-rt", "-m"}, more...)
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
 // TestItemizeAllKeptInTheWayVsRsync: under -ii a source directory whose
 // destination name holds a file --ignore-existing keeps has no line, as
 // in rsync (treesync itemized it as an unchanged directory: seed 99581).

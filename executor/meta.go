@@ -420,7 +420,7 @@ func (e *Executor) printKeptDir(d *walker.Dir) {
 // files, below the transfer root, created by this run where nothing was in
 // the way or there already.
 func (e *Executor) prunable(d *walker.Dir) bool {
-	if !e.opts.PruneEmptyDirs || d.Used.Load() || (d.NoDescend && !e.oneLevel()) || d.Parent == nil || d.Top() {
+	if !e.opts.PruneEmptyDirs || d.Used.Load() || (d.NoDescend && !e.oneLevel()) || d.Parent == nil || d.Top() || e.keptByReceiver(d.Path) {
 		return false
 	}
 	a := d.Action

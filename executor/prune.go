@@ -1,6 +1,9 @@
 package executor
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
@@ -27,10 +30,18 @@ func (e *Executor) prunedInTheWay(d *walker.Dir, a planner.Action, rules planner
 	return true
 }
 
+// keptByReceiver reports, under -m, a source directory (by path) that
+// the run's receiver-side rules exclude (protect): rsync's receiver
+// keeps it, and the directories leading to it, when it prunes its file
+// list, before it has read any merge file.
+func (e *Executor) keptByReceiver(path string) bool {
+	return e.opts.Filter != nil && e.opts.Filter.Protected(path, true)
+}
+
 // hasFiles reports whether the open directory fd (closed on return), at
-// path, holds a non-directory that rules leave in anywhere below it, or
-// could not be read through.
-func hasFiles(fd int, path string, rules planner.Filter, depth int) bool {
+// path, holds a non-directory that rules leave in anywhere below it, or a
+// directory kept says to keep, or could not be read through.
+func hasFiles(fd int, path string, rules planner.Filter, kept func(string) bool, depth int) bool {
 	defer platform.Close(fd)
 	names, err := platform.ReadDirNames(fd, make([]byte, 8<<10))
 	if err != nil || depth > 64 {
@@ -45,11 +56,11 @@ func hasFiles(fd int, path string, rules planner.Filter, depth int) bool {
 		if rules != nil && rules.Excluded(p, st.IsDir()) {
 			continue
 		}
-		if !st.IsDir() {
+		if !st.IsDir() || kept(p) {
 			return true
 		}
 		sub, err := platform.OpenDirAt(fd, name)
-		if err != nil || hasFiles(sub, p, rules, depth+1) {
+		if err != nil || hasFiles(sub, p, rules, kept, depth+1) {
 			return true
 		}
 	}
@@ -59,10 +70,33 @@ func hasFiles(fd int, path string, rules planner.Filter, depth int) bool {
 // deleteUnlessProtected deletes name (expected to be old) from d as one
 // the source lacks, unless the filter rules protect it.
 func (e *Executor) deleteUnlessProtected(d *walker.Dir, name string, old *planner.Entry) {
-	if protected := protectedDeleting(d); protected != nil && protected(planner.Join(d.Path, name), old.Kind == planner.KindDir) {
-		return
+	if !protectedIn(d, name, old) {
+		e.planDeletes(d, []planner.Action{{Op: planner.OpDelete, Name: name, Dst: old}})
 	}
-	e.planDeletes(d, []planner.Action{{Op: planner.OpDelete, Name: name, Dst: old}})
+}
+
+// protectedIn reports whether d's receiver rules protect its entry name
+// (old) from deletion.
+func protectedIn(d *walker.Dir, name string, old *planner.Entry) bool {
+	protected := protectedDeleting(d)
+	return protected != nil && protected(planner.Join(d.Path, name), old.Kind == planner.KindDir)
+}
+
+// prunedBefore adds to dels, in the --delete-before pass, what is in
+// the way of the source directories -m prunes (prunedInTheWay): rsync's
+// file list lacks them, so its pass deletes those entries before the
+// transfer, whose walk then finds d's time changed (seed 113180).
+func (e *Executor) prunedBefore(d *walker.Dir, dels, subdirs []planner.Action, rules planner.Filter) []planner.Action {
+	n := len(dels)
+	for _, a := range subdirs {
+		if a.Op == planner.OpMkdir && a.Dst != nil && d.SrcFd >= 0 && !e.sourceHasFiles(d, a, rules) && !protectedIn(d, a.Name, a.Dst) {
+			dels = append(dels, planner.Action{Op: planner.OpDelete, Name: a.Name, Dst: a.Dst})
+		}
+	}
+	if len(dels) > n {
+		slices.SortFunc(dels, func(x, y planner.Action) int { return strings.Compare(x.Name, y.Name) })
+	}
+	return dels
 }
 
 // newWithFiles reports, for the --delete-before pass (which walks the
@@ -84,6 +118,10 @@ func (e *Executor) oneLevel() bool { return e.pol.Dirs && !e.pol.Recursive }
 // subdirectory of d, holds files that rules leave in (or could not be
 // read through: the walk meets and reports that).
 func (e *Executor) sourceHasFiles(d *walker.Dir, a planner.Action, rules planner.Filter) bool {
+	path := planner.Join(d.Path, a.Name)
+	if e.keptByReceiver(path) {
+		return true
+	}
 	if e.oneLevel() {
 		return false // -d: nothing below a subdirectory is transferred
 	}
@@ -92,5 +130,5 @@ func (e *Executor) sourceHasFiles(d *walker.Dir, a planner.Action, rules planner
 		open = platform.OpenDirFollowAt
 	}
 	fd, err := open(d.SrcFd, d.SourceName(a.Name))
-	return err != nil || hasFiles(fd, planner.Join(d.Path, a.Name), rules, 0)
+	return err != nil || hasFiles(fd, path, rules, e.keptByReceiver, 0)
 }

@@ -504,6 +504,9 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	if e.opts.PruneEmptyDirs && (plan.HasFiles || p.Src.Err != nil || d.SrcFd < 0 || e.newWithFiles(d, plan.Subdirs, pol.Filter)) {
 		d.Used.Store(true) // for -m
 	}
+	if e.opts.PruneEmptyDirs && pol.Delete {
+		plan.Deletes = e.prunedBefore(d, plan.Deletes, plan.Subdirs, pol.Filter)
+	}
 	if t, ok := decided(d, p, &plan); ok && ctx.Err() == nil {
 		t.held = false // the transfer's walk warns
 		e.guardEmptySource(d, t)
