@@ -333,6 +333,27 @@ func TestComparedInKeptInTheWayVsRsync(t *testing.T) {
 	}
 }
 
+// TestMaxDeletePassOrderVsRsync: deferred deletions (--delete-before,
+// --delete-after, --delete-delay) go directory by directory in rsync's
+// file-list order, a directory before those below it and those before
+// the next name ("a b" before "a/": rsync sorts a directory as if
+// slashed), so --max-delete stops where rsync's does (treesync took the
+// directories last planned first: seed 114591).
+func TestMaxDeletePassOrderVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/b", Kind: tree.Dir, Mtime: at},
+		{Path: "a b", Kind: tree.Dir, Mtime: at}, {Path: "a/c", Kind: tree.Dir, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := slices.Concat(source[:4], []tree.Node{{Path: "a/x", Data: []byte("x"), Mtime: at}, {Path: "a/b/y", Data: []byte("y"), Mtime: at},
+		{Path: "a b/w", Data: []byte("w"), Mtime: at}, {Path: "a/c/z", Kind: tree.Dir, Mtime: at}, {Path: "a/c/z/in", Data: []byte("z"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}})
+	for _, limit := range []string{"--max-delete=1", "--max-delete=2", "--max-delete=3"} {
+		for _, del := range [][]string{{"--delete-before"}, {"--delete-after"}, {"--delete-delay"}, {"-n", "--delete-after"}} {
+			args := slices.Concat([]string{"-rt"}, del, []string{limit})
+			t.Run(strings.Join(args, " "), func(t *testing.T) { compareDeletions(t, args, source, stale) })
+		}
+	}
+}
+
 // TestMaxDeleteKeptInsideVsRsync: a directory inside one being deleted
 // that keeps protected entries counts as a skipped deletion once the
 // --max-delete limit is reached, as rsync tries to delete it all the same

@@ -180,11 +180,15 @@ func (e *Executor) finishDeletes() {
 	if p := e.opts.MaxDelete.Percent; p > 0 {
 		e.del.budget.Store(int64(math.Floor(p / 100 * float64(e.del.dstSeen.Load()))))
 	}
+	// rsync's pass goes through its sorted file list: a directory before
+	// those below it, whatever order the walk planned them in (which
+	// decides where --max-delete stops: seed 114591).
+	slices.SortStableFunc(dels, func(x, y delayedDelete) int { return comparePaths(x.dir, y.dir) })
 	swept := make(map[string]bool) // directories deleted whole, kept or not
-	for end := len(dels); end > 0; {
-		start := end - 1
-		for start > 0 && dels[start-1].dir == dels[end-1].dir {
-			start--
+	for start := 0; start < len(dels); {
+		end := start + 1
+		for end < len(dels) && dels[end].dir == dels[start].dir {
+			end++
 		}
 		if group := dels[start:end]; !under(swept, group[0].dir) {
 			e.removeDelayed(group[0].dir, group)
@@ -194,8 +198,24 @@ func (e *Executor) finishDeletes() {
 				}
 			}
 		}
-		end = start
+		start = end
 	}
+}
+
+// comparePaths orders directories (by path, "" the root) as rsync sorts
+// them in its file list: the root first, then by path with a slash
+// after each, so a directory comes before everything below it, and "a b"
+// (a space sorts before the slash) before "a" and its contents.
+func comparePaths(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "":
+		return -1
+	case b == "":
+		return 1
+	}
+	return strings.Compare(a+"/", b+"/")
 }
 
 // uniqueDeletes returns dels with each path once, its first.
