@@ -259,6 +259,9 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 	}
 	how.prepare(t, []string{src, rsrc}, dsts)
 	linked := linkedNames(t, src, opts)
+	if many {
+		linked = m.destNames(linked, slices.Contains(opts, "-8"))
+	}
 	args := append([]string{"-i"}, opts...)
 	if w.format {
 		args = slices.Insert(args, 1, fieldsFormat)

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"cmp"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -124,4 +125,46 @@ func (m manySources) args(t *testing.T, dir string) func(src string) []string {
 		}
 		return args
 	}
+}
+
+// destNames adds to names (the source's multiply-linked files, as
+// itemize lines name them) the names they have at the destination
+// through m's sources, which a dry run cannot find there (seed 114751:
+// "n15-dash/" brings n15-dash/x as x).
+func (m manySources) destNames(names map[string]bool, eightBit bool) map[string]bool {
+	out := maps.Clone(names)
+	for _, p := range m.paths {
+		p = rsyncName(p, eightBit) // (escaping keeps every '/' and '.')
+		for name := range names {
+			if d, ok := m.destName(p, name); ok {
+				out[d] = true
+			}
+		}
+	}
+	return out
+}
+
+// destName is the destination name of the source path name through the
+// source path p, if p brings it.
+func (m manySources) destName(p, name string) (string, bool) {
+	if m.kind != "several" {
+		_, below, dotted := strings.Cut(p, "/./")
+		if !dotted {
+			return name, true
+		}
+		prefix := strings.TrimSuffix(p[:len(p)-len(below)], "./")
+		rest, ok := strings.CutPrefix(name, prefix)
+		return rest, ok
+	}
+	if p == "." || p == "./" {
+		return name, true
+	}
+	if dir, contents := strings.CutSuffix(p, "/"); contents {
+		rest, ok := strings.CutPrefix(name, dir+"/")
+		return rest, ok
+	}
+	if rest, ok := strings.CutPrefix(name, p); ok && (rest == "" || rest[0] == '/') {
+		return path.Base(p) + rest, true
+	}
+	return "", false
 }
