@@ -210,6 +210,28 @@ func TestMissingArgBelowMissingDirVsRsync(t *testing.T) {
 	}
 }
 
+// TestMissingArgInListedDirVsRsync: a missing argument inside a listed
+// directory that --delete deletes from is deleted once, as the missing
+// argument it is: under --delete-after or --delete-delay treesync deleted
+// it twice (the second failed, "destination changed since it was
+// scanned", exit 23), under --delete-before the pass deleted it and the
+// directory's new time was itemized (seed 115287).
+func TestMissingArgInListedDirVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
+		{Path: "a/gone", Data: []byte("gone"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	more := append(slices.Clone(stale), tree.Node{Path: "a/old", Data: []byte("old"), Mtime: at})
+	for _, when := range []string{"--delete-after", "--delete-delay", "--delete-before", "--delete-during"} {
+		for _, dry := range []string{"-at", "-atn"} {
+			args := []string{dry, when, "-R", "--delete-missing-args", "a/", "a/gone"}
+			t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+			t.Run(strings.Join(args, " ")+" more", func(t *testing.T) { compareInSource(t, args, source, more) })
+		}
+	}
+}
+
 // TestNoImpliedDirsVsRsync: with --no-implied-dirs the directories that
 // only lead to the paths named are left as the destination has them — a
 // symlink to a directory there followed, its target's attributes kept —

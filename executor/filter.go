@@ -243,8 +243,16 @@ func (f listFilter) Excluded(p string, isDir bool) bool {
 	return f.rules.Excluded(p, isDir)
 }
 
+// Protected keeps from --delete what the rules protect, what lies
+// outside the listed trees and, under --delete-missing-args, a listed
+// path the source lacks: deleteMissing deletes that once, as rsync's
+// generator does when it meets the name in its list (not a --delete
+// deletion, which under --delete-before would move its directory's time
+// before the transfer, and under --delete-after come a second time:
+// seed 115287).
 func (f listFilter) Protected(p string, isDir bool) bool {
-	return (f.rules != nil && f.rules.Protected(p, isDir)) || f.list.List.Protected(p, isDir)
+	return (f.rules != nil && f.rules.Protected(p, isDir)) || f.list.List.Protected(p, isDir) ||
+		(f.missing && f.list.List.Listed(p))
 }
 
 // impliedDirs answers, for the directories of a list, whether they lead
