@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -939,6 +940,58 @@ func TestOldBackupInTheWayVsRsync(t *testing.T) {
 			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
 			if b, err := os.ReadFile(filepath.Join(dst, "bk/X")); err != nil || string(b) != "cur" {
 				t.Errorf("bk/X: %q, %v; want the backup of X", b, err) // (rsync's, under --inplace, made where no directory was)
+			}
+		})
+	}
+}
+
+// TestBackupDirInSetgidRootVsRsync: --backup-dir made inside a
+// destination root whose setgid bit the run takes away (-p) has neither
+// the bit nor the root's group, as rsync's, which has set the root's
+// attributes by the time it makes a backup; where the bit stays, so it
+// does on the backup directory (a setgid source root, --no-p), with the
+// root's new group (-g). So with new files in such a directory without
+// -g: the process's group, not the directory's old one. Before,
+// treesync, which sets directory attributes when their contents are
+// done, made them with the old group and bit (seed 117852).
+func TestBackupDirInSetgidRootVsRsync(t *testing.T) {
+	at, now := tree.At(100, 0), tree.At(200, 0)
+	stale := []tree.Node{{Path: "f", Data: []byte("old"), Mtime: at},
+		{Path: "sub", Kind: tree.Dir, Mode: 0o2775, Owner: true, GID: 100, Mtime: at}, {Path: "sub/f", Data: []byte("old"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mode: 0o2775, Owner: true, GID: 100, Mtime: at}}
+	for _, c := range []struct {
+		rootMode uint32
+		opts     []string
+	}{
+		{0o755, []string{"-a", "--backup-dir=bk"}},
+		{0o755, []string{"-rlt", "-p", "--backup-dir=bk/deep/er"}},
+		{0o2755, []string{"-a", "--backup-dir=bk"}},
+		{0o755, []string{"-a", "--no-p", "--backup-dir=bk"}},
+	} {
+		source := []tree.Node{{Path: "f", Data: []byte("new"), Mtime: now}, {Path: "sub", Kind: tree.Dir, Mode: c.rootMode, Mtime: at},
+			{Path: "sub/f", Data: []byte("new"), Mtime: now}, {Path: "sub/n", Data: []byte("n"), Mtime: now}, {Path: "sub/d", Kind: tree.Dir, Mtime: at},
+			{Path: ".", Kind: tree.Dir, Mode: c.rootMode, Mtime: at}}
+		t.Run(fmt.Sprintf("%04o %s", c.rootMode, strings.Join(c.opts, " ")), func(t *testing.T) {
+			dir := t.TempDir()
+			src, dst, ref := filepath.Join(dir, "src"), filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+			build(t, src, source)
+			build(t, dst, stale)
+			build(t, ref, stale)
+			args := append([]string{"-i"}, c.opts...)
+			r := execIn(t, "", slices.Concat([]string{binary}, args, []string{src + "/", dst + "/"})...)
+			rr := execIn(t, "", slices.Concat([]string{"rsync"}, args, []string{src + "/", ref + "/"})...)
+			if r.code != 0 || rr.code != 0 || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+				t.Fatalf("exit codes or itemized lines differ\n%s\n%s", r, rr)
+			}
+			// (rsync makes the backup directory after it has set the
+			// root's time: its root has the run's time)
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+			var st, rst unix.Stat_t
+			if err := errors.Join(unix.Stat(filepath.Join(dst, "bk"), &st), unix.Stat(filepath.Join(ref, "bk"), &rst)); err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode != rst.Mode || st.Gid != rst.Gid {
+				t.Errorf("bk: mode %o group %d; rsync's %o group %d", st.Mode, st.Gid, rst.Mode, rst.Gid)
 			}
 		})
 	}

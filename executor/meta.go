@@ -206,21 +206,17 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	if e.pruned(d) {
 		return
 	}
-	want := d.Action.Src
-	if e.opts.DryRun || d.DstFd < 0 || d.Top() || want == nil || e.ctx.Err() != nil || e.deletingPass {
+	if e.opts.DryRun || d.DstFd < 0 || d.Top() || d.Action.Src == nil || e.ctx.Err() != nil || e.deletingPass {
 		return
 	}
 	if e.impliedOnly(d.Path) {
 		e.defaultMode(d)
 		return
 	}
-	part := mergedPart(d)
-	if part == mergedLater {
-		return // another source's, as its walk left it
+	if !e.givesDirMeta(d) {
+		return
 	}
-	if d.Parent == nil && e.list.List != nil && !e.list.List.NamesRoot() {
-		return // the list does not name the source directory itself: rsync leaves DST's attributes
-	}
+	want, part := d.Action.Src, mergedPart(d)
 	if e.overlay != nil && e.opts.RemoveSourceFiles {
 		w := *want
 		w.Mtime = e.overlay.sourceTime(want)
@@ -235,6 +231,50 @@ func (e *Executor) dirDone(d *walker.Dir) {
 		e.fail(itemPath(d, "", planner.KindDir), err)
 	} else if part == mergedFirst && e.pol.Times && !e.pol.OmitDirTimes {
 		e.overlay.stamp(d.Path, want.Mtime)
+	}
+}
+
+// givesDirMeta reports whether dirDone gives d the source directory's
+// attributes: not in a dry run, nor where d is no directory of the
+// transfer: the one above a source named without a slash, another
+// source's (mergedLater), one that only leads to listed paths
+// (--no-implied-dirs), the root where a list does not name it (rsync
+// leaves DST's attributes).
+func (e *Executor) givesDirMeta(d *walker.Dir) bool {
+	return !e.opts.DryRun && d.DstFd >= 0 && !d.Top() && d.Action.Src != nil && !e.deletingPass &&
+		!e.impliedOnly(d.Path) && mergedPart(d) != mergedLater &&
+		(d.Parent != nil || e.list.List == nil || e.list.List.NamesRoot())
+}
+
+// inheritEarly gives the directory d, before anything is made in it, the
+// group and the setgid bit dirDone will give it, as rsync sets a
+// directory's attributes before it fills it: what is made inside takes
+// them (a setgid directory's group, and the bit on new directories), not
+// those it had (seed 117852: --backup-dir in a root the run took the bit
+// from). The rest of its attributes wait for dirDone, which sets them all.
+func (e *Executor) inheritEarly(d *walker.Dir) {
+	if e.pol.FakeSuper || !e.givesDirMeta(d) || d.Action.Src.Kind != planner.KindDir {
+		return
+	}
+	want, old := d.Action.Src, d.Action.Dst
+	if old != nil && old.Kind != planner.KindDir {
+		old = nil // (replaced by the new directory)
+	}
+	final := e.modeFor(want, old, e.permsAbove(d))
+	flip := e.pol.Perms && (old == nil || (old.Mode^final)&setgid != 0) // (a new one: what its parent gave it)
+	regroup := e.pol.SetsGroup(want.GID) && (old == nil || old.GID != want.GID)
+	if !flip && !regroup {
+		return // (nothing to change: no stat)
+	}
+	st, err := platform.Fstat(d.DstFd)
+	if err != nil {
+		return // (dirDone reports it)
+	}
+	if regroup && st.GID != want.GID {
+		_ = e.fs.Fchown(d.DstFd, -1, int(want.GID)) // (refused: dirDone's error to report)
+	}
+	if mode := st.Mode & platform.ModePerm; flip && (mode^final)&setgid != 0 {
+		_ = e.fs.Fchmod(d.DstFd, mode^setgid)
 	}
 }
 

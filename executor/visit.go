@@ -33,6 +33,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	}
 	if p.First {
 		e.reportBlind(d, pol)
+		e.inheritEarly(d)
 	}
 	rules, err := e.rulesFor(d, p)
 	if err != nil {
