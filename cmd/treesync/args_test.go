@@ -70,7 +70,11 @@ func TestNegations(t *testing.T) {
 		{[]string{"-h", "--no-h", "-h"}, []string{"--no-human-readable", "--human-readable"}},
 		{[]string{"-a", "--no-inc-recursive", "--no-motd", "--no-i-r"}, []string{"-a"}},
 		{[]string{"--no-super"}, []string{"--no-super"}},
-		{[]string{"-a", "--exclude", "--no-p"}, []string{"-a", "--exclude", "--no-p"}}, // a value
+		{[]string{"--super", "--fake-super", "--no-super"}, []string{"--no-super"}},
+		{[]string{"--delete-delay", "--del", "-a"}, []string{"--delete-during", "-a"}}, // (rsync's one setting: the last wins)
+		{[]string{"--del", "--delete-delay"}, []string{"--delete-delay"}},
+		{[]string{"--delete-during", "--delete-after"}, []string{"--delete-during", "--delete-after"}}, // (a usage error, as rsync's)
+		{[]string{"-a", "--exclude", "--no-p"}, []string{"-a", "--exclude", "--no-p"}},                 // a value
 		{[]string{"-r", "--chown=1:2", "--no-o"}, []string{"-r", "--chown=1:2", "--no-owner"}},
 		{[]string{"-r", "--no-o", "--chown=1:"}, []string{"-r", "--chown=1:"}},
 		{[]string{"-a", "--usermap", "*:5", "--no-g"}, []string{"-a", "--usermap", "*:5", "--no-group"}},

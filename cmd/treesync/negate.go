@@ -34,7 +34,7 @@ func archiveParts() []string {
 // takesValue is reorderArgs' (valueFlags); the map of flag names is
 // built only for a command line with a --no- in it.
 func negations(opts []string, flags []cli.Flag, takesValue map[string]bool) []string {
-	opts = lastSuper(expandPairs(opts, takesValue))
+	opts = lastOfSettings(expandPairs(opts, takesValue))
 	if !slices.ContainsFunc(opts, func(a string) bool { return strings.HasPrefix(a, "--no-") }) {
 		return opts
 	}
@@ -166,7 +166,7 @@ func lastNegation(opts []string, primary map[string]string, takesValue map[strin
 
 // negated reports whether a is a --no- form rsync takes, and the flags it
 // turns off (none for an option treesync has only off). --no-super is
-// an option of its own (lastSuper).
+// an option of its own (lastOfSettings).
 func negated(a string, primary map[string]string) ([]string, bool) {
 	name, ok := strings.CutPrefix(a, "--no-")
 	if !ok || !isNegatable(name) {
@@ -293,18 +293,28 @@ func primaryNames(flags []cli.Flag) map[string]string {
 	return m
 }
 
-// lastSuper keeps the last of --super, --no-super and --fake-super,
-// which set one setting in rsync (the last wins).
-func lastSuper(opts []string) []string {
-	isSuper := func(a string) bool { return a == "--super" || a == "--no-super" || a == "--fake-super" }
+// lastOfSettings keeps the last of the options that set one setting in
+// rsync, where the last given wins: --super, --no-super and
+// --fake-super; --delete-during (--del) and --delete-delay, rsync's one
+// "delete during" setting in two ways (combined with --delete-before or
+// --delete-after, any is a usage error all the same).
+func lastOfSettings(opts []string) []string {
+	for _, setting := range [][]string{{"--super", "--no-super", "--fake-super"}, {"--delete-during", "--del", "--delete-delay"}} {
+		opts = lastOf(opts, setting)
+	}
+	return opts
+}
+
+// lastOf keeps, of the options in setting, the last one opts give.
+func lastOf(opts, setting []string) []string {
 	last := -1
 	for i, a := range opts {
-		if isSuper(a) {
+		if slices.Contains(setting, a) {
 			last = i
 		}
 	}
 	if last < 0 {
 		return opts
 	}
-	return slices.DeleteFunc(slices.Clone(opts), func(a string) bool { return isSuper(a) && a != opts[last] })
+	return slices.DeleteFunc(slices.Clone(opts), func(a string) bool { return slices.Contains(setting, a) && a != opts[last] })
 }
