@@ -762,3 +762,27 @@ func TestFakeSuperUnreadableFileAsOrdinaryUserVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestIDMapsAsOrdinaryUserVsRsync: --groupmap and --chown's group turn
+// on -g for an ordinary user too, as rsync's do: the groups mapped to,
+// where they are the user's, are given; a group the user cannot give an
+// existing file (another user's) is an error, exit 23, and a dry run
+// itemizes it (seed 4074). treesync left groups alone under either
+// option, silently, also those asked for by -a.
+func TestIDMapsAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	at, now := tree.At(100, 0), tree.At(200, 0)
+	own := func(p string, gid int) tree.Node {
+		return tree.Node{Path: p, Data: []byte(p), Mtime: at, Owner: true, UID: 65534, GID: gid}
+	}
+	source := []tree.Node{own("root", 0), own("nobody", 65534), own("users", 100), own("theirs", 0),
+		{Path: "d", Kind: tree.Dir, Mtime: at, Owner: true, UID: 65534, GID: 0}, own("d/f", 0),
+		{Path: ".", Kind: tree.Dir, Mtime: now}}
+	stale := []tree.Node{own("nobody", 65534), own("users", 65534),
+		{Path: "theirs", Data: []byte("theirs"), Mtime: at, Owner: true, UID: 2, GID: 2}, {Path: ".", Kind: tree.Dir, Mtime: now}}
+	for _, opts := range [][]string{{"-rt", "--groupmap=65534:100"}, {"-a", "--groupmap=0:100"}, {"-a", "--groupmap=*:100"},
+		{"-rt", "--chown=:100"}, {"-a", "--chown=65534:100"}, {"-a", "--groupmap=*:0"}, {"-a", "--chown=:100", "--no-g"},
+		{"-a", "--groupmap=0:65534"}, {"-a", "-n", "--groupmap=0:65534"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareRuns(t, userRuns{}, opts, source, stale, nil) })
+	}
+}

@@ -13,7 +13,8 @@ import (
 )
 
 // buildTransform parses --chmod and --chown. --chown implies preserving
-// the owner and group it names (effective as root, as in rsync).
+// the owner and group it names, as in rsync: the owner only as root, the
+// group also as an ordinary user, where it is one of the user's.
 func buildTransform(c *cli.Context, pol *planner.Policy) (*planner.Transform, error) {
 	t := &planner.Transform{UID: -1, GID: -1}
 	if s := c.String("chmod"); s != "" {
@@ -33,7 +34,7 @@ func buildTransform(c *cli.Context, pol *planner.Policy) (*planner.Transform, er
 			return nil, fmt.Errorf("--chown: %w", err)
 		}
 		pol.Owner = pol.Root && (pol.Owner || t.UID >= 0) && !c.Bool("no-owner") // (a --no-o after it)
-		pol.Group = pol.Root && (pol.Group || t.GID >= 0) && !c.Bool("no-group")
+		pol.Group = (pol.Group || t.GID >= 0) && !c.Bool("no-group")
 	}
 	if err := idMaps(c, t, pol); err != nil {
 		return nil, err
@@ -45,9 +46,10 @@ func buildTransform(c *cli.Context, pol *planner.Policy) (*planner.Transform, er
 	return t, nil
 }
 
-// idMaps reads --usermap and --groupmap, which turn on -o and -g (as
-// root), as rsync's do; --chown is the same as "*:USER" and "*:GROUP",
-// so it goes with neither.
+// idMaps reads --usermap and --groupmap, which turn on -o (as root) and
+// -g (an ordinary user's run then gives its own groups), as rsync's do;
+// --chown is the same as "*:USER" and "*:GROUP", so it goes with
+// neither.
 func idMaps(c *cli.Context, t *planner.Transform, pol *planner.Policy) error {
 	for _, m := range []struct {
 		flag   string
@@ -56,7 +58,7 @@ func idMaps(c *cli.Context, t *planner.Transform, pol *planner.Policy) error {
 		set    func(func(uint32) uint32)
 	}{
 		{"usermap", lookupUser, userName, func(f func(uint32) uint32) { t.MapUID, pol.Owner = f, pol.Root && !c.Bool("no-owner") }},
-		{"groupmap", lookupGroup, groupName, func(f func(uint32) uint32) { t.MapGID, pol.Group = f, pol.Root && !c.Bool("no-group") }},
+		{"groupmap", lookupGroup, groupName, func(f func(uint32) uint32) { t.MapGID, pol.Group = f, !c.Bool("no-group") }},
 	} {
 		s := c.String(m.flag)
 		if s == "" {
