@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"cmp"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -784,5 +785,31 @@ func TestIDMapsAsOrdinaryUserVsRsync(t *testing.T) {
 		{"-rt", "--chown=:100"}, {"-a", "--chown=65534:100"}, {"-a", "--groupmap=*:0"}, {"-a", "--chown=:100", "--no-g"},
 		{"-a", "--groupmap=0:65534"}, {"-a", "-n", "--groupmap=0:65534"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareRuns(t, userRuns{}, opts, source, stale, nil) })
+	}
+}
+
+// TestUnlistableDeletedDirAsOrdinaryUserVsRsync: a directory to delete
+// that uid 65534 may not list (another user's, 0700) is an I/O error,
+// as rsync's: it is tried all the same (one that is empty goes; else
+// "cannot delete non-empty directory", and a dry run itemizes it) and
+// the deletions in the directories after it are skipped ("IO error
+// encountered -- skipping file deletion"). treesync reported the error
+// and deleted the rest (seed 4321).
+func TestUnlistableDeletedDirAsOrdinaryUserVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	other := func(n tree.Node) tree.Node { n.Owner, n.UID, n.GID = true, 2, 2; return n }
+	source := []tree.Node{{Path: "keep", Data: []byte("k"), Mtime: at}, {Path: "z", Kind: tree.Dir, Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, shut := range [][]tree.Node{
+		{other(tree.Node{Path: "a", Kind: tree.Dir, Mode: 0o700, Mtime: at}), other(tree.Node{Path: "a/f", Data: []byte("f"), Mtime: at})},
+		{other(tree.Node{Path: "a", Kind: tree.Dir, Mode: 0o700, Mtime: at})},
+	} {
+		stale := append(slices.Clone(shut), tree.Node{Path: "keep", Data: []byte("k"), Mtime: at}, tree.Node{Path: "old", Data: []byte("o"), Mtime: at},
+			tree.Node{Path: "z", Kind: tree.Dir, Mtime: at}, tree.Node{Path: "z/gone", Data: []byte("g"), Mtime: at},
+			tree.Node{Path: ".", Kind: tree.Dir, Mtime: at})
+		for _, opts := range [][]string{{"-rt", "--delete"}, {"-rt", "-n", "--delete"}, {"-rt", "--delete-during"}} {
+			t.Run(fmt.Sprintf("%d %s", len(shut), strings.Join(opts, " ")), func(t *testing.T) { compareRuns(t, userRuns{}, opts, source, stale, nil) })
+		}
 	}
 }

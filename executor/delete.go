@@ -185,7 +185,8 @@ func (e *Executor) finishDeletes() {
 	// decides where --max-delete stops: seed 114591).
 	slices.SortStableFunc(dels, func(x, y delayedDelete) int { return comparePaths(x.dir, y.dir) })
 	swept := make(map[string]bool) // directories deleted whole, kept or not
-	for start := 0; start < len(dels); {
+	// (a directory that could not be listed holds the rest: removeUnlisted)
+	for start := 0; start < len(dels) && !e.holdDeletes(false); {
 		end := start + 1
 		for end < len(dels) && dels[end].dir == dels[start].dir {
 			end++

@@ -133,6 +133,8 @@ func (e *Executor) unlink(d *walker.Dir, dirfd int, name string, k planner.Kind,
 func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (kept bool, err error) {
 	held, err := e.emptyDir(d, dirfd, name, path, room, rules)
 	switch {
+	case !room && unlistedDir(err):
+		return e.removeUnlisted(d, dirfd, name, path, err)
 	case err != nil || held == heldProtected:
 		return held != heldNone, err
 	case held == heldBackups:
@@ -148,6 +150,8 @@ func (e *Executor) removeTree(d *walker.Dir, dirfd int, name, path string, room 
 func (e *Executor) removeNested(d *walker.Dir, dirfd int, name, path string, rules *filter.Rules) (kept bool, err error) {
 	held, err := e.emptyDir(d, dirfd, name, path, false, rules)
 	switch {
+	case unlistedDir(err):
+		return e.removeUnlisted(d, dirfd, name, path, err)
 	case err != nil && !errors.Is(err, errDeleteLimit):
 		return held != heldNone, err
 	case err != nil || held != heldNone:
@@ -170,6 +174,39 @@ func (e *Executor) tryKept(path string) (kept bool, err error) {
 	}
 	e.say("cannot delete non-empty directory: %s", e.escape(path))
 	return true, nil
+}
+
+// unlistedError is the failure to open a directory to delete, to list
+// what it holds.
+type unlistedError struct{ err error }
+
+func (u unlistedError) Error() string { return u.err.Error() }
+func (u unlistedError) Unwrap() error { return u.err }
+
+// unlistedDir reports an unlistedError in err.
+func unlistedDir(err error) bool {
+	var u unlistedError
+	return errors.As(err, &u)
+}
+
+// removeUnlisted is rsync's way with a directory to delete it could not
+// list (another user's, 0700): an I/O error, which holds the deletions
+// still to come in other directories (rsync's "IO error encountered"),
+// and a try at the directory all the same, which only an empty one
+// survives; a dry run counts and itemizes its deletion (seed 4321 as
+// uid 65534).
+func (e *Executor) removeUnlisted(d *walker.Dir, dirfd int, name, path string, err error) (kept bool, _ error) {
+	e.del.listFailed.Store(true)
+	e.fail(path, err)
+	if e.opts.DryRun {
+		return e.tryKept(path)
+	}
+	kept, err = e.rmdirDeleted(d, dirfd, name, path, false)
+	if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+		e.say("cannot delete non-empty directory: %s", e.escape(path))
+		return true, nil
+	}
+	return kept, err
 }
 
 // rmdirDeleted removes the emptied directory name inside dirfd: a
@@ -214,6 +251,9 @@ const (
 // emptyDir deletes what the directory name holds, and says what is left.
 func (e *Executor) emptyDir(d *walker.Dir, dirfd int, name, path string, room bool, rules *filter.Rules) (h held, err error) {
 	fd, mode, unlocked, err := e.openUnlocked(dirfd, name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		err = unlistedError{err}
+	}
 	if err != nil {
 		return heldNone, fmt.Errorf("open %s for deletion: %w", path, err)
 	}
