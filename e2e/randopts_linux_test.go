@@ -263,8 +263,11 @@ func seededOptions(seed int, opts []string) []string {
 
 // moreOptions adds one of --append, --append-verify, -E without -p, -k,
 // -K, --chown, -U (by seed % 17), and one of -d for -r, --usermap,
-// --groupmap, --preallocate, --max-delete=1 (by seed % 23), and
-// --fake-super (seed % 29 == 7).
+// --groupmap, --preallocate, --max-delete=1 (by seed % 23), a group
+// map to group 100, which uid 65534's runs may give (seed % 113 == 7,
+// unless one of those mapped already: seed 4074 found --groupmap and
+// --chown turned -g off for such a user), and --fake-super (seed % 29 ==
+// 7).
 func moreOptions(seed int, opts []string) []string {
 	switch seed % 23 {
 	case 1:
@@ -294,6 +297,12 @@ func moreOptions(seed int, opts []string) []string {
 	case slices.Contains(opts, "--remove-source-files") && i == 11: // -k follows links as -L does (above)
 	default:
 		opts = append(opts, more[i]...)
+	}
+	mapped := slices.ContainsFunc(opts, func(o string) bool {
+		return strings.HasPrefix(o, "--chown") || strings.HasPrefix(o, "--usermap") || strings.HasPrefix(o, "--groupmap")
+	})
+	if seed%113 == 7 && !mapped {
+		opts = append(opts, []string{"--chown=:100", "--groupmap=*:100", "--groupmap=0:100,65534:100"}[seed/113%3])
 	}
 	// (without -o and -g, rsync 3.5 keeps an uninitialised owner in
 	// user.rsync.%stat: README; and it itemizes a new owner it fails to
