@@ -522,3 +522,52 @@ func TestReferenceXattrsVsRsync(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceAccessTimeVsRsync: under -U a reference file that matches
+// but for its access time is still an exact match, as rsync's is (its
+// match leaves the access time out): --compare-dest leaves the file out
+// and itemizes the difference (".f......u.."), --link-dest links it and
+// gives the link the source's access time, --copy-dest copies it ("cf").
+// treesync took such a file for a match in content only and copied it,
+// under --compare-dest and --link-dest too (seed 120595).
+func TestReferenceAccessTimeVsRsync(t *testing.T) {
+	at, later := tree.At(100, 0), tree.At(150, 0)
+	for _, c := range []struct {
+		opts    []string
+		refTime time.Time
+	}{
+		{[]string{"-rlt", "-U", "--compare-dest=../alt"}, at}, {[]string{"-rlt", "-U", "--link-dest=../alt"}, at},
+		{[]string{"-rlt", "-U", "--copy-dest=../alt"}, at}, {[]string{"-rl", "-U", "--no-t", "--size-only", "--compare-dest=../alt"}, later},
+		{[]string{"-rlt", "--compare-dest=../alt"}, at},
+	} {
+		t.Run(strings.Join(c.opts, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			src, alt := filepath.Join(dir, "src"), filepath.Join(dir, "alt")
+			dst, ref := filepath.Join(dir, "treesync"), filepath.Join(dir, "rsync")
+			build(t, src, []tree.Node{{Path: "f", Data: []byte("same"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}})
+			var r, rr result
+			for _, run := range []struct {
+				tool, to string
+				got      *result
+			}{{binary, dst, &r}, {"rsync", ref, &rr}} {
+				build(t, alt, []tree.Node{{Path: "f", Data: []byte("same"), Mtime: c.refTime}, {Path: ".", Kind: tree.Dir, Mtime: at}})
+				ts := []unix.Timespec{unix.NsecToTimespec(tree.At(120, 0).UnixNano()), {Nsec: unix.UTIME_OMIT}}
+				must(t, unix.UtimesNanoAt(unix.AT_FDCWD, filepath.Join(alt, "f"), ts, 0))
+				must(t, os.Mkdir(run.to, 0o755))
+				*run.got = execIn(t, "", slices.Concat([]string{run.tool, "-i"}, c.opts, []string{src + "/", run.to + "/"})...)
+				if run.tool == binary { // (rsync's run gets a fresh reference: -U's link moves its access time)
+					must(t, os.RemoveAll(alt))
+				}
+			}
+			if r.code != 0 || rr.code != 0 || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+				t.Fatalf("exit codes or itemized lines differ\n%s\n%s", r, rr)
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+			var st, rst unix.Stat_t
+			err, rerr := unix.Stat(filepath.Join(dst, "f"), &st), unix.Stat(filepath.Join(ref, "f"), &rst)
+			if (err == nil) != (rerr == nil) || st.Atim != rst.Atim {
+				t.Errorf("f: atime %v (%v); rsync's %v (%v)", st.Atim, err, rst.Atim, rerr)
+			}
+		})
+	}
+}

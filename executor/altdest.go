@@ -159,7 +159,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		}
 	}
 	if level == altExact && e.opts.AltMode != AltCopy {
-		e.printSettled(d, a, e.settledOp(true)) // (left out or linked: -ii lists it)
+		e.printSettledAs(d, a, e.settledOp(true), e.settledChange(a, fd, st)) // (left out or linked: -ii lists it)
 		return true, nil, nil
 	}
 	ref := e.refEntry(fd, a.Name, st)
@@ -209,7 +209,7 @@ func (e *Executor) altLevel(s, ref *planner.Entry, src, fd int) altMatch {
 		return altNone
 	case !e.altSameContent(s, ref, src, fd):
 		return altBasis
-	case e.pol.MetaChange(s, ref) != 0:
+	case e.pol.MetaChange(s, ref)&^planner.ChangeAtime != 0: // (rsync's exact match leaves out the access time: seed 120595)
 		return altContent
 	}
 	return altExact
@@ -299,12 +299,25 @@ func (e *Executor) standIn(d *walker.Dir, a planner.Action, fd int, st platform.
 		var refused bool
 		if refused, err = e.linkRef(d, a, fd, want); refused {
 			op, err = planner.OpLocal, e.copyAlt(d, a, fd, st, want)
+		} else if err == nil && e.pol.Atimes && e.refEntry(fd, a.Name, st).Atime != a.Src.Atime {
+			err = e.fs.LutimesAt(d.DstFd, a.Name, a.Src.Atime, platform.OmitTime) // (-U: the link gets the source's, as rsync's)
 		}
 	}
 	if err == nil {
-		e.printSettled(d, a, op)
+		e.printSettledAs(d, a, op, e.settledChange(a, fd, st))
 	}
 	return err
+}
+
+// settledChange is what rsync's line for a new file a reference (fd,
+// st) settled shows: under --compare-dest the access time (-U), which
+// its exact match leaves out, where it differs.
+func (e *Executor) settledChange(a planner.Action, fd int, st platform.Stat) planner.Change {
+	if e.opts.AltMode != AltCompare || !e.pol.Atimes {
+		return 0
+	}
+	ref := e.refEntry(fd, a.Name, st)
+	return e.pol.MetaChange(a.Src, &ref) & planner.ChangeAtime
 }
 
 // refUnreadable is fromAlt's outcome after copying from the reference
@@ -398,11 +411,22 @@ func (e *Executor) settledOp(handled bool) planner.Op {
 // special file a reference tree may have settled, op as settledOp says
 // (OpLocal, "cf", for a copy made where the kernel refused the link).
 func (e *Executor) printSettled(d *walker.Dir, a planner.Action, op planner.Op) {
-	if !e.opts.ItemizeAll {
+	e.printSettledAs(d, a, op, 0)
+}
+
+// printSettledAs is printSettled for a settled entry that still differs
+// in change from the reference: a line without -ii too.
+func (e *Executor) printSettledAs(d *walker.Dir, a planner.Action, op planner.Op, change planner.Change) {
+	if !e.opts.ItemizeAll && change == 0 {
 		return
 	}
 	k := a.Src.Kind
-	e.printLine(item{op: op, kind: k, path: itemPath(d, a.Name, k), target: a.Src.Target(), ent: a.Src})
+	it := item{op: op, kind: k, change: change, path: itemPath(d, a.Name, k), target: a.Src.Target(), ent: a.Src}
+	if change != 0 {
+		e.print(it)
+		return
+	}
+	e.printLine(it)
 }
 
 // redundantFile handles an existing destination file that an exact match
