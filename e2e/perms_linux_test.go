@@ -218,6 +218,23 @@ func TestInPlaceBackupXattrsVsRsync(t *testing.T) {
 	}
 }
 
+// TestAppendVerifyRedoInPlaceVsRsync: a file --append-verify finds
+// differing in the part already there is written again whole in place,
+// as rsync's (--append implies --inplace): its other names (not kept by
+// -H) see the new data, and its -b backup is a copy, without the ACLs,
+// as rsync's. treesync replaced it by a new file and linked the old one
+// as its backup, ACLs and all (seed 118227).
+func TestAppendVerifyRedoInPlaceVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "f", Data: []byte("new data, longer"), Mtime: at}, {Path: "g", Data: []byte("new data, longer"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "f", Data: []byte("old"), Mtime: tree.At(50, 0), Xattrs: map[string]string{tree.XattrACLAccess: tree.SimpleACL(0o644, 1, 4)}},
+		{Path: "h", Kind: tree.Hardlink, Target: "f"}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-aA", "--append-verify", "--backup-dir=bk"}, {"-a", "--append-verify", "-b"}, {"-rlt", "--append-verify"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}
+
 // TestUmaskVsRsync runs both tools under other umasks: new entries
 // whose permissions are not preserved, and the directories a run makes
 // of its own (--backup-dir, --partial-dir), get what the umask leaves,

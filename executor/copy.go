@@ -153,7 +153,7 @@ func (e *Executor) writeFile(d *walker.Dir, a planner.Action, src int, want *pla
 			return err
 		}
 	}
-	if e.opts.Inplace && existing {
+	if (e.opts.Inplace || e.pol.Append) && existing { // (--append implies --inplace, as rsync's)
 		return e.copyInPlace(d, a, src, want, change, path)
 	}
 	return e.copyStable(d, a, src, want, change, path)
@@ -162,8 +162,9 @@ func (e *Executor) writeFile(d *walker.Dir, a planner.Action, src int, want *pla
 // appendTo writes to the shorter destination file only what the source
 // has past its end (--append), in place; under --append-verify it first
 // checks that the part there matches the source, and when it does not,
-// handled is false: the file is copied whole instead, as rsync re-sends
-// it.
+// handled is false: the file is copied whole instead, in place, as
+// rsync re-sends it (its backup then a copy, without the ACLs, as
+// rsync's: seed 118227).
 func (e *Executor) appendTo(d *walker.Dir, a planner.Action, src int, want *planner.Entry, change planner.Change, path string) (handled bool, err error) {
 	fd, st, err := e.openForUpdate(d, a.Name, src, want)
 	if err != nil {
