@@ -408,3 +408,21 @@ func compareDeletions(t *testing.T, args []string, source, stale []tree.Node) {
 		t.Errorf("skipped or kept deletions differ:\n%s\n%s", r, rr)
 	}
 }
+
+// TestDeleteBeforeHeldBySourceOnlyErrorVsRsync: under --delete-before a
+// listing error in a directory only the source has (a symlink -L cannot
+// follow) holds every deletion, as rsync's, which lists the whole source
+// before it deletes ("IO error encountered -- skipping file deletion").
+// treesync's pass did not look into such directories and deleted
+// (seed 118356).
+func TestDeleteBeforeHeldBySourceOnlyErrorVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "new", Kind: tree.Dir, Mtime: at}, {Path: "new/deep", Kind: tree.Dir, Mtime: at},
+		{Path: "new/deep/l", Kind: tree.Symlink, Target: "nowhere", Mtime: at},
+		{Path: "new/deep/u", Kind: tree.Symlink, Target: "/nonexistent-treesync", Mtime: at}, {Path: "f", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "old", Data: []byte("o"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-rLt", "--delete-before"}, {"-rLt", "-n", "--delete-before"}, {"-rt", "--copy-unsafe-links", "--delete-before"}, {"-rLt", "--delete-after"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}

@@ -425,6 +425,7 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 	if e.prunable(d) {
 		switch {
 		case d.Action.Dst == nil && d.Action.Op == planner.OpDir:
+		case d.Action.Op == planner.OpMkdir && e.deletingPass: // (looked into for listing errors only: made by the transfer)
 		case d.Action.Op == planner.OpMkdir:
 			e.unmake(d)
 		case e.deletingPass:
