@@ -100,8 +100,10 @@ func (e *Executor) visitRoot(d *walker.Dir) {
 	e.printDir(d, d.Action)
 }
 
+// warnHeld warns, once in the run as rsync does, that d's deletions are
+// held by a listing error.
 func (e *Executor) warnHeld(d *walker.Dir, held bool) {
-	if held {
+	if held && !e.del.warned.Swap(true) {
 		e.opts.Log.Warn().Str("path", itemPath(d, "", planner.KindDir)).
 			Msg("IO error encountered -- skipping file deletion")
 	}
