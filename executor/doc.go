@@ -19,7 +19,8 @@
 // temporary name, filled with files under their own names, and renamed
 // into place when they are in.
 // Directory metadata is applied when everything inside a directory is
-// done, so deepest first. Per-file errors are recorded and the run goes
+// done, so deepest first; its group and setgid bit, which what is made
+// inside inherits, before anything is (inheritEarly). Per-file errors are recorded and the run goes
 // on; errors no file can get around (ENOSPC, EROFS, a vanished destination
 // root) cancel the run.
 //
