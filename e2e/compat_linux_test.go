@@ -970,6 +970,7 @@ func TestBackupDirInSetgidRootVsRsync(t *testing.T) {
 	} {
 		source := []tree.Node{{Path: "f", Data: []byte("new"), Mtime: now}, {Path: "sub", Kind: tree.Dir, Mode: c.rootMode, Mtime: at},
 			{Path: "sub/f", Data: []byte("new"), Mtime: now}, {Path: "sub/n", Data: []byte("n"), Mtime: now}, {Path: "sub/d", Kind: tree.Dir, Mtime: at},
+			{Path: "sub/d/e", Kind: tree.Dir, Mode: c.rootMode, Mtime: at}, {Path: "sub/d/e/f", Data: []byte("f"), Mtime: now},
 			{Path: ".", Kind: tree.Dir, Mode: c.rootMode, Mtime: at}}
 		t.Run(fmt.Sprintf("%04o %s", c.rootMode, strings.Join(c.opts, " ")), func(t *testing.T) {
 			dir := t.TempDir()

@@ -71,6 +71,7 @@ type Executor struct {
 	// (readonly.go, unlisted.go).
 	modesBind bool
 	euid      int
+	egid      int64 // -1 where there is none (windows)
 }
 
 // task is a batch of one directory's items for a copy worker.
@@ -89,6 +90,10 @@ func New(opts Options) *Executor {
 	e.copier = platform.NewCopier(copyOpts)
 	e.umask = platform.Umask() // before any goroutine: Umask sets and restores it
 	e.euid = platform.Geteuid()
+	e.egid = -1
+	if g := platform.Groups(); len(g) > 0 {
+		e.egid = int64(g[0])
+	}
 	e.modesBind = e.euid != 0 && !opts.Policy.FakeSuper && !opts.DryRun
 	e.fs = kernelFS{copier: e.copier}
 	if opts.fs != nil {

@@ -261,8 +261,9 @@ func (e *Executor) inheritEarly(d *walker.Dir) {
 		old = nil // (replaced by the new directory)
 	}
 	final := e.modeFor(want, old, e.permsAbove(d))
-	flip := e.pol.Perms && (old == nil || (old.Mode^final)&setgid != 0) // (a new one: what its parent gave it)
-	regroup := e.pol.SetsGroup(want.GID) && (old == nil || old.GID != want.GID)
+	inherits := old == nil && e.inheritsSetgid(d) // (a new one: what its parent gave it)
+	flip := e.pol.Perms && (inherits || (old == nil && final&setgid != 0) || (old != nil && (old.Mode^final)&setgid != 0))
+	regroup := e.pol.SetsGroup(want.GID) && (inherits || (old == nil && int64(want.GID) != e.egid) || (old != nil && old.GID != want.GID))
 	if !flip && !regroup {
 		return // (nothing to change: no stat)
 	}
@@ -276,6 +277,23 @@ func (e *Executor) inheritEarly(d *walker.Dir) {
 	if mode := st.Mode & platform.ModePerm; flip && (mode^final)&setgid != 0 {
 		_ = e.fs.Fchmod(d.DstFd, mode^setgid)
 	}
+}
+
+// inheritsSetgid reports whether the new directory d may have taken a
+// setgid bit and group from its parent, so that a stat must tell: the
+// parent has the bit, had it or will have it, or is not known (no
+// syscall for a new tree under a parent without the bit).
+func (e *Executor) inheritsSetgid(d *walker.Dir) bool {
+	p := d.Parent
+	switch {
+	case p == nil || p.Action.Src == nil || p.Action.Src.Mode&setgid != 0:
+		return true
+	case e.pol.Perms && !e.pol.FakeSuper && e.givesDirMeta(p):
+		return false // (inheritEarly gave it the source's mode, without the bit)
+	case p.Action.Dst != nil:
+		return p.Action.Dst.Kind != planner.KindDir || p.Action.Dst.Mode&setgid != 0
+	}
+	return e.inheritsSetgid(p)
 }
 
 // defaultMode gives a directory --no-implied-dirs made the mode a new
