@@ -424,7 +424,7 @@ func linkedName(rel string) string {
 }
 
 // linkTemp is the name of rsync's temporary hard link.
-var linkTemp = regexp.MustCompile(`^\.(.+)\.[0-9]+$`)
+var linkTemp = regexp.MustCompile(`(?s)^\.(.+)\.[0-9]+$`) // (a name may hold a newline: seed 7988)
 
 // sameAsRsync makes treesync's non-directory entry rel what rsync left
 // there, where a hard link the kernel refused rsync (another user's file
