@@ -118,7 +118,8 @@ func TestPruneVsRsync(t *testing.T) {
 	for _, opts := range [][]string{{"-a", "-m", "--exclude=*.o"}, {"-a", "-m", "--delete", "--exclude=*.o"},
 		{"-an", "-m", "--delete", "--exclude=*.o"}, {"-a", "-m", "--delete-before", "--exclude=*.o"},
 		{"-a", "-m", "--delete-after", "--exclude=*.o"}, {"-a", "-m", "--delete-during", "--exclude=*.o"},
-		{"-a", "-m", "--delete-delay", "--exclude=*.o"}, {"-a", "-m", "--delete-during", "--exclude=*.o", "-v"}} {
+		{"-a", "-m", "--delete-delay", "--exclude=*.o"}, {"-a", "-m", "--delete-during", "--exclude=*.o", "-v"},
+		{"-a", "-m", "--delete-during", "--exclude=*.o", "--chown=1:2"}, {"-a", "-m", "--exclude=*.o", "--chmod=Dg+s"}} { // (a pruned directory keeps its group and mode: seed 122600)
 		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
 	}
 }

@@ -260,6 +260,9 @@ func (e *Executor) inheritEarly(d *walker.Dir) {
 	if old != nil && old.Kind != planner.KindDir {
 		old = nil // (replaced by the new directory)
 	}
+	if old != nil && e.opts.PruneEmptyDirs {
+		return // (-m may yet prune it, when it keeps what it had: seed 122600)
+	}
 	final := e.modeFor(want, old, e.permsAbove(d))
 	inherits := old == nil && e.inheritsSetgid(d) // (a new one: what its parent gave it)
 	flip := e.pol.Perms && (inherits || (old == nil && final&setgid != 0) || (old != nil && (old.Mode^final)&setgid != 0))
