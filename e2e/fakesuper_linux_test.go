@@ -146,3 +146,19 @@ func TestFakeSuperAsOrdinaryUserVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestFakeSuperSetgidDirVsRsync: under --fake-super the real setgid bit
+// of a destination directory goes before anything is made in it (no real
+// mode --fake-super gives keeps it), so the new files there get the
+// run's group, as rsync's; treesync's took the directory's (seed
+// 122387).
+func TestFakeSuperSetgidDirVsRsync(t *testing.T) {
+	requireRoot(t)
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/f", Data: []byte("f"), Mtime: at},
+		{Path: "d/sub", Kind: tree.Dir, Mtime: at}, {Path: "d/sub/g", Data: []byte("g"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "d", Kind: tree.Dir, Mode: 0o2775, Owner: true, GID: 100, Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-a", "--fake-super"}, {"-aH", "--fake-super", "--delete"}} { // (without -o and -g rsync keeps an uninitialised owner: README)
+		t.Run(strings.Join(opts, " "), func(t *testing.T) { compareTreesWithRsync(t, opts, source, stale) })
+	}
+}

@@ -253,7 +253,11 @@ func (e *Executor) givesDirMeta(d *walker.Dir) bool {
 // those it had (seed 117852: --backup-dir in a root the run took the bit
 // from). The rest of its attributes wait for dirDone, which sets them all.
 func (e *Executor) inheritEarly(d *walker.Dir) {
-	if e.pol.FakeSuper || !e.givesDirMeta(d) || d.Action.Src.Kind != planner.KindDir {
+	if !e.givesDirMeta(d) || d.Action.Src.Kind != planner.KindDir {
+		return
+	}
+	if e.pol.FakeSuper {
+		e.realSetgidEarly(d)
 		return
 	}
 	want, old := d.Action.Src, d.Action.Dst
@@ -279,6 +283,19 @@ func (e *Executor) inheritEarly(d *walker.Dir) {
 	}
 	if mode := st.Mode & platform.ModePerm; flip && (mode^final)&setgid != 0 {
 		_ = e.fs.Fchmod(d.DstFd, mode^setgid)
+	}
+}
+
+// realSetgidEarly is inheritEarly under --fake-super, which keeps the
+// group and the special bits in an xattr: the real setgid bit, which no
+// real mode it gives keeps (walker.RealMode), goes before anything is
+// made inside, so that it gives them no group, as rsync's (seed 122387).
+func (e *Executor) realSetgidEarly(d *walker.Dir) {
+	if d.Action.Dst != nil && d.Action.Dst.Kind == planner.KindDir && !d.Action.Dst.FakeRaw && d.Action.Dst.Mode&setgid == 0 {
+		return // (its real mode has no setgid bit: no stat)
+	}
+	if st, err := platform.Fstat(d.DstFd); err == nil && st.Mode&setgid != 0 && !(e.opts.PruneEmptyDirs && d.Action.Dst != nil) {
+		_ = platform.Fchmod(d.DstFd, st.Mode&platform.ModePerm&^setgid)
 	}
 }
 
