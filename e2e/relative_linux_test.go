@@ -259,3 +259,29 @@ func TestNoImpliedDirsVsRsync(t *testing.T) {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) { compareInSource(t, c.args, source, c.stale) })
 	}
 }
+
+// TestMissingArgsStatsVsRsync: under --delete-missing-args --stats counts
+// each missing argument among the files (a file without a mode in
+// rsync's list), and its deletion among the deleted files only with
+// --delete or --force, as rsync 3.5 does (seed 122054: treesync counted
+// neither way).
+func TestMissingArgsStatsVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/gone", Data: []byte("g"), Mtime: at},
+		{Path: "a/gd", Kind: tree.Dir, Mtime: at}, {Path: "a/gd/x", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, more := range [][]string{{}, {"-n"}, {"--force"}, {"--delete"}, {"--max-delete=0"}} {
+		for _, names := range [][]string{{"a/f", "a/gone", "a/none"}, {"a/f", "a/gone", "a/gd"}} {
+			args := slices.Concat([]string{"-a", "--stats", "-R", "--delete-missing-args"}, more, names)
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				r, rr := compareInSource(t, args, source, stale)
+				for _, line := range []string{"Number of files:", "Number of deleted files:"} {
+					if got, want := statLine(r.stdout, line), statLine(rr.stdout, line); got != want {
+						t.Errorf("%q, rsync %q", got, want)
+					}
+				}
+			})
+		}
+	}
+}

@@ -33,6 +33,7 @@ const (
 // before it sets the times). One the filter rules exclude (as a file:
 // the source has no type for it) is left: see missingKept.
 func (e *Executor) deleteMissing(destFd int, rel string, keepTime, rootSent bool) {
+	e.stats.Files.add(planner.KindFile) // (rsync's file list holds it, as a file without a mode)
 	if destFd < 0 || e.missingKept(destFd, rel, rootSent) {
 		return // (a dry run's new destination has nothing to delete)
 	}
@@ -67,8 +68,29 @@ func (e *Executor) deleteMissing(destFd int, rel string, keepTime, rootSent bool
 		e.deleteMissingDir(fd, rel, name)
 		return
 	}
+	if old.Kind != planner.KindDir && !e.pol.Delete && !e.pol.Force {
+		e.deleteMissingFile(d, name, rel, old.Kind)
+		return
+	}
 	if err := e.removeEntry(d, name, &old, true, true); err != nil && !errors.Is(err, errDeleteLimit) {
 		e.fail(rel, err)
+	}
+}
+
+// deleteMissingFile deletes the non-directory name in d (at rel) that a
+// missing argument names, without --delete or --force: itemized and held
+// to --max-delete, but not among the deleted files --stats counts, which
+// rsync's then leaves at 0.
+func (e *Executor) deleteMissingFile(d *walker.Dir, name, rel string, k planner.Kind) {
+	if !e.del.take() {
+		return
+	}
+	if err := e.unlink(d, d.DstFd, name, k, rel, false); err != nil {
+		e.fail(rel, err)
+		return
+	}
+	if !e.opts.DryRun || e.del.firstDryDelete(rel) {
+		e.print(item{op: planner.OpDelete, kind: k, path: rel})
 	}
 }
 
