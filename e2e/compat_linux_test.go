@@ -588,7 +588,8 @@ func onlyErrorsEnding(rr result, suffixes ...string) bool {
 	if rr.code != 23 {
 		return false
 	}
-	notError := []string{"rsync error: some files/attrs were not transferred", "Deletions stopped due to --max-delete limit"}
+	notError := []string{"rsync error: some files/attrs were not transferred", "Deletions stopped due to --max-delete limit",
+		"default_perms_for_dir: "} // (a note of its dry run under --no-p: seed 123317)
 	for _, l := range strings.Split(strings.TrimSpace(rr.stderr), "\n") {
 		if !slices.ContainsFunc(suffixes, func(s string) bool { return strings.HasSuffix(l, s) }) &&
 			!slices.ContainsFunc(notError, func(p string) bool { return strings.HasPrefix(l, p) }) &&
