@@ -153,7 +153,7 @@ func (e *Executor) writeFile(d *walker.Dir, a planner.Action, src int, want *pla
 			return err
 		}
 	}
-	if (e.opts.Inplace || e.pol.Append) && existing { // (--append implies --inplace, as rsync's)
+	if e.opts.Inplace && existing {
 		return e.copyInPlace(d, a, src, want, change, path)
 	}
 	return e.copyStable(d, a, src, want, change, path)

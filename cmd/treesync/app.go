@@ -276,12 +276,12 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 	o.RemoveSourceFiles = c.Bool("remove-source-files")
 	o.Policy.ListCurrent = o.RemoveSourceFiles
 	o.Policy.WriteDevices = c.Bool("write-devices")
-	o.Inplace = c.Bool("inplace") || o.Policy.WriteDevices // (as rsync)
 	o.DelayUpdates = c.Bool("delay-updates")
 	o.TempDir = c.String("temp-dir")
 	o.NoImpliedDirs = c.Bool("no-implied-dirs")
 	o.AppendVerify = c.Bool("append-verify")
 	o.Policy.Append = c.Bool("append") || o.AppendVerify
+	o.Inplace = c.Bool("inplace") || o.Policy.WriteDevices || o.Policy.Append // (as rsync's: a file --append-verify sends again is rewritten in place)
 	switch {
 	case c.Bool("delete-missing-args"):
 		o.MissingArgs = executor.MissingDelete
@@ -301,7 +301,8 @@ func updateOptions(c *cli.Context, o *executor.Options) error {
 		return errors.New("--fake-super cannot be used with -A/--acls here (rsync keeps the ACLs in user.rsync.%aacl; treesync does not yet)")
 	}
 	if o.Inplace && c.String("partial-dir") != "" {
-		return errors.New("--inplace and --partial-dir cannot be used together (a file updated in place has no partial copy)")
+		given := map[bool]string{true: "--append", false: "--inplace"}[o.Policy.Append] // (as rsync names it)
+		return fmt.Errorf("%s and --partial-dir cannot be used together (a file updated in place has no partial copy)", given)
 	}
 	return delayConflicts(o)
 }
