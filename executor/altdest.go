@@ -159,7 +159,7 @@ func (e *Executor) fromAlt(d *walker.Dir, a planner.Action, src int) (handled bo
 		}
 	}
 	if level == altExact && e.opts.AltMode != AltCopy {
-		e.printSettledAs(d, a, e.settledOp(true), e.settledChange(a, fd, st)) // (left out or linked: -ii lists it)
+		e.printSettledAs(d, a, e.settledOp(true), e.settledChange(a, st)) // (left out or linked: -ii lists it)
 		return true, nil, nil
 	}
 	ref := e.refEntry(fd, a.Name, st)
@@ -299,25 +299,24 @@ func (e *Executor) standIn(d *walker.Dir, a planner.Action, fd int, st platform.
 		var refused bool
 		if refused, err = e.linkRef(d, a, fd, want); refused {
 			op, err = planner.OpLocal, e.copyAlt(d, a, fd, st, want)
-		} else if err == nil && e.pol.Atimes && e.refEntry(fd, a.Name, st).Atime != a.Src.Atime {
+		} else if err == nil && e.pol.Atimes && st.Atime != a.Src.Atime {
 			err = e.fs.LutimesAt(d.DstFd, a.Name, a.Src.Atime, platform.OmitTime) // (-U: the link gets the source's, as rsync's)
 		}
 	}
 	if err == nil {
-		e.printSettledAs(d, a, op, e.settledChange(a, fd, st))
+		e.printSettledAs(d, a, op, e.settledChange(a, st))
 	}
 	return err
 }
 
-// settledChange is what rsync's line for a new file a reference (fd,
-// st) settled shows: under --compare-dest the access time (-U), which
-// its exact match leaves out, where it differs.
-func (e *Executor) settledChange(a planner.Action, fd int, st platform.Stat) planner.Change {
-	if e.opts.AltMode != AltCompare || !e.pol.Atimes {
+// settledChange is what rsync's line for a new file a reference (st)
+// settled shows: under --compare-dest the access time (-U), which its
+// exact match leaves out, where it differs.
+func (e *Executor) settledChange(a planner.Action, st platform.Stat) planner.Change {
+	if e.opts.AltMode != AltCompare || !e.pol.Atimes || st.Atime == a.Src.Atime {
 		return 0
 	}
-	ref := e.refEntry(fd, a.Name, st)
-	return e.pol.MetaChange(a.Src, &ref) & planner.ChangeAtime
+	return planner.ChangeAtime
 }
 
 // refUnreadable is fromAlt's outcome after copying from the reference
