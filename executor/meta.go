@@ -253,24 +253,25 @@ func (e *Executor) givesDirMeta(d *walker.Dir) bool {
 // those it had (seed 117852: --backup-dir in a root the run took the bit
 // from). The rest of its attributes wait for dirDone, which sets them all.
 func (e *Executor) inheritEarly(d *walker.Dir) {
-	if !e.givesDirMeta(d) || d.Action.Src.Kind != planner.KindDir {
+	old, ok := e.fixedEarly(d)
+	switch {
+	case !ok:
+		return
+	case e.pol.FakeSuper:
+		e.realSetgidEarly(d, old)
 		return
 	}
-	if e.pol.FakeSuper {
-		e.realSetgidEarly(d)
-		return
-	}
-	want, old := d.Action.Src, d.Action.Dst
-	if old != nil && old.Kind != planner.KindDir {
-		old = nil // (replaced by the new directory)
-	}
-	if old != nil && e.opts.PruneEmptyDirs {
-		return // (-m may yet prune it, when it keeps what it had: seed 122600)
-	}
+	want := d.Action.Src
 	final := e.modeFor(want, old, e.permsAbove(d))
-	inherits := old == nil && e.inheritsSetgid(d) // (a new one: what its parent gave it)
-	flip := e.pol.Perms && (inherits || (old == nil && final&setgid != 0) || (old != nil && (old.Mode^final)&setgid != 0))
-	regroup := e.pol.SetsGroup(want.GID) && (inherits || (old == nil && int64(want.GID) != e.egid) || (old != nil && old.GID != want.GID))
+	var flip, regroup bool
+	if old == nil { // (a new one: what its parent gave it, or the run's group)
+		inherits := e.inheritsSetgid(d)
+		flip = e.pol.Perms && (inherits || final&setgid != 0)
+		regroup = e.pol.SetsGroup(want.GID) && (inherits || int64(want.GID) != e.egid)
+	} else {
+		flip = e.pol.Perms && (old.Mode^final)&setgid != 0
+		regroup = e.pol.SetsGroup(want.GID) && old.GID != want.GID
+	}
 	if !flip && !regroup {
 		return // (nothing to change: no stat)
 	}
@@ -286,15 +287,30 @@ func (e *Executor) inheritEarly(d *walker.Dir) {
 	}
 }
 
+// fixedEarly reports whether inheritEarly sets d's group and setgid bit,
+// and the directory d was before the run (nil: made by it): one dirDone
+// gives the source's attributes, but not one already there under -m,
+// which may yet prune it and leave it as it was (seed 122600).
+func (e *Executor) fixedEarly(d *walker.Dir) (old *planner.Entry, ok bool) {
+	if !e.givesDirMeta(d) || d.Action.Src.Kind != planner.KindDir {
+		return nil, false
+	}
+	if old = d.Action.Dst; old != nil && old.Kind != planner.KindDir {
+		old = nil // (replaced by the new directory)
+	}
+	return old, old == nil || !e.opts.PruneEmptyDirs
+}
+
 // realSetgidEarly is inheritEarly under --fake-super, which keeps the
-// group and the special bits in an xattr: the real setgid bit, which no
-// real mode it gives keeps (walker.RealMode), goes before anything is
-// made inside, so that it gives them no group, as rsync's (seed 122387).
-func (e *Executor) realSetgidEarly(d *walker.Dir) {
-	if d.Action.Dst != nil && d.Action.Dst.Kind == planner.KindDir && !d.Action.Dst.FakeRaw && d.Action.Dst.Mode&setgid == 0 {
+// group and the special bits in an xattr: the real setgid bit of d (old
+// before the run), which no real mode it gives keeps (walker.RealMode),
+// goes before anything is made inside, so that it gives them no group,
+// as rsync's (seed 122387).
+func (e *Executor) realSetgidEarly(d *walker.Dir, old *planner.Entry) {
+	if old != nil && !old.FakeRaw && old.Mode&setgid == 0 {
 		return // (its real mode has no setgid bit: no stat)
 	}
-	if st, err := platform.Fstat(d.DstFd); err == nil && st.Mode&setgid != 0 && !(e.opts.PruneEmptyDirs && d.Action.Dst != nil) {
+	if st, err := platform.Fstat(d.DstFd); err == nil && st.Mode&setgid != 0 {
 		_ = platform.Fchmod(d.DstFd, st.Mode&platform.ModePerm&^setgid)
 	}
 }
@@ -305,15 +321,16 @@ func (e *Executor) realSetgidEarly(d *walker.Dir) {
 // syscall for a new tree under a parent without the bit).
 func (e *Executor) inheritsSetgid(d *walker.Dir) bool {
 	p := d.Parent
-	switch {
-	case p == nil || p.Action.Src == nil || p.Action.Src.Mode&setgid != 0:
+	if p == nil || p.Action.Src == nil || p.Action.Src.Mode&setgid != 0 {
 		return true
-	case e.pol.Perms && !e.pol.FakeSuper && e.givesDirMeta(p):
-		return false // (inheritEarly gave it the source's mode, without the bit)
-	case p.Action.Dst != nil:
-		return p.Action.Dst.Kind != planner.KindDir || p.Action.Dst.Mode&setgid != 0
 	}
-	return e.inheritsSetgid(p)
+	if _, ok := e.fixedEarly(p); ok && e.pol.Perms {
+		return false // (inheritEarly gave it the source's mode, without the bit)
+	}
+	if old := p.Action.Dst; old != nil && old.Kind == planner.KindDir {
+		return old.Mode&setgid != 0 // (as it was)
+	}
+	return e.inheritsSetgid(p) // (new too: what it took from its own parent)
 }
 
 // defaultMode gives a directory --no-implied-dirs made the mode a new
