@@ -89,9 +89,7 @@ func (e *Executor) deleteMissingFile(d *walker.Dir, name, rel string, k planner.
 		e.fail(rel, err)
 		return
 	}
-	if !e.opts.DryRun || e.del.firstDryDelete(rel) {
-		e.print(item{op: planner.OpDelete, kind: k, path: rel})
-	}
+	e.announceDelete(k, rel)
 }
 
 // missingKept reports a missing argument's destination name that the

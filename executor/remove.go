@@ -349,11 +349,19 @@ func (e *Executor) removeChildren(d *walker.Dir, fd int, path string, rules *fil
 // so a directory deleted whole after its contents (-m pruned it) would
 // list them again: each path is noted once.
 func (e *Executor) noteDelete(k planner.Kind, path string) {
-	if e.opts.DryRun && !e.del.firstDryDelete(path) {
-		return
+	if e.announceDelete(k, path) {
+		e.stats.Deleted.add(k)
 	}
-	e.stats.Deleted.add(k)
+}
+
+// announceDelete prints the line of path's deletion, once in a dry run
+// (which may meet it twice), and reports whether it did.
+func (e *Executor) announceDelete(k planner.Kind, path string) bool {
+	if e.opts.DryRun && !e.del.firstDryDelete(path) {
+		return false
+	}
 	e.print(item{op: planner.OpDelete, kind: k, path: path})
+	return true
 }
 
 // cleanup removes temporaries an interrupted earlier run left behind.

@@ -518,10 +518,10 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	var kids []*walker.Dir
 	for _, a := range plan.Subdirs {
 		// (a directory only the source has holds nothing to delete, but
-		// what cannot be listed there, or followed (-L), is an I/O error
-		// that holds every deletion, as rsync lists all before it
-		// deletes: seed 118356)
-		if a.Op == planner.OpDir || a.Op == planner.OpMkdir {
+		// before the transfer what cannot be listed there, or followed
+		// (-L), is an I/O error that holds every deletion, as rsync lists
+		// all before it deletes: seed 118356)
+		if a.Op == planner.OpDir || (a.Op == planner.OpMkdir && !e.afterPass && !e.opts.IgnoreErrors) {
 			kids = append(kids, d.Child(a))
 		}
 	}
