@@ -459,6 +459,13 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		opt.Skip = func(p string) bool { return underAny(held, p) || backedUp(p) || (before != nil && before(p)) }
 		opt.IgnoreDirMtime = true // (the directories rsync deleted in)
 	}
+	if many && touchedAtTop(rr.stdout) {
+		// rsync sends a file of the same size again for its time alone
+		// (treesync sets the time in place: README), renaming its copy
+		// into the top directory, whose time several sources or -R paths
+		// leave as the run makes it (seed 123126).
+		sameTimes(t, dst, ref)
+	}
 	noDiff(t, "rsync vs treesync", ref, dst, opt)
 	if slices.Contains(opts, "--ignore-existing") {
 		where := filesWhereDirs(source, stale)
@@ -870,6 +877,14 @@ func itemLines(out string, skip func(name string) bool) string {
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// touchedAtTop reports an itemized line of out for a file in the top
+// directory sent again for its time alone (">f..t").
+func touchedAtTop(out string) bool {
+	return slices.ContainsFunc(strings.Split(out, "\n"), func(l string) bool {
+		return itemLine.MatchString(l) && touchedLine(l) != l && !strings.Contains(l[12:], "/")
+	})
 }
 
 // touchedLine gives a file of the same size sent for its time alone

@@ -461,6 +461,14 @@ func sameModeAndTimes(t *testing.T, dst, ref string) {
 	if st.Mode&unix.S_IFMT != unix.S_IFLNK {
 		must(t, unix.Chmod(ref, st.Mode&0o7777))
 	}
+	sameTimes(t, dst, ref)
+}
+
+// sameTimes gives the entry ref the times of the entry dst.
+func sameTimes(t *testing.T, dst, ref string) {
+	t.Helper()
+	var st unix.Stat_t
+	must(t, unix.Lstat(dst, &st))
 	must(t, unix.UtimesNanoAt(unix.AT_FDCWD, ref, []unix.Timespec{st.Atim, st.Mtim}, unix.AT_SYMLINK_NOFOLLOW))
 }
 
