@@ -571,3 +571,63 @@ func TestReferenceAccessTimeVsRsync(t *testing.T) {
 		})
 	}
 }
+
+// TestHardLinkLeaderFromReferenceVsRsync: under -H, the member of a
+// group that has a file of its name in the reference tree is the one the
+// group starts from, as rsync starts it (the members before it wait for
+// the group's last name): under --link-dest every name is then linked to
+// the reference, under --copy-dest copied from it. Into an empty
+// destination (a first snapshot) and a stale one; without -t the times
+// show which.
+func TestHardLinkLeaderFromReferenceVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{
+		{Path: "a", Data: []byte("same"), Mtime: at}, {Path: "b", Kind: tree.Hardlink, Target: "a"},
+		{Path: "d1", Kind: tree.Dir, Mtime: at}, {Path: "d1/c", Data: []byte("other"), Mtime: at},
+		{Path: "d2", Kind: tree.Dir, Mtime: at}, {Path: "d2/c", Kind: tree.Hardlink, Target: "d1/c"},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	alt := []tree.Node{
+		{Path: "b", Data: []byte("same"), Mtime: at},
+		{Path: "d2", Kind: tree.Dir, Mtime: at}, {Path: "d2/c", Data: []byte("other"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stales := map[string][]tree.Node{
+		"empty": nil,
+		"stale": {{Path: "x", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}},
+	}
+	for name, stale := range stales {
+		for _, opts := range [][]string{{"-aH", "--link-dest=../alt"}, {"-aH", "--no-t", "--link-dest=../alt"}, {"-aH", "--no-t", "--copy-dest=../alt"}, {"-aHn", "--link-dest=../alt"}} {
+			t.Run(name+" "+strings.Join(opts, " "), func(t *testing.T) { leaderFromReferenceVsRsync(t, opts, source, stale, alt) })
+		}
+	}
+}
+
+func leaderFromReferenceVsRsync(t *testing.T, opts []string, source, stale, alt []tree.Node) {
+	dir := t.TempDir()
+	build(t, filepath.Join(dir, "src"), source)
+	build(t, filepath.Join(dir, "alt"), alt)
+	src, dst, ref := filepath.Join(dir, "src")+"/", filepath.Join(dir, "ts")+"/", filepath.Join(dir, "rs")+"/"
+	if stale != nil {
+		build(t, dst, stale)
+		build(t, ref, stale)
+	}
+	args := append([]string{"-i"}, opts...)
+	start := time.Now().Add(-time.Second)
+	r, rr := treesync(t, append(args, src, dst)...), rsync(t, append(args, src, ref)...)
+	if r.code != 0 || rr.code != 0 || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+		t.Fatalf("lines differ:\n%s\n%s", r, rr)
+	}
+	if slices.Contains(opts, "-aHn") {
+		return
+	}
+	noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true, TouchedSince: start}) // (copies made without -t)
+	for _, p := range []string{"a", "b", "d1/c", "d2/c"} {
+		for _, reference := range []string{"b", "d2/c"} {
+			got, want := linkedTo(filepath.Join(dir, "alt", reference), dst+p), linkedTo(filepath.Join(dir, "alt", reference), ref+p)
+			if got != want {
+				t.Errorf("%s: linked to the reference %s %v, by rsync %v", p, reference, got, want)
+			}
+		}
+	}
+}

@@ -43,9 +43,15 @@ type linkMap struct {
 }
 
 type parkedLink struct {
-	d *walker.Dir
-	a planner.Action
+	d   *walker.Dir
+	a   planner.Action
+	ref bool // a reference tree has a file of its name (hasRef)
 }
+
+// memberState is what claim weighs of a member: whether its destination
+// is current, whether it may park, and whether a reference tree has a
+// file of its name (hasRef).
+type memberState struct{ current, canPark, ref bool }
 
 // maxParkedDirs bounds the directories held open for parked members (two
 // descriptors each); past it, members lead as they come.
@@ -61,9 +67,9 @@ const (
 
 // claim returns the group of a's source inode and a's role in it. A
 // member whose destination is current leads a group nobody leads yet; one
-// that needs data parks when canPark allows, else (or once the walk is
+// that needs data parks when s.canPark allows, else (or once the walk is
 // over, or too many directories are held) leads.
-func (l *linkMap) claim(d *walker.Dir, a planner.Action, current, canPark bool) (*linkGroup, linkRole) {
+func (l *linkMap) claim(d *walker.Dir, a planner.Action, s memberState) (*linkGroup, linkRole) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.m == nil {
@@ -78,7 +84,7 @@ func (l *linkMap) claim(d *walker.Dir, a planner.Action, current, canPark bool) 
 	switch {
 	case g.led:
 		return g, roleFollow
-	case !current && canPark && !l.final && l.park(d, a):
+	case !s.current && s.canPark && !l.final && l.park(d, a, s.ref):
 		return g, rolePark
 	}
 	g.led = true
@@ -86,7 +92,7 @@ func (l *linkMap) claim(d *walker.Dir, a planner.Action, current, canPark bool) 
 }
 
 // park holds d for a parked member, unless too many directories are held.
-func (l *linkMap) park(d *walker.Dir, a planner.Action) bool {
+func (l *linkMap) park(d *walker.Dir, a planner.Action, ref bool) bool {
 	if l.dirs == nil {
 		l.dirs = make(map[*walker.Dir]bool)
 	}
@@ -95,14 +101,16 @@ func (l *linkMap) park(d *walker.Dir, a planner.Action) bool {
 	}
 	l.dirs[d] = true
 	d.Hold()
-	l.parked = append(l.parked, parkedLink{d: d, a: detached(a)})
+	l.parked = append(l.parked, parkedLink{d: d, a: detached(a), ref: ref})
 	return true
 }
 
 // unpark ends parking and returns the parked members, those with a file
-// of their name at the destination first: where a group has one, it leads
-// and is updated in place, keeping its inode (and, without -p, its
-// permissions), as rsync updates the member it meets first.
+// of their name at the destination or in a reference tree first: where a
+// group has one, it leads: updated in place, keeping its inode (and,
+// without -p, its permissions), or linked or copied from its reference.
+// rsync starts the member it meets first that has either, and makes
+// those with neither wait for the group's last name.
 func (l *linkMap) unpark() []parkedLink {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -110,7 +118,7 @@ func (l *linkMap) unpark() []parkedLink {
 	parked := make([]parkedLink, 0, len(l.parked))
 	for _, withFile := range []bool{true, false} {
 		for _, p := range l.parked {
-			if (p.a.Dst != nil && p.a.Dst.Kind == planner.KindFile) == withFile {
+			if (p.ref || (p.a.Dst != nil && p.a.Dst.Kind == planner.KindFile)) == withFile {
 				parked = append(parked, p)
 			}
 		}
@@ -160,9 +168,11 @@ func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) (parked bool, err
 	if err != nil {
 		return false, err
 	}
-	// Parking waits for a current member elsewhere; a destination with
-	// nothing listed yet (a first mirror) has none to wait for.
-	g, role := e.links.claim(d, a, upToDate(a), e.del.dstSeen.Load() > 0)
+	// Parking waits for a member elsewhere to start from: current at the
+	// destination, or with a reference; a destination with nothing listed
+	// yet (a first mirror) and no reference trees has none to wait for.
+	canPark := e.del.dstSeen.Load() > 0 || len(e.alt.roots) > 0
+	g, role := e.links.claim(d, a, memberState{current: upToDate(a), canPark: canPark, ref: e.hasRef(d, a)})
 	switch role {
 	case rolePark:
 		return true, nil
@@ -184,6 +194,25 @@ func (e *Executor) doHardLink(d *walker.Dir, a planner.Action) (parked bool, err
 		return false, nil // already linked as in the source
 	}
 	return false, e.linkTo(d, a, g)
+}
+
+// hasRef reports a reference tree (--link-dest, --copy-dest,
+// --clone-dest) with a regular file of a's name, where the destination
+// has none: a member of a hard-link group rsync starts from it (linked,
+// copied, or sent against it) rather than wait for the group's last name.
+func (e *Executor) hasRef(d *walker.Dir, a planner.Action) bool {
+	if len(e.alt.roots) == 0 || e.opts.AltMode == AltCompare || (a.Dst != nil && a.Dst.Kind == planner.KindFile) {
+		return false
+	}
+	for _, fd := range e.altFds(d) {
+		if fd < 0 {
+			continue
+		}
+		if st, err := platform.Lstatat(fd, a.Name); err == nil && st.IsRegular() {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveLinks runs, once a walk is over, the members parked during it:
