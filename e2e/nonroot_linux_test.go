@@ -362,10 +362,11 @@ func withoutAtimeOf(out string, names map[string]bool) string {
 // Where the source's group is none of the user's (65534, 100) without
 // --groupmap or --chown, rsync's "g", its failure and, for a run that is
 // not dry, the modes and times it left are made those treesync gives.
+// (--fake-super keeps every group, in an xattr: rsync marks none.)
 func staleSkipGroup(t *testing.T, opts []string, rr *result, ref, dst string) {
 	t.Helper()
 	if !strings.Contains(opts[0], "H") || slices.ContainsFunc(opts, func(o string) bool {
-		return strings.HasPrefix(o, "--groupmap") || strings.HasPrefix(o, "--chown") || o == "--no-g"
+		return strings.HasPrefix(o, "--groupmap") || strings.HasPrefix(o, "--chown") || o == "--no-g" || o == "--fake-super"
 	}) {
 		return
 	}
