@@ -563,7 +563,7 @@ func unescaped(s string) string {
 // again, could not create its copy in the directory (another user's):
 // the owner may set a file's times without writing its directory
 // (README: a touched file is not re-sent; seed 2003). rsync's file is
-// given treesync's times.
+// given treesync's times, and mode.
 func touchedAsRsync(t *testing.T, out, ref, dst, rel string) string {
 	t.Helper()
 	kept := withoutLine(out, ".f..t", rel)
@@ -573,10 +573,7 @@ func touchedAsRsync(t *testing.T, out, ref, dst, rel string) string {
 	if kept == out {
 		return out
 	}
-	var st unix.Stat_t
-	must(t, unix.Lstat(filepath.Join(dst, unescaped(rel)), &st))
-	times := []unix.Timespec{st.Atim, st.Mtim}
-	must(t, unix.UtimesNanoAt(unix.AT_FDCWD, filepath.Join(ref, unescaped(rel)), times, unix.AT_SYMLINK_NOFOLLOW))
+	sameModeAndTimes(t, filepath.Join(dst, unescaped(rel)), filepath.Join(ref, unescaped(rel))) // (".f..tp": seed 10173)
 	return kept
 }
 
