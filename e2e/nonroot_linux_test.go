@@ -224,7 +224,8 @@ func (userRuns) ownSource(opts []string) bool { return slices.Contains(opts, "-U
 // treesync copies it (its group's first name failed): treesync's entry
 // becomes rsync's.
 // rsync itemizes a file it then fails to create (mkstemp in another
-// user's directory), treesync reports the failure alone: the line goes.
+// user's directory) or rename into place (over another user's file in a
+// sticky directory), treesync reports the failure alone: the line goes.
 // rsync itemizes an owner or mode it then fails to set on a file too,
 // where treesync reports the failure alone (README).
 // withoutNewIn returns out without the lines of new entries under the
@@ -248,6 +249,11 @@ func (userRuns) normalize(t *testing.T, opts []string, r, rr *result, ref, dst s
 		if rel, err := filepath.Rel(ref, m[1]); err == nil {
 			rr.stdout = withoutLine(rr.stdout, ">f", filepath.Join(rel, m[2]))
 			r.stdout = touchedAsRsync(t, r.stdout, ref, dst, filepath.Join(rel, m[2]))
+		}
+	}
+	for _, m := range refusedRename.FindAllStringSubmatch(rr.stderr, -1) {
+		if rel, err := filepath.Rel(ref, m[1]); err == nil {
+			rr.stdout = withoutLine(rr.stdout, ">f", filepath.Join(rel, m[2])) // (seed 11408)
 		}
 	}
 	for _, m := range refusedOpen.FindAllStringSubmatch(rr.stderr, -1) {
@@ -520,6 +526,11 @@ func sameTimes(t *testing.T, dst, ref string) {
 
 // refusedTemp is rsync's line for a temporary file it could not create.
 var refusedTemp = regexp.MustCompile(`mkstemp "([^"]+)/\.([^"/]+)\.[A-Za-z0-9]{6}" failed: Permission denied`)
+
+// refusedRename is rsync's line for a file it could not rename into
+// place: another user's file in a sticky directory (treesync reports the
+// failure alone).
+var refusedRename = regexp.MustCompile(`\[receiver\] rename "([^"]+)/\.([^"/]+)\.[A-Za-z0-9]{6}" -> "[^"]*": Operation not permitted`)
 
 // refusedOpen is rsync's line for a destination file it could not open
 // to update in place.
