@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/treesync/treesync/e2e/tree"
@@ -78,4 +79,50 @@ func TestNoopResyncHAX(t *testing.T) {
 			t.Errorf("a no-op -aHAX resync rewrote or touched %q", changed)
 		}
 	})
+}
+
+// TestFollowedLinkAttrsVsRsync: a symlink the run follows (-L,
+// --copy-unsafe-links, -k) is copied with what it points to's extended
+// attributes and ACLs, as rsync copies them, and compared by them on the
+// next run; under --fake-super, with what that option kept for it.
+func TestFollowedLinkAttrsVsRsync(t *testing.T) {
+	requireRoot(t) // (trusted.* and others' ids in ACLs)
+	at := tree.At(100, 0)
+	attrs := map[string]string{"user.k": "v", tree.XattrACLAccess: tree.SimpleACL(0o644, 1, 4)}
+	dirAttrs := map[string]string{"user.d": "w", tree.XattrACLAccess: tree.SimpleACL(0o755, 2, 5), tree.XattrACLDefault: tree.SimpleACL(0o750, 3, 4)}
+	source := []tree.Node{
+		{Path: "in", Kind: tree.Dir, Mtime: at},
+		{Path: "in/f", Data: []byte("data"), Mode: 0o644, Mtime: at, Xattrs: attrs},
+		{Path: "in/d", Kind: tree.Dir, Mode: 0o755, Mtime: at, Xattrs: dirAttrs},
+		{Path: "in/d/g", Data: []byte("g"), Mtime: at},
+		{Path: "in/l", Kind: tree.Symlink, Target: "f", Mtime: at},
+		{Path: "in/dl", Kind: tree.Symlink, Target: "d", Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at},
+	}
+	stales := map[string][]tree.Node{
+		"new": nil,
+		"bare": { // (the followed names there already, without the attributes)
+			{Path: "in", Kind: tree.Dir, Mtime: at},
+			{Path: "in/l", Data: []byte("data"), Mode: 0o644, Mtime: at},
+			{Path: "in/dl", Kind: tree.Dir, Mode: 0o755, Mtime: at},
+			{Path: "in/dl/g", Data: []byte("g"), Mtime: at},
+			{Path: ".", Kind: tree.Dir, Mtime: at},
+		},
+	}
+	for name, stale := range stales {
+		for _, opts := range [][]string{{"-aLXA"}, {"-aLXA", "-n"}, {"-aXA", "-k"}, {"-aLX", "--fake-super"}} {
+			t.Run(name+" "+strings.Join(opts, " "), func(t *testing.T) {
+				compareWithRsyncRef(t, opts, source, withRoot(stale), nil)
+			})
+		}
+	}
+}
+
+// withRoot is nodes, or the destination's top directory alone when there
+// are none.
+func withRoot(nodes []tree.Node) []tree.Node {
+	if nodes == nil {
+		return []tree.Node{{Path: ".", Kind: tree.Dir, Mtime: tree.At(100, 0)}}
+	}
+	return nodes
 }

@@ -357,7 +357,7 @@ func (e *Executor) copyAlt(d *walker.Dir, a planner.Action, fd int, st platform.
 		err = cerr
 	}
 	if err == nil {
-		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
+		err = e.syncXattrs(sourceOf(d, a), d.DstFd, tmp)
 	}
 	if err != nil {
 		_ = e.fs.Unlinkat(d.DstFd, tmp)

@@ -282,7 +282,7 @@ func (e *Executor) finishUpdate(d *walker.Dir, a planner.Action, src, fd int, st
 	if err := e.setFdMeta(fd, &meta, want, e.permsIn(d)); err != nil {
 		return err
 	}
-	if err := e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name); err != nil {
+	if err := e.syncXattrs(sourceOf(d, a), d.DstFd, a.Name); err != nil {
 		return err
 	}
 	if e.opts.Fsync {
@@ -505,7 +505,7 @@ func (e *Executor) writeTemp(d *walker.Dir, src int, st platform.Stat, a planner
 	}
 	err = e.setFdMetaCreated(p.fd, &meta, old, e.permsIn(d), created)
 	if err == nil && p.name != "" {
-		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), p.dirfd(d), p.name)
+		err = e.syncXattrs(sourceOf(d, a), p.dirfd(d), p.name)
 	}
 	if err == nil && e.opts.Fsync {
 		if err = e.fs.Fsync(p.fd); err != nil {

@@ -156,7 +156,7 @@ func (e *Executor) newNode(d *walker.Dir, a planner.Action, want *planner.Entry)
 	}
 	err = e.setPathMeta(d, tmp, a.Src, a.Dst, planner.ChangeNew) // without -p what it replaces gives its mode
 	if err == nil {
-		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
+		err = e.syncXattrs(sourceOf(d, a), d.DstFd, tmp)
 	}
 	if err != nil {
 		_ = e.fs.Unlinkat(d.DstFd, tmp)

@@ -172,7 +172,7 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 			return err
 		}
 		if change&(planner.ChangeXattr|planner.ChangeACL) != 0 {
-			if err := e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, a.Name); err != nil {
+			if err := e.syncXattrs(sourceOf(d, a), d.DstFd, a.Name); err != nil {
 				return err
 			}
 		}
@@ -225,7 +225,7 @@ func (e *Executor) dirDone(d *walker.Dir) {
 	mountPoint := e.opts.OneFileSystem && d.Parent != nil && d.Parent.Crosses(d.Action)
 	err := e.applyDirMeta(d.DstFd, want, d.Action.Dst, e.permsAbove(d), !mountPoint) // (rsync leaves a mount point's time as made)
 	if err == nil && d.SrcFd >= 0 {
-		err = e.syncXattrs(d.SrcFd, "", d.DstFd, "")
+		err = e.syncXattrs(attrSource{fd: d.SrcFd, follow: d.Action.Src.Followed}, d.DstFd, "")
 	}
 	if err != nil {
 		e.fail(itemPath(d, "", planner.KindDir), err)

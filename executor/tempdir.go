@@ -84,7 +84,7 @@ func (e *Executor) carry(d *walker.Dir, p pending, meta *planner.Entry, a planne
 	q := pending{name: tmp, fd: out, dir: -1}
 	err = e.setFdMetaCreated(out, meta, e.keptModeOf(a), e.permsIn(d), e.createdPerms(d, perm))
 	if err == nil {
-		err = e.syncXattrs(d.SrcFd, d.SourceName(a.Name), d.DstFd, tmp)
+		err = e.syncXattrs(sourceOf(d, a), d.DstFd, tmp)
 	}
 	if err == nil && e.opts.Fsync {
 		err = e.fs.Fsync(out)

@@ -5,22 +5,52 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"syscall"
 
+	"github.com/treesync/treesync/planner"
 	"github.com/treesync/treesync/platform"
 	"github.com/treesync/treesync/walker"
 )
 
+// attrSource is the source entry whose extended attributes are copied:
+// name inside fd (fd itself when ""); follow reads name, a symlink, as
+// one followed (walker.FollowedXattrs).
+type attrSource struct {
+	fd     int
+	name   string
+	follow bool
+}
+
+// list reads the attributes of s.
+func (s attrSource) list() ([]platform.Xattr, error) {
+	switch {
+	case !s.follow:
+		return platform.ListXattrs(s.fd, s.name)
+	case s.name == "":
+		// (a directory entered through a link: its ACLs; a link's own
+		// attributes are none an ordinary user may set)
+		xs, err := platform.ListXattrs(s.fd, "")
+		return slices.DeleteFunc(xs, func(x platform.Xattr) bool { return x.Name != planner.ACLAccess && x.Name != planner.ACLDefault }), err
+	}
+	return walker.FollowedXattrs(s.fd, s.name)
+}
+
+// sourceOf is the attrSource of a's source in d.
+func sourceOf(d *walker.Dir, a planner.Action) attrSource {
+	return attrSource{fd: d.SrcFd, name: d.SourceName(a.Name), follow: a.Src != nil && a.Src.Followed}
+}
+
 // syncXattrs makes the transferred extended attributes and ACLs of the
 // destination entry (dstName in dstFd; the directory itself when "")
-// equal to the source's: sets what differs, removes what the source lacks.
-// Attributes of namespaces the kernel refuses to an ordinary user are
-// skipped with a warning, as rsync does.
-func (e *Executor) syncXattrs(srcFd int, srcName string, dstFd int, dstName string) error {
+// equal to the source's (s): sets what differs, removes what the source
+// lacks. Attributes of namespaces the kernel refuses to an ordinary user
+// are skipped with a warning, as rsync does.
+func (e *Executor) syncXattrs(s attrSource, dstFd int, dstName string) error {
 	if !e.pol.Xattrs && !e.pol.ACLs {
 		return nil
 	}
-	src, err := platform.ListXattrs(srcFd, srcName)
+	src, err := s.list()
 	if err != nil {
 		return srcErr(fmt.Errorf("read xattrs: %w", err))
 	}

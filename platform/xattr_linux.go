@@ -30,14 +30,19 @@ func xattrPath(dirfd int, name string) string {
 // ListXattrs returns the extended attributes of name inside dirfd (of
 // dirfd itself when name is ""), sorted by name. A filesystem without
 // xattrs gives none.
-func ListXattrs(dirfd int, name string) ([]Xattr, error) {
-	names, err := xattrNames(dirfd, name)
+func ListXattrs(dirfd int, name string) ([]Xattr, error) { return listXattrs(dirfd, name, false) }
+
+// ListXattrsFollow is ListXattrs of what name, a symlink, points to (-L).
+func ListXattrsFollow(dirfd int, name string) ([]Xattr, error) { return listXattrs(dirfd, name, true) }
+
+func listXattrs(dirfd int, name string, follow bool) ([]Xattr, error) {
+	names, err := xattrNames(dirfd, name, follow)
 	if err != nil || len(names) == 0 {
 		return nil, err
 	}
 	out := make([]Xattr, 0, len(names))
 	for _, n := range names {
-		v, err := getXattr(dirfd, name, n)
+		v, err := getXattr(dirfd, name, n, follow)
 		if errors.Is(err, unix.ENODATA) {
 			continue // removed meanwhile
 		}
@@ -49,10 +54,13 @@ func ListXattrs(dirfd int, name string) ([]Xattr, error) {
 	return out, nil
 }
 
-func xattrNames(dirfd int, name string) ([]string, error) {
+func xattrNames(dirfd int, name string, follow bool) ([]string, error) {
 	list := func(buf []byte) (int, error) {
-		if name == "" {
+		switch {
+		case name == "":
 			return unix.Flistxattr(dirfd, buf)
+		case follow:
+			return unix.Listxattr(xattrPath(dirfd, name), buf)
 		}
 		return unix.Llistxattr(xattrPath(dirfd, name), buf)
 	}
@@ -77,17 +85,20 @@ func xattrNames(dirfd int, name string) ([]string, error) {
 // itself when name is ""): nil when it has none, or the filesystem has no
 // extended attributes.
 func GetXattr(dirfd int, name, attr string) ([]byte, error) {
-	v, err := getXattr(dirfd, name, attr)
+	v, err := getXattr(dirfd, name, attr, false)
 	if errors.Is(err, unix.ENODATA) || errors.Is(err, unix.ENOTSUP) {
 		return nil, nil
 	}
 	return v, err
 }
 
-func getXattr(dirfd int, name, attr string) ([]byte, error) {
+func getXattr(dirfd int, name, attr string, follow bool) ([]byte, error) {
 	return sized(func(buf []byte) (int, error) {
-		if name == "" {
+		switch {
+		case name == "":
 			return unix.Fgetxattr(dirfd, attr, buf)
+		case follow:
+			return unix.Getxattr(xattrPath(dirfd, name), attr, buf)
 		}
 		return unix.Lgetxattr(xattrPath(dirfd, name), attr, buf)
 	})

@@ -15,6 +15,9 @@ type Xattr struct {
 // ListXattrs returns no attributes.
 func ListXattrs(int, string) ([]Xattr, error) { return nil, nil }
 
+// ListXattrsFollow returns no attributes.
+func ListXattrsFollow(int, string) ([]Xattr, error) { return nil, nil }
+
 // GetXattr returns no attribute.
 func GetXattr(int, string, string) ([]byte, error) { return nil, nil }
 

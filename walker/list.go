@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/cespare/xxhash/v2"
@@ -66,6 +68,9 @@ func (w *walk) stat(d *Dir, fd int, names []string, src bool) ([]planner.Entry, 
 		}
 		if err == nil && e.Kind == planner.KindSymlink && e.Target() != realSymlink {
 			e, err = w.resolveLink(d, fd, e, src)
+			if err == nil && e.Followed {
+				err = w.attrSums(fd, name, &e, src, true)
+			}
 		}
 		if err != nil && !src && d.DstBlind && errors.Is(err, fs.ErrNotExist) {
 			continue // (a source name the directory does not hold)
@@ -177,18 +182,52 @@ func (w *walk) entry(fd int, name string, src bool) (planner.Entry, error) {
 		}
 		e.SetTarget(target)
 	}
-	if w.opts.Xattrs != nil {
-		mapACL := func(v []byte) []byte { return v }
-		if src {
-			mapACL = w.opts.Transform.ACL
-		}
-		xattr, acl, err := XattrSums(fd, name, w.opts.Xattrs, w.opts.FakeSuper, mapACL)
-		if err != nil {
-			return planner.Entry{}, err
-		}
-		e.SetSums(xattr, acl)
+	if err := w.attrSums(fd, name, &e, src, false); err != nil {
+		return planner.Entry{}, err
 	}
 	return e, unread
+}
+
+// attrSums gives e (name inside fd) the digests of its extended
+// attributes and ACLs where -X or -A compares them; follow reads name, a
+// symlink, as one followed (FollowedXattrs).
+func (w *walk) attrSums(fd int, name string, e *planner.Entry, src, follow bool) error {
+	if w.opts.Xattrs == nil {
+		return nil
+	}
+	mapACL := func(v []byte) []byte { return v }
+	if src {
+		mapACL = w.opts.Transform.ACL
+	}
+	list := platform.ListXattrs
+	if follow {
+		list = FollowedXattrs
+	}
+	xs, err := list(fd, name)
+	if err != nil {
+		return fmt.Errorf("list xattrs: %w", err)
+	}
+	e.SetSums(XattrSumsOf(xs, w.opts.Xattrs, w.opts.FakeSuper, mapACL))
+	return nil
+}
+
+// FollowedXattrs returns the extended attributes rsync 3.5 copies for
+// the symlink name inside fd where it follows it (-L, -k and the like):
+// the ACLs of what it points to, the other attributes of the link itself
+// (README: Differences from rsync).
+func FollowedXattrs(fd int, name string) ([]platform.Xattr, error) {
+	own, err := platform.ListXattrs(fd, name)
+	if err != nil {
+		return nil, err
+	}
+	target, err := platform.ListXattrsFollow(fd, name)
+	if err != nil {
+		return nil, err
+	}
+	isACL := func(x platform.Xattr) bool { return x.Name == planner.ACLAccess || x.Name == planner.ACLDefault }
+	xs := append(slices.DeleteFunc(own, isACL), slices.DeleteFunc(target, func(x platform.Xattr) bool { return !isACL(x) })...)
+	slices.SortFunc(xs, func(a, b platform.Xattr) int { return strings.Compare(a.Name, b.Name) })
+	return xs, nil
 }
 
 // AttrsUnreadError is what is reported for a destination file listed
@@ -209,6 +248,12 @@ func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake boo
 	if err != nil {
 		return 0, 0, fmt.Errorf("list xattrs: %w", err)
 	}
+	x, acl := XattrSumsOf(xs, kind, fake, mapACL)
+	return x, acl, nil
+}
+
+// XattrSumsOf is XattrSums of the attributes xs.
+func XattrSumsOf(xs []platform.Xattr, kind func(string) (keep, acl bool), fake bool, mapACL func([]byte) []byte) (uint64, uint64) {
 	if fake {
 		xs = FakedXattrs(xs)
 	}
@@ -238,7 +283,7 @@ func XattrSums(fd int, name string, kind func(string) (keep, acl bool), fake boo
 		_, _ = (*h).Write(x.Value)
 		_, _ = (*h).Write([]byte{0})
 	}
-	return sum(xh), sum(ah), nil
+	return sum(xh), sum(ah)
 }
 
 func sum(h *xxhash.Digest) uint64 {
