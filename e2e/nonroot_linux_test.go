@@ -533,8 +533,9 @@ var refusedTemp = regexp.MustCompile(`mkstemp "([^"]+)/\.([^"/]+)\.[A-Za-z0-9]{6
 var refusedRename = regexp.MustCompile(`\[receiver\] rename "([^"]+)/\.([^"/]+)\.[A-Za-z0-9]{6}" -> "[^"]*": Operation not permitted`)
 
 // refusedOpen is rsync's line for a destination file it could not open
-// to update in place.
-var refusedOpen = regexp.MustCompile(`\[receiver\] open "([^"]+)" failed: Permission denied`)
+// to update in place (a new one, in another user's directory, under -b:
+// "No such file or directory", seed 10705).
+var refusedOpen = regexp.MustCompile(`\[receiver\] open "([^"]+)" failed: (?:Permission denied|No such file or directory)`)
 
 // refusedMkdir is rsync's line for a directory it itemized as new and
 // then could not make.
