@@ -577,8 +577,10 @@ func TestReferenceAccessTimeVsRsync(t *testing.T) {
 // group starts from, as rsync starts it (the members before it wait for
 // the group's last name): under --link-dest every name is then linked to
 // the reference, under --copy-dest copied from it. Into an empty
-// destination (a first snapshot) and a stale one; without -t the times
-// show which.
+// destination (a first snapshot), a stale one, and one where that member
+// is there with other data of the same size (an exact reference makes it
+// redundant: linked too, even where --size-only takes it for current);
+// without -t the times show which.
 func TestHardLinkLeaderFromReferenceVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{
@@ -593,11 +595,13 @@ func TestHardLinkLeaderFromReferenceVsRsync(t *testing.T) {
 		{Path: ".", Kind: tree.Dir, Mtime: at},
 	}
 	stales := map[string][]tree.Node{
-		"empty": nil,
-		"stale": {{Path: "x", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}},
+		"empty":    nil,
+		"stale":    {{Path: "x", Data: []byte("x"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}},
+		"existing": {{Path: "b", Data: []byte("SAME"), Mtime: tree.At(200, 0)}, {Path: ".", Kind: tree.Dir, Mtime: at}},
 	}
 	for name, stale := range stales {
-		for _, opts := range [][]string{{"-aH", "--link-dest=../alt"}, {"-aH", "--no-t", "--link-dest=../alt"}, {"-aH", "--no-t", "--copy-dest=../alt"}, {"-aHn", "--link-dest=../alt"}} {
+		for _, opts := range [][]string{{"-aH", "--link-dest=../alt"}, {"-aH", "--no-t", "--link-dest=../alt"}, {"-aH", "--no-t", "--copy-dest=../alt"}, {"-aHn", "--link-dest=../alt"},
+			{"-aH", "--size-only", "--link-dest=../alt"}} {
 			t.Run(name+" "+strings.Join(opts, " "), func(t *testing.T) { leaderFromReferenceVsRsync(t, opts, source, stale, alt) })
 		}
 	}

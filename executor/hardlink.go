@@ -274,7 +274,7 @@ func (e *Executor) namesRemoved(a planner.Action) bool {
 // where its copy lives.
 func (e *Executor) leadGroup(d *walker.Dir, a planner.Action, g *linkGroup) error {
 	defer close(g.done)
-	if err := e.doPlain(d, a); err != nil {
+	if err := e.leadPlain(d, a); err != nil {
 		return err
 	}
 	g.path = planner.Join(d.Path, a.Name)
@@ -298,6 +298,23 @@ func (e *Executor) leadGroup(d *walker.Dir, a planner.Action, g *linkGroup) erro
 	}
 	g.dstIno, g.ok = st.Ino, true
 	return nil
+}
+
+// leadPlain does the leader's own work: an existing file an exact match
+// in a --link-dest tree makes redundant (Action.AltExact) becomes a link
+// to it, and so the group's other names, as rsync links them; else
+// doPlain.
+func (e *Executor) leadPlain(d *walker.Dir, a planner.Action) error {
+	if a.AltExact && e.opts.AltMode == AltLink {
+		handled, err := e.redundantFile(d, a)
+		if err == nil && handled {
+			e.printSettled(d, a, e.settledOp(true))
+		}
+		if err != nil || handled {
+			return err
+		}
+	}
+	return e.doPlain(d, a)
 }
 
 // heldDir is the directory a held copy waits in: --temp-dir, or its own

@@ -12,7 +12,7 @@ import (
 
 // do carries out one non-directory action and records its outcome.
 func (e *Executor) do(d *walker.Dir, a planner.Action) {
-	if a.AltExact && e.settleRedundant(d, a) {
+	if a.AltExact && !a.HardLink && e.settleRedundant(d, a) {
 		return
 	}
 	var err error

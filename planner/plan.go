@@ -206,10 +206,10 @@ func (pol Policy) WritesInto(s, d *Entry) bool {
 
 // altExact reports that the existing file d is looked for in the
 // reference trees before its own check, as rsync looks: not one -u keeps
-// (rsync's update check comes first), nor a hard-link member (its group
-// is linked as in the source) or a --fake-super raw mode being fixed.
+// (rsync's update check comes first), nor a --fake-super raw mode being
+// fixed. (A hard-link member is looked for where it leads its group.)
 func (pol Policy) altExact(s, d *Entry, a Action) bool {
-	return pol.AltExact && !(pol.Update && pol.newer(d.Mtime, s.Mtime)) && !a.HardLink && !d.FakeRaw
+	return pol.AltExact && !(pol.Update && pol.newer(d.Mtime, s.Mtime)) && !d.FakeRaw
 }
 
 // note records why s is left as it is, under Policy.Notes.
