@@ -285,3 +285,25 @@ func TestMissingArgsStatsVsRsync(t *testing.T) {
 		}
 	}
 }
+
+// TestDanglingListedArgVsRsync: under -L a source argument or listed
+// path (-R) that is a symlink to nothing is a missing argument where
+// --ignore-missing-args or --delete-missing-args is given, as rsync's
+// stat of its arguments finds it: ignored, or its destination name
+// deleted; without them, and inside a listed directory too, it is
+// "symlink has no referent" (exit 23) (seed 127950).
+func TestDanglingListedArgVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/f", Data: []byte("f"), Mtime: at},
+		{Path: "a/l", Kind: tree.Symlink, Target: "nowhere", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	stale := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/l", Data: []byte("old"), Mtime: at},
+		{Path: "l", Data: []byte("old"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, missing := range []string{"--delete-missing-args", "--ignore-missing-args", "-v"} {
+		for _, dry := range []string{"-aL", "-aLn"} {
+			for _, paths := range [][]string{{"-R", "a/l", "a/f"}, {"-R", "a/", "a/l"}, {"a/l", "a/f"}} {
+				args := slices.Concat([]string{dry, missing}, paths)
+				t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })
+			}
+		}
+	}
+}

@@ -70,15 +70,35 @@ func (e *Executor) reportBlind(d *walker.Dir, pol planner.Policy) {
 
 // reportDangling reports the source symlinks that were to be followed
 // (-L, --copy-unsafe-links) and could not be: listing errors, as in rsync.
+// A listed path (-R, --files-from) -L cannot follow is a missing
+// argument too under --ignore-missing-args and --delete-missing-args,
+// as rsync's stat of its arguments finds it: ignored or deleted, and no
+// error but where a listed directory holds it (seed 127950).
 func (e *Executor) reportDangling(d *walker.Dir, dangling []*planner.Entry) {
 	for _, s := range dangling {
 		path := planner.Join(d.Path, s.Name)
 		err := errors.New("symlink has no referent")
-		if _, serr := platform.Statat(d.SrcFd, d.SourceName(s.Name)); serr != nil && !errors.Is(serr, fs.ErrNotExist) {
+		_, serr := platform.Statat(d.SrcFd, d.SourceName(s.Name))
+		switch {
+		case serr != nil && !errors.Is(serr, fs.ErrNotExist):
 			err = fmt.Errorf("cannot follow symlink: %v", serr)
+		case e.missingListed(path):
+			if e.opts.MissingArgs == MissingDelete {
+				e.deleteMissingListed(path)
+			}
+			if l := e.list.List; l.ListedAbove(path) == "" || !l.Recursive() {
+				continue
+			}
 		}
 		e.listError(path, fmt.Errorf("stat %s: %w", path, err))
 	}
+}
+
+// missingListed reports a listed path that, followed (-L), is a missing
+// argument rsync ignores or deletes.
+func (e *Executor) missingListed(path string) bool {
+	l := e.list.List
+	return l != nil && l.Listed(path) && e.opts.Links == walker.LinksFollow && e.opts.MissingArgs != MissingFail
 }
 
 // itemPath is the display path of name inside d, as rsync prints it.

@@ -92,6 +92,10 @@ func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) 
 	for i, p := range paths {
 		s, err := inspect(p)
 		switch {
+		case err == nil && e.danglingArg(s):
+			if e.opts.MissingArgs == MissingDelete {
+				missing = append(missing, filepath.Base(p))
+			}
 		case err == nil:
 			s.list = SourceList{List: e.opts.FilesFrom, FilesFrom: e.opts.FilesFrom != nil}
 			if i < len(e.opts.Lists) {
@@ -110,6 +114,17 @@ func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) 
 		}
 	}
 	return srcs, missing
+}
+
+// danglingArg reports a source argument -L cannot follow (a symlink to
+// nothing), which --ignore-missing-args and --delete-missing-args take
+// for a missing one, as rsync's stat finds it.
+func (e *Executor) danglingArg(s source) bool {
+	if e.opts.Links != walker.LinksFollow || e.opts.MissingArgs == MissingFail || s.contents || !s.st.IsSymlink() {
+		return false
+	}
+	_, err := platform.Statat(platform.CurrentDir, s.path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 func inspect(path string) (source, error) {
