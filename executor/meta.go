@@ -473,7 +473,7 @@ func (e *Executor) mtime(want *planner.Entry) int64 {
 // it from its file list. One this run created is removed again and never
 // reported; an existing one below the transfer root keeps its attributes
 // and, under --delete, is deleted (by the --delete-before pass when there
-// is one). A directory that replaced an entry of another type is kept:
+// is one) where its parent's listing is transferred (listTakes). A directory that replaced an entry of another type is kept:
 // pruning it would lose that entry unreported. Any other directory marks
 // its parent as used (children finish first, so emptiness propagates up).
 func (e *Executor) pruned(d *walker.Dir) bool {
@@ -484,7 +484,7 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 		case d.Action.Op == planner.OpMkdir:
 			e.unmake(d)
 		case e.deletingPass:
-			if e.pol.Delete {
+			if e.pol.Delete && e.listTakes(d.Path) {
 				e.deleteUnlessProtected(d.Parent, d.DstName, d.Action.Dst)
 			}
 		default:
@@ -516,7 +516,8 @@ func (e *Executor) printKeptDir(d *walker.Dir) {
 // files, below the transfer root, created by this run where nothing was in
 // the way or there already.
 func (e *Executor) prunable(d *walker.Dir) bool {
-	if !e.opts.PruneEmptyDirs || d.Used.Load() || (d.NoDescend && !e.oneLevel()) || d.Parent == nil || d.Top() || e.keptByReceiver(d.Path) {
+	if !e.opts.PruneEmptyDirs || d.Used.Load() || (d.NoDescend && !e.oneLevel()) || d.Parent == nil || d.Top() || e.keptByReceiver(d.Path) ||
+		e.holdsMissingArg(d.Path) {
 		return false
 	}
 	a := d.Action
@@ -559,7 +560,7 @@ func (e *Executor) leavePruned(d *walker.Dir) {
 			}
 		}
 	}
-	if e.pol.Delete {
+	if e.pol.Delete && e.listTakes(d.Path) {
 		e.deleteUnlessProtected(d.Parent, d.DstName, old)
 	}
 }

@@ -1,6 +1,9 @@
 package executor
 
 import (
+	"errors"
+	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -24,10 +27,37 @@ func (e *Executor) prunedInTheWay(d *walker.Dir, a planner.Action, rules planner
 	if e.sourceHasFiles(d, a, rules) {
 		return false
 	}
-	if e.pol.Delete {
+	if e.pol.Delete && e.listTakes(planner.Join(d.Path, a.Name)) {
 		e.deleteUnlessProtected(d, a.Name, a.Dst)
 	}
 	return true
+}
+
+// holdsMissingArg reports, under --delete-missing-args, a listed path
+// below the directory path that the source lacks: rsync's file list holds
+// it (an entry without a mode), so -m keeps the directories leading to
+// it (seed 128553).
+func (e *Executor) holdsMissingArg(path string) bool {
+	l := e.list.List
+	if l == nil || e.opts.MissingArgs != MissingDelete {
+		return false
+	}
+	for _, q := range l.Below(path) {
+		if _, err := platform.Lstatat(platform.CurrentDir, filepath.Join(e.list.base, q)); errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
+// listTakes reports whether the transfer takes the entry at path as one
+// of its parent's listing: always but under -R or --files-from, where a
+// directory that only leads to listed paths is none (PathList.Takes).
+// rsync deletes a directory -m prunes as one its parent's listing lacks:
+// in a directory that only leads to listed paths it deletes nothing.
+func (e *Executor) listTakes(path string) bool {
+	l := e.list.List
+	return l == nil || l.Takes(path)
 }
 
 // keptByReceiver reports, under -m, a source directory (by path) that
@@ -89,7 +119,8 @@ func protectedIn(d *walker.Dir, name string, old *planner.Entry) bool {
 func (e *Executor) prunedBefore(d *walker.Dir, dels, subdirs []planner.Action, rules planner.Filter) []planner.Action {
 	n := len(dels)
 	for _, a := range subdirs {
-		if a.Op == planner.OpMkdir && a.Dst != nil && d.SrcFd >= 0 && !e.sourceHasFiles(d, a, rules) && !protectedIn(d, a.Name, a.Dst) {
+		if a.Op == planner.OpMkdir && a.Dst != nil && d.SrcFd >= 0 && !e.sourceHasFiles(d, a, rules) && !protectedIn(d, a.Name, a.Dst) &&
+			e.listTakes(planner.Join(d.Path, a.Name)) {
 			dels = append(dels, planner.Action{Op: planner.OpDelete, Name: a.Name, Dst: a.Dst})
 		}
 	}
