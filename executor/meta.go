@@ -473,9 +473,10 @@ func (e *Executor) mtime(want *planner.Entry) int64 {
 // it from its file list. One this run created is removed again and never
 // reported; an existing one below the transfer root keeps its attributes
 // and, under --delete, is deleted (by the --delete-before pass when there
-// is one) where its parent's listing is transferred (listTakes). A directory that replaced an entry of another type is kept:
-// pruning it would lose that entry unreported. Any other directory marks
-// its parent as used (children finish first, so emptiness propagates up).
+// is one) where its parent's listing is transferred (listTakes). A
+// directory that replaced an entry of another type is kept: pruning it
+// would lose that entry unreported. Any other directory marks its parent
+// as used (children finish first, so emptiness propagates up).
 func (e *Executor) pruned(d *walker.Dir) bool {
 	if e.prunable(d) {
 		switch {
