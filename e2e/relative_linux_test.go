@@ -315,18 +315,22 @@ func TestDanglingListedArgVsRsync(t *testing.T) {
 // deleted it with all it held (an empty listed directory, or a missing
 // argument below a missing directory). Under --delete-missing-args a
 // missing argument keeps the directories leading to it, as rsync's file
-// list holds it (seed 128553).
+// list holds it (seed 128553). Nor is anything deleted inside a listed
+// directory -m prunes (its files all excluded), or below it.
 func TestPruneImpliedDirsVsRsync(t *testing.T) {
 	at := tree.At(100, 0)
 	source := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: at}, {Path: "a/x", Kind: tree.Dir, Mtime: at},
 		{Path: "b", Kind: tree.Dir, Mtime: at}, {Path: "b/empty", Kind: tree.Dir, Mtime: at},
+		{Path: "b/x", Kind: tree.Dir, Mtime: at}, {Path: "b/x/f", Data: []byte("f"), Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at}}
 	stale := []tree.Node{{Path: "a", Kind: tree.Dir, Mtime: tree.At(50, 0)}, {Path: "a/gone", Kind: tree.Dir, Mtime: at},
 		{Path: "a/gone/in", Data: []byte("in"), Mtime: at}, {Path: "a/y", Data: []byte("y"), Mtime: at},
 		{Path: "b", Kind: tree.Dir, Mtime: at}, {Path: "b/keep", Data: []byte("k"), Mtime: at},
+		{Path: "b/x", Kind: tree.Dir, Mtime: at}, {Path: "b/x/old", Data: []byte("old"), Mtime: at},
 		{Path: ".", Kind: tree.Dir, Mtime: at}}
 	for _, when := range []string{"--delete", "--delete-before", "--delete-after"} {
-		for _, paths := range [][]string{{"b/empty"}, {"--delete-missing-args", "a/gone/in"}, {"--ignore-missing-args", "a/gone/in", "b/empty"}} {
+		for _, paths := range [][]string{{"b/empty"}, {"--delete-missing-args", "a/gone/in"}, {"--ignore-missing-args", "a/gone/in", "b/empty"},
+			{"--exclude=f", "b/x"}, {"--exclude=f", "b"}} {
 			for _, dry := range []string{"-rtm", "-rtmn"} {
 				args := slices.Concat([]string{dry, when, "-R"}, paths)
 				t.Run(strings.Join(args, " "), func(t *testing.T) { compareInSource(t, args, source, stale) })

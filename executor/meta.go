@@ -473,7 +473,7 @@ func (e *Executor) mtime(want *planner.Entry) int64 {
 // it from its file list. One this run created is removed again and never
 // reported; an existing one below the transfer root keeps its attributes
 // and, under --delete, is deleted (by the --delete-before pass when there
-// is one) where its parent's listing is transferred (listTakes). A
+// is one) where its parent's listing is transferred (deletedPruned). A
 // directory that replaced an entry of another type is kept: pruning it
 // would lose that entry unreported. Any other directory marks its parent
 // as used (children finish first, so emptiness propagates up).
@@ -485,7 +485,7 @@ func (e *Executor) pruned(d *walker.Dir) bool {
 		case d.Action.Op == planner.OpMkdir:
 			e.unmake(d)
 		case e.deletingPass:
-			if e.pol.Delete && e.listTakes(d.Path) {
+			if e.pol.Delete && e.deletedPruned(d) {
 				e.deleteUnlessProtected(d.Parent, d.DstName, d.Action.Dst)
 			}
 		default:
@@ -561,7 +561,7 @@ func (e *Executor) leavePruned(d *walker.Dir) {
 			}
 		}
 	}
-	if e.pol.Delete && e.listTakes(d.Path) {
+	if e.pol.Delete && e.deletedPruned(d) {
 		e.deleteUnlessProtected(d.Parent, d.DstName, old)
 	}
 }

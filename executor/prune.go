@@ -27,7 +27,7 @@ func (e *Executor) prunedInTheWay(d *walker.Dir, a planner.Action, rules planner
 	if e.sourceHasFiles(d, a, rules) {
 		return false
 	}
-	if e.pol.Delete && e.listTakes(planner.Join(d.Path, a.Name)) {
+	if e.pol.Delete && e.listTakes(planner.Join(d.Path, a.Name)) && !e.prunedSource(d, rules) {
 		e.deleteUnlessProtected(d, a.Name, a.Dst)
 	}
 	return true
@@ -50,14 +50,34 @@ func (e *Executor) holdsMissingArg(path string) bool {
 	return false
 }
 
+// prunedSource reports, under -m, a directory d below the transfer root
+// whose source holds no files rules leave in: rsync's file list lacks
+// it, so nothing is deleted in it (the directory itself goes where its
+// parent's listing takes it: pruned).
+func (e *Executor) prunedSource(d *walker.Dir, rules planner.Filter) bool {
+	if !e.opts.PruneEmptyDirs || e.oneLevel() || d.Used.Load() || d.Parent == nil || d.Top() || d.SrcFd < 0 ||
+		e.keptByReceiver(d.Path) || e.holdsMissingArg(d.Path) {
+		return false
+	}
+	fd, err := platform.OpenDirAt(d.SrcFd, ".")
+	return err == nil && !hasFiles(fd, d.Path, rules, e.keptByReceiver, 0)
+}
+
+// deletedPruned reports whether a directory d -m prunes is deleted under
+// --delete, as one its parent's listing lacks: where that listing is
+// transferred (listTakes) and the parent is not pruned too.
+func (e *Executor) deletedPruned(d *walker.Dir) bool {
+	return e.listTakes(d.Path) && !e.prunedSource(d.Parent, e.rulesAt(d.Parent))
+}
+
 // listTakes reports whether the transfer takes the entry at path as one
 // of its parent's listing: always but under -R or --files-from, where a
-// directory that only leads to listed paths is none (PathList.Takes).
-// rsync deletes a directory -m prunes as one its parent's listing lacks:
-// in a directory that only leads to listed paths it deletes nothing.
+// directory that only leads to listed paths lists nothing
+// (PathList.InListing). rsync deletes a directory -m prunes as one its
+// parent's listing lacks: in such a directory it deletes nothing.
 func (e *Executor) listTakes(path string) bool {
 	l := e.list.List
-	return l == nil || l.Takes(path)
+	return l == nil || l.InListing(path)
 }
 
 // keptByReceiver reports, under -m, a source directory (by path) that
@@ -120,7 +140,7 @@ func (e *Executor) prunedBefore(d *walker.Dir, dels, subdirs []planner.Action, r
 	n := len(dels)
 	for _, a := range subdirs {
 		if a.Op == planner.OpMkdir && a.Dst != nil && d.SrcFd >= 0 && !e.sourceHasFiles(d, a, rules) && !protectedIn(d, a.Name, a.Dst) &&
-			e.listTakes(planner.Join(d.Path, a.Name)) {
+			e.listTakes(planner.Join(d.Path, a.Name)) && !e.prunedSource(d, rules) {
 			dels = append(dels, planner.Action{Op: planner.OpDelete, Name: a.Name, Dst: a.Dst})
 		}
 	}

@@ -71,7 +71,7 @@ func (e *Executor) visit(ctx context.Context, p *walker.Pair) []*walker.Dir {
 	e.ignoredLinks(d, &plan)
 	e.notes(d, &plan)
 	e.cleanup(d, plan.Cleanup)
-	if whole && e.opts.DeleteMode != DeleteBefore {
+	if whole && e.opts.DeleteMode != DeleteBefore && !e.prunedSource(d, rules) {
 		e.planDeletes(d, t.deletes)
 	}
 	e.submitAll(ctx, d, plan.Items)
@@ -510,7 +510,7 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	if e.opts.PruneEmptyDirs && pol.Delete {
 		plan.Deletes = e.prunedBefore(d, plan.Deletes, plan.Subdirs, pol.Filter)
 	}
-	if t, ok := decided(d, p, &plan); ok && ctx.Err() == nil {
+	if t, ok := decided(d, p, &plan); ok && ctx.Err() == nil && !e.prunedSource(d, pol.Filter) {
 		t.held = false // the transfer's walk warns
 		e.guardEmptySource(d, t)
 		e.planDeletes(d, t.deletes)

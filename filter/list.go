@@ -175,7 +175,15 @@ func (l *PathList) Listed(p string) bool { return l.listed[p] != nil }
 // directory leading to listed paths: listed, or in a directory whose
 // entries it takes.
 func (l *PathList) Takes(p string) bool {
-	return l.listed[p] != nil || l.all || l.contents[path.Dir(p)] || (l.recursive && l.under(p))
+	return l.listed[p] != nil || l.InListing(p)
+}
+
+// InListing reports whether p is taken as an entry of its directory's
+// listing: that directory's entries are all transferred (rsync deletes
+// in it under --delete), where a directory only leading to listed paths
+// (or the directory of a listed path) lists nothing.
+func (l *PathList) InListing(p string) bool {
+	return l.all || l.contents[path.Dir(p)] || (l.recursive && l.under(p))
 }
 
 // under reports whether p lies strictly inside a listed directory (with
