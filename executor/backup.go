@@ -334,10 +334,21 @@ func (e *Executor) backupDirFor(dir string, d *walker.Dir) (int, error) {
 }
 
 // backupSubdir opens name in the backup directory parent, made like the
-// destination's directory rel when missing. An older backup of a file
-// there is replaced by the directory, as rsync replaces it.
+// destination's directory rel when missing: with its mode where that
+// lets the owner fill it (a run cut short before the chmod leaves no
+// 0700 directory a later run takes as it is), then its owner, ACLs, mode
+// and time. An older backup of a file there is replaced by the
+// directory, as rsync replaces it.
 func (e *Executor) backupSubdir(parent int, name, rel string, d *walker.Dir) (int, error) {
-	err := e.fs.Mkdirat(parent, name, 0o700)
+	want, acls, err := e.destDirMeta(rel, d)
+	if err != nil {
+		return -1, fmt.Errorf("%s: %w", rel, err)
+	}
+	mode := uint32(0o700)
+	if want.Mode&0o700 == 0o700 {
+		mode = want.Mode & 0o777
+	}
+	err = e.fs.Mkdirat(parent, name, mode)
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return -1, err
 	}
@@ -351,20 +362,16 @@ func (e *Executor) backupSubdir(parent int, name, rel string, d *walker.Dir) (in
 	if err != nil || openErr != nil {
 		return fd, openErr // it was there already
 	}
-	if err := e.likeDestDir(fd, rel, d); err != nil {
+	if err := e.likeDestDir(fd, want, acls); err != nil {
 		platform.Close(fd)
 		return -1, fmt.Errorf("%s: %w", rel, err)
 	}
 	return fd, nil
 }
 
-// likeDestDir gives the open directory fd the owner, ACLs, mode and
-// time of the destination directory rel (its xattrs not, as rsync).
-func (e *Executor) likeDestDir(fd int, rel string, d *walker.Dir) error {
-	want, acls, err := e.destDirMeta(rel, d)
-	if err != nil {
-		return err
-	}
+// likeDestDir gives the open directory fd the owner, ACLs (acls), mode
+// and time of a destination directory (want; its xattrs not, as rsync).
+func (e *Executor) likeDestDir(fd int, want planner.Entry, acls []platform.Xattr) error {
 	if err := e.setACLs(fd, acls); err != nil {
 		return err
 	}

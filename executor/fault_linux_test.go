@@ -152,3 +152,31 @@ func assertContent(t *testing.T, root, rel, want string) {
 		t.Errorf("%s = %.20q (%v), want %.20q", rel, got, err, want)
 	}
 }
+
+// A directory made under --backup-dir gets its destination directory's
+// mode as it is made, where that lets the owner fill it: a run cut short
+// before its chmod (here: the chmod fails) leaves no 0700 directory for
+// a later run to take as it is.
+func TestBackupDirMadeWithItsMode(t *testing.T) {
+	src, dst := faultTree(t)
+	if err := os.Chmod(filepath.Join(src, "sub"), 0o751); err != nil { // (the mode the run gives sub)
+		t.Fatal(err)
+	}
+	ffs := &faultFS{faults: []fault{{"chmod", "sub", eperm}}}
+	opts := Options{
+		Policy: planner.Policy{Recursive: true, Perms: true, Times: true},
+		Jobs:   2, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022,
+		Backup: true, BackupDir: filepath.Join(t.TempDir(), "bk"),
+	}
+	opts.fs = ffs
+	ex := New(opts)
+	ffs.copier = ex.copier
+	ex.Run(context.Background(), []string{src + "/"}, dst)
+	if ffs.hits == 0 {
+		t.Fatal("the fault was never hit")
+	}
+	st, err := os.Stat(filepath.Join(opts.BackupDir, "sub"))
+	if err != nil || st.Mode().Perm() != 0o751 {
+		t.Fatalf("backup directory sub: %v, %v; want mode 751", st.Mode(), err)
+	}
+}
