@@ -297,14 +297,16 @@ func (e *Executor) finishUpdate(d *walker.Dir, a planner.Action, src, fd int, st
 // mayFixInPlace reports whether a file whose content proves the same may
 // get its metadata changes in place. Not when other names share its
 // destination inode, as the change would reach them too, nor under -b,
-// which keeps the old file with its old attributes: without -c rsync
-// transfers such a file anew (a new inode, and a backup), and so does
-// treesync.
+// which keeps the old file with its old attributes, nor, for an ordinary
+// user, where the file is another user's (its times and mode are the
+// owner's to set: seed 13327): without -c rsync transfers such a file
+// anew (a new inode, and a backup), and so does treesync.
 func (e *Executor) mayFixInPlace(a planner.Action, change planner.Change) bool {
 	if change == 0 || e.pol.Checksum {
 		return true
 	}
-	return !e.opts.Backup && (a.Dst == nil || a.Dst.Nlink <= 1)
+	othersFile := e.euid != 0 && !e.pol.FakeSuper && a.Dst != nil && a.Dst.UID != uint32(e.euid)
+	return !e.opts.Backup && !othersFile && (a.Dst == nil || a.Dst.Nlink <= 1)
 }
 
 // keepSame settles a file found the same as its source: its attributes
