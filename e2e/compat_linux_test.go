@@ -466,7 +466,7 @@ func compareRuns(t *testing.T, how runs, opts []string, source, stale, alt []tre
 		// leave as the run makes it (seed 123126).
 		sameTimes(t, dst, ref)
 	}
-	if failed := verifyFailed(rr); neverRedone(opts) && len(failed) > 0 {
+	if failed := notRedone(rr, opts); len(failed) > 0 {
 		// (rsync's copy keeps the data that failed verification; treesync
 		// writes the file again whole: README)
 		before := opt.Skip
@@ -687,14 +687,14 @@ func defaultACLQuirk(opts []string, rr result) bool {
 // part already there first and copies such a file whole, once.
 // (Its warning escapes every byte past ASCII, its itemized lines only
 // those of invalid UTF-8: the name is read back and escaped again.)
-// Under --existing rsync never sends such a file again (below).
+// A file rsync did not send again keeps its one line (notRedone).
 func withoutRedoLines(r result, opts []string) string {
-	if neverRedone(opts) {
-		return r.stdout
-	}
 	lines := strings.Split(r.stdout, "\n")
 	for _, name := range verifyFailed(r) {
 		name = rsyncName(name, slices.Contains(opts, "-8"))
+		if len(linesOf(lines, name)) < 2 {
+			continue
+		}
 		for i := len(lines) - 1; i >= 0; i-- {
 			if len(lines[i]) > 12 && lines[i][12:] == name {
 				lines = slices.Delete(lines, i, i+1)
@@ -705,11 +705,26 @@ func withoutRedoLines(r result, opts []string) string {
 	return strings.Join(lines, "\n")
 }
 
-// neverRedone reports options under which rsync 3.5 leaves a file that
-// failed --append-verify's verification as it appended it ("will try
-// again", but it does not): --existing (README; seed 11943 as uid 65534).
-func neverRedone(opts []string) bool {
-	return slices.Contains(opts, "--existing") || slices.Contains(opts, "--ignore-non-existing")
+// linesOf returns the indexes of the itemized lines of name.
+func linesOf(lines []string, name string) []int {
+	var at []int
+	for i, l := range lines {
+		if len(l) > 12 && l[12:] == name {
+			at = append(at, i)
+		}
+	}
+	return at
+}
+
+// notRedone returns the files that failed --append-verify's verification
+// (rr: rsync's run) which rsync then did not send again, though its
+// warning says it "will try again": they keep data that is not the
+// source's (README; seed 11943 as uid 65534, under --existing).
+func notRedone(rr result, opts []string) []string {
+	lines := strings.Split(rr.stdout, "\n")
+	return slices.DeleteFunc(verifyFailed(rr), func(name string) bool {
+		return len(linesOf(lines, rsyncName(name, slices.Contains(opts, "-8")))) >= 2
+	})
 }
 
 // verifyFailed returns the names of rsync's "failed verification"
