@@ -180,3 +180,36 @@ func TestBackupDirMadeWithItsMode(t *testing.T) {
 		t.Fatalf("backup directory sub: %v, %v; want mode 751", st.Mode(), err)
 	}
 }
+
+// Under --remove-source-files a source file goes only once its copy is
+// in place under its final path: where a new directory could not be
+// renamed into place (or a run is killed first), the files copied below
+// it keep their sources.
+func TestRemoveSourceOnlyWhatIsInPlace(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	for _, f := range []string{"p/c/f", "p/c/g", "p/h"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(src, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, f), []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ffs := &faultFS{faults: []fault{{"rename", "p", eio}, {"rename", "h", eio}}}
+	opts := Options{
+		Policy: planner.Policy{Recursive: true, Perms: true, Times: true},
+		Jobs:   2, Log: zerolog.New(zerolog.SyncWriter(&bytes.Buffer{})), Umask: 0o022,
+		RemoveSourceFiles: true,
+	}
+	opts.fs = ffs
+	ex := New(opts)
+	ffs.copier = ex.copier
+	ex.Run(context.Background(), []string{src + "/"}, dst)
+	for _, f := range []string{"p/c/f", "p/c/g", "p/h"} {
+		_, serr := os.Lstat(filepath.Join(src, f))
+		b, derr := os.ReadFile(filepath.Join(dst, f))
+		if serr != nil && (derr != nil || string(b) != f) {
+			t.Errorf("%s: source removed (%v) but the destination lacks it (%q, %v)", f, serr, b, derr)
+		}
+	}
+}

@@ -23,7 +23,10 @@ import (
 // with what is inside them, under temporary names the next run removes.
 //
 // Not with --partial-dir (a partial file is kept for a later run), -H
-// (later links find the first copy by its path) or a dry run.
+// (later links find the first copy by its path), --remove-source-files
+// (a subdirectory's sources go once its files are in, while a staged
+// parent may still be under its temporary name, which a crash leaves for
+// the next run to remove) or a dry run.
 type stage struct {
 	tmp, name string
 	left      atomic.Int64 // the visit and each submitted task not yet done
@@ -33,7 +36,8 @@ type stage struct {
 
 // stagingAllowed reports whether new directories are staged.
 func (e *Executor) stagingAllowed() bool {
-	return !e.opts.DryRun && e.opts.PartialDir == "" && !e.pol.HardLinks && !e.opts.DelayUpdates && e.opts.TempDir == ""
+	return !e.opts.DryRun && e.opts.PartialDir == "" && !e.pol.HardLinks && !e.opts.DelayUpdates && e.opts.TempDir == "" &&
+		!e.opts.RemoveSourceFiles
 }
 
 // mkdirStaged creates a new directory of mode under a temporary name in
