@@ -635,3 +635,45 @@ func leaderFromReferenceVsRsync(t *testing.T, opts []string, source, stale, alt 
 		}
 	}
 }
+
+// TestReferenceThroughSymlinkVsRsync: a directory of the reference tree
+// reached through a symlink there that stays inside it is looked in, as
+// rsync's path is resolved: a file matching there is linked (seed 130214,
+// with -k). One that leads out of the reference tree is not followed
+// (README): the file is copied, not linked to what lies outside.
+func TestReferenceThroughSymlinkVsRsync(t *testing.T) {
+	at := tree.At(100, 0)
+	source := []tree.Node{{Path: "d", Kind: tree.Dir, Mtime: at}, {Path: "d/f", Data: []byte("same"), Mtime: at},
+		{Path: "out", Kind: tree.Dir, Mtime: at}, {Path: "out/g", Data: []byte("other"), Mtime: at},
+		{Path: ".", Kind: tree.Dir, Mtime: at}}
+	alt := []tree.Node{{Path: "real", Kind: tree.Dir, Mtime: at}, {Path: "real/f", Data: []byte("same"), Mtime: at},
+		{Path: "d", Kind: tree.Symlink, Target: "real", Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	for _, opts := range [][]string{{"-a", "--link-dest=../alt"}, {"-a", "--compare-dest=../alt"}, {"-an", "--link-dest=../alt"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			build(t, filepath.Join(dir, "src"), source)
+			build(t, filepath.Join(dir, "alt"), alt)
+			outside := filepath.Join(dir, "outside")
+			build(t, outside, []tree.Node{{Path: "g", Data: []byte("other"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}})
+			must(t, os.Symlink(outside, filepath.Join(dir, "alt", "out")))
+			src, dst, ref := filepath.Join(dir, "src")+"/", filepath.Join(dir, "ts")+"/", filepath.Join(dir, "rs")+"/"
+			args := append([]string{"-i", "--exclude=/out"}, opts...)
+			r, rr := treesync(t, append(args, src, dst)...), rsync(t, append(args, src, ref)...)
+			if r.code != 0 || rr.code != 0 || itemLines(r.stdout, nil) != itemLines(rr.stdout, nil) {
+				t.Fatalf("lines differ:\n%s\n%s", r, rr)
+			}
+			if slices.Contains(opts, "-an") {
+				return
+			}
+			noDiff(t, "rsync vs treesync", ref, dst, tree.Options{IgnoreDirMtime: true})
+			if got, want := linkedTo(filepath.Join(dir, "alt/real/f"), dst+"d/f"), linkedTo(filepath.Join(dir, "alt/real/f"), ref+"d/f"); got != want {
+				t.Errorf("d/f linked to the reference: %v, rsync %v", got, want)
+			}
+			dst2 := filepath.Join(dir, "ts2") + "/"
+			r = treesync(t, "-a", "--link-dest="+filepath.Join(dir, "alt"), src, dst2)
+			if r.code != 0 || linkedTo(filepath.Join(outside, "g"), dst2+"out/g") || !linkedTo(filepath.Join(dir, "alt/real/f"), dst2+"d/f") {
+				t.Errorf("out/g linked to a file outside the reference tree, d/f not to the one inside, or a failure:\n%s", r)
+			}
+		})
+	}
+}

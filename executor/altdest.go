@@ -93,7 +93,7 @@ func (e *Executor) altFds(d *walker.Dir) []int {
 	}
 	fds := make([]int, len(e.alt.roots))
 	for i, r := range e.alt.roots {
-		fd, err := platform.OpenBeneath(r, d.Path)
+		fd, err := platform.OpenBeneathFollow(r, d.Path) // (a symlink on the way is followed within the tree, as rsync's path is)
 		if err != nil {
 			fd = -1
 		}
