@@ -980,10 +980,14 @@ func linkedNames(t *testing.T, src string, opts []string) map[string]bool {
 	for p, e := range tr.Entries {
 		if e.Type() == unix.S_IFLNK && follows {
 			// (under -L a symlink to a file of several names is one
-			// more: seed 68048, where the tools chose different leaders)
+			// more: seed 68048, where the tools chose different leaders;
+			// so are those in a directory it leads to: seed 130552)
 			var st unix.Stat_t
 			if unix.Stat(filepath.Join(src, p), &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Nlink > 1 {
 				names[rsyncName(p, eightBit)] = true
+			}
+			if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+				linkedBelow(filepath.Join(src, p), p, eightBit, names, 0)
 			}
 		}
 		if e.Type() == unix.S_IFREG && e.Nlink > 1 {
@@ -991,6 +995,30 @@ func linkedNames(t *testing.T, src string, opts []string) map[string]bool {
 		}
 	}
 	return names
+}
+
+// linkedBelow adds to names the files of several names below the
+// directory dir (named p), symlinks followed (-L), as itemize lines name
+// them.
+func linkedBelow(dir, p string, eightBit bool, names map[string]bool, depth int) {
+	entries, err := os.ReadDir(dir)
+	if err != nil || depth > 8 {
+		return
+	}
+	for _, e := range entries {
+		var st unix.Stat_t
+		if unix.Stat(filepath.Join(dir, e.Name()), &st) != nil {
+			continue
+		}
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFREG:
+			if st.Nlink > 1 {
+				names[rsyncName(path.Join(p, e.Name()), eightBit)] = true
+			}
+		case unix.S_IFDIR:
+			linkedBelow(filepath.Join(dir, e.Name()), path.Join(p, e.Name()), eightBit, names, depth+1)
+		}
+	}
 }
 
 // rsyncName writes a name as rsync prints it in a UTF-8 locale (with
