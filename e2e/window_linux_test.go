@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,4 +84,30 @@ func TestWideEmptySourceRefused(t *testing.T) {
 			t.Errorf("g%d: %v (deleted from a destination whose source is empty)", i, err)
 		}
 	}
+}
+
+// TestEmptyOneOfSeveralSourcesRefused: with several sources the guard
+// looks at each one's root: one empty (an unmounted disk among them)
+// refuses every deletion, exit 25; --allow-empty-source deletes as rsync.
+func TestEmptyOneOfSeveralSourcesRefused(t *testing.T) {
+	dir := t.TempDir()
+	at := tree.At(100, 0)
+	build(t, filepath.Join(dir, "a"), []tree.Node{{Path: "f", Data: []byte("f"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}})
+	build(t, filepath.Join(dir, "b"), nil)
+	stale := []tree.Node{{Path: "f", Data: []byte("f"), Mtime: at}, {Path: "photo", Data: []byte("b's"), Mtime: at}, {Path: ".", Kind: tree.Dir, Mtime: at}}
+	build(t, filepath.Join(dir, "dst"), stale)
+	srcs := []string{filepath.Join(dir, "a") + "/", filepath.Join(dir, "b") + "/", filepath.Join(dir, "dst") + "/"}
+	r := treesync(t, append([]string{"-a", "--delete"}, srcs...)...)
+	if _, err := os.Lstat(filepath.Join(dir, "dst", "photo")); r.code != 25 || err != nil {
+		t.Fatalf("want exit 25 and photo kept (%v):\n%s", err, r)
+	}
+	build(t, filepath.Join(dir, "ref"), stale)
+	rsrcs := slices.Clone(srcs)
+	rsrcs[2] = filepath.Join(dir, "ref") + "/"
+	r = treesync(t, append([]string{"-a", "--delete", "--allow-empty-source"}, srcs...)...)
+	rr := rsync(t, append([]string{"-a", "--delete"}, rsrcs...)...)
+	if r.code != 0 || rr.code != 0 {
+		t.Fatalf("want both to succeed:\n%s\n%s", r, rr)
+	}
+	noDiff(t, "rsync vs treesync", filepath.Join(dir, "ref"), filepath.Join(dir, "dst"), tree.Options{})
 }
