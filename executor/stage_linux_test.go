@@ -39,6 +39,15 @@ func (h *hookFS) CopyToNew(src int, st platform.Stat, dirfd int, name string, pe
 	return h.kernelFS.CopyToNew(src, st, dirfd, name, perm, dev, done)
 }
 
+// CopyToUnnamed calls beforeCopy with the source's name: an unnamed
+// copy has none of its own yet.
+func (h *hookFS) CopyToUnnamed(src int, st platform.Stat, dirfd int, perm uint32, dev uint64, done <-chan struct{}) (int, platform.CopyResult, bool, error) {
+	dir, _ := filepathFromFd(dirfd)
+	srcPath, _ := filepathFromFd(src)
+	h.beforeCopy(dir, filepath.Base(srcPath))
+	return h.kernelFS.CopyToUnnamed(src, st, dirfd, perm, dev, done)
+}
+
 func runHooked(t *testing.T, ctx context.Context, h *hookFS, sources []string, dst string, with ...func(*Options)) *Result {
 	t.Helper()
 	opts := Options{
