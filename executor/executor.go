@@ -39,6 +39,7 @@ type Executor struct {
 	afterPass   bool     // deleteAfterPass is walking
 	sources     []source // as given, for --out-format's %f
 	srcRemovals sourceRemovals
+	pruneMemo   sync.Map // *walker.Dir: prunedSource's answer, until the directory is done
 	list        rootList // the root being walked: its list (--files-from, -R)
 	delayedUpds delayedUpdates
 	tempFd      int    // --temp-dir, open; -1 without it

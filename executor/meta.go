@@ -193,6 +193,7 @@ func (e *Executor) fixMeta(d *walker.Dir, a planner.Action, change planner.Chang
 // dirDone gives a finished directory its owner, mode and times, now that
 // nothing more will be written inside it.
 func (e *Executor) dirDone(d *walker.Dir) {
+	defer e.pruneMemo.Delete(d)
 	e.removeSources(d)
 	gone := e.finishStage(d)
 	if e.opts.AltMode != AltNone {

@@ -53,14 +53,23 @@ func (e *Executor) holdsMissingArg(path string) bool {
 // prunedSource reports, under -m, a directory d below the transfer root
 // whose source holds no files rules leave in: rsync's file list lacks
 // it, so nothing is deleted in it (the directory itself goes where its
-// parent's listing takes it: pruned).
+// parent's listing takes it: pruned). The source is read once per
+// directory, when its visit decides its deletes (before
+// --remove-source-files removes anything below it): each pruned child
+// asks again (deletedPruned), and an empty tree would be read once per
+// child.
 func (e *Executor) prunedSource(d *walker.Dir, rules planner.Filter) bool {
 	if !e.opts.PruneEmptyDirs || e.oneLevel() || d.Used.Load() || d.Parent == nil || d.Top() || d.SrcFd < 0 ||
 		e.keptByReceiver(d.Path) || e.holdsMissingArg(d.Path) {
 		return false
 	}
+	if v, ok := e.pruneMemo.Load(d); ok {
+		return v.(bool)
+	}
 	fd, err := platform.OpenDirAt(d.SrcFd, ".")
-	return err == nil && !hasFiles(fd, d.Path, rules, e.keptByReceiver, 0)
+	pruned := err == nil && !hasFiles(fd, d.Path, rules, e.keptByReceiver, 0)
+	e.pruneMemo.Store(d, pruned)
+	return pruned
 }
 
 // deletedPruned reports whether a directory d -m prunes is deleted under

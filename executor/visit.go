@@ -510,10 +510,12 @@ func (e *Executor) visitDeletes(ctx context.Context, p *walker.Pair) []*walker.D
 	if e.opts.PruneEmptyDirs && pol.Delete {
 		plan.Deletes = e.prunedBefore(d, plan.Deletes, plan.Subdirs, pol.Filter)
 	}
-	if t, ok := decided(d, p, &plan); ok && ctx.Err() == nil && !e.prunedSource(d, pol.Filter) {
+	if t, ok := decided(d, p, &plan); ok && ctx.Err() == nil {
 		t.held = false // the transfer's walk warns
 		e.guardEmptySource(d, t)
-		e.planDeletes(d, t.deletes)
+		if !e.prunedSource(d, pol.Filter) {
+			e.planDeletes(d, t.deletes)
+		}
 	}
 	var kids []*walker.Dir
 	for _, a := range plan.Subdirs {
