@@ -86,7 +86,7 @@ func (e *Executor) reportDangling(d *walker.Dir, dangling []*planner.Entry) {
 			if e.opts.MissingArgs == MissingDelete {
 				e.deleteMissingListed(path)
 			}
-			if l := e.list.List; l.ListedAbove(path) == "" || !l.Recursive() {
+			if !e.list.List.InListing(path) {
 				continue
 			}
 		}
@@ -98,7 +98,15 @@ func (e *Executor) reportDangling(d *walker.Dir, dangling []*planner.Entry) {
 // argument rsync ignores or deletes.
 func (e *Executor) missingListed(path string) bool {
 	l := e.list.List
-	return l != nil && l.Listed(path) && e.opts.Links == walker.LinksFollow && e.opts.MissingArgs != MissingFail
+	return l != nil && l.Listed(path) && e.danglingMissing()
+}
+
+// danglingMissing reports that a source argument or listed path -L
+// cannot follow (a symlink to nothing) is a missing argument, as rsync's
+// stat of its arguments finds it: under --ignore-missing-args and
+// --delete-missing-args.
+func (e *Executor) danglingMissing() bool {
+	return e.opts.Links == walker.LinksFollow && e.opts.MissingArgs != MissingFail
 }
 
 // itemPath is the display path of name inside d, as rsync prints it.

@@ -116,11 +116,10 @@ func (e *Executor) inspectAll(paths []string) (srcs []source, missing []string) 
 	return srcs, missing
 }
 
-// danglingArg reports a source argument -L cannot follow (a symlink to
-// nothing), which --ignore-missing-args and --delete-missing-args take
-// for a missing one, as rsync's stat finds it.
+// danglingArg reports a source argument that is a missing one for
+// danglingMissing.
 func (e *Executor) danglingArg(s source) bool {
-	if e.opts.Links != walker.LinksFollow || e.opts.MissingArgs == MissingFail || s.contents || !s.st.IsSymlink() {
+	if !e.danglingMissing() || s.contents || !s.st.IsSymlink() {
 		return false
 	}
 	_, err := platform.Statat(platform.CurrentDir, s.path)
